@@ -1,0 +1,215 @@
+/**
+ * Stage "assemble": the posts visible at one instant become every record the
+ * worker serves: post pages, paginated listings, feeds, taxonomy indexes and
+ * archives. Everything is pre-paginated here so a request never looks at more
+ * posts than its page shows.
+ *
+ * Listings and feeds hold post paths, not post data: a post's body can change
+ * without rewriting every listing it appears in (the worker fetches the items
+ * with one bulk KV read). The ETag of a listing still changes, because the
+ * `deps` of each route feed its ETag (see write.ts).
+ */
+
+import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, feedPath, listingPath } from '../../src/shared/paths.ts'
+import { metaRecord } from '../../src/shared/keys.ts'
+import type {
+  ArchivesRecord,
+  FeedFormat,
+  FeedRecord,
+  ListingRecord,
+  ListingScope,
+  PageRecord,
+  PostLink,
+  PostMetaRecord,
+  PostRecord,
+  RouteRecord,
+  Term,
+  TermsRecord,
+} from '../../src/shared/schema.ts'
+import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import type { Page, Post } from './posts.ts'
+
+export const FEED_PAGE_SIZE = 20
+
+export interface RouteOut {
+  record: RouteRecord
+  /** Logical names whose records shape this page (`meta:/x/` or a post route). */
+  deps: string[]
+  /** Epoch seconds for Last-Modified. */
+  lastModified: number
+}
+
+export interface Assembly {
+  routes: Map<string, RouteOut>
+  records: Map<string, PostMetaRecord>
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000)
+const modifiedMs = (p: Post) => Math.max(p.ms, p.updatedMs ?? 0)
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const pages: T[][] = []
+  for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size))
+  return pages.length ? pages : [[]]
+}
+
+function metaOf(p: Post): PostMetaRecord {
+  return {
+    kind: 'meta',
+    v: SCHEMA_VERSION,
+    path: p.path,
+    title: p.title,
+    date: p.date,
+    day: p.day,
+    updated: p.updated,
+    updatedDay: p.updatedDay,
+    excerpt: p.excerpt,
+    tags: p.tags,
+    categories: p.categories,
+    readingMinutes: p.readingMinutes,
+    image: p.image,
+    pinned: p.pinned,
+  }
+}
+
+const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
+
+/** Up to five posts sharing the most tags, newer first among equals. */
+function related(post: Post, byTag: Map<string, Post[]>): PostLink[] {
+  const scores = new Map<Post, number>()
+  for (const tag of post.tags) {
+    for (const other of byTag.get(tag.slug) ?? []) {
+      if (other !== post) scores.set(other, (scores.get(other) ?? 0) + 1)
+    }
+  }
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || b[0].ms - a[0].ms)
+    .slice(0, 5)
+    .map(([p]) => ({ path: p.path, title: p.title }))
+}
+
+/** Groups posts by term slug; names that differ only in case share a slug and a page. */
+function groupBy(posts: Post[], pick: (p: Post) => Term[]): Map<string, { term: Term; posts: Post[] }> {
+  const groups = new Map<string, { term: Term; posts: Post[] }>()
+  for (const post of posts) {
+    for (const term of pick(post)) {
+      const group = groups.get(term.slug) ?? { term, posts: [] }
+      if (!group.posts.includes(post)) group.posts.push(post)
+      groups.set(term.slug, group)
+    }
+  }
+  return groups
+}
+
+export function assemble(posts: Post[], pages: Page[], paginate: number): Assembly {
+  // Newest first; ties broken by path so the order never depends on the file system.
+  const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
+  const routes = new Map<string, RouteOut>()
+  const records = new Map<string, PostMetaRecord>()
+  const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
+
+  const tagGroups = groupBy(sorted, (p) => p.tags)
+  const categoryGroups = groupBy(sorted, (p) => p.categories)
+  const byTag = new Map([...tagGroups].map(([slug, g]) => [slug, g.posts]))
+
+  sorted.forEach((post, i) => {
+    records.set(metaRecord(post.path), metaOf(post))
+    const record: PostRecord = {
+      ...metaOf(post),
+      kind: 'post',
+      description: post.description,
+      lang: post.lang,
+      html: post.html,
+      toc: post.showToc ? post.toc : [],
+      prev: link(sorted[i + 1]),
+      next: link(sorted[i - 1]),
+      related: related(post, byTag),
+      scriptHashes: post.scriptHashes,
+      source: post.source,
+    }
+    routes.set(post.path, { record, deps: [], lastModified: seconds(modifiedMs(post)) })
+  })
+
+  const listings: Array<{ scope: ListingScope; posts: Post[]; feeds: FeedFormat[] }> = [
+    // Home: pinned posts first, as Chirpy does.
+    { scope: { type: 'home' }, posts: [...sorted.filter((p) => p.pinned), ...sorted.filter((p) => !p.pinned)], feeds: ['json'] },
+    ...[...tagGroups.values()].map((g) => ({ scope: { type: 'tag' as const, ...g.term }, posts: g.posts, feeds: ['json'] as FeedFormat[] })),
+    ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: ['json'] as FeedFormat[] })),
+  ]
+  for (const { scope, posts: items, feeds } of listings) {
+    addListing(routes, scope, items, paginate)
+    const feedItems = scope.type === 'home' ? sorted : items
+    for (const format of feeds) addFeed(routes, scope, format, feedItems)
+  }
+
+  routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
+  routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
+  routes.set(ARCHIVES, { record: archives(sorted), deps: [], lastModified: newest })
+  for (const page of pages) {
+    const record: PageRecord = { kind: 'page', v: SCHEMA_VERSION, path: page.path, title: page.title, description: page.description, html: page.html, scriptHashes: page.scriptHashes }
+    routes.set(page.path, { record, deps: [], lastModified: newest })
+  }
+  return { routes, records }
+}
+
+function addListing(routes: Map<string, RouteOut>, scope: ListingScope, items: Post[], paginate: number) {
+  const pages = chunk(items, paginate)
+  pages.forEach((pagePosts, i) => {
+    const page = i + 1
+    const record: ListingRecord = {
+      kind: 'listing',
+      v: SCHEMA_VERSION,
+      scope,
+      page,
+      pages: pages.length,
+      total: items.length,
+      items: pagePosts.map((p) => p.path),
+      prev: page > 1 ? listingPath(scope, page - 1) : null,
+      next: page < pages.length ? listingPath(scope, page + 1) : null,
+    }
+    const lastModified = pagePosts.length ? seconds(Math.max(...pagePosts.map(modifiedMs))) : 0
+    routes.set(listingPath(scope, page), { record, deps: record.items.map(metaRecord), lastModified })
+  })
+}
+
+function addFeed(routes: Map<string, RouteOut>, scope: ListingScope, format: FeedFormat, items: Post[]) {
+  const pages = chunk(items, FEED_PAGE_SIZE)
+  pages.forEach((pagePosts, i) => {
+    const page = i + 1
+    const newestMs = pagePosts.length ? Math.max(...pagePosts.map(modifiedMs)) : 0
+    const record: FeedRecord = {
+      kind: 'feed',
+      v: SCHEMA_VERSION,
+      format,
+      scope,
+      page,
+      pages: pages.length,
+      items: pagePosts.map((p) => p.path),
+      self: feedPath(scope, format, page),
+      next: page < pages.length ? feedPath(scope, format, page + 1) : null,
+      updated: pagePosts.find((p) => modifiedMs(p) === newestMs)?.updated ?? pagePosts[0]?.date ?? new Date(0).toISOString(),
+    }
+    routes.set(record.self, { record, deps: [...record.items], lastModified: seconds(newestMs) })
+  })
+}
+
+function termsRoute(taxonomy: 'tag' | 'category', groups: Map<string, { term: Term; posts: Post[] }>, lastModified: number): RouteOut {
+  const terms = [...groups.values()]
+    .map((g) => ({ ...g.term, count: g.posts.length }))
+    .sort((a, b) => b.count - a.count || a.slug.localeCompare(b.slug))
+  const record: TermsRecord = { kind: 'terms', v: SCHEMA_VERSION, taxonomy, terms }
+  return { record, deps: [], lastModified }
+}
+
+function archives(sorted: Post[]): ArchivesRecord {
+  const years: ArchivesRecord['years'] = []
+  for (const post of sorted) {
+    const [year, month] = post.day.split('-') as [string, string]
+    let y = years.at(-1)
+    if (y?.year !== year) years.push((y = { year, months: [] }))
+    let m = y.months.at(-1)
+    if (m?.month !== month) y.months.push((m = { month, posts: [] }))
+    m.posts.push({ path: post.path, title: post.title, day: post.day })
+  }
+  return { kind: 'archives', v: SCHEMA_VERSION, years }
+}

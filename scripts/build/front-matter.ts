@@ -1,0 +1,174 @@
+/**
+ * Stage "parse front matter": a source file's text to validated front matter and
+ * a Markdown body, with Jekyll's meanings for each key.
+ *
+ * YAML is read with js-yaml's CORE schema, not the default one, so that
+ * `date: 2025-01-31 00:15:00 +09:00` stays the string the writer wrote instead
+ * of becoming a JavaScript Date that has lost its offset.
+ */
+
+import matter from 'gray-matter'
+import yaml from 'js-yaml'
+import { z } from 'zod'
+import { BuildError } from './errors.ts'
+
+export interface FrontMatter {
+  title: string
+  date?: string
+  categories: string[]
+  tags: string[]
+  image?: { path: string; alt: string }
+  description?: string
+  excerptSeparator?: string
+  published: boolean
+  permalink?: string
+  lastModifiedAt?: string
+  pin: boolean
+  toc?: boolean
+  redirectFrom: string[]
+  lang?: string
+  slug?: string
+}
+
+export interface ParsedSource {
+  data: FrontMatter
+  body: string
+  /** 1-based line of the file where the Markdown body starts. */
+  bodyLine: number
+  /** Finds the 1-based file line of a front-matter key, for error messages. */
+  lineOf: (key: string) => number
+}
+
+const text = z.union([z.string(), z.number(), z.boolean()]).transform(String)
+const optionalText = z.union([text, z.null()]).optional().transform((v) => v ?? undefined)
+
+// Jekyll takes `tags: a b c` as three tags and `tags: [a, b]` as a list.
+const termList = z
+  .union([z.string().transform((s) => s.split(/\s+/)), z.array(text), z.number().transform(String), z.null()])
+  .optional()
+  .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]))
+  .transform((v) => [...new Set(v.map((s) => s.trim()).filter(Boolean))])
+
+const stringList = z
+  .union([z.string(), z.array(z.string()), z.null()])
+  .optional()
+  .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]))
+
+// Chirpy's `image:` is a path or `{ path, alt }` (older themes use `src`).
+const image = z
+  .union([
+    z.string().transform((path) => ({ path, alt: '' })),
+    z
+      .object({ path: z.string().optional(), src: z.string().optional(), alt: optionalText, lqip: z.unknown().optional() })
+      .transform((o, ctx) => {
+        const path = o.path ?? o.src
+        if (!path) {
+          ctx.addIssue({ code: 'custom', message: 'needs a `path`' })
+          return z.NEVER
+        }
+        return { path, alt: o.alt ?? '' }
+      }),
+    z.null().transform(() => undefined),
+  ])
+  .optional()
+
+const bool = (fallback: boolean) =>
+  z
+    .union([z.boolean(), z.null()])
+    .optional()
+    .transform((v) => v ?? fallback)
+
+const schema = z.looseObject({
+  title: z.union([z.string(), z.number()], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })
+    .transform(String)
+    .refine((s) => s.trim().length > 0, 'is empty'),
+  date: optionalText,
+  categories: termList,
+  category: termList,
+  tags: termList,
+  tag: termList,
+  image,
+  description: optionalText,
+  excerpt_separator: optionalText,
+  published: bool(true),
+  permalink: optionalText,
+  last_modified_at: optionalText,
+  pin: bool(false),
+  toc: z.union([z.boolean(), z.null()]).optional().transform((v) => v ?? undefined),
+  redirect_from: stringList,
+  lang: optionalText,
+  slug: optionalText,
+})
+
+const HINTS: Record<string, string> = {
+  title: 'add a line such as `title: "My post"` to the front matter',
+  date: 'write it as `date: 2025-01-31 00:15:00 +09:00` (time and offset optional)',
+  tags: 'use a list (`tags: [a, b]`) or a space-separated string',
+  categories: 'use a list (`categories: [a, b]`) or a space-separated string',
+  image: 'use a path (`image: /assets/a.png`) or `{ path: …, alt: … }`',
+}
+
+function yamlLoad(source: string): object {
+  const value = yaml.load(source, { schema: yaml.CORE_SCHEMA })
+  return value ?? {}
+}
+
+/** Splits and validates the front matter of one post or page. `path` is for messages. */
+export function parseSource(path: string, source: string): ParsedSource {
+  const normalised = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  if (normalised.trim() === '') throw new BuildError(path, 'the file is empty; give it front matter and a body, or delete it')
+  const lines = normalised.split('\n')
+  if (lines[0]?.trimEnd() !== '---') {
+    throw new BuildError(path, 'no front matter: the file must start with a `---` line, then `title:` and `date:`, then `---`', 1)
+  }
+  const close = lines.findIndex((l, i) => i > 0 && /^(---|\.\.\.)\s*$/.test(l))
+  if (close < 0) throw new BuildError(path, 'the front matter opened here is never closed; add a `---` line after it', 1)
+
+  let parsed: matter.GrayMatterFile<string>
+  try {
+    parsed = matter(normalised, { engines: { yaml: yamlLoad } })
+  } catch (error) {
+    const mark = (error as { mark?: { line: number } }).mark
+    const reason = (error as { reason?: string }).reason ?? String(error)
+    throw new BuildError(path, `front matter is not valid YAML (${reason}); check quotes, colons and indentation`, mark ? Math.min(mark.line + 2, close) : 1)
+  }
+
+  const lineOf = (key: string): number => {
+    const i = lines.slice(1, close).findIndex((l) => new RegExp(`^${key}\\s*:`).test(l))
+    return i < 0 ? 1 : i + 2
+  }
+  if (typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
+    throw new BuildError(path, 'front matter must be a set of `key: value` lines', 2)
+  }
+
+  const result = schema.safeParse(parsed.data)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const key = String(issue.path[0] ?? 'title')
+    const hint = HINTS[key.replace(/^(tag|category)$/, '$&s')] ?? 'fix or remove this key'
+    throw new BuildError(path, `\`${key}\` ${issue.message}; ${hint}`, lineOf(key))
+  }
+  const d = result.data
+  return {
+    data: {
+      title: d.title,
+      date: d.date,
+      categories: [...new Set([...d.categories, ...d.category])],
+      tags: [...new Set([...d.tags, ...d.tag])],
+      image: d.image,
+      description: d.description,
+      excerptSeparator: d.excerpt_separator,
+      published: d.published,
+      permalink: d.permalink,
+      lastModifiedAt: d.last_modified_at,
+      pin: d.pin,
+      toc: d.toc,
+      redirectFrom: d.redirect_from,
+      lang: d.lang,
+      slug: d.slug,
+    },
+    body: lines.slice(close + 1).join('\n'),
+    bodyLine: close + 2,
+    lineOf,
+  }
+}

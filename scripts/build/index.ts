@@ -1,0 +1,186 @@
+/**
+ * The content pipeline, as named stages:
+ *   discover → read → parse front matter → render → assemble → write.
+ * Only discover/read (sources.ts) and write (write.ts) touch the file system.
+ *
+ * Output:
+ *   <out>/kv.json        every blob and the manifest, in `wrangler kv bulk put` format
+ *   <out>/manifest.json  the manifest alone (what deploy and the tests inspect)
+ *   <out>/summary.json   counts, sizes and time
+ *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
+ */
+
+import { readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildKey, blobKey } from '../../src/shared/keys.ts'
+import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
+import { assemble } from './assemble.ts'
+import { BuildError, BuildErrors } from './errors.ts'
+import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
+import { buildPage, buildPost, type Page, type Post } from './posts.ts'
+import { parseSiteConfig } from './site-config.ts'
+import { discover, exists, read, readOptional } from './sources.ts'
+import { writeTrees, type OutputFile } from './write.ts'
+
+export interface BuildOptions {
+  contentDir: string
+  outDir: string
+  publicDir: string
+  drafts?: boolean
+  /** The build's "now": posts dated after it are scheduled. */
+  now?: Date
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface BuildSummary {
+  buildId: string
+  posts: number
+  scheduled: number
+  pages: number
+  tags: number
+  categories: number
+  routes: number
+  blobs: number
+  kvBytes: number
+  ms: number
+}
+
+export interface BuildResult {
+  manifest: Manifest
+  blobs: Map<string, string>
+  summary: BuildSummary
+  /** Files for the static-assets folder made by the build (the hashed stylesheet). */
+  assets: OutputFile[]
+}
+
+const SRC_DIR = fileURLToPath(new URL('../../src/', import.meta.url))
+const STYLE = join(SRC_DIR, 'views', 'style.css')
+const FAVICON = join(SRC_DIR, 'views', 'favicon.svg')
+
+/** Hash of every source file that shapes a rendered response: part of every ETag. */
+async function templateHash(): Promise<string> {
+  const files = (await readdir(SRC_DIR, { recursive: true })).filter((f) => /\.(tsx?|css|svg)$/.test(f)).sort()
+  const parts = await Promise.all(files.map(async (f) => `${f}\n${await readFile(join(SRC_DIR, f), 'utf8')}`))
+  return sha256(parts.join('\n')).slice(0, 16)
+}
+
+function checkCollisions(posts: Post[], pages: Page[]): void {
+  const seen = new Map<string, string>()
+  const errors: BuildError[] = []
+  for (const item of [...posts, ...pages]) {
+    const other = seen.get(item.path)
+    if (other) errors.push(new BuildError(item.source, `has the same URL ${item.path} as ${other}; change one file's permalink, slug or date`))
+    else seen.set(item.path, item.source)
+  }
+  if (errors.length) throw new BuildErrors(errors)
+}
+
+/** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now()
+  const now = options.now ?? new Date()
+  const siteFile = join(options.contentDir, 'site.yml')
+  const siteSource = await readOptional(siteFile)
+  if (siteSource === undefined) throw new BuildError('site.yml', 'is missing; create content/site.yml with title, url and timezone')
+  const site = parseSiteConfig('site.yml', siteSource)
+
+  const found = await discover(options.contentDir, options.drafts ?? false)
+  const posts: Post[] = []
+  const pages: Page[] = []
+  const errors: BuildError[] = []
+  let done = 0
+  for (const { kind, file } of found) {
+    try {
+      const source = await read(options.contentDir, kind, file)
+      if (kind === 'page') pages.push(buildPage(source))
+      else posts.push(buildPost(source, site, now.getTime()))
+    } catch (error) {
+      if (error instanceof BuildError) errors.push(error)
+      else throw error
+    }
+    options.onProgress?.(++done, found.length)
+  }
+  if (errors.length) throw new BuildErrors(errors)
+  checkCollisions(posts, pages)
+
+  const included = posts.filter((p) => p.published || options.drafts)
+  const nowMs = now.getTime()
+  const style = await readFile(STYLE, 'utf8')
+  const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
+  const assets: OutputFile[] = [
+    { path: css, data: style },
+    { path: 'favicon.svg', data: await readFile(FAVICON) },
+    { path: '_headers', data: HEADERS },
+  ]
+  const template = await templateHash()
+  const store = new BlobStore()
+  const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
+  const epoch = (at: number): Materialised =>
+    materialise(assemble(included.filter((p) => p.ms <= at), pages, site.paginate), store, siteHash, template)
+
+  const base = epoch(nowMs)
+  const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)
+  const schedule: ScheduleStep[] = []
+  let previous = base
+  for (const at of times) {
+    const next = epoch(at)
+    schedule.push(diff(at, previous, next))
+    previous = next
+  }
+  const redirects: Record<string, string> = {}
+  for (const post of included) {
+    if (post.ms > nowMs) continue
+    for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
+  }
+  const manifest = buildManifest(base, schedule, redirects, template, now)
+  const visible = included.filter((p) => p.ms <= nowMs)
+  const summary: BuildSummary = {
+    buildId: manifest.buildId,
+    posts: visible.length,
+    scheduled: included.length - visible.length,
+    pages: pages.length,
+    tags: new Set(visible.flatMap((p) => p.tags.map((t) => t.slug))).size,
+    categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
+    routes: Object.keys(manifest.routes).length,
+    blobs: store.blobs.size,
+    kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
+    ms: 0,
+  }
+  summary.ms = Math.round(performance.now() - started)
+  return { manifest, blobs: store.blobs, summary, assets }
+}
+
+/** The bulk-put file: blobs first, the manifest last. */
+export function kvEntries(result: BuildResult): Array<{ key: string; value: string }> {
+  return [
+    ...[...result.blobs].map(([hash, value]) => ({ key: blobKey(hash), value })),
+    { key: buildKey(result.manifest.buildId), value: JSON.stringify(result.manifest) },
+  ]
+}
+
+const HEADERS = `# Workers Static Assets headers (written by the build).
+/_kumo/*
+  Cache-Control: public, max-age=31536000, immutable
+/assets/*
+  Cache-Control: public, max-age=3600, s-maxage=86400
+`
+
+/** Builds and writes the output folders, all or nothing. */
+export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
+  const result = await build(options)
+  const assets = join(options.contentDir, 'assets')
+  const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
+  await writeTrees([
+    {
+      dir: options.outDir,
+      files: [
+        { path: 'kv.json', data: JSON.stringify(kvEntries(result)) },
+        { path: 'manifest.json', data: json(result.manifest) },
+        { path: 'summary.json', data: json(result.summary) },
+      ],
+    },
+    { dir: options.publicDir, files: result.assets, copies: (await exists(assets)) ? [[assets, 'assets']] : [] },
+  ])
+  return result
+}

@@ -1,0 +1,79 @@
+/**
+ * Stage "assemble → manifest": turns assemblies into content-addressed blobs,
+ * build-time ETags and the manifest that maps each route to them.
+ *
+ * A blob's key is the hash of its JSON, so an unchanged record keeps its key
+ * across builds and is never uploaded twice. A page's ETag hashes everything
+ * that shapes it (its record, the records it lists, the site settings and the
+ * template sources), so an unchanged page keeps its ETag across deploys and
+ * feed readers keep getting 304s (RFC 9110 §8.8.3: a strong validator changes
+ * whenever the representation does).
+ */
+
+import { createHash } from 'node:crypto'
+import { SCHEMA_VERSION, SITE_RECORD } from '../../src/shared/keys.ts'
+import type { Manifest, RouteEntry, ScheduleStep, SiteRecord } from '../../src/shared/schema.ts'
+import type { Assembly } from './assemble.ts'
+
+export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
+
+export interface Materialised {
+  routes: Record<string, RouteEntry>
+  records: Record<string, string>
+}
+
+export class BlobStore {
+  readonly blobs = new Map<string, string>()
+
+  put(value: unknown): string {
+    const json = JSON.stringify(value)
+    const hash = sha256(json).slice(0, 32)
+    this.blobs.set(hash, json)
+    return hash
+  }
+}
+
+/** Hashes an assembly's records into the store and computes each route's ETag. */
+export function materialise(assembly: Assembly, store: BlobStore, siteHash: string, template: string): Materialised {
+  const records: Record<string, string> = { [SITE_RECORD]: siteHash }
+  for (const [name, record] of assembly.records) records[name] = store.put(record)
+  const hashes = new Map<string, string>()
+  for (const [path, route] of assembly.routes) hashes.set(path, store.put(route.record))
+  const routes: Record<string, RouteEntry> = {}
+  for (const [path, route] of assembly.routes) {
+    const own = hashes.get(path)!
+    const deps = route.deps.map((d) => records[d] ?? hashes.get(d) ?? '')
+    const etag = sha256([template, siteHash, own, ...deps].join('\n')).slice(0, 24)
+    routes[path] = [own, etag, route.lastModified]
+  }
+  return { routes, records }
+}
+
+/** What changed from one epoch to the next, as a schedule step. */
+export function diff(at: number, before: Materialised, after: Materialised): ScheduleStep {
+  const step: ScheduleStep = { at, routes: {}, records: {} }
+  for (const [path, entry] of Object.entries(after.routes)) {
+    if (before.routes[path]?.join() !== entry.join()) step.routes[path] = entry
+  }
+  for (const path of Object.keys(before.routes)) if (!(path in after.routes)) step.routes[path] = null
+  for (const [name, hash] of Object.entries(after.records)) if (before.records[name] !== hash) step.records[name] = hash
+  for (const name of Object.keys(before.records)) if (!(name in after.records)) step.records[name] = null
+  return step
+}
+
+export function buildManifest(
+  base: Materialised,
+  schedule: ScheduleStep[],
+  redirects: Record<string, string>,
+  template: string,
+  builtAt: Date,
+): Manifest {
+  const body = { template, routes: base.routes, records: base.records, redirects, schedule }
+  // The id depends on content only: rebuilding unchanged content gives the same id.
+  const buildId = sha256(JSON.stringify(body)).slice(0, 16)
+  return { v: SCHEMA_VERSION, buildId, builtAt: builtAt.toISOString(), ...body }
+}
+
+export function siteRecord(site: Omit<SiteRecord, 'kind' | 'v'>): SiteRecord {
+  return { kind: 'site', v: SCHEMA_VERSION, ...site }
+}

@@ -1,0 +1,154 @@
+/**
+ * From a source file to a Post: front matter, dates in the site timezone, the
+ * permalink, rendered HTML, excerpt and reading time. Pure: no file system.
+ */
+
+import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/schema.ts'
+import { toTerm } from '../../src/shared/slug.ts'
+import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
+import { BuildError } from './errors.ts'
+import { parseSource } from './front-matter.ts'
+import { htmlToText, inlineScriptHashes } from './html.ts'
+import { renderMarkdown } from './markdown.ts'
+import { normalisePath, permalink } from './permalink.ts'
+import type { SourceFile } from './sources.ts'
+import { readingMinutes, truncate } from './text.ts'
+
+export interface Post {
+  source: string
+  kind: 'post' | 'draft'
+  title: string
+  path: string
+  ms: number
+  date: string
+  day: string
+  /** Epoch ms of last_modified_at, when given. */
+  updatedMs?: number
+  updated?: string
+  updatedDay?: string
+  tags: Term[]
+  categories: Term[]
+  html: string
+  toc: TocEntry[]
+  excerpt: string
+  description: string
+  readingMinutes: number
+  image?: ImageRef
+  pinned: boolean
+  lang: string
+  scriptHashes: string[]
+  redirectFrom: string[]
+  published: boolean
+  /** Show a table of contents: front matter `toc`, else three or more headings. */
+  showToc: boolean
+}
+
+export interface Page {
+  source: string
+  title: string
+  path: string
+  html: string
+  description: string
+  scriptHashes: string[]
+}
+
+// Jekyll's post filename: YYYY-M-D-title.md (one- or two-digit month and day).
+const POST_NAME = /^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(?:md|markdown)$/i
+const EXCERPT_GRAPHEMES = 160
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
+
+function resolveDate(file: SourceFile, site: SiteConfig, dateField: string | undefined, line: number, fallbackMs: number) {
+  const name = POST_NAME.exec(basename(file.path))
+  const written = dateField ?? (name ? `${name[1]}-${name[2]}-${name[3]}` : undefined)
+  if (written === undefined) {
+    if (file.kind === 'draft') return { ms: fallbackMs, offsetMinutes: 0 }
+    throw new BuildError(file.path, 'missing date: name the file YYYY-MM-DD-title.md or add `date: YYYY-MM-DD HH:MM:SS +ZZ:ZZ`', line)
+  }
+  const parsed = parseDate(written, site.timezone)
+  if (!parsed) {
+    throw new BuildError(file.path, `\`date\` "${written}" is not a real date; write it as YYYY-MM-DD HH:MM:SS +ZZ:ZZ (time and offset optional)`, dateField ? line : undefined)
+  }
+  return parsed
+}
+
+function slugOf(path: string, slugField: string | undefined): string {
+  if (slugField) return slugField
+  const name = basename(path)
+  const m = POST_NAME.exec(name)
+  return m ? m[4]! : name.replace(/\.(md|markdown)$/i, '')
+}
+
+/** The excerpt: text before the separator (Jekyll's default is the first blank line). */
+function excerptOf(html: string, body: string, separator: string | undefined): string {
+  const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
+  if (marker && body.includes(marker)) {
+    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker))).html), EXCERPT_GRAPHEMES)
+  }
+  const firstParagraph = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html
+  return truncate(htmlToText(firstParagraph), EXCERPT_GRAPHEMES)
+}
+
+export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
+  const { data, body, lineOf } = parseSource(file.path, file.text)
+  const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs)
+  let updatedMs: number | undefined
+  let updatedOffset = 0
+  if (data.lastModifiedAt) {
+    const parsed = parseDate(data.lastModifiedAt, site.timezone)
+    if (!parsed) throw new BuildError(file.path, `\`last_modified_at\` "${data.lastModifiedAt}" is not a real date`, lineOf('last_modified_at'))
+    updatedMs = parsed.ms
+    updatedOffset = parsed.offsetMinutes
+  }
+  const slug = slugOf(file.path, data.slug)
+  const path = data.permalink
+    ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
+    : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
+  const { html, toc } = renderMarkdown(body)
+  const text = htmlToText(html)
+  const excerpt = excerptOf(html, body, data.excerptSeparator)
+  return {
+    source: file.path,
+    kind: file.kind === 'draft' ? 'draft' : 'post',
+    title: data.title,
+    path,
+    ms,
+    date: toRfc3339(ms, offsetMinutes),
+    day: dayInZone(ms, site.timezone),
+    updatedMs,
+    updated: updatedMs === undefined ? undefined : toRfc3339(updatedMs, updatedOffset),
+    updatedDay: updatedMs === undefined ? undefined : dayInZone(updatedMs, site.timezone),
+    tags: data.tags.map(toTerm),
+    categories: data.categories.map(toTerm),
+    html,
+    toc,
+    excerpt,
+    description: data.description ?? excerpt,
+    readingMinutes: readingMinutes(text),
+    image: data.image ? { src: data.image.path, alt: data.image.alt } : undefined,
+    pinned: data.pin,
+    lang: data.lang ?? site.lang,
+    scriptHashes: inlineScriptHashes(html),
+    redirectFrom: data.redirectFrom.map((p) => normalisePath(p)),
+    published: data.published,
+    showToc: data.toc ?? toc.length >= 3,
+  }
+}
+
+/** A standalone page such as content/pages/about.md → /about/. */
+export function buildPage(file: SourceFile): Page {
+  const { data, body } = parseSource(file.path, file.text)
+  const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
+  const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
+  const { html } = renderMarkdown(body)
+  return {
+    source: file.path,
+    title: data.title,
+    path,
+    html,
+    description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
+    scriptHashes: inlineScriptHashes(html),
+  }
+}

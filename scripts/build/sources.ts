@@ -1,0 +1,77 @@
+/**
+ * Stages "discover" and "read": the only part of the build, with `write`, that
+ * touches the file system. Everything between works on the SourceFile values
+ * returned here.
+ */
+
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import { BuildError } from './errors.ts'
+
+export type SourceKind = 'post' | 'draft' | 'page'
+
+export interface SourceFile {
+  kind: SourceKind
+  /** Path relative to the content folder, with `/`: `posts/2025-01-31-x.md`. */
+  path: string
+  text: string
+}
+
+const MARKDOWN = /\.(md|markdown)$/i
+
+async function walk(dir: string): Promise<string[]> {
+  let entries
+  try {
+    entries = await readdir(dir, { withFileTypes: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const files: string[] = []
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
+    const full = join(dir, entry.name)
+    if (entry.isDirectory()) files.push(...(await walk(full)))
+    else if (entry.isFile() && MARKDOWN.test(entry.name)) files.push(full)
+  }
+  return files
+}
+
+/** Lists Markdown sources: posts always, drafts only when asked. */
+export async function discover(contentDir: string, drafts: boolean): Promise<Array<{ kind: SourceKind; file: string }>> {
+  const kinds: SourceKind[] = drafts ? ['post', 'draft', 'page'] : ['post', 'page']
+  const folders: Record<SourceKind, string> = { post: 'posts', draft: 'drafts', page: 'pages' }
+  const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]))).map((file) => ({ kind, file }))))
+  return found.flat()
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Reads a source as strict UTF-8, naming the file when it is not. */
+export async function read(contentDir: string, kind: SourceKind, file: string): Promise<SourceFile> {
+  const path = relative(contentDir, file).split(sep).join('/')
+  const bytes = await readFile(file)
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    throw new BuildError(path, 'is not valid UTF-8; re-save it with UTF-8 encoding')
+  }
+  return { kind, path, text }
+}
+
+export async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
+}

@@ -1,0 +1,108 @@
+/**
+ * Data access: reads manifests and records from a KVNamespace. Takes the
+ * namespace, never the request context, so tests can hand it a real binding or
+ * a failing wrapper.
+ *
+ * Records every request needs (the manifest and the site settings) are parsed
+ * once per isolate and kept per build id, so a warm cache-miss request costs one
+ * KV read for a page, two for a listing (its record, then its items in one bulk
+ * read).
+ */
+
+import { HttpError } from '../errors.ts'
+import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey } from '../shared/keys.ts'
+import type { AnyRecord, Manifest, SiteRecord } from '../shared/schema.ts'
+import { recordAt } from './resolve.ts'
+
+export { nextChangeAt, recordAt, routeAt } from './resolve.ts'
+
+interface Loaded {
+  manifest: Manifest
+  site: SiteRecord
+}
+
+/** Per-isolate cache, keyed by build id. Two entries cover a deploy's switch-over. */
+const loaded = new Map<string, Loaded>()
+const MAX_BUILDS = 2
+
+/** The `v1:current` pointer, re-read at most once a second (local preview only). */
+let pointer: { value: string | null; at: number } | undefined
+const POINTER_TTL_MS = 1000
+
+/** Drops the isolate's caches; tests use it between seeded namespaces. */
+export function resetCaches(): void {
+  loaded.clear()
+  pointer = undefined
+}
+
+async function kvGet(kv: KVNamespace, key: string): Promise<string | null> {
+  try {
+    return await kv.get(key)
+  } catch (error) {
+    throw new HttpError('unavailable', `KV read of ${key} failed`, { cause: error })
+  }
+}
+
+function parse<T extends { v?: number }>(json: string, what: string): T {
+  let value: T
+  try {
+    value = JSON.parse(json) as T
+  } catch (error) {
+    throw new HttpError('unavailable', `${what} is not valid JSON`, { cause: error })
+  }
+  if (typeof value !== 'object' || value === null || value.v !== SCHEMA_VERSION) {
+    throw new HttpError('unavailable', `${what} has schema version ${String(value?.v)}, expected ${SCHEMA_VERSION}`)
+  }
+  return value
+}
+
+/** The build to serve: the deploy's BUILD_ID, else the local `current` pointer. */
+export async function currentBuildId(kv: KVNamespace, configured: string | undefined, now = Date.now()): Promise<string> {
+  if (configured) return configured
+  if (!pointer || now - pointer.at > POINTER_TTL_MS) pointer = { value: await kvGet(kv, CURRENT_KEY), at: now }
+  if (!pointer.value) throw new HttpError('unpublished', 'no build has been published to this namespace')
+  return pointer.value
+}
+
+/** The manifest and site settings of a build, parsed once per isolate. */
+export async function loadBuild(kv: KVNamespace, buildId: string): Promise<Loaded> {
+  const cached = loaded.get(buildId)
+  if (cached) return cached
+  const json = await kvGet(kv, buildKey(buildId))
+  if (json === null) throw new HttpError('unpublished', `build ${buildId} is not in KV`)
+  const manifest = parse<Manifest>(json, `manifest ${buildId}`)
+  const siteHash = recordAt(manifest, SITE_RECORD, 0)
+  if (!siteHash) throw new HttpError('unavailable', `manifest ${buildId} has no site record`)
+  const site = await readRecord<SiteRecord>(kv, siteHash)
+  const entry = { manifest, site }
+  if (loaded.size >= MAX_BUILDS) loaded.delete(loaded.keys().next().value!)
+  loaded.set(buildId, entry)
+  return entry
+}
+
+/** One record by blob hash. A missing or corrupt blob is a 503 for this page only. */
+export async function readRecord<T extends AnyRecord>(kv: KVNamespace, hash: string): Promise<T> {
+  const json = await kvGet(kv, blobKey(hash))
+  if (json === null) throw new HttpError('unavailable', `record ${hash} is missing from KV`)
+  return parse<T>(json, `record ${hash}`)
+}
+
+/** Many records in one bulk KV read per 100 keys, in the order asked. */
+export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: string[]): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < hashes.length; i += 100) {
+    const keys = hashes.slice(i, i + 100).map(blobKey)
+    let values: Map<string, string | null>
+    try {
+      values = await kv.get(keys)
+    } catch (error) {
+      throw new HttpError('unavailable', `KV bulk read of ${keys.length} records failed`, { cause: error })
+    }
+    for (const key of keys) {
+      const json = values.get(key)
+      if (json == null) throw new HttpError('unavailable', `record ${key} is missing from KV`)
+      out.push(parse<T>(json, `record ${key}`))
+    }
+  }
+  return out
+}

@@ -1,0 +1,86 @@
+/**
+ * Every page and feed the build produced, served from its manifest entry:
+ * decode the path, find the route, answer 304 from the build-time ETag with no
+ * KV read, else read the record and render it.
+ */
+
+import { Hono } from 'hono'
+import { cacheControl, notModified, type CacheKind } from '../cache/index.ts'
+import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
+import { HttpError } from '../errors.ts'
+import { href } from '../shared/paths.ts'
+import type { Manifest, RouteRecord } from '../shared/schema.ts'
+import { httpDate } from '../shared/time.ts'
+import { renderRecord } from './render.ts'
+
+export const content = new Hono<{ Bindings: Env }>()
+
+/** Decodes each path segment; a path that is not valid UTF-8 percent-encoding names nothing here. */
+export function decodePath(pathname: string): string {
+  try {
+    return pathname
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/')
+  } catch {
+    throw new HttpError('not-found', 'undecodable path')
+  }
+}
+
+/**
+ * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
+ * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
+ */
+export function canonicalFor(manifest: Manifest, path: string, now: number): string | undefined {
+  const exists = (p: string) => routeAt(manifest, p, now) !== undefined
+  const redirect = manifest.redirects[path] ?? manifest.redirects[path.endsWith('/') ? path.slice(0, -1) : `${path}/`]
+  if (redirect && exists(redirect)) return redirect
+  const candidates = [
+    path.endsWith('/') ? undefined : `${path}/`,
+    path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : undefined,
+  ].filter((p): p is string => p !== undefined)
+  for (const c of [...candidates, ...candidates.map(asciiLower), asciiLower(path)]) {
+    if (c !== path && exists(c)) return c
+  }
+  return undefined
+}
+
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+
+const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
+
+/** Seconds until the next scheduled post appears, so no cache outlives it. */
+function capSeconds(manifest: Manifest, now: number): number | undefined {
+  const next = nextChangeAt(manifest, now)
+  return next === undefined ? undefined : Math.ceil((next - now) / 1000)
+}
+
+content.get('*', async (c) => {
+  const url = new URL(c.req.url)
+  const path = decodePath(url.pathname)
+  const now = Date.now()
+  const kv = c.env.CONTENT
+  const { manifest, site } = await loadBuild(kv, await currentBuildId(kv, c.env.BUILD_ID))
+  const entry = routeAt(manifest, path, now)
+  if (!entry) {
+    const target = canonicalFor(manifest, path, now)
+    if (target === undefined) throw new HttpError('not-found')
+    // Only ever a path on this site: the Location is built from a manifest key.
+    return c.redirect(href(target) + url.search, 301)
+  }
+  const [hash, etag, lastModified] = entry
+  const kind = cacheKindOf(path)
+  const headers = new Headers({
+    'Cache-Control': cacheControl(kind, capSeconds(manifest, now)),
+    ETag: `"${etag}"`,
+    Date: httpDate(Math.floor(now / 1000)),
+    Vary: 'Accept-Encoding',
+  })
+  if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
+  if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')
+  if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
+  const record = await readRecord<RouteRecord>(kv, hash)
+  const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
+  headers.set('Content-Type', type)
+  return new Response(body, { status: 200, headers })
+})

@@ -1,0 +1,51 @@
+/**
+ * URL paths of every page kind, shared by the build (which writes routes) and
+ * the views (which link to them). Paths are kept decoded; `href()` encodes them.
+ */
+
+import type { ListingScope } from './schema.ts'
+
+export const TAGS_INDEX = '/tags/'
+export const CATEGORIES_INDEX = '/categories/'
+export const ARCHIVES = '/archives/'
+
+export const tagPath = (slug: string): string => `/tags/${slug}/`
+export const categoryPath = (slug: string): string => `/categories/${slug}/`
+
+/** First page of a listing. */
+export function scopePath(scope: ListingScope): string {
+  if (scope.type === 'home') return '/'
+  return scope.type === 'tag' ? tagPath(scope.slug) : categoryPath(scope.slug)
+}
+
+/** Page n of a listing, Jekyll-paginate style: `/`, `/page/2/`, `/tags/ai/page/2/`. */
+export function listingPath(scope: ListingScope, page: number): string {
+  const base = scopePath(scope)
+  return page <= 1 ? base : `${base}page/${page}/`
+}
+
+const FEED_EXT = { json: 'json', atom: 'xml', rss: 'xml' } as const
+
+/**
+ * Feed page paths. The first pages sit where jekyll-feed and common readers
+ * look (`/feed.json`, `/feed.xml`, `/rss.xml`); later pages follow.
+ */
+export function feedPath(scope: ListingScope, format: 'json' | 'atom' | 'rss', page = 1): string {
+  const base = scopePath(scope)
+  const name = format === 'rss' ? 'rss' : 'feed'
+  const ext = FEED_EXT[format]
+  return page <= 1 ? `${base}${name}.${ext}` : `${base}${name}/page/${page}.${ext}`
+}
+
+/** Percent-encodes a decoded path for use in href and Location, keeping `/`. */
+export function href(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/')
+}
+
+/** An absolute URL on the site for a decoded path; URLs with a scheme pass through. */
+export function absoluteUrl(siteUrl: string, path: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${siteUrl}${href(path)}`
+}

@@ -1,0 +1,10 @@
+/**
+ * The fixture blog under test/fixtures/content, built as of a fixed instant so
+ * that one post is scheduled (2025-06-01, past by now) and one is far in the
+ * future (2099).
+ */
+
+import { fileURLToPath } from 'node:url'
+
+export const FIXTURE_CONTENT = fileURLToPath(new URL('./fixtures/content', import.meta.url))
+export const FIXTURE_NOW = new Date('2025-05-01T00:00:00Z')

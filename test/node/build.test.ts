@@ -1,0 +1,170 @@
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BuildErrors } from '../../scripts/build/errors.ts'
+import { build, buildToDisk, kvEntries } from '../../scripts/build/index.ts'
+import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
+import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
+import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+
+const temps: string[] = []
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kumo-build-'))
+  temps.push(dir)
+  return dir
+}
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+})
+
+const buildFixture = (options: { drafts?: boolean; contentDir?: string } = {}) =>
+  build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, ...options })
+
+function record<T>(result: Awaited<ReturnType<typeof build>>, path: string): T {
+  const entry = result.manifest.routes[path]
+  expect(entry, `route ${path}`).toBeDefined()
+  return JSON.parse(result.blobs.get(entry![0])!) as T
+}
+
+describe('build of the fixture blog', () => {
+  it('puts the seed post at the URL Jekyll gives it, with its date on the site clock', async () => {
+    const result = await buildFixture()
+    const post = record<PostRecord>(result, '/2025/01/deepseek-ai/')
+    expect(post.title).toBe('DeepSeek，大国竞争，以及国运')
+    expect(post.date).toBe('2025-01-31T00:15:00+09:00')
+    expect(post.day).toBe('2025-01-31')
+    expect(post.categories).toEqual([{ name: '南箕北斗集', slug: '南箕北斗集' }])
+    expect(post.tags.map((t) => t.name)).toEqual(['AI', '大模型', '国际关系', '算法'])
+    expect(post.html).toContain('<a href="https://weibo.com/6603744955/PbpQT8pqY">在社交媒体上</a>')
+  })
+
+  it('lets the front-matter date decide the URL over the filename', async () => {
+    const result = await buildFixture()
+    expect(result.manifest.routes['/2024/04/midnight-in-tokyo/']).toBeDefined()
+    expect(result.manifest.routes['/2024/03/midnight-in-tokyo/']).toBeUndefined()
+  })
+
+  it('pre-paginates listings and puts pinned posts first on the home page', async () => {
+    const result = await buildFixture()
+    const home = record<ListingRecord>(result, '/')
+    const first = JSON.parse(result.blobs.get(result.manifest.records[metaRecord(home.items[0]!)]!)!)
+    expect(first.pinned).toBe(true)
+    expect(home.items).toHaveLength(2)
+    expect(home.next).toBe('/page/2/')
+    const pages = Object.keys(result.manifest.routes).filter((p) => /^\/page\/\d+\/$/.test(p))
+    const total = home.total
+    expect(pages.length).toBe(Math.ceil(total / 2) - 1)
+  })
+
+  it('gives names that differ only in case one tag page listing both spellings', async () => {
+    const result = await buildFixture()
+    const swift = record<ListingRecord>(result, '/tags/swift/')
+    // Swift (pinned, concurrency notes) and swift (midnight) share /tags/swift/.
+    expect(swift.total).toBe(3)
+  })
+
+  it('leaves out unpublished posts and drafts unless asked', async () => {
+    const plain = await buildFixture()
+    const paths = Object.keys(plain.manifest.routes)
+    expect(paths.some((p) => p.includes('unpublished'))).toBe(false)
+    expect(paths.some((p) => p.includes('a-draft'))).toBe(false)
+    const drafts = await buildFixture({ drafts: true })
+    expect(Object.keys(drafts.manifest.routes).some((p) => p.includes('unpublished'))).toBe(true)
+    expect(Object.keys(drafts.manifest.routes).some((p) => p.includes('a-draft'))).toBe(true)
+  })
+
+  it('keeps future posts out of the base build and in the schedule, in time order', async () => {
+    const result = await buildFixture()
+    expect(result.manifest.routes['/2025/06/published-later/']).toBeUndefined()
+    expect(result.manifest.schedule.map((s) => new Date(s.at).toISOString())).toEqual(['2025-06-01T03:00:00.000Z', '2098-12-31T15:00:00.000Z'])
+    const step = result.manifest.schedule[0]!
+    expect(step.routes['/2025/06/published-later/']).toBeDefined()
+    expect(step.routes['/']).toBeDefined()
+    expect(step.routes['/tags/ai/']).toBeUndefined()
+    expect(result.summary.scheduled).toBe(2)
+  })
+
+  it('gives an unchanged page the same ETag and key on a rebuild, and a changed one new ones', async () => {
+    const dir = await tempDir()
+    await cp(FIXTURE_CONTENT, dir, { recursive: true })
+    const a = await buildFixture({ contentDir: dir })
+    const b = await buildFixture({ contentDir: dir })
+    expect(b.manifest.buildId).toBe(a.manifest.buildId)
+    const file = join(dir, 'posts', '2025-02-14-swift-concurrency-notes.md')
+    await writeFile(file, `${await readFile(file, 'utf8')}\nOne more paragraph at the end.\n`)
+    const c = await buildFixture({ contentDir: dir })
+    const changed = '/2025/02/swift-concurrency-notes/'
+    expect(c.manifest.routes[changed]![1]).not.toBe(a.manifest.routes[changed]![1])
+    expect(c.manifest.routes['/2025/01/deepseek-ai/']).toEqual(a.manifest.routes['/2025/01/deepseek-ai/'])
+    // The feed carries the body, so its ETag changes; its record (a list of paths) does not.
+    expect(c.manifest.routes['/feed.json']![1]).not.toBe(a.manifest.routes['/feed.json']![1])
+    expect(c.manifest.routes['/feed.json']![0]).toBe(a.manifest.routes['/feed.json']![0])
+    // Only that post's records (one per schedule epoch: its neighbours differ) and the manifest are new.
+    const old = new Set(kvEntries(a).map((x) => x.key))
+    const fresh = kvEntries(c).filter((e) => !old.has(e.key))
+    expect(fresh.at(-1)!.key).toBe(buildKey(c.manifest.buildId))
+    const blobs = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord)
+    expect(blobs.length).toBeLessThanOrEqual(1 + c.manifest.schedule.length)
+    expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`]))
+  })
+
+  it('writes the wrangler bulk format: blobs and the manifest', async () => {
+    const out = await tempDir()
+    const result = await buildToDisk({ contentDir: FIXTURE_CONTENT, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW })
+    const entries = JSON.parse(await readFile(join(out, 'dist', 'kv.json'), 'utf8')) as Array<{ key: string; value: string }>
+    expect(entries.every((e) => typeof e.key === 'string' && typeof e.value === 'string')).toBe(true)
+    expect(entries.at(-1)!.key).toBe(buildKey(result.manifest.buildId))
+    for (const [hash] of Object.values(result.manifest.routes)) expect(entries.some((e) => e.key === blobKey(hash))).toBe(true)
+    expect(await readdir(join(out, 'public', 'assets', 'img'))).toEqual(['edge-request.svg'])
+    expect((await readdir(join(out, 'public', '_kumo')))[0]).toMatch(/^style\.[0-9a-f]{10}\.css$/)
+  })
+})
+
+describe('bad input stops the build and writes nothing', () => {
+  async function brokenCopy(name: string, text: string | Uint8Array): Promise<string> {
+    const dir = await tempDir()
+    await cp(FIXTURE_CONTENT, dir, { recursive: true })
+    await writeFile(join(dir, 'posts', name), text)
+    return dir
+  }
+
+  async function failure(contentDir: string): Promise<string> {
+    const out = await tempDir()
+    await writeFile(join(out, 'marker'), 'previous output')
+    const error = await buildToDisk({ contentDir, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(BuildErrors)
+    expect(await readdir(out)).toEqual(['marker'])
+    return (error as Error).message
+  }
+
+  it.each([
+    ['2025-01-01-yaml.md', '---\ntitle: [unclosed\n---\n', /^posts\/2025-01-01-yaml\.md:2: front matter is not valid YAML/],
+    ['2025-01-01-notitle.md', '---\ndate: 2025-01-01\n---\n', /^posts\/2025-01-01-notitle\.md:1: `title` is missing/],
+    ['no-date.md', '---\ntitle: T\n---\n', /^posts\/no-date\.md:1: missing date/],
+    ['2025-01-01-baddate.md', '---\ntitle: T\ndate: 2025-02-30\n---\n', /^posts\/2025-01-01-baddate\.md:3: `date` "2025-02-30" is not a real date/],
+    ['2025-01-01-empty.md', '', /^posts\/2025-01-01-empty\.md: the file is empty/],
+    ['2025-01-01-open.md', '---\ntitle: T\n', /^posts\/2025-01-01-open\.md:1: the front matter opened here is never closed/],
+    ['2025-01-01-latin1.md', new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]), /^posts\/2025-01-01-latin1\.md: is not valid UTF-8/],
+  ])('%s', async (name, text, message) => {
+    expect(await failure(await brokenCopy(name, text))).toMatch(message)
+  })
+
+  it('two posts at one URL, naming both files', async () => {
+    const dir = await brokenCopy('2025-01-20-deepseek-ai.md', '---\ntitle: Copy\n---\nsame URL')
+    const message = await failure(dir)
+    expect(message).toContain('posts/2025-01-31-deepseek-ai.md')
+    expect(message).toContain('posts/2025-01-20-deepseek-ai.md')
+    expect(message).toContain('/2025/01/deepseek-ai/')
+  })
+
+  it('reports every bad file at once', async () => {
+    const dir = await brokenCopy('2025-01-01-a.md', '')
+    await writeFile(join(dir, 'posts', '2025-01-01-b.md'), '---\ndate: 2025-01-01\n---\n')
+    const message = await failure(dir)
+    expect(message.split('\n')).toHaveLength(2)
+  })
+})

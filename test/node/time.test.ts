@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { dayInZone, parseDate, toRfc3339, zoneOffsetMinutes } from '../../src/shared/time.ts'
+
+const iso = (s: string, tz = 'Asia/Tokyo') => {
+  const d = parseDate(s, tz)
+  return d && { utc: new Date(d.ms).toISOString(), offset: d.offsetMinutes }
+}
+
+describe('parseDate', () => {
+  it('keeps the written offset: the seed post is still 30 January in UTC', () => {
+    expect(iso('2025-01-31 00:15:00.000000000 +09:00')).toEqual({ utc: '2025-01-30T15:15:00.000Z', offset: 540 })
+  })
+
+  it('accepts every form Jekyll accepts', () => {
+    expect(iso('2025-01-31')).toEqual({ utc: '2025-01-30T15:00:00.000Z', offset: 540 })
+    expect(iso('2025-1-5')?.utc).toBe('2025-01-04T15:00:00.000Z')
+    expect(iso('2025-01-31 08:30')?.utc).toBe('2025-01-30T23:30:00.000Z')
+    expect(iso('2025-01-31 08:30:15')?.utc).toBe('2025-01-30T23:30:15.000Z')
+    expect(iso('2025-01-31T08:30:15.250Z')).toEqual({ utc: '2025-01-31T08:30:15.250Z', offset: 0 })
+    expect(iso('2025-01-31 08:30:15 -0500')).toEqual({ utc: '2025-01-31T13:30:15.000Z', offset: -300 })
+    expect(iso('2025-01-31 08:30:15 +05:30')?.offset).toBe(330)
+  })
+
+  it('reads a date with no offset on the site wall clock, across DST', () => {
+    // New York is UTC-5 in January and UTC-4 in July.
+    expect(iso('2025-01-15 12:00', 'America/New_York')).toEqual({ utc: '2025-01-15T17:00:00.000Z', offset: -300 })
+    expect(iso('2025-07-15 12:00', 'America/New_York')).toEqual({ utc: '2025-07-15T16:00:00.000Z', offset: -240 })
+  })
+
+  it('rejects impossible and malformed dates', () => {
+    for (const bad of ['2025-02-30', '2025-13-01', '2025-01-31 25:00', 'yesterday', '31/01/2025', '']) {
+      expect(parseDate(bad, 'UTC'), bad).toBeNull()
+    }
+    expect(parseDate('2024-02-29', 'UTC')).not.toBeNull()
+  })
+})
+
+describe('formatting', () => {
+  it('writes RFC 3339 with the given offset', () => {
+    const { ms } = parseDate('2025-01-31 00:15:00 +09:00', 'UTC')!
+    expect(toRfc3339(ms, 540)).toBe('2025-01-31T00:15:00+09:00')
+    expect(toRfc3339(ms, -90)).toBe('2025-01-30T13:45:00-01:30')
+    expect(toRfc3339(ms, 0)).toBe('2025-01-30T15:15:00+00:00')
+  })
+
+  it('shows the day on the site clock', () => {
+    const { ms } = parseDate('2025-01-31 00:15:00 +09:00', 'UTC')!
+    expect(dayInZone(ms, 'Asia/Tokyo')).toBe('2025-01-31')
+    expect(dayInZone(ms, 'UTC')).toBe('2025-01-30')
+    expect(zoneOffsetMinutes(ms, 'Asia/Kolkata')).toBe(330)
+  })
+})
