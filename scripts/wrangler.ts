@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { paths } from './project.ts'
 
 const require = createRequire(import.meta.url)
-const WRANGLER = require.resolve('wrangler/bin/wrangler.js')
+export const WRANGLER = require.resolve('wrangler/bin/wrangler.js')
 
 export const wranglerEnv = {
   ...process.env,

@@ -11,7 +11,7 @@
  */
 
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, feedPath, listingPath } from '../../src/shared/paths.ts'
-import { metaRecord } from '../../src/shared/keys.ts'
+import { linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import type {
   ArchivesRecord,
   FeedFormat,
@@ -20,8 +20,9 @@ import type {
   ListingScope,
   PageRecord,
   PostLink,
+  PostBodyRecord,
+  PostLinksRecord,
   PostMetaRecord,
-  PostRecord,
   RouteRecord,
   Term,
   TermsRecord,
@@ -41,7 +42,7 @@ export interface RouteOut {
 
 export interface Assembly {
   routes: Map<string, RouteOut>
-  records: Map<string, PostMetaRecord>
+  records: Map<string, PostMetaRecord | PostLinksRecord>
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -105,7 +106,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number): Assemb
   // Newest first; ties broken by path so the order never depends on the file system.
   const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
   const routes = new Map<string, RouteOut>()
-  const records = new Map<string, PostMetaRecord>()
+  const records = new Map<string, PostMetaRecord | PostLinksRecord>()
   const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
@@ -114,20 +115,19 @@ export function assemble(posts: Post[], pages: Page[], paginate: number): Assemb
 
   sorted.forEach((post, i) => {
     records.set(metaRecord(post.path), metaOf(post))
-    const record: PostRecord = {
+    // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
+    records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, byTag) })
+    const record: PostBodyRecord = {
       ...metaOf(post),
       kind: 'post',
       description: post.description,
       lang: post.lang,
       html: post.html,
       toc: post.showToc ? post.toc : [],
-      prev: link(sorted[i + 1]),
-      next: link(sorted[i - 1]),
-      related: related(post, byTag),
       scriptHashes: post.scriptHashes,
       source: post.source,
     }
-    routes.set(post.path, { record, deps: [], lastModified: seconds(modifiedMs(post)) })
+    routes.set(post.path, { record, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
   })
 
   const listings: Array<{ scope: ListingScope; posts: Post[]; feeds: FeedFormat[] }> = [

@@ -10,8 +10,8 @@
  */
 
 import { HttpError } from '../errors.ts'
-import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey } from '../shared/keys.ts'
-import type { AnyRecord, Manifest, SiteRecord } from '../shared/schema.ts'
+import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
+import type { AnyRecord, Manifest, PostBodyRecord, PostLinksRecord, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
 import { recordAt } from './resolve.ts'
 
 export { nextChangeAt, recordAt, routeAt } from './resolve.ts'
@@ -105,4 +105,16 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
     }
   }
   return out
+}
+
+/**
+ * A route's record, ready to render. A post's links live in their own record
+ * (see PostLinksRecord); both come back in the same single bulk read.
+ */
+export async function readRouteRecord(kv: KVNamespace, manifest: Manifest, path: string, hash: string, now: number): Promise<ServedRecord> {
+  const links = recordAt(manifest, linksRecord(path), now)
+  if (!links) return readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)
+  const [body, link] = (await readRecords(kv, [hash, links])) as [PostBodyRecord, PostLinksRecord]
+  if (body.kind !== 'post' || link.kind !== 'links') throw new HttpError('unavailable', `records of ${path} are not a post and its links`)
+  return { ...body, prev: link.prev, next: link.next, related: link.related }
 }

@@ -5,11 +5,11 @@
  */
 
 import { absoluteUrl, scopePath } from '../shared/paths.ts'
-import type { FeedRecord, PostRecord, SiteRecord } from '../shared/schema.ts'
+import type { FeedRecord, PostBodyRecord, SiteRecord } from '../shared/schema.ts'
 
 const absolute = (site: SiteRecord, path: string) => absoluteUrl(site.url, path)
 
-export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: PostRecord[]): string {
+export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: PostBodyRecord[]): string {
   const author = { name: site.author.name || site.title, ...(site.author.url ? { url: site.author.url } : {}) }
   const scopeTitle = feed.scope.type === 'home' ? site.title : `${site.title}: ${feed.scope.name}`
   const doc = {

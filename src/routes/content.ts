@@ -6,10 +6,10 @@
 
 import { Hono } from 'hono'
 import { cacheControl, notModified, type CacheKind } from '../cache/index.ts'
-import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
+import { currentBuildId, loadBuild, nextChangeAt, readRouteRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
-import type { Manifest, RouteRecord } from '../shared/schema.ts'
+import type { Manifest } from '../shared/schema.ts'
 import { httpDate } from '../shared/time.ts'
 import { renderRecord } from './render.ts'
 
@@ -79,7 +79,7 @@ content.get('*', async (c) => {
   if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
   if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
-  const record = await readRecord<RouteRecord>(kv, hash)
+  const record = await readRouteRecord(kv, manifest, path, hash, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
   return new Response(body, { status: 200, headers })

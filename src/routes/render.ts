@@ -7,7 +7,7 @@ import { readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { jsonFeed } from '../feeds/json-feed.ts'
 import { metaRecord } from '../shared/keys.ts'
-import type { Manifest, PostMetaRecord, PostRecord, RouteRecord, SiteRecord } from '../shared/schema.ts'
+import type { Manifest, PostBodyRecord, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
 import { ListingPage } from '../views/listing.tsx'
 import { renderDocument } from '../views/layout.tsx'
 import { ArchivesPage, StandalonePage, TermsPage } from '../views/pages.tsx'
@@ -36,7 +36,7 @@ function hashesOf(ctx: RenderContext, names: string[], lookup: 'meta' | 'route')
   })
 }
 
-export async function renderRecord(ctx: RenderContext, record: RouteRecord): Promise<Rendered> {
+export async function renderRecord(ctx: RenderContext, record: ServedRecord): Promise<Rendered> {
   const { site } = ctx
   switch (record.kind) {
     case 'post':
@@ -46,7 +46,7 @@ export async function renderRecord(ctx: RenderContext, record: RouteRecord): Pro
       return { type: HTML, body: await renderDocument(ListingPage({ site, listing: record, items })) }
     }
     case 'feed': {
-      const items = await readRecords<PostRecord>(ctx.kv, hashesOf(ctx, record.items, 'route'))
+      const items = await readRecords<PostBodyRecord>(ctx.kv, hashesOf(ctx, record.items, 'route'))
       if (record.format === 'json') return { type: 'application/feed+json; charset=utf-8', body: jsonFeed(site, record, items) }
       throw new HttpError('not-found', `no renderer for ${record.format} feeds`)
     }

@@ -23,4 +23,5 @@ export const BUILDS_KEY = `${PREFIX}builds`
 
 /** Logical names of records that are not pages of their own. */
 export const metaRecord = (postPath: string): string => `meta:${postPath}`
+export const linksRecord = (postPath: string): string => `links:${postPath}`
 export const SITE_RECORD = 'site'

@@ -77,21 +77,39 @@ export interface PostMeta {
   pinned: boolean
 }
 
-export interface PostRecord extends PostMeta {
+/** The stored post page: everything but its links to other posts. */
+export interface PostBodyRecord extends PostMeta {
   kind: 'post'
   v: typeof SCHEMA_VERSION
   description: string
   lang: string
   html: string
   toc: TocEntry[]
-  prev: PostLink | null
-  next: PostLink | null
-  related: PostLink[]
   /** CSP source expressions ('sha256-…') for inline scripts the post's own HTML carries. */
   scriptHashes: string[]
   /** Source file, relative to content/, for error messages and the API. */
   source: string
 }
+
+export interface PostLinks {
+  prev: PostLink | null
+  next: PostLink | null
+  related: PostLink[]
+}
+
+/**
+ * A post's previous/next and related posts, stored apart from its body under the
+ * logical record `links:<path>`. They change whenever a scheduled post appears
+ * next to it; kept in the body, each schedule epoch would hold its own copy of
+ * the body, and one edit would rewrite all of them.
+ */
+export interface PostLinksRecord extends PostLinks {
+  kind: 'links'
+  v: typeof SCHEMA_VERSION
+}
+
+/** What the post view renders: the body with its links as of the moment served. */
+export interface PostRecord extends PostBodyRecord, PostLinks {}
 
 export type ListingScope =
   | { type: 'home' }
@@ -170,9 +188,12 @@ export interface ArchivesRecord {
   years: Array<{ year: string; months: Array<{ month: string; posts: Array<PostLink & { day: string }> }> }>
 }
 
-export type RouteRecord = PostRecord | ListingRecord | FeedRecord | PageRecord | TermsRecord | ArchivesRecord
+export type RouteRecord = PostBodyRecord | ListingRecord | FeedRecord | PageRecord | TermsRecord | ArchivesRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord
+export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | PostLinksRecord
+
+/** A route's record as the worker renders it: a post comes with its links. */
+export type ServedRecord = Exclude<RouteRecord, PostBodyRecord> | PostRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'

@@ -1,0 +1,71 @@
+/**
+ * The one door every deploy, gc and rollback KV operation goes through.
+ *
+ * `wranglerKv({ remote: true })` talks to the namespace in wrangler.toml on
+ * Cloudflare; `wranglerKv({ persistTo })` to the local KV that `wrangler dev`
+ * and the tests read. Both run the same `wrangler kv …` commands, so the tests
+ * exercise the exact command lines a real deploy runs.
+ */
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runWrangler } from './run.ts'
+
+export interface KvEntry {
+  key: string
+  value: string
+}
+
+export interface KvTarget {
+  /** Where this target writes, for messages: "remote" or "local (<dir>)". */
+  readonly name: string
+  get(key: string): Promise<string | null>
+  /** One `wrangler kv bulk put` request: at most 10,000 pairs and 100 MB. */
+  putMany(entries: KvEntry[]): Promise<void>
+  /** One `wrangler kv bulk delete` request: at most 10,000 keys. */
+  deleteMany(keys: string[]): Promise<void>
+  /** Every key name under a prefix (paginated by wrangler). */
+  list(prefix: string): Promise<string[]>
+}
+
+export type KvLocation = { remote: true } | { persistTo: string }
+
+// `wrangler kv key get --text` prints this on stdout, exit code 0, for a missing key.
+// Every value Kumo stores is JSON, so no stored value can be this text.
+const NOT_FOUND = 'Value not found'
+
+export function wranglerKv(location: KvLocation, binding = 'CONTENT'): KvTarget {
+  const where = 'remote' in location ? ['--remote'] : ['--local', '--persist-to', location.persistTo]
+  const flags = ['--binding', binding, ...where]
+  const withFile = async <T>(data: unknown, run: (file: string) => Promise<T>): Promise<T> => {
+    const dir = await mkdtemp(join(tmpdir(), 'kumo-kv-'))
+    try {
+      const file = join(dir, 'bulk.json')
+      await writeFile(file, JSON.stringify(data))
+      return await run(file)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+  return {
+    name: 'remote' in location ? 'remote' : `local (${location.persistTo})`,
+    async get(key) {
+      const { stdout } = await runWrangler(['kv', 'key', 'get', key, '--text', ...flags])
+      const value = stdout.replace(/\n$/, '')
+      return value === NOT_FOUND ? null : value
+    },
+    async putMany(entries) {
+      if (entries.length === 0) return
+      await withFile(entries, (file) => runWrangler(['kv', 'bulk', 'put', file, ...flags]))
+    },
+    async deleteMany(keys) {
+      if (keys.length === 0) return
+      await withFile(keys, (file) => runWrangler(['kv', 'bulk', 'delete', file, '--force', ...flags]))
+    },
+    async list(prefix) {
+      const { stdout } = await runWrangler(['kv', 'key', 'list', '--prefix', prefix, ...flags])
+      return (JSON.parse(stdout) as Array<{ name: string }>).map((k) => k.name)
+    },
+  }
+}
