@@ -10,7 +10,7 @@ import { Hono } from 'hono'
 import { cacheControl, type CacheKind } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
-import { content } from './routes/content.ts'
+import { capSeconds, content } from './routes/content.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
 import { ErrorPage } from './views/pages.tsx'
@@ -41,11 +41,13 @@ const FALLBACK_SITE: SiteRecord = {
   assets: { css: '' },
 }
 
-async function siteFor(env: Env): Promise<SiteRecord> {
+/** The site settings, and how long until a scheduled post may turn a 404 into a page. */
+async function siteFor(env: Env): Promise<{ site: SiteRecord; cap?: number }> {
   try {
-    return (await loadBuild(env.CONTENT, await currentBuildId(env.CONTENT, env.BUILD_ID))).site
+    const { manifest, site } = await loadBuild(env.CONTENT, await currentBuildId(env.CONTENT, env.BUILD_ID))
+    return { site, cap: capSeconds(manifest, Date.now()) }
   } catch {
-    return FALLBACK_SITE
+    return { site: FALLBACK_SITE }
   }
 }
 
@@ -57,10 +59,10 @@ app.onError(async (error, c) => {
     console.error(`kumo ${known.code} ray=${ray}: ${known.message}`, known.cause ?? '')
   }
   // A 503 may mean KV is down: do not touch it again to dress the error page.
-  const site = known.status === 503 ? FALLBACK_SITE : await siteFor(c.env)
+  const { site, cap } = known.status === 503 ? { site: FALLBACK_SITE, cap: undefined } : await siteFor(c.env)
   const body = await renderDocument(ErrorPage({ site, code: known.code }))
   const kind: CacheKind = known.status === 404 ? 'not-found' : 'error'
-  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': cacheControl(kind) })
+  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': cacheControl(kind, cap) })
   if (known.status === 405) headers.set('Allow', ALLOW)
   if (known.status === 503) headers.set('Retry-After', '30')
   return new Response(body, { status: known.status, headers })
