@@ -1,35 +1,38 @@
 /**
  * `npm run seed`: puts dist/kv.json into the local KV that `wrangler dev`
- * reads (`wrangler kv bulk put --local`), then points `v1:current` at the
- * build. Only records the local namespace does not have yet are sent, so a
- * re-seed after one edit is quick.
+ * reads, then points `v1:current` at the build. Only records the local
+ * namespace does not have yet are sent, so a re-seed after one edit is quick.
+ *
+ * What was seeded is remembered inside the local state folder itself, so
+ * deleting `.wrangler/state` also forgets it and the next seed sends everything.
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CURRENT_KEY } from '../src/shared/keys.ts'
+import { wranglerKv, type KvTarget } from './deploy/kv-target.ts'
 import { paths } from './project.ts'
-import { wrangler } from './wrangler.ts'
 
 interface Entry {
   key: string
   value: string
 }
 
-const STATE = join(paths.root, '.wrangler', 'kumo-seeded.json')
+/** Where `wrangler dev` and `wrangler kv --local` keep local state by default. */
+export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
+const SEEDED = join(LOCAL_STATE, 'kumo-seeded.json')
 
-export async function seedLocal(): Promise<{ buildId: string; written: number }> {
+export async function seedLocal(kv: KvTarget = wranglerKv({ persistTo: LOCAL_STATE })): Promise<{ buildId: string; written: number }> {
   const entries = JSON.parse(await readFile(join(paths.outDir, 'kv.json'), 'utf8')) as Entry[]
   const manifest = JSON.parse(await readFile(join(paths.outDir, 'manifest.json'), 'utf8')) as { buildId: string }
-  const seeded = new Set<string>(JSON.parse(await readFile(STATE, 'utf8').catch(() => '[]')) as string[])
+  const seeded = new Set<string>(JSON.parse(await readFile(SEEDED, 'utf8').catch(() => '[]')) as string[])
   const fresh = entries.filter((e) => !seeded.has(e.key))
-  const batch = [...fresh, { key: CURRENT_KEY, value: manifest.buildId }]
-  await mkdir(join(paths.root, '.wrangler'), { recursive: true })
-  const file = join(paths.root, '.wrangler', 'kumo-seed.json')
-  await writeFile(file, JSON.stringify(batch))
-  await wrangler(['kv', 'bulk', 'put', file, '--binding', 'CONTENT', '--local'])
+  // The pointer last: the worker switches only once the build's records are in.
+  await kv.putMany(fresh)
+  await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
   for (const e of fresh) seeded.add(e.key)
-  await writeFile(STATE, JSON.stringify([...seeded]))
+  await mkdir(LOCAL_STATE, { recursive: true })
+  await writeFile(SEEDED, JSON.stringify([...seeded]))
   return { buildId: manifest.buildId, written: fresh.length }
 }
 

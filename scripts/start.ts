@@ -2,22 +2,41 @@
  * `npm start`: builds content/, seeds local KV, serves the site with
  * `wrangler dev` on http://localhost:8787 (or $PORT), offline, and rebuilds
  * and re-seeds whenever a file under content/ changes.
+ *
+ * The edit-to-refresh loop is kept short (see README, "The writer's loop"):
+ * KV is written through one long-lived local binding (wrangler's
+ * getPlatformProxy on `wrangler dev`'s own state folder) rather than a wrangler
+ * process per edit, and public/ is left alone unless an asset changed, so
+ * `wrangler dev` does not reload. The worker follows `v1:current`, re-read at
+ * most once a second.
  */
 
 import { watch } from 'node:fs'
+import { join } from 'node:path'
+import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors } from './build/errors.ts'
 import { buildToDisk } from './build/index.ts'
+import { bindingKv } from './deploy/kv-target.ts'
 import { paths } from './project.ts'
-import { seedLocal } from './seed-local.ts'
+import { LOCAL_STATE, seedLocal } from './seed-local.ts'
 import { spawnWrangler } from './wrangler.ts'
 
 const port = process.env.PORT ?? '8787'
 
+const proxy = await getPlatformProxy<{ CONTENT: KVNamespace }>({
+  configPath: join(paths.root, 'wrangler.toml'),
+  persist: { path: join(LOCAL_STATE, 'v3') },
+  remoteBindings: false,
+})
+const kv = bindingKv(proxy.env.CONTENT, 'local')
+
 async function rebuild(): Promise<boolean> {
+  const started = performance.now()
   try {
     const { summary } = await buildToDisk({ ...paths })
-    const { written } = await seedLocal()
-    console.log(`[kumo] build ${summary.buildId}: ${summary.posts} posts in ${summary.ms} ms, ${written} keys seeded`)
+    const { written } = await seedLocal(kv)
+    const ms = Math.round(performance.now() - started)
+    console.log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${ms} ms — refresh to see it`)
     return true
   } catch (error) {
     if (error instanceof BuildError || error instanceof BuildErrors) {
@@ -28,10 +47,16 @@ async function rebuild(): Promise<boolean> {
   }
 }
 
-if (!(await rebuild())) process.exit(1)
+if (!(await rebuild())) {
+  await proxy.dispose()
+  process.exit(1)
+}
 
 const dev = spawnWrangler(['dev', '--port', port, '--ip', '127.0.0.1', '--show-interactive-dev-session=false'])
-dev.on('exit', (code) => process.exit(code ?? 0))
+dev.on('exit', async (code) => {
+  await proxy.dispose()
+  process.exit(code ?? 0)
+})
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
 
 // Debounced: an editor's save is often several file events.
@@ -41,6 +66,6 @@ watch(paths.contentDir, { recursive: true }, () => {
   clearTimeout(timer)
   timer = setTimeout(() => {
     running = running.then(rebuild)
-  }, 150)
+  }, 100)
 })
 console.log(`[kumo] serving http://localhost:${port} — watching content/ for changes`)

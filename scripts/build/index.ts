@@ -10,7 +10,7 @@
  *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
  */
 
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
@@ -166,21 +166,45 @@ const HEADERS = `# Workers Static Assets headers (written by the build).
   Cache-Control: public, max-age=3600, s-maxage=86400
 `
 
-/** Builds and writes the output folders, all or nothing. */
+/**
+ * What public/ would hold: the build's asset files and content/assets/ (names,
+ * sizes, modification times). Equal digests mean public/ is already right.
+ */
+async function publicDigest(result: BuildResult, assets: string): Promise<string> {
+  const parts = result.assets.map((a) => `${a.path}\n${sha256(typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('base64'))}`)
+  if (await exists(assets)) {
+    for (const f of (await readdir(assets, { recursive: true })).sort()) {
+      const s = await stat(join(assets, f))
+      parts.push(`${f}\n${s.isFile() ? `${s.size} ${s.mtimeMs}` : 'dir'}`)
+    }
+  }
+  return sha256(parts.join('\n'))
+}
+
+/**
+ * Builds and writes the output folders, all or nothing. public/ is replaced
+ * only when its contents change: `wrangler dev` reloads on any change there,
+ * which would slow `npm start`'s edit-to-refresh loop for a text edit.
+ */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
   const assets = join(options.contentDir, 'assets')
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
+  const digest = await publicDigest(result, assets)
+  const previous = await readOptional(join(options.outDir, 'public.digest'))
+  const publicFresh = previous === digest && (await exists(options.publicDir))
+  // public/ first: its digest in outDir must never claim a public/ that failed to land.
   await writeTrees([
+    ...(publicFresh ? [] : [{ dir: options.publicDir, files: result.assets, copies: (await exists(assets)) ? ([[assets, 'assets']] as Array<[string, string]>) : [] }]),
     {
       dir: options.outDir,
       files: [
         { path: 'kv.json', data: JSON.stringify(kvEntries(result)) },
         { path: 'manifest.json', data: json(result.manifest) },
         { path: 'summary.json', data: json(result.summary) },
+        { path: 'public.digest', data: digest },
       ],
     },
-    { dir: options.publicDir, files: result.assets, copies: (await exists(assets)) ? [[assets, 'assets']] : [] },
   ])
   return result
 }
