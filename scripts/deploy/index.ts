@@ -7,7 +7,7 @@
  *
  * Every command takes `--local [--persist-to DIR]` to work on local KV (the one
  * `npm start` serves, `.wrangler/state` by default) instead of Cloudflare; a
- * local "deploy" then records BUILD_ID in .kumo/local-worker.json.
+ * local "deploy" then records BUILD_ID in <persist dir>/kumo-local-worker.json.
  */
 
 import { join } from 'node:path'
@@ -42,7 +42,7 @@ if (!Number.isInteger(keep) || keep < 1) fail(`--keep must be a whole number of 
 const local = values.local || values['persist-to'] !== undefined
 const persistTo = values['persist-to'] ?? join(paths.root, '.wrangler', 'state')
 const kv: KvTarget = local ? wranglerKv({ persistTo }) : wranglerKv({ remote: true })
-const worker = local ? localWorker(join(paths.root, '.kumo', 'local-worker.json')) : wranglerWorker()
+const worker = local ? localWorker(join(persistTo, 'kumo-local-worker.json')) : wranglerWorker()
 // Only what was deployed to Cloudflare is cached: a local run must not mislead the next dry run.
 const cache = deployCache(join(paths.root, '.kumo', 'deploy'))
 const saveCache = async (state: DeployState | null, manifest?: Parameters<typeof cache.save>[1]) => {

@@ -8,9 +8,9 @@
  * tests start a local worker with that BUILD_ID against the same local KV.
  */
 
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { runWrangler } from './run.ts'
 
 export interface WorkerTarget {
@@ -54,6 +54,7 @@ export function localWorker(file: string): WorkerTarget & { current(): Promise<s
     const record = await read()
     record.history.push(buildId)
     record.current = buildId
+    await mkdir(dirname(file), { recursive: true })
     await writeFile(file, JSON.stringify(record))
     return `local version ${record.history.length}`
   }
