@@ -9,7 +9,7 @@
 import { absoluteUrl } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
 import { feedLinks, feedTitle, pagingLinks } from './paging.ts'
-import { XML_DECLARATION, element, empty, rfc822 } from './xml.ts'
+import { XML_DECLARATION, element, empty, rfc822, xml } from './xml.ts'
 
 function item(site: SiteRecord, entry: EntryRecord): string {
   const url = absoluteUrl(site.url, entry.path)
@@ -19,7 +19,9 @@ function item(site: SiteRecord, entry: EntryRecord): string {
     element('link', url),
     element('guid', url, { isPermaLink: 'true' }),
     element('pubDate', rfc822(entry.date)),
-    element('description', entry.summary || entry.title),
+    // RSS readers read description as HTML: the plain-text summary is HTML-escaped, then XML-escaped
+    // (the two escapes are the same five characters).
+    element('description', xml(entry.summary || entry.title)),
     element('content:encoded', entry.html),
     ...[...entry.categories, ...entry.tags].map((t) => element('category', t.name)),
     '</item>',
@@ -35,7 +37,7 @@ export function rssFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]
     element('title', feedTitle(site, feed)),
     element('link', links.alternate),
     // description is required; a site without one describes itself by its title.
-    element('description', site.description || site.title),
+    element('description', xml(site.description || site.title)),
     element('language', site.lang),
     element('lastBuildDate', rfc822(feed.updated)),
     element('generator', 'Kumo'),
