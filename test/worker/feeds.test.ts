@@ -79,7 +79,8 @@ describe('feed and API responses', () => {
     const first = await get(path)
     await first.arrayBuffer()
     const etag = first.headers.get('etag')!
-    for (const validators of [{ 'If-None-Match': etag }, { 'If-Modified-Since': first.headers.get('last-modified')! }]) {
+    const polls: Array<Record<string, string>> = [{ 'If-None-Match': etag }, { 'If-Modified-Since': first.headers.get('last-modified')! }]
+    for (const validators of polls) {
       const second = await get(path, { headers: validators })
       expect(second.status).toBe(304)
       expect(await second.text()).toBe('')
