@@ -10,11 +10,18 @@
 
 // XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+// CR, and in attributes tab and LF too, as character references: a parser would otherwise
+// normalise them away (XML 1.0 §2.11 line ends, §3.3.3 attribute-value normalisation).
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;', '\t': '&#9;', '\n': '&#10;' }
 
-/** Text or attribute value, safe anywhere in an XML 1.0 document. */
+/** Text content, safe anywhere in an XML 1.0 document. */
 export function xml(text: string): string {
-  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"']/g, (c) => ENTITIES[c]!)
+  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!)
+}
+
+/** An attribute value: as text, with whitespace kept through attribute-value normalisation. */
+export function xmlAttr(text: string): string {
+  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"'\r\t\n]/g, (c) => ENTITIES[c]!)
 }
 
 /** An element with escaped text content and escaped attributes; omitted when text is undefined. */
@@ -31,7 +38,7 @@ export function empty(name: string, attrs: Record<string, string | undefined>): 
 function attributes(attrs: Record<string, string | undefined>): string {
   return Object.entries(attrs)
     .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([k, v]) => ` ${k}="${xml(v)}"`)
+    .map(([k, v]) => ` ${k}="${xmlAttr(v)}"`)
     .join('')
 }
 
