@@ -177,3 +177,27 @@ describe('JSON API', () => {
     },
   )
 })
+
+describe('JSON API fields, as README.md documents them', () => {
+  const ITEM = ['path', 'url', 'title', 'date', 'day', 'excerpt', 'tags', 'categories', 'readingMinutes', 'pinned']
+  const OPTIONAL = ['updated', 'updatedDay', 'image']
+  const POST = ['description', 'lang', 'html', 'toc', 'prev', 'next', 'related', 'source']
+
+  it('gives listing pages, items, posts and terms exactly the documented keys', async () => {
+    const page = await json<Page & Record<string, unknown>>('/api/posts')
+    expect(Object.keys(page).sort()).toEqual(['scope', 'page', 'pages', 'total', 'prev', 'next', 'items'].sort())
+    for (const item of page.items) {
+      const keys = Object.keys(item)
+      expect(keys).toEqual(expect.arrayContaining(ITEM))
+      expect(keys.filter((k) => !ITEM.includes(k) && !OPTIONAL.includes(k))).toEqual([])
+    }
+    const post = await json<Record<string, unknown>>(page.items[0]!.path.replace(/^/, '/api/posts'))
+    expect(Object.keys(post)).toEqual(expect.arrayContaining([...ITEM, ...POST]))
+    expect(Object.keys(post).filter((k) => ![...ITEM, ...OPTIONAL, ...POST].includes(k))).toEqual([])
+    const tags = await json<{ taxonomy: string; terms: Array<Record<string, unknown>> }>('/api/tags')
+    expect(tags.taxonomy).toBe('tag')
+    for (const term of tags.terms) expect(Object.keys(term).sort()).toEqual(['count', 'name', 'posts', 'slug', 'url'])
+    const counts = tags.terms.map((t) => t.count as number)
+    expect(counts).toEqual([...counts].sort((a, b) => b - a))
+  })
+})
