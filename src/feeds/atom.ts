@@ -7,7 +7,7 @@
 import { absoluteUrl, CATEGORIES_INDEX, TAGS_INDEX } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord, Term } from '../shared/schema.ts'
 import { feedAuthor, feedLinks, feedTitle, pagingLinks } from './paging.ts'
-import { XML_DECLARATION, element, empty } from './xml.ts'
+import { XML_DECLARATION, element, empty, htmlElement } from './xml.ts'
 
 const GENERATOR = 'Kumo'
 
@@ -30,7 +30,7 @@ function entry(site: SiteRecord, item: EntryRecord): string {
     categories(item.categories, absoluteUrl(site.url, CATEGORIES_INDEX)),
     item.summary ? element('summary', item.summary, { type: 'text' }) : '',
     // §4.1.3.3: type="html" content is escaped HTML; its URLs are already absolute (EntryRecord).
-    element('content', item.html, { type: 'html', 'xml:base': url }),
+    htmlElement('content', item.html, { type: 'html', 'xml:base': url }),
     '</entry>',
   ].join('')
 }

@@ -9,7 +9,7 @@
 import { absoluteUrl } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
 import { feedLinks, feedTitle, pagingLinks } from './paging.ts'
-import { XML_DECLARATION, element, empty, rfc822, xml } from './xml.ts'
+import { XML_DECLARATION, element, empty, htmlElement, rfc822, xml } from './xml.ts'
 
 function item(site: SiteRecord, entry: EntryRecord): string {
   const url = absoluteUrl(site.url, entry.path)
@@ -22,7 +22,7 @@ function item(site: SiteRecord, entry: EntryRecord): string {
     // RSS readers read description as HTML: the plain-text summary is HTML-escaped, then XML-escaped
     // (the two escapes are the same five characters).
     element('description', xml(entry.summary || entry.title)),
-    element('content:encoded', entry.html),
+    htmlElement('content:encoded', entry.html),
     ...[...entry.categories, ...entry.tags].map((t) => element('category', t.name)),
     '</item>',
   ].join('')

@@ -5,7 +5,10 @@
  * allow anywhere (§2.2, production [2] Char: C0 controls other than tab, LF
  * and CR, lone surrogates, U+FFFE and U+FFFF) are dropped, since no escape can
  * carry them, and the five markup characters become entity references (§2.4).
- * Content is escaped, never wrapped in CDATA, so `]]>` in a post is harmless.
+ * Large HTML bodies go in CDATA sections instead (`cdata()`): the same text
+ * to a parser, but a linear scan instead of thousands of replacements (a
+ * 20-post page of long posts renders several times faster). A `]]>` inside is
+ * split across two sections, so it can never end one early.
  */
 
 // XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
@@ -14,20 +17,39 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 // normalise them away (XML 1.0 §2.11 line ends, §3.3.3 attribute-value normalisation).
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;', '\t': '&#9;', '\n': '&#10;' }
 
+// A cheap first look: most text holds nothing XML forbids, and then needs no u-flag regex pass.
+const MAYBE_NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
+const xmlChars = (text: string) => (MAYBE_NOT_XML.test(text) ? text.replace(NOT_XML_CHAR, '') : text)
+
 /** Text content, safe anywhere in an XML 1.0 document. */
 export function xml(text: string): string {
-  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!)
+  return xmlChars(text).replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!)
+}
+
+/**
+ * Character data as CDATA sections (XML 1.0 §2.7): for long HTML bodies. A
+ * CR is kept as a reference between sections, since parsers turn a literal
+ * CR into LF (§2.11), and `]]>` is split so no section ends early.
+ */
+export function cdata(text: string): string {
+  const body = xmlChars(text).replaceAll(']]>', ']]]]><![CDATA[>').replaceAll('\r', ']]>&#13;<![CDATA[')
+  return `<![CDATA[${body}]]>`
 }
 
 /** An attribute value: as text, with whitespace kept through attribute-value normalisation. */
 export function xmlAttr(text: string): string {
-  return text.replace(NOT_XML_CHAR, '').replace(/[&<>"'\r\t\n]/g, (c) => ENTITIES[c]!)
+  return xmlChars(text).replace(/[&<>"'\r\t\n]/g, (c) => ENTITIES[c]!)
 }
 
 /** An element with escaped text content and escaped attributes; omitted when text is undefined. */
 export function element(name: string, text: string | undefined, attrs: Record<string, string | undefined> = {}): string {
   if (text === undefined) return ''
   return `<${name}${attributes(attrs)}>${xml(text)}</${name}>`
+}
+
+/** An element whose text is a long HTML body, as CDATA. */
+export function htmlElement(name: string, html: string, attrs: Record<string, string | undefined> = {}): string {
+  return `<${name}${attributes(attrs)}>${cdata(html)}</${name}>`
 }
 
 /** An empty element such as Atom's `<link/>`. */

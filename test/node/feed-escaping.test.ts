@@ -7,27 +7,31 @@ import fc from 'fast-check'
 import { parseFragment, serialize } from 'parse5'
 import { describe, expect, it } from 'vitest'
 import { absoluteUrls } from '../../scripts/build/absolute-urls.ts'
-import { rfc822, xml, xmlAttr } from '../../src/feeds/xml.ts'
+import { cdata, rfc822, xml, xmlAttr } from '../../src/feeds/xml.ts'
 
 /** Round-trips strings through `<t>${xml(s)}</t>` and Python's expat. */
 function expatRoundTrip(texts: string[]): string[] {
-  const doc = `<?xml version="1.0" encoding="utf-8"?><r>${texts.map((t) => `<t a="${xmlAttr(t)}">${xml(t)}</t>`).join('')}</r>`
+  const doc = `<?xml version="1.0" encoding="utf-8"?><r>${texts.map((t) => `<t a="${xmlAttr(t)}">${xml(t)}</t><c>${cdata(t)}</c>`).join('')}</r>`
   const py = `import sys, json, xml.etree.ElementTree as ET
-r = ET.fromstring(sys.stdin.buffer.read())
-print(json.dumps([[t.text or '', t.get('a')] for t in r], ensure_ascii=True))`
+r = list(ET.fromstring(sys.stdin.buffer.read()))
+print(json.dumps([[t.text or '', t.get('a'), c.text or ''] for t, c in zip(r[::2], r[1::2])], ensure_ascii=True))`
   const run = spawnSync('/usr/bin/python3', ['-c', py], { input: doc, encoding: 'utf8' })
   if (run.status !== 0) throw new Error(run.stderr)
-  const out = JSON.parse(run.stdout) as Array<[string, string]>
-  for (const [text, attr] of out) expect(attr).toBe(text)
+  const out = JSON.parse(run.stdout) as Array<[string, string, string]>
+  // The same string three ways: escaped text, attribute value, CDATA.
+  for (const [text, attr, section] of out) {
+    expect(attr).toBe(text)
+    expect(section).toBe(text)
+  }
   return out.map(([text]) => text)
 }
 
 // What XML 1.0 §2.2 allows.
 const allowed = (s: string) => [...s].filter((c) => /[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(c)).join('')
 
-describe('xml()', () => {
+describe('xml(), xmlAttr() and cdata()', () => {
   it('escapes markup and drops what XML 1.0 cannot carry, so a real parser reads the rest back', () => {
-    const cases = ['a & b < c > d', '"double" \'single\'', ']]> and <![CDATA[x]]>', '表情 🎉 中文', 'bell\u0007 nul\u0000 vt\u000B ff\u000C', 'lone \uD800 surrogate \uDFFF', 'non-chars \uFFFE\uFFFF', 'tab\tnewline\n', 'crlf\r\n end']
+    const cases = ['a & b < c > d', '"double" \'single\'', ']]> and <![CDATA[x]]>', '表情 🎉 中文', 'bell\u0007 nul\u0000 vt\u000B ff\u000C', 'lone \uD800 surrogate \uDFFF', 'non-chars \uFFFE\uFFFF', 'tab\tnewline\n', 'crlf\r\n end', 'a]]>b]]]]>>c', '<![CDATA[ nested ]]>']
     expect(expatRoundTrip(cases)).toEqual(cases.map(allowed))
   })
 

@@ -43,7 +43,7 @@ ${i % 5 === 0 ? `last_modified_at: 2022-06-${String(1 + (i % 28)).padStart(2, "0
 Intro for post ${i}, with a [relative link](../other/) and a [root link](/about/) and a [fragment](#code).
 ![an image](/assets/img/p${i}.png)
 
-<a href="raw/relative.html">raw HTML link</a>
+<a href="raw/relative.html">raw HTML link</a> <span title="a]]>b">cdata ]]> end</span>
 
 ## Code
 
