@@ -3,7 +3,8 @@
 // python3-feedparser for Atom and RSS, ajv with a JSON Feed 1.1 schema, and
 // Python's XML parser for the sitemap.
 import { spawnSync } from 'node:child_process'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +13,7 @@ import { build, type BuildResult } from '../../scripts/build/index.ts'
 import { renderDiscovery, renderFeed, sitemap } from '../../src/feeds/index.ts'
 import { entryRecord } from '../../src/shared/keys.ts'
 import type { EntryRecord, FeedRecord, LlmsRecord, RobotsRecord, RouteRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { POST_COUNT, titleOf, writeFeedFixture, xmlVisible } from './feed-fixture.ts'
 
 const ORIGIN = 'https://feeds.example.org'
@@ -282,5 +284,51 @@ print(json.dumps({'root': root.tag.replace(ns, ''), 'locs': [e.text for e in roo
     for (const p of postPaths()) expect(items.filter((l) => l.includes(`](${ORIGIN}${p})`)).length).toBe(1)
     // A title never breaks out of its line or its link text.
     expect(llms).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/)
+  })
+})
+
+describe('feed ETags', () => {
+  it('change only for the feed pages whose entries changed', async () => {
+    const file = join(dir, 'posts', '2021-01-01-post-10.md')
+    const source = await readFile(file, 'utf8')
+    await writeFile(file, source.replace(/^title: .*$/m, 'title: "A new title for ten"'))
+    try {
+      const after = await build({ contentDir: dir, outDir: '', publicDir: '', now: new Date('2025-01-01T00:00:00Z') })
+      const etag = (r: BuildResult, path: string) => r.manifest.routes[path]![1]
+      const ten = postPaths().find((p) => indexOf(p) === 10)!
+      const eleven = postPaths().find((p) => indexOf(p) === 11)!
+      // Its neighbour's page shows the new title (previous/next links) ...
+      expect(etag(after, eleven)).not.toBe(etag(result, eleven))
+      // ... but the feeds that hold the neighbour and not post 10 keep their ETags, so readers keep getting 304s.
+      expect(recordOf<FeedRecord>('/tags/beta/feed.xml').items).toContain(eleven)
+      for (const path of ['/tags/beta/feed.xml', '/tags/beta/feed.json', '/feed.xml', '/feed.json', '/rss.xml']) expect(etag(after, path), path).toBe(etag(result, path))
+      const holding = Object.keys(result.manifest.routes).filter((p) => /\.(xml|json)$/.test(p) && recordOf<RouteRecord>(p).kind === 'feed' && recordOf<FeedRecord>(p).items.includes(ten))
+      // Page 2 of the home feed in three formats; JSON and Atom under tag alpha and category Feeds.
+      expect(holding.length).toBe(7)
+      for (const path of holding) expect(etag(after, path), path).not.toBe(etag(result, path))
+    } finally {
+      await writeFile(file, source)
+    }
+  })
+})
+
+describe('feeds of the shared fixture blog (Chinese titles, code-heavy posts)', () => {
+  it('all parse in feedparser with no bozo flag', async () => {
+    const shared = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
+    const sharedSite = JSON.parse(shared.blobs.get(shared.manifest.records.site!)!) as SiteRecord
+    const paths = Object.keys(shared.manifest.routes).filter((p) => p.endsWith('.xml') && !p.startsWith('/sitemap'))
+    const docs = paths.map((path) => {
+      const feed = JSON.parse(shared.blobs.get(shared.manifest.routes[path]![0])!) as FeedRecord
+      const items = feed.items.map((p) => JSON.parse(shared.blobs.get(shared.manifest.records[entryRecord(p)]!)!) as EntryRecord)
+      return renderFeed(sharedSite, feed, items).body
+    })
+    expect(paths).toEqual(expect.arrayContaining(['/feed.xml', '/rss.xml', '/tags/大模型/feed.xml', '/categories/南箕北斗集/feed.xml']))
+    const parsed = feedparser(docs)
+    parsed.forEach((p, i) => {
+      expect(p.bozo, `${paths[i]}: ${p.exception}`).toBe(false)
+      expect(p.entries.length).toBeGreaterThan(0)
+    })
+    const home = parsed[paths.indexOf('/feed.xml')]!
+    expect(home.entries.map((e) => e.title)).toContain('DeepSeek，大国竞争，以及国运')
   })
 })
