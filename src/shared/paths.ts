@@ -11,7 +11,6 @@ export const ARCHIVES = '/archives/'
 export const SITEMAP = '/sitemap.xml'
 export const ROBOTS = '/robots.txt'
 export const LLMS = '/llms.txt'
-export const API_PREFIX = '/api'
 
 /** Part n of a sitemap split by the 50,000-URL limit, listed from the sitemap index at /sitemap.xml. */
 export const sitemapPartPath = (n: number): string => `/sitemaps/${n}.xml`
