@@ -10,6 +10,7 @@ import { Hono } from 'hono'
 import { cacheHeaders } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
+import { api } from './routes/api.ts'
 import { content } from './routes/content.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
@@ -25,6 +26,7 @@ app.use('*', async (c, next) => {
   await next()
 })
 
+app.route('/api', api)
 app.route('/', content)
 
 /** Used when even the site settings cannot be read (KV down, nothing published). */

@@ -117,7 +117,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const store = new BlobStore()
   const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
   const epoch = (at: number): Materialised =>
-    materialise(assemble(included.filter((p) => p.ms <= at), pages, site.paginate), store, siteHash, template)
+    materialise(assemble(included.filter((p) => p.ms <= at), pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
 
   const base = epoch(nowMs)
   const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)

@@ -47,7 +47,8 @@ export function canonicalFor(manifest: Manifest, path: string, now: number): str
 
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
-const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
+// Feeds, sitemaps, robots.txt and llms.txt: machine-read, polled, fetched cross-origin.
+const cacheKindOf = (path: string): CacheKind => (/\.(json|xml|txt)$/.test(path) ? 'feed' : 'page')
 
 /** Seconds until the next scheduled post appears, so no cache outlives it. */
 function capSeconds(manifest: Manifest, now: number): number | undefined {
