@@ -13,13 +13,12 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { cacheControl, notModified } from '../cache/index.ts'
-import { currentBuildId, loadBuild, nextChangeAt, readRecord, readRecords, recordAt, routeAt } from '../data/index.ts'
+import { cacheHeaders, notModified, validatedHeaders } from '../cache/index.ts'
+import { currentBuildId, loadBuild, readRecord, readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, listingPath } from '../shared/paths.ts'
 import type { ListingRecord, ListingScope, Manifest, PostMetaRecord, PostRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
-import { httpDate } from '../shared/time.ts'
 import { decodePath } from './content.ts'
 import { hashesOf } from './render.ts'
 
@@ -41,25 +40,11 @@ async function served(c: Ctx): Promise<Served> {
   return { ...(await loadBuild(kv, await currentBuildId(kv, c.env.BUILD_ID))), now: Date.now() }
 }
 
-function headersFor(s: Served, etag: string, lastModified: number): Headers {
-  const next = nextChangeAt(s.manifest, s.now)
-  const headers = new Headers({
-    // Capped so no cache outlives the next scheduled post.
-    'Cache-Control': cacheControl('api', next === undefined ? undefined : Math.ceil((next - s.now) / 1000)),
-    ETag: `"${etag}"`,
-    Date: httpDate(Math.floor(s.now / 1000)),
-    Vary: 'Accept-Encoding',
-    'Access-Control-Allow-Origin': '*',
-  })
-  if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
-  return headers
-}
-
 /** A 304 from the route's build-time validators, else the JSON that `body` produces. */
 async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (hash: string) => Promise<unknown>): Promise<Response> {
   const [hash, routeEtag, lastModified] = entry
   const etag = `${routeEtag}-api`
-  const headers = headersFor(s, etag, lastModified)
+  const headers = validatedHeaders('api', { manifest: s.manifest, now: s.now, etag, lastModified, path: new URL(c.req.url).pathname })
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   headers.set('Content-Type', JSON_TYPE)
   return new Response(JSON.stringify(await body(hash)), { status: 200, headers })
@@ -148,7 +133,7 @@ api.onError((error, c) => {
   if (known.status === 503) console.error(`kumo api ${known.code}: ${known.message}`, known.cause ?? '')
   const headers = new Headers({
     'Content-Type': JSON_TYPE,
-    'Cache-Control': cacheControl(known.status === 404 ? 'not-found' : 'error'),
+    ...cacheHeaders(known.status === 404 ? 'not-found' : 'error'),
     'Access-Control-Allow-Origin': '*',
   })
   if (known.status === 503) headers.set('Retry-After', '30')
