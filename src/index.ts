@@ -7,10 +7,11 @@
  */
 
 import { Hono } from 'hono'
-import { cacheControl, type CacheKind } from './cache/index.ts'
+import { cacheHeaders, secondsToNextChange } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
-import { capSeconds, content } from './routes/content.ts'
+import { api } from './routes/api.ts'
+import { content } from './routes/content.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
 import { ErrorPage } from './views/pages.tsx'
@@ -25,6 +26,7 @@ app.use('*', async (c, next) => {
   await next()
 })
 
+app.route('/api', api)
 app.route('/', content)
 
 /** Used when even the site settings cannot be read (KV down, nothing published). */
@@ -45,7 +47,7 @@ const FALLBACK_SITE: SiteRecord = {
 async function siteFor(env: Env): Promise<{ site: SiteRecord; cap?: number }> {
   try {
     const { manifest, site } = await loadBuild(env.CONTENT, await currentBuildId(env.CONTENT, env.BUILD_ID))
-    return { site, cap: capSeconds(manifest, Date.now()) }
+    return { site, cap: secondsToNextChange(manifest, Date.now()) }
   } catch {
     return { site: FALLBACK_SITE }
   }
@@ -61,8 +63,7 @@ app.onError(async (error, c) => {
   // A 503 may mean KV is down: do not touch it again to dress the error page.
   const { site, cap } = known.status === 503 ? { site: FALLBACK_SITE, cap: undefined } : await siteFor(c.env)
   const body = await renderDocument(ErrorPage({ site, code: known.code }))
-  const kind: CacheKind = known.status === 404 ? 'not-found' : 'error'
-  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': cacheControl(kind, cap) })
+  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', ...cacheHeaders(known.status === 404 ? 'not-found' : 'error', { capSeconds: cap }) })
   if (known.status === 405) headers.set('Allow', ALLOW)
   if (known.status === 503) headers.set('Retry-After', '30')
   return new Response(body, { status: known.status, headers })

@@ -25,3 +25,5 @@ export const BUILDS_KEY = `${PREFIX}builds`
 export const metaRecord = (postPath: string): string => `meta:${postPath}`
 export const linksRecord = (postPath: string): string => `links:${postPath}`
 export const SITE_RECORD = 'site'
+/** A post as a feed entry: absolute URLs in its HTML (see EntryRecord). */
+export const entryRecord = (postPath: string): string => `entry:${postPath}`
