@@ -10,7 +10,7 @@
  *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
  */
 
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
@@ -167,16 +167,22 @@ const HEADERS = `# Workers Static Assets headers (written by the build).
 `
 
 /**
- * What public/ would hold: the build's asset files and content/assets/ (names,
- * sizes, modification times). Equal digests mean public/ is already right.
+ * What public/ would be made from: the build's asset files and content/assets/
+ * (names, sizes, modification times).
  */
 async function publicDigest(result: BuildResult, assets: string): Promise<string> {
   const parts = result.assets.map((a) => `${a.path}\n${sha256(typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('base64'))}`)
-  if (await exists(assets)) {
-    for (const f of (await readdir(assets, { recursive: true })).sort()) {
-      const s = await stat(join(assets, f))
-      parts.push(`${f}\n${s.isFile() ? `${s.size} ${s.mtimeMs}` : 'dir'}`)
-    }
+  parts.push(await treeState(assets))
+  return sha256(parts.join('\n'))
+}
+
+/** Names, sizes and modification times of every file under a folder ('' when it is missing). */
+async function treeState(dir: string): Promise<string> {
+  if (!(await exists(dir))) return ''
+  const parts: string[] = []
+  for (const f of (await readdir(dir, { recursive: true })).sort()) {
+    const s = await stat(join(dir, f))
+    parts.push(`${f}\n${s.isFile() ? `${s.size} ${s.mtimeMs}` : 'dir'}`)
   }
   return sha256(parts.join('\n'))
 }
@@ -212,10 +218,10 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const assets = join(options.contentDir, 'assets')
   const earlier = await earlierStylesheets(options.publicDir, result.assets[0]!.path)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
+  // public/ is left alone when it was made from the same inputs and nobody changed it since.
   const digest = await publicDigest(result, assets)
   const previous = await readOptional(join(options.outDir, 'public.digest'))
-  const publicFresh = previous === digest && (await exists(options.publicDir))
-  // public/ first: its digest in outDir must never claim a public/ that failed to land.
+  const publicFresh = previous === `${digest}\n${await treeState(options.publicDir)}`
   await writeTrees([
     ...(publicFresh ? [] : [{ dir: options.publicDir, files: result.assets, copies: [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])] }]),
     {
@@ -224,9 +230,10 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
         { path: 'kv.json', data: JSON.stringify(kvEntries(result)) },
         { path: 'manifest.json', data: json(result.manifest) },
         { path: 'summary.json', data: json(result.summary) },
-        { path: 'public.digest', data: digest },
       ],
     },
   ])
+  // Written last, from what public/ holds now: a failure before this only means a rewrite next time.
+  await writeFile(join(options.outDir, 'public.digest'), `${digest}\n${await treeState(options.publicDir)}`)
   return result
 }
