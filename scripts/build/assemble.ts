@@ -80,6 +80,7 @@ function metaOf(p: Post): PostMetaRecord {
     readingMinutes: p.readingMinutes,
     image: p.image,
     pinned: p.pinned,
+    description: p.description,
   }
 }
 

@@ -6,7 +6,7 @@
  * appears in them when it appears anywhere.
  */
 
-import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import { SCHEMA_VERSION, metaRecord } from '../../src/shared/keys.ts'
 import { LLMS, ROBOTS, SITEMAP, sitemapPartPath } from '../../src/shared/paths.ts'
 import type { LlmsRecord, RobotsRecord, SitemapRecord } from '../../src/shared/schema.ts'
 import type { RouteOut } from './assemble.ts'
@@ -65,7 +65,7 @@ export function discoveryRoutes(routes: Map<string, RouteOut>, sorted: Post[], s
   const newest = newestOf([...routes.values()])
   const robots: RobotsRecord = { kind: 'robots', v: SCHEMA_VERSION, sitemap: SITEMAP }
   out.set(ROBOTS, { record: robots, deps: [], lastModified: newest })
-  const llms: LlmsRecord = { kind: 'llms', v: SCHEMA_VERSION, posts: sorted.map((p) => ({ path: p.path, title: p.title, summary: p.description })) }
-  out.set(LLMS, { record: llms, deps: [], lastModified: newest })
+  const llms: LlmsRecord = { kind: 'llms', v: SCHEMA_VERSION, posts: sorted.map((p) => p.path) }
+  out.set(LLMS, { record: llms, deps: llms.posts.map(metaRecord), lastModified: newest })
   return out
 }

@@ -3,7 +3,7 @@
  * type each is served as. Pure: data in, string out.
  */
 
-import type { EntryRecord, FeedFormat, FeedRecord, LlmsRecord, RobotsRecord, SiteRecord, SitemapRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedFormat, FeedRecord, LlmsRecord, PostMetaRecord, RobotsRecord, SiteRecord, SitemapRecord } from '../shared/schema.ts'
 import { atomFeed } from './atom.ts'
 import { jsonFeed } from './json-feed.ts'
 import { rssFeed } from './rss.ts'
@@ -25,14 +25,15 @@ export function renderFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecor
   return { type: FEED_TYPES[feed.format], body: RENDERERS[feed.format](site, feed, items) }
 }
 
-export function renderDiscovery(site: SiteRecord, record: SitemapRecord | RobotsRecord | LlmsRecord): { body: string; type: string } {
+/** `posts`: for llms.txt, its posts' `meta:` records in its order. */
+export function renderDiscovery(site: SiteRecord, record: SitemapRecord | RobotsRecord | LlmsRecord, posts: PostMetaRecord[] = []): { body: string; type: string } {
   switch (record.kind) {
     case 'sitemap':
       return { type: SITEMAP_TYPE, body: sitemap(site, record) }
     case 'robots':
       return { type: TEXT_TYPE, body: robotsTxt(site, record) }
     case 'llms':
-      return { type: TEXT_TYPE, body: llmsTxt(site, record) }
+      return { type: TEXT_TYPE, body: llmsTxt(site, posts) }
   }
 }
 

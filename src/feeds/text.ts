@@ -6,7 +6,7 @@
  */
 
 import { absoluteUrl } from '../shared/paths.ts'
-import type { LlmsRecord, RobotsRecord, SiteRecord } from '../shared/schema.ts'
+import type { PostMetaRecord, RobotsRecord, SiteRecord } from '../shared/schema.ts'
 
 export function robotsTxt(site: SiteRecord, record: RobotsRecord): string {
   return `User-agent: *\nAllow: /\n\nSitemap: ${absoluteUrl(site.url, record.sitemap)}\n`
@@ -16,12 +16,13 @@ export function robotsTxt(site: SiteRecord, record: RobotsRecord): string {
 const inline = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()
 const linkText = (s: string) => inline(s).replace(/([\\[\]])/g, '\\$1')
 
-export function llmsTxt(site: SiteRecord, record: LlmsRecord): string {
+/** `posts`: the llms record's posts, resolved through their `meta:` records, in its order. */
+export function llmsTxt(site: SiteRecord, posts: PostMetaRecord[]): string {
   const lines = [`# ${inline(site.title)}`, '']
   if (site.description) lines.push(`> ${inline(site.description)}`, '')
   lines.push('## Posts', '')
-  for (const post of record.posts) {
-    const summary = inline(post.summary)
+  for (const post of posts) {
+    const summary = inline(post.description)
     lines.push(`- [${linkText(post.title)}](${absoluteUrl(site.url, post.path)})${summary ? `: ${summary}` : ''}`)
   }
   return `${lines.join('\n')}\n`

@@ -74,7 +74,8 @@ const query = (scope: ListingScope, page: number) => {
   return `/api/posts${q ? `?${q}` : ''}`
 }
 
-const summaryOf = (site: SiteRecord, { kind: _k, v: _v, ...meta }: PostMetaRecord) => ({ ...meta, url: absoluteUrl(site.url, meta.path) })
+// `description` is for /llms.txt; the API gives it with the post itself.
+const summaryOf = (site: SiteRecord, { kind: _k, v: _v, description: _d, ...meta }: PostMetaRecord) => ({ ...meta, url: absoluteUrl(site.url, meta.path) })
 
 api.get('/posts', async (c) => {
   const s = await served(c)

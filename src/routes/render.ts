@@ -53,9 +53,12 @@ export async function renderRecord(ctx: RenderContext, record: ServedRecord): Pr
       const items = await readRecords<EntryRecord>(ctx.kv, hashesOf(ctx, record.items, 'entry'))
       return renderFeed(site, record, items)
     }
+    case 'llms': {
+      const posts = await readRecords<PostMetaRecord>(ctx.kv, hashesOf(ctx, record.posts, 'meta'))
+      return renderDiscovery(site, record, posts)
+    }
     case 'sitemap':
     case 'robots':
-    case 'llms':
       return renderDiscovery(site, record)
     case 'terms':
       return { type: HTML, body: await renderDocument(TermsPage({ site, record, path: ctx.path })) }

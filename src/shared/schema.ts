@@ -207,6 +207,8 @@ export type ServedRecord = Exclude<RouteRecord, PostBodyRecord> | PostRecord
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
   v: typeof SCHEMA_VERSION
+  /** Front matter `description`, else the excerpt: what /llms.txt says of the post. */
+  description: string
 }
 
 /**
@@ -251,9 +253,15 @@ export interface RobotsRecord {
   sitemap: string
 }
 
-/** `/llms.txt` (llmstxt.org): the site's description and a linked list of posts. */
+/**
+ * `/llms.txt` (llmstxt.org): the site's description and a linked list of posts.
+ * Holds post paths, resolved through `meta:` records like a listing, so editing
+ * a post's summary rewrites its own small record, not this list (once per
+ * schedule epoch).
+ */
 export interface LlmsRecord {
   kind: 'llms'
   v: typeof SCHEMA_VERSION
-  posts: Array<{ path: string; title: string; summary: string }>
+  /** Post paths, newest first. */
+  posts: string[]
 }

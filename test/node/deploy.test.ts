@@ -103,21 +103,20 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
 
   it('a deploy with one post body changed writes at most 5 keys', async () => {
     ctx.kv.reset()
-    // Its second paragraph: the first is the post's summary, which llms.txt also carries (see below).
-    await ctx.edit('2023-11-20-third.md', (t) => t.replace('Some more words so the body has a reading time.', 'Some more words, version two.'))
+    // Its first paragraph: the post's summary too, the most a body edit can change.
+    await ctx.edit('2023-11-20-third.md', (t) => t.replace('Its body is what the tests edit.', 'Its body was edited, version two.'))
     const result = await ctx.build()
     const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker })
     const written = ctx.kv.puts.flat().map((e) => e.key)
-    // The post's record, its feed entry (the body with absolute URLs), the manifest and the
-    // state record. Listings and feeds hold paths, so they are not rewritten; its links
-    // (next = the scheduled 2099 post, at that step) are records of their own, so the schedule
-    // epochs share one copy of the body. An edit to the first paragraph (the summary) also
-    // rewrites the post's `meta:` record and /llms.txt, once per schedule epoch: 7 here.
+    // The post's record, its feed entry (the body with absolute URLs), its `meta:` record (the
+    // summary changed), the manifest and the state record. Listings, feeds and /llms.txt hold
+    // paths, so they are not rewritten; its links (next = the scheduled 2099 post, at that
+    // step) are records of their own, so the schedule epochs share one copy of the body.
     expect(ctx.kv.writes).toBe(report.writes)
     expect(ctx.kv.writes).toBeLessThanOrEqual(5)
     const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => JSON.parse(e.value) as { kind: string; path: string })
-    expect(blobs.map((b) => `${b.kind} ${b.path}`).sort()).toEqual([`entry ${THIRD}`, `post ${THIRD}`])
-    expect(ctx.kv.writes).toBe(4)
+    expect(blobs.map((b) => `${b.kind} ${b.path}`).sort()).toEqual([`entry ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`])
+    expect(ctx.kv.writes).toBe(5)
     expect(written.filter((k) => k.startsWith(blobKey('')))).toHaveLength(report.writes - 2)
     expect(written).toContain(buildKey(result.manifest.buildId))
     expect(written.at(-1)).toBe(BUILDS_KEY)

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SITEMAP_LIMIT, sitemapRoutes } from '../../scripts/build/discovery.ts'
 import { build, type BuildResult } from '../../scripts/build/index.ts'
 import { renderDiscovery, renderFeed, sitemap } from '../../src/feeds/index.ts'
-import { entryRecord } from '../../src/shared/keys.ts'
-import type { EntryRecord, FeedRecord, LlmsRecord, RobotsRecord, RouteRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import { entryRecord, metaRecord } from '../../src/shared/keys.ts'
+import type { EntryRecord, FeedRecord, PostMetaRecord, RobotsRecord, RouteRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { POST_COUNT, titleOf, writeFeedFixture, xmlVisible } from './feed-fixture.ts'
 
@@ -35,6 +35,7 @@ const recordOf = <T extends RouteRecord>(path: string): T => {
   return blob<T>(entry[0])
 }
 const entryOf = (path: string) => blob<EntryRecord>(result.manifest.records[entryRecord(path)]!)
+const metaOf = (path: string) => blob<PostMetaRecord>(result.manifest.records[metaRecord(path)]!)
 const postPaths = () => Object.keys(result.manifest.routes).filter((p) => /\/post-\d+\/$/.test(p))
 const indexOf = (path: string) => Number(/post-(\d+)\/$/.exec(path)![1])
 
@@ -42,7 +43,8 @@ const indexOf = (path: string) => Number(/post-(\d+)\/$/.exec(path)![1])
 function served(path: string): { body: string; type: string } {
   const record = recordOf<RouteRecord>(path)
   if (record.kind === 'feed') return renderFeed(site, record, record.items.map(entryOf))
-  if (record.kind === 'sitemap' || record.kind === 'robots' || record.kind === 'llms') return renderDiscovery(site, record)
+  if (record.kind === 'llms') return renderDiscovery(site, record, record.posts.map(metaOf))
+  if (record.kind === 'sitemap' || record.kind === 'robots') return renderDiscovery(site, record)
   throw new Error(`${path} is a ${record.kind}`)
 }
 
@@ -275,7 +277,7 @@ print(json.dumps({'root': root.tag.replace(ns, ''), 'locs': [e.text for e in roo
     expect(robots.type).toBe('text/plain; charset=utf-8')
     expect(robots.body).toMatch(/^User-agent: \*$/m)
     expect(robots.body).toMatch(new RegExp(`^Sitemap: ${ORIGIN}/sitemap.xml$`, 'm'))
-    const llms = renderDiscovery(site, recordOf<LlmsRecord>('/llms.txt')).body
+    const llms = served('/llms.txt').body
     const lines = llms.split('\n')
     expect(lines[0]).toBe('# Feeds & <Tests>')
     expect(lines).toContain(`> A blog with ${POST_COUNT} posts`)
