@@ -13,6 +13,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { staticAssetHeaders } from '../../src/security/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
@@ -160,7 +161,7 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
 }
 
 const HEADERS = `# Workers Static Assets headers (written by the build).
-/_kumo/*
+${staticAssetHeaders()}/_kumo/*
   Cache-Control: public, max-age=31536000, immutable
 /assets/*
   Cache-Control: public, max-age=3600, s-maxage=86400

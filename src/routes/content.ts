@@ -4,13 +4,14 @@
  * KV read, else read the record and render it.
  */
 
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { cacheControl, notModified, type CacheKind } from '../cache/index.ts'
 import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
 import type { Manifest, RouteRecord } from '../shared/schema.ts'
 import { httpDate } from '../shared/time.ts'
+import { keepForOutage, pageCsp } from '../security/index.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -45,6 +46,30 @@ export function canonicalFor(manifest: Manifest, path: string, now: number): str
   return undefined
 }
 
+/**
+ * A Location for a redirect that can only point at this site: a path-absolute
+ * reference (RFC 3986 §4.2) that no client can read as a network path
+ * (`//host`) or, after WHATWG URL backslash handling, as `/\\host`.
+ * Manifest keys never look like that; the check makes sure of it.
+ */
+export function sameSiteLocation(path: string, search: string): string {
+  const location = href(path)
+  if (!location.startsWith('/') || location.startsWith('//') || location.includes('\\')) {
+    throw new HttpError('not-found', `refusing a redirect to ${JSON.stringify(location.slice(0, 80))}`)
+  }
+  // The query is kept (a campaign tag, a page number) but may not carry line breaks into the header.
+  return location + (search.length <= 2048 ? search.replace(/[\r\n]/g, '') : '')
+}
+
+/** Runs work after the response; without an execution context (a bare `app.fetch`) it just runs. */
+function waitUntil(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    void work
+  }
+}
+
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
 const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
@@ -65,8 +90,7 @@ content.get('*', async (c) => {
   if (!entry) {
     const target = canonicalFor(manifest, path, now)
     if (target === undefined) throw new HttpError('not-found')
-    // Only ever a path on this site: the Location is built from a manifest key.
-    return c.redirect(href(target) + url.search, 301)
+    return c.redirect(sameSiteLocation(target, url.search), 301)
   }
   const [hash, etag, lastModified] = entry
   const kind = cacheKindOf(path)
@@ -82,5 +106,9 @@ content.get('*', async (c) => {
   const record = await readRecord<RouteRecord>(kv, hash)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
-  return new Response(body, { status: 200, headers })
+  // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).
+  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
+  const response = new Response(body, { status: 200, headers })
+  if (c.req.method === 'GET') waitUntil(c, keepForOutage(c.req.raw, response.clone()))
+  return response
 })
