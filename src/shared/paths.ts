@@ -45,7 +45,11 @@ export function href(path: string): string {
     .join('/')
 }
 
-/** An absolute URL on the site for a decoded path; URLs with a scheme pass through. */
+/**
+ * An absolute URL on the site for a decoded path; http(s) URLs pass through.
+ * Any other scheme (`javascript:`, `data:`) is treated as a path and encoded,
+ * so it can never become a live URL.
+ */
 export function absoluteUrl(siteUrl: string, path: string): string {
-  return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${siteUrl}${href(path)}`
+  return /^https?:\/\//i.test(path) ? path : `${siteUrl}${href(path)}`
 }
