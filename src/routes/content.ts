@@ -11,7 +11,7 @@ import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
 import type { Manifest, RouteRecord } from '../shared/schema.ts'
 import { httpDate } from '../shared/time.ts'
-import { keepForOutage, pageCsp } from '../security/index.ts'
+import { keepForOutage, needsKeeping, pageCsp } from '../security/index.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -109,6 +109,7 @@ content.get('*', async (c) => {
   // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).
   if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
   const response = new Response(body, { status: 200, headers })
-  if (c.req.method === 'GET') waitUntil(c, keepForOutage(c.req.raw, response.clone()))
+  // Only the first render of each version in this isolate pays for the copy (see src/security/stale.ts).
+  if (needsKeeping(c.req.raw, response)) waitUntil(c, keepForOutage(c.req.raw, response.clone()))
   return response
 })

@@ -9,7 +9,7 @@ import type { MiddlewareHandler } from 'hono'
 import { COMMON_HEADERS, CORS_HEADERS, DATA_CSP, GET_HEAD, GET_HEAD_OPTIONS, PREFLIGHT_HEADERS, isDataPath, pageCsp } from './headers.ts'
 
 export { pageCsp } from './headers.ts'
-export { keepForOutage, staleOnError } from './stale.ts'
+export { keepForOutage, needsKeeping, staleOnError } from './stale.ts'
 
 /** The methods a path supports, for `Allow` on 405 (RFC 9110 §15.5.6) and 204. */
 export const allowFor = (pathname: string): string => (isDataPath(pathname) ? GET_HEAD_OPTIONS : GET_HEAD)

@@ -27,18 +27,39 @@ function defaultCache(): Cache | undefined {
   return typeof caches === 'undefined' ? undefined : (caches as unknown as { default: Cache }).default
 }
 
+/**
+ * URL → ETag of the copy this isolate last stored, so a page is written once
+ * per isolate per version, not on every render. Bounded; cleared when full.
+ */
+const kept = new Map<string, string>()
+const MAX_KEPT = 2000
+
+/** Whether `keepForOutage` would store this response (a 200 GET of a version not yet kept here). */
+export function needsKeeping(request: Request, response: Response): boolean {
+  if (request.method !== 'GET' || response.status !== 200) return false
+  return kept.get(request.url) !== (response.headers.get('ETag') ?? '')
+}
+
 /** Stores a fallback copy of a 200 GET response. Never throws: it is best effort. */
 export async function keepForOutage(request: Request, response: Response): Promise<void> {
   const cache = defaultCache()
-  if (!cache || request.method !== 'GET' || response.status !== 200) return
+  if (!cache || !needsKeeping(request, response)) return
+  if (kept.size >= MAX_KEPT) kept.clear()
+  kept.set(request.url, response.headers.get('ETag') ?? '')
   try {
     const copy = new Response(response.body, response)
     copy.headers.set('Cache-Control', `public, max-age=${KEEP_SECONDS}`)
     copy.headers.delete('Set-Cookie')
     await cache.put(staleKey(request.url), copy)
   } catch {
+    kept.delete(request.url)
     // A full or unavailable cache only costs us the fallback.
   }
+}
+
+/** Forgets which copies this isolate stored (tests, after deleting them from the cache). */
+export function forgetKept(): void {
+  kept.clear()
 }
 
 /** The fallback copy for a GET or HEAD, marked stale and not to be kept by browsers; else undefined. */

@@ -5,7 +5,7 @@ import { env } from 'cloudflare:test'
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { resetCaches, setKvTimeout } from '../../src/data/index.ts'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
-import { staleKey } from '../../src/security/stale.ts'
+import { forgetKept, staleKey } from '../../src/security/stale.ts'
 import { ORIGIN } from './helpers.ts'
 import { faultyKv, fetchWith, seededManifest, type FaultPlan } from './faulty-kv.ts'
 
@@ -23,6 +23,7 @@ beforeEach(async () => {
   setKvTimeout(5000)
   errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
   for (const p of [POST, OTHER, STALE_POST, '/', '/about/']) await cache().delete(staleKey(`${ORIGIN}${p}`))
+  forgetKept()
 })
 afterEach(() => {
   errors.mockRestore()
