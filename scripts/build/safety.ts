@@ -39,8 +39,11 @@ export interface UrlFields {
 /** Throws a BuildError naming the file, key and line of the first unsafe URL in a post or page. */
 export function checkUrls(file: string, fields: UrlFields, lineOf: (key: string) => number): void {
   const fail = (key: string, value: string, problem: string, hint: string): never => {
-    throw new BuildError(file, `\`${key}\` gives the URL ${JSON.stringify(value)}, which ${problem}; ${hint}`, lineOf(key))
+    const line = lineOf(key)
+    const what = line > 1 ? `\`${key}\`` : key === 'slug' ? 'the file name with the `permalink` of site.yml' : `\`${key}\``
+    throw new BuildError(file, `${what} gives the URL ${JSON.stringify(value)}, which ${problem}; ${hint}`, line > 1 ? line : undefined)
   }
+  // Front matter keys are never on line 1 (the opening `---`): lineOf gives 1 for an absent key.
   const pathKey = lineOf('permalink') > 1 ? 'permalink' : 'slug'
   const problem = urlPathProblem(fields.path)
   if (problem) fail(pathKey, fields.path, problem, 'write a path such as `/2025/01/my-post/`')
