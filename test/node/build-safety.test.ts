@@ -9,6 +9,7 @@ import { BuildError, BuildErrors } from '../../scripts/build/errors.ts'
 import { buildToDisk } from '../../scripts/build/index.ts'
 import { urlPathProblem } from '../../scripts/build/safety.ts'
 import { safeJoin, writeTrees } from '../../scripts/build/write.ts'
+import { COMMON_HEADERS } from '../../src/security/headers.ts'
 import { isSafeUrl } from '../../src/security/urls.ts'
 
 const SITE = `title: Safety
@@ -157,6 +158,16 @@ describe('a corpus of malformed sources', () => {
     const withoutSummary = (m: Map<string, string>) => new Map([...m].filter(([k]) => k !== 'dist/summary.json'))
     expect(withoutSummary(after)).toEqual(withoutSummary(before))
     before = after
+  })
+})
+
+describe('static assets', () => {
+  it('carry the security headers through the _headers file Workers Static Assets reads', async () => {
+    const headers = await readFile(join(pub, '_headers'), 'utf8')
+    const block = headers.split(/\n(?=\/)/).find((b) => b.startsWith('/*\n'))!
+    expect(block).toBeDefined()
+    for (const [name, value] of Object.entries(COMMON_HEADERS)) expect(block).toContain(`  ${name}: ${value}\n`)
+    expect(block).toContain("Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; sandbox")
   })
 })
 

@@ -267,10 +267,11 @@ describe('hostile front matter comes out inert and correct', () => {
     const text = /type="html"/.test(attrs!) ? decodeEntities(xmlText(title!)) : xmlText(title!)
     expect(text).toBe(post.title)
     for (const term of [...post.categories, ...post.tags]) {
-      const escaped = [...item.matchAll(/<category\b([^>]*)\/?>(?:([\s\S]*?)<\/category>)?/g)].map((m) => {
-        const attr = /term="([^"]*)"/.exec(m[1]!)?.[1]
-        return attr !== undefined ? decodeEntities(attr) : xmlText(m[2] ?? '')
-      })
+      // RSS: <category>name</category>; Atom: <category term="…" label="…"/> (RFC 4287 §4.2.2), either may hold the name.
+      const escaped = [...item.matchAll(/<category\b([^>]*?)\/?>(?:([\s\S]*?)<\/category>)?/g)].flatMap((m) => [
+        ...[...m[1]!.matchAll(/\b(?:term|label)="([^"]*)"/g)].map((a) => decodeEntities(a[1]!)),
+        xmlText(m[2] ?? ''),
+      ])
       expect(escaped).toContain(term.name)
     }
   })
