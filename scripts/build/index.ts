@@ -20,6 +20,7 @@ import { assemble } from './assemble.ts'
 import { BuildError, BuildErrors } from './errors.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
+import { scriptHashesByPath } from './safety.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
@@ -135,6 +136,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
   }
   const manifest = buildManifest(base, schedule, redirects, template, now)
+  // Outside the build id's hash on purpose: it is derived from records the routes already hash.
+  const scripts = scriptHashesByPath([...included, ...pages])
+  if (Object.keys(scripts).length > 0) manifest.scriptHashes = scripts
   const visible = included.filter((p) => p.ms <= nowMs)
   const summary: BuildSummary = {
     buildId: manifest.buildId,

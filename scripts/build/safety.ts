@@ -62,3 +62,10 @@ export function checkUrls(file: string, fields: UrlFields, lineOf: (key: string)
     if (!isSafeUrl(src) || CONTROL.test(src)) fail('image', src, 'is not an http(s) URL or a path', 'use a path such as `/assets/cover.png` or an https:// URL')
   }
 }
+
+/** Path → inline-script hashes, for the manifest (see `Manifest.scriptHashes`); items without scripts are left out. */
+export function scriptHashesByPath(items: Array<{ path: string; scriptHashes: string[] }>): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const item of items) if (item.scriptHashes.length > 0) out[item.path] = item.scriptHashes
+  return out
+}

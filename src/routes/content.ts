@@ -102,12 +102,15 @@ content.get('*', async (c) => {
   })
   if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
   if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')
+  // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes?.[path]))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRecord<RouteRecord>(kv, hash)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
   // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).
   if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
+  else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
   const response = new Response(body, { status: 200, headers })
   // Only the first render of each version in this isolate pays for the copy (see src/security/stale.ts).
   if (needsKeeping(c.req.raw, response)) waitUntil(c, keepForOutage(c.req.raw, response.clone()))

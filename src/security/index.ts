@@ -24,7 +24,10 @@ export function secured(response: Response, pathname: string): Response {
   }
   const h = res.headers
   for (const [k, v] of Object.entries(COMMON_HEADERS)) h.set(k, v)
-  const html = /^text\/html\b/i.test(h.get('Content-Type') ?? '')
+  // A body's type decides; a response with none (304, 301) is what its path serves, so that a
+  // 304 never hands the browser a policy different from the stored 200's (RFC 9111 §4.3.4).
+  const type = h.get('Content-Type')
+  const html = type ? /^text\/html\b/i.test(type) : !isDataPath(pathname)
   // A page's route may have set its own CSP (with its script hashes); keep that one.
   if (!html || !h.has('Content-Security-Policy')) h.set('Content-Security-Policy', html ? pageCsp() : DATA_CSP)
   if (html) h.set('Cross-Origin-Opener-Policy', 'same-origin')

@@ -54,6 +54,10 @@ describe('security headers', () => {
       const revalidated = await get(encoded(path), { headers: { 'If-None-Match': res.headers.get('etag')! } })
       expect(revalidated.status, path).toBe(304)
       expectSecured(revalidated, `304 ${path}`)
+      // A browser replaces the stored headers with a 304's: they must not differ.
+      for (const h of ['content-security-policy', 'access-control-allow-origin', 'cross-origin-opener-policy', 'cross-origin-resource-policy']) {
+        expect(revalidated.headers.get(h), `304 ${path} ${h}`).toBe(res.headers.get(h))
+      }
     }
   })
 
