@@ -6,6 +6,7 @@
 import { raw } from 'hono/html'
 import { categoryPath, href, tagPath } from '../shared/paths.ts'
 import type { PostRecord, SiteRecord, Term } from '../shared/schema.ts'
+import { isSafeUrl } from '../security/urls.ts'
 import { strings } from './i18n.ts'
 import { Layout, absolute } from './layout.tsx'
 
@@ -27,6 +28,8 @@ export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
 export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
   const { site, post } = props
   const t = strings(site.lang)
+  // A cover whose URL is not http(s) or a path is dropped, never emitted (see src/security/urls.ts).
+  const image = post.image && isSafeUrl(post.image.src) ? post.image : undefined
   const jsonLd = {
     '@context': 'https://schema.org',
     '@type': 'BlogPosting',
@@ -39,7 +42,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
     author: { '@type': 'Person', name: site.author.name },
     inLanguage: post.lang,
     keywords: post.tags.map((tag) => tag.name).join(', '),
-    ...(post.image ? { image: absolute(site, post.image.src) } : {}),
+    ...(image ? { image: absolute(site, image.src) } : {}),
   }
   return (
     <Layout
@@ -49,7 +52,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
         description: post.description,
         path: post.path,
         type: 'article',
-        image: post.image?.src,
+        image: image?.src,
         publishedTime: post.date,
         modifiedTime: post.updated,
         jsonLd,
@@ -72,9 +75,9 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
           {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
           {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
         </header>
-        {post.image && (
+        {image && (
           <figure class="cover">
-            <img src={post.image.src} alt={post.image.alt} loading="lazy" decoding="async" />
+            <img src={image.src} alt={image.alt} loading="lazy" decoding="async" />
           </figure>
         )}
         {post.toc.length > 0 && (
