@@ -34,6 +34,7 @@ export interface HeadProps {
 
 /** The search page another module serves; the header form is a plain GET to it. */
 export const SEARCH = '/search'
+const ABOUT = '/about/'
 
 export const absolute = (site: SiteRecord, path: string): string => absoluteUrl(site.url, path)
 
@@ -86,9 +87,11 @@ function Head(props: { site: SiteRecord; head: HeadProps }) {
   )
 }
 
-function SiteHeader(props: { site: SiteRecord }) {
+function SiteHeader(props: { site: SiteRecord; path: string | null }) {
   const { site } = props
   const t = strings(site.lang)
+  // The section the reader is in, marked for assistive tech and styled from the same attribute.
+  const current = (section: string) => (props.path === section ? 'page' : props.path?.startsWith(section) ? 'true' : undefined)
   return (
     <header class="site-header">
       <div class="wrap bar">
@@ -97,10 +100,18 @@ function SiteHeader(props: { site: SiteRecord }) {
           <span>{site.title}</span>
         </a>
         <nav class="site-nav" aria-label={t.siteNav}>
-          <a href={ARCHIVES}>{t.archives}</a>
-          <a href={CATEGORIES_INDEX}>{t.categories}</a>
-          <a href={TAGS_INDEX}>{t.tags}</a>
-          <a href="/about/">{t.about}</a>
+          <a href={ARCHIVES} aria-current={current(ARCHIVES)}>
+            {t.archives}
+          </a>
+          <a href={CATEGORIES_INDEX} aria-current={current(CATEGORIES_INDEX)}>
+            {t.categories}
+          </a>
+          <a href={TAGS_INDEX} aria-current={current(TAGS_INDEX)}>
+            {t.tags}
+          </a>
+          <a href={ABOUT} aria-current={current(ABOUT)}>
+            {t.about}
+          </a>
         </nav>
         <form class="search" role="search" action={SEARCH} method="get">
           <label class="sr-only" for="site-search">
@@ -130,7 +141,7 @@ export function Layout(props: { site: SiteRecord; head: HeadProps; wide?: boolea
         <a class="skip" href="#main">
           {t.skip}
         </a>
-        <SiteHeader site={site} />
+        <SiteHeader site={site} path={head.path} />
         <main id="main" class={props.wide ? 'wrap wide' : 'wrap'}>
           {props.children}
         </main>

@@ -48,7 +48,7 @@ export function ArchivesPage(props: { site: SiteRecord; record: ArchivesRecord }
           <h2 id={`y${y.year}`}>{y.year}</h2>
           {y.months.map((m) => (
             <section class="archive-month" aria-labelledby={`y${y.year}-${m.month}`}>
-              <h3 id={`y${y.year}-${m.month}`}>{t.month(y.year, m.month)}</h3>
+              <h3 id={`y${y.year}-${m.month}`}>{t.month(m.month)}</h3>
               <ul class="archive">
                 {m.posts.map((p) => (
                   <li>

@@ -14,7 +14,7 @@ import { Layout, absolute } from './layout.tsx'
 export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
   const path = props.kind === 'tag' ? tagPath : categoryPath
   return (
-    <ul class={`terms ${props.kind}s`}>
+    <ul class={props.kind === 'tag' ? 'terms tags' : 'terms categories'}>
       {props.terms.map((t) => (
         <li>
           <a href={href(path(t.slug))} rel={props.kind === 'tag' ? 'tag' : undefined}>
