@@ -47,14 +47,22 @@ const CJK_FONT = /CJK|Source Han|PingFang|Hiragino|YaHei|WenQuanYi|Noto Sans SC|
 let passed = 0
 const failures: string[] = []
 
+const CHECK_TIMEOUT_MS = 60_000
+
 async function check(name: string, fn: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)
+  })
   try {
-    await fn()
+    await Promise.race([fn(), timeout])
     passed++
     console.log(`  ✓ ${name}`)
   } catch (error) {
     failures.push(name)
     console.log(`  ✗ ${name}\n      ${(error as Error).message.replace(/\n/g, '\n      ')}`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -136,8 +144,22 @@ async function run(server: Server, browser: Browser): Promise<void> {
           if (SHOT_PAGES[name] !== undefined) await page.screenshot({ path: `${SHOTS}${name}-${scheme}-${width}.png`, fullPage: true })
           const executable = await page.$$eval('script', (els) => els.filter((s) => s.type !== 'application/ld+json').length)
           assert(executable === 0 && scripts.length === 0, `scripts on the page: ${executable}, fetched: ${scripts.join(', ')}`)
-          const sheet = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
-          assert(sheet !== 'rgba(0, 0, 0, 0)', 'stylesheet did not apply')
+          // The scheme is followed: a dark background in dark mode, a light one in light mode.
+          const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+          const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number)
+          const light = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255
+          assert(scheme === 'dark' ? light < 0.2 : light > 0.9, `${scheme} scheme but body background is ${bg}`)
+          // Every image loads (scrolled into view first: they are lazy) and fits the column.
+          const images = await page.$$eval('main img', async (els) => {
+            // Hidden images (the listing thumbnail on phones) are never fetched: lazy loading at work.
+            const imgs = (els as HTMLImageElement[]).filter((img) => img.getClientRects().length > 0)
+            for (const img of imgs) {
+              img.scrollIntoView()
+              await Promise.race([img.decode().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))])
+            }
+            return imgs.map((img) => ({ src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0, fits: img.getBoundingClientRect().width <= (img.closest('main')?.clientWidth ?? 0) }))
+          })
+          for (const img of images) assert(img.ok && img.fits, `image ${img.src}: ${JSON.stringify(img)}`)
           if (width === 390) {
             const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
             assert(scroll <= client, `page is ${scroll} px wide in a ${client} px viewport`)
@@ -160,6 +182,15 @@ async function run(server: Server, browser: Browser): Promise<void> {
           if (scheme === 'light' && width === 390) console.log(`      ${selector}: ${used}`)
         }
       })
+      if (width === 1280) {
+        await check('print stylesheet shows the article alone', async () => {
+          await visit(page, SEED)
+          await page.emulateMedia({ media: 'print' })
+          const shown = await page.evaluate(() => ['.site-header', '.site-footer', '.prev-next', 'article h1'].map((sel) => getComputedStyle(document.querySelector(sel)!).display !== 'none'))
+          await page.emulateMedia({ media: 'screen' })
+          assert(JSON.stringify(shown) === JSON.stringify([false, false, false, true]), `header, footer, prev/next, title shown: ${shown}`)
+        })
+      }
       if (width === 390) {
         await check('long code scrolls inside its box at 390 px', async () => {
           await visit(page, ALL_PAGES.code!)
@@ -176,6 +207,12 @@ async function run(server: Server, browser: Browser): Promise<void> {
 
 const server = await startServer()
 let browser: Browser | undefined
+// Interrupted (Ctrl-C, CI timeout): still stop wrangler dev and remove the temp folder.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled([browser?.close(), server.stop()]).then(() => process.exit(130))
+  })
+}
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
   await run(server, browser)

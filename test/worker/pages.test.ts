@@ -7,6 +7,7 @@ import { ORIGIN, encoded, get } from './helpers.ts'
 const SEED = '/2025/01/deepseek-ai/'
 const COVER = '/2025/03/edge-rendering-with-workers/'
 const TOC = '/2025/02/swift-concurrency-notes/'
+const TYPORA = '/2022/08/typora-notes/'
 
 /** Decoded path → expected status. */
 const PAGES: Record<string, number> = {
@@ -15,6 +16,8 @@ const PAGES: Record<string, number> = {
   [SEED]: 200,
   [COVER]: 200,
   [TOC]: 200,
+  [TYPORA]: 200,
+  '/tags/排版/': 200,
   '/tags/': 200,
   '/tags/大模型/': 200,
   '/tags/swift/': 200,
@@ -105,6 +108,24 @@ describe('post page', () => {
     expect(text(p.one('p', (el) => attr(el, 'class') === 'meta')!)).toMatch(/阅读约 \d+ 分钟/)
     // Under three headings: no table of contents.
     expect(p.all('nav', (n) => attr(n, 'class') === 'toc')).toEqual([])
+  })
+
+  it('shows the last-modified date in the site timezone, in the head and in JSON-LD', async () => {
+    const p = await page(TYPORA)
+    const times = p.all('time').map((t) => [attr(t, 'datetime'), text(t)])
+    expect(times).toEqual([
+      ['2022-08-15T21:30:00+09:00', '2022-08-15'],
+      ['2023-02-01T10:00:00+09:00', '2023-02-01'],
+    ])
+    expect(text(p.one('p', (el) => attr(el, 'class') === 'meta')!)).toContain('更新于 2023-02-01')
+    expect(p.meta('article:modified_time')).toBe('2023-02-01T10:00:00+09:00')
+    expect(jsonLd(p)[0]).toMatchObject({ dateModified: '2023-02-01T10:00:00+09:00' })
+  })
+
+  it('keeps /assets/ image paths of a typora-root-url post, lazy-loaded', async () => {
+    const p = await page(TYPORA)
+    const img = p.one('img', (i) => attr(i, 'src') === '/assets/img/edge-request.svg')
+    expect(attr(img, 'loading')).toBe('lazy')
   })
 
   it('shows the cover image, lazily, and asks for a large Twitter card', async () => {
