@@ -11,12 +11,14 @@
  */
 
 import { readFile, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
+import { RenderCache, rendererVersion } from './cache.ts'
 import { BuildError, BuildErrors } from './errors.ts'
+import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import { parseSiteConfig } from './site-config.ts'
@@ -31,6 +33,8 @@ export interface BuildOptions {
   /** The build's "now": posts dated after it are scheduled. */
   now?: Date
   onProgress?: (done: number, total: number) => void
+  /** Folder of the content-hash cache (scripts/build/cache.ts); none when absent. */
+  cacheDir?: string
 }
 
 export interface BuildSummary {
@@ -44,6 +48,9 @@ export interface BuildSummary {
   blobs: number
   kvBytes: number
   ms: number
+  /** Source files whose parse + render came from the cache. */
+  cached: number
+  warnings: number
 }
 
 export interface BuildResult {
@@ -52,6 +59,8 @@ export interface BuildResult {
   summary: BuildSummary
   /** Files for the static-assets folder made by the build (the hashed stylesheet). */
   assets: OutputFile[]
+  /** Non-fatal notes, one line each, naming the file. */
+  warnings: string[]
 }
 
 const SRC_DIR = fileURLToPath(new URL('../../src/', import.meta.url))
@@ -76,6 +85,29 @@ function checkCollisions(posts: Post[], pages: Page[]): void {
   if (errors.length) throw new BuildErrors(errors)
 }
 
+/**
+ * Swaps `{% post_url name %}` placeholders (liquid.ts) for the named post's URL,
+ * now that every URL is known. An unknown name is an error, as in Jekyll.
+ */
+function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): void {
+  const byName = new Map<string, string>()
+  for (const post of posts) byName.set(post.source.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''), post.path)
+  const re = new RegExp(`${POST_URL_MARK}([^\\s"'<>)]+)`, 'g')
+  for (const item of [...posts, ...pages]) {
+    if (!item.html.includes(POST_URL_MARK)) continue
+    item.html = item.html.replace(re, (whole, name: string) => {
+      let decoded = name
+      try {
+        decoded = decodeURIComponent(name) // marked percent-encodes non-ASCII hrefs
+      } catch {}
+      const path = byName.get(decoded.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''))
+      if (path) return path
+      errors.push(new BuildError(item.source, `\`{% post_url ${name} %}\` names no post; use a file name from posts/ without its extension`))
+      return whole
+    })
+  }
+}
+
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
@@ -86,26 +118,52 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = parseSiteConfig('site.yml', siteSource)
 
   const found = await discover(options.contentDir, options.drafts ?? false)
+  const cache = options.cacheDir ? new RenderCache(options.cacheDir) : undefined
+  const renderer = cache ? await rendererVersion() : ''
+  const siteKey = JSON.stringify(site)
+  const nowMs = now.getTime()
   const posts: Post[] = []
   const pages: Page[] = []
   const errors: BuildError[] = []
   let done = 0
-  for (const { kind, file } of found) {
-    try {
-      const source = await read(options.contentDir, kind, file)
-      if (kind === 'page') pages.push(buildPage(source))
-      else posts.push(buildPost(source, site, now.getTime()))
-    } catch (error) {
-      if (error instanceof BuildError) errors.push(error)
-      else throw error
-    }
-    options.onProgress?.(++done, found.length)
+  // Reads run ahead in batches; parse + render is synchronous CPU work in between.
+  const BATCH = 64
+  for (let start = 0; start < found.length; start += BATCH) {
+    const batch = found.slice(start, start + BATCH)
+    const sources = await Promise.all(batch.map(({ kind, file }) => read(options.contentDir, kind, file).catch((e: unknown) => e)))
+    await Promise.all(
+      sources.map(async (source) => {
+        if (source instanceof BuildError) return void errors.push(source)
+        if (source instanceof Error) throw source
+        const file = source as Awaited<ReturnType<typeof read>>
+        // A draft without a date takes the build's now, so its entry depends on it.
+        const key = cache?.key(renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : '')
+        const hit = key ? await cache!.get<Post & Page>(key) : undefined
+        try {
+          const built = hit ?? (file.kind === 'page' ? buildPage(file, site) : buildPost(file, site, nowMs))
+          if (file.kind === 'page') pages.push(built as Page)
+          else posts.push(built as Post)
+          if (!hit && key) await cache!.set(key, built)
+        } catch (error) {
+          if (error instanceof BuildError) errors.push(error)
+          else throw error
+        }
+        options.onProgress?.(++done, found.length)
+      }),
+    )
   }
+  // Batches finish out of order: keep the discover order, which output depends on.
+  const order = new Map(found.map(({ file }, i) => [relative(options.contentDir, file).split(sep).join('/'), i]))
+  const byOrder = (a: { source: string }, b: { source: string }) => (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0)
+  posts.sort(byOrder)
+  pages.sort(byOrder)
+  errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
+  if (errors.length === 0) resolvePostUrls(posts, pages, errors)
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
+  await cache?.prune()
 
   const included = posts.filter((p) => p.published || options.drafts)
-  const nowMs = now.getTime()
   const style = await readFile(STYLE, 'utf8')
   const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
   const assets: OutputFile[] = [
@@ -146,9 +204,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     blobs: store.blobs.size,
     kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
     ms: 0,
+    cached: cache?.hits ?? 0,
+    warnings: 0,
   }
+  const warnings = [...posts, ...pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
+  summary.warnings = warnings.length
   summary.ms = Math.round(performance.now() - started)
-  return { manifest, blobs: store.blobs, summary, assets }
+  return { manifest, blobs: store.blobs, summary, assets, warnings }
 }
 
 /** The bulk-put file: blobs first, the manifest last. */

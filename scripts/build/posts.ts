@@ -9,6 +9,7 @@ import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
 import { parseSource } from './front-matter.ts'
 import { htmlToText, inlineScriptHashes } from './html.ts'
+import { liquidSite, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
 import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
@@ -41,6 +42,8 @@ export interface Post {
   published: boolean
   /** Show a table of contents: front matter `toc`, else three or more headings. */
   showToc: boolean
+  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
+  warnings: string[]
 }
 
 export interface Page {
@@ -50,6 +53,7 @@ export interface Page {
   html: string
   description: string
   scriptHashes: string[]
+  warnings: string[]
 }
 
 // Jekyll's post filename: YYYY-M-D-title.md (one- or two-digit month and day).
@@ -82,10 +86,10 @@ function slugOf(path: string, slugField: string | undefined): string {
 }
 
 /** The excerpt: text before the separator (Jekyll's default is the first blank line). */
-function excerptOf(html: string, body: string, separator: string | undefined): string {
+function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
-    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker))).html), EXCERPT_GRAPHEMES)
+    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker)), { site }).html), EXCERPT_GRAPHEMES)
   }
   const firstParagraph = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html
   return truncate(htmlToText(firstParagraph), EXCERPT_GRAPHEMES)
@@ -106,9 +110,10 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const path = data.permalink
     ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
     : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
-  const { html, toc } = renderMarkdown(body)
+  const liquid = liquidSite(site)
+  const { html, toc, warnings } = renderMarkdown(body, { site: liquid })
   const text = htmlToText(html)
-  const excerpt = excerptOf(html, body, data.excerptSeparator)
+  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid)
   return {
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
@@ -134,15 +139,16 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     redirectFrom: data.redirectFrom.map((p) => normalisePath(p)),
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
+    warnings,
   }
 }
 
 /** A standalone page such as content/pages/about.md → /about/. */
-export function buildPage(file: SourceFile): Page {
+export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const { data, body } = parseSource(file.path, file.text)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
-  const { html } = renderMarkdown(body)
+  const { html, warnings } = renderMarkdown(body, { site: liquidSite(site) })
   return {
     source: file.path,
     title: data.title,
@@ -150,5 +156,6 @@ export function buildPage(file: SourceFile): Page {
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
     scriptHashes: inlineScriptHashes(html),
+    warnings,
   }
 }
