@@ -11,7 +11,7 @@
  */
 
 import { readFile, readdir } from 'node:fs/promises'
-import { join, relative, sep } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
@@ -22,7 +22,7 @@ import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import { parseSiteConfig } from './site-config.ts'
-import { discover, exists, read, readOptional } from './sources.ts'
+import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
 
 export interface BuildOptions {
@@ -118,7 +118,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = parseSiteConfig('site.yml', siteSource)
 
   const found = await discover(options.contentDir, options.drafts ?? false)
-  const cache = options.cacheDir ? new RenderCache(options.cacheDir) : undefined
+  const cache = options.cacheDir ? await RenderCache.open(options.cacheDir) : undefined
   const renderer = cache ? await rendererVersion() : ''
   const siteKey = JSON.stringify(site)
   const nowMs = now.getTime()
@@ -126,42 +126,39 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const pages: Page[] = []
   const errors: BuildError[] = []
   let done = 0
-  // Reads run ahead in batches; parse + render is synchronous CPU work in between.
+  // Reads run one batch ahead of parse + render, which is synchronous CPU work.
   const BATCH = 64
+  const readBatch = (start: number) =>
+    Promise.all(found.slice(start, start + BATCH).map(({ kind, file }) => read(options.contentDir, kind, file).catch((e: unknown) => e)))
+  let next = readBatch(0)
   for (let start = 0; start < found.length; start += BATCH) {
-    const batch = found.slice(start, start + BATCH)
-    const sources = await Promise.all(batch.map(({ kind, file }) => read(options.contentDir, kind, file).catch((e: unknown) => e)))
-    await Promise.all(
-      sources.map(async (source) => {
-        if (source instanceof BuildError) return void errors.push(source)
-        if (source instanceof Error) throw source
-        const file = source as Awaited<ReturnType<typeof read>>
+    const sources = await next
+    next = readBatch(start + BATCH)
+    for (const source of sources) {
+      if (source instanceof BuildError) errors.push(source)
+      else if (source instanceof Error) throw source
+      else {
+        const file = source as SourceFile
         // A draft without a date takes the build's now, so its entry depends on it.
         const key = cache?.key(renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : '')
-        const hit = key ? await cache!.get<Post & Page>(key) : undefined
+        const hit = key ? cache!.get<Post & Page>(key) : undefined
         try {
           const built = hit ?? (file.kind === 'page' ? buildPage(file, site) : buildPost(file, site, nowMs))
           if (file.kind === 'page') pages.push(built as Page)
           else posts.push(built as Post)
-          if (!hit && key) await cache!.set(key, built)
+          if (!hit && key) cache!.set(key, built)
         } catch (error) {
           if (error instanceof BuildError) errors.push(error)
           else throw error
         }
-        options.onProgress?.(++done, found.length)
-      }),
-    )
+      }
+      options.onProgress?.(++done, found.length)
+    }
   }
-  // Batches finish out of order: keep the discover order, which output depends on.
-  const order = new Map(found.map(({ file }, i) => [relative(options.contentDir, file).split(sep).join('/'), i]))
-  const byOrder = (a: { source: string }, b: { source: string }) => (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0)
-  posts.sort(byOrder)
-  pages.sort(byOrder)
-  errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
   if (errors.length === 0) resolvePostUrls(posts, pages, errors)
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
-  await cache?.prune()
+  await cache?.save()
 
   const included = posts.filter((p) => p.published || options.drafts)
   const style = await readFile(STYLE, 'utf8')

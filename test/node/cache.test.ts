@@ -20,7 +20,11 @@ async function setup() {
   await cp(FIXTURE_CONTENT, contentDir, { recursive: true })
   const cacheDir = join(root, 'cache')
   const run = () => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir })
-  const entries = async () => (await readdir(cacheDir, { recursive: true })).filter((f) => f.endsWith('.json')).length
+  const entries = async () => {
+    const packs = (await readdir(cacheDir)).filter((f) => f.endsWith('.ndjson'))
+    const texts = await Promise.all(packs.map((f) => readFile(join(cacheDir, f), 'utf8')))
+    return texts.join('').split('\n').filter(Boolean).length
+  }
   return { contentDir, run, entries }
 }
 
