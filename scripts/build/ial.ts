@@ -41,10 +41,60 @@ const ANY = new RegExp(`${IAL_BODY}|\\{::[^}\\n]*\\}`, 'g')
 const HEADER_ID = /[ \t]+\{#([\w:.-][^}\s]*)\}[ \t]*$/
 const PART = /\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g
 
+// Attribute lists are parked as `{:\uE002<n>\uE003}` before marked runs, so that
+// `*`, `_` or `<` inside one can never start emphasis or HTML and split it apart.
+const PARK_OPEN = '\uE002'
+const PARK_CLOSE = '\uE003'
+const PARKED = new RegExp(`${PARK_OPEN}(\\d+)${PARK_CLOSE}`, 'g')
+let parked: string[] = []
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
+const CODE_SPAN = /(`+)[\s\S]*?\1/g
+const SOURCE_IAL = new RegExp(IAL_BODY, 'g')
+
+/** Parks every attribute list outside code; returns the text for marked. */
+export function parkIals(source: string): string {
+  parked = []
+  if (!source.includes('{:')) return source
+  let fence: string | undefined
+  return source
+    .split('\n')
+    .map((line) => {
+      const open = FENCE.exec(line)?.[1]
+      if (fence) {
+        if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
+        return line
+      }
+      if (open) {
+        fence = open
+        return line
+      }
+      if (/^( {4}|\t)/.test(line) || !line.includes('{:')) return line
+      // Only the parts between inline code spans.
+      let out = ''
+      let last = 0
+      for (const m of line.matchAll(CODE_SPAN)) {
+        out += park(line.slice(last, m.index)) + m[0]
+        last = m.index + m[0].length
+      }
+      return out + park(line.slice(last))
+    })
+    .join('\n')
+}
+
+function park(text: string): string {
+  return text.replace(SOURCE_IAL, (_, body: string) => `{:${PARK_OPEN}${parked.push(body) - 1}${PARK_CLOSE}}`)
+}
+
+/** Puts parked lists back (for HTML blocks and code, where they are left as written). */
+export function unparkIals(html: string): string {
+  return html.includes(PARK_OPEN) ? html.replace(PARKED, (_, i: string) => parked[Number(i)] ?? '') : html
+}
+
 /** Parses the inside of one or more `{: … }` lists into one attribute set. */
 export function parseIal(text: string): Ial {
   const ial: Ial = { classes: [], attrs: [] }
-  for (const body of text.matchAll(new RegExp(IAL_BODY, 'g'))) {
+  for (const body of unparkIals(text).matchAll(new RegExp(IAL_BODY, 'g'))) {
     for (const m of body[1]!.matchAll(PART)) {
       if (m[1]) ial.classes.push(m[1])
       else if (m[2]) ial.id = m[2]

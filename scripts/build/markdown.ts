@@ -17,7 +17,7 @@ import { Marked, type Token, type Tokens } from 'marked'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
-import { applyIal, processBlocks, type IalToken } from './ial.ts'
+import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
 
 export interface RenderedMarkdown {
@@ -138,6 +138,6 @@ marked.use({
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
   state = { slugger: new GithubSlugger(), toc: [] }
-  const html = marked.parse(liquid.text, { async: false })
+  const html = unparkIals(marked.parse(parkIals(liquid.text), { async: false }))
   return { html, toc: state.toc, warnings: liquid.warnings }
 }

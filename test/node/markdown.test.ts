@@ -35,6 +35,13 @@ describe('kramdown attribute lists', () => {
     expect(prose(out)).toBe('Text more')
   })
 
+  it('is not split by emphasis or HTML-like text inside the list', () => {
+    const out = html('![a](/a.png){: data-x="1*2*3" .w-50 } and [b](/b){: title="<i>_x_</i>"} and **c**{: data-y="a_b_c"}\n')
+    expect(out).toBe(
+      '<p><img src="/a.png" alt="a" loading="lazy" decoding="async" class="w-50" data-x="1*2*3"> and <a href="/b" title="&lt;i&gt;_x_&lt;/i&gt;">b</a> and <strong data-y="a_b_c">c</strong></p>\n',
+    )
+  })
+
   it('escapes attribute values', () => {
     expect(html('Para\n{: title="Tom & Jerry\'s <3"}\n')).toContain('<p title="Tom &amp; Jerry&#39;s &lt;3">Para</p>')
   })
