@@ -24,6 +24,7 @@ try {
     ...paths,
     drafts: values.drafts,
     cacheDir: values['no-cache'] ? undefined : join(paths.root, '.kumo', 'cache'),
+    parallel: true,
     onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
       if (done === total) process.stderr.write('\n')

@@ -11,16 +11,17 @@
  */
 
 import { readFile, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
 import { RenderCache, rendererVersion } from './cache.ts'
 import { BuildError, BuildErrors } from './errors.ts'
+import { buildSources, outcomeError } from './render-pool.ts'
 import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
-import { buildPage, buildPost, type Page, type Post } from './posts.ts'
+import type { Page, Post } from './posts.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
@@ -35,6 +36,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void
   /** Folder of the content-hash cache (scripts/build/cache.ts); none when absent. */
   cacheDir?: string
+  /** Render on a second thread when there are many files to render (render-pool.ts). */
+  parallel?: boolean
 }
 
 export interface BuildSummary {
@@ -126,35 +129,54 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const pages: Page[] = []
   const errors: BuildError[] = []
   let done = 0
-  // Reads run one batch ahead of parse + render, which is synchronous CPU work.
+  const progress = () => options.onProgress?.(++done, found.length)
+  // Reads run one batch ahead of the cache look-ups.
   const BATCH = 64
   const readBatch = (start: number) =>
     Promise.all(found.slice(start, start + BATCH).map(({ kind, file }) => read(options.contentDir, kind, file).catch((e: unknown) => e)))
+  const slots: Array<Post | Page | undefined> = []
+  const misses: Array<{ slot: number; file: SourceFile; key?: string }> = []
   let next = readBatch(0)
   for (let start = 0; start < found.length; start += BATCH) {
     const sources = await next
     next = readBatch(start + BATCH)
     for (const source of sources) {
-      if (source instanceof BuildError) errors.push(source)
-      else if (source instanceof Error) throw source
+      const slot = slots.push(undefined) - 1
+      if (source instanceof BuildError) {
+        errors.push(source)
+        progress()
+      } else if (source instanceof Error) throw source
       else {
         const file = source as SourceFile
         // A draft without a date takes the build's now, so its entry depends on it.
         const key = cache?.key(renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : '')
         const hit = key ? cache!.get<Post & Page>(key) : undefined
-        try {
-          const built = hit ?? (file.kind === 'page' ? buildPage(file, site) : buildPost(file, site, nowMs))
-          if (file.kind === 'page') pages.push(built as Page)
-          else posts.push(built as Post)
-          if (!hit && key) cache!.set(key, built)
-        } catch (error) {
-          if (error instanceof BuildError) errors.push(error)
-          else throw error
-        }
+        if (hit) {
+          slots[slot] = hit
+          progress()
+        } else misses.push({ slot, file, key })
       }
-      options.onProgress?.(++done, found.length)
     }
   }
+  const outcomes = await buildSources(
+    misses.map((m) => m.file),
+    site,
+    nowMs,
+    { parallel: options.parallel ?? false, onEach: progress },
+  )
+  outcomes.forEach((outcome, i) => {
+    const { slot, key } = misses[i]!
+    if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
+    slots[slot] = outcome.ok
+    if (key) cache!.set(key, outcome.ok)
+  })
+  found.forEach(({ kind }, i) => {
+    const built = slots[i]
+    if (built) (kind === 'page' ? pages : posts).push(built as Post & Page)
+  })
+  // Errors in the order of the files, however they were found.
+  const order = new Map(found.map(({ file }, i) => [relative(options.contentDir, file).split(sep).join('/'), i]))
+  errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
   if (errors.length === 0) resolvePostUrls(posts, pages, errors)
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
