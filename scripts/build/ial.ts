@@ -88,7 +88,7 @@ function park(text: string): string {
 
 /** Puts parked lists back (for HTML blocks and code, where they are left as written). */
 export function unparkIals(html: string): string {
-  return html.includes(PARK_OPEN) ? html.replace(PARKED, (_, i: string) => parked[Number(i)] ?? '') : html
+  return html.includes(PARK_OPEN) ? html.replace(PARKED, (whole, i: string) => parked[Number(i)] ?? whole) : html
 }
 
 /** Parses the inside of one or more `{: … }` lists into one attribute set. */

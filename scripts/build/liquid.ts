@@ -135,7 +135,7 @@ export function renderLiquid(source: string, site: LiquidSite): LiquidResult {
 
   if (kept.length) {
     const re = new RegExp(`${PROTECT_OPEN}(\\d+)${PROTECT_CLOSE}`, 'g')
-    text = text.replace(re, (_, i: string) => kept[Number(i)]!)
+    text = text.replace(re, (whole, i: string) => kept[Number(i)] ?? whole)
   }
   return { text, warnings }
 }

@@ -93,6 +93,15 @@ describe('importer', () => {
     }
   })
 
+  it('fails the build, naming the file, when {% post_url %} names no post', async () => {
+    const { into } = await imported()
+    await writeFile(join(into, 'posts', '2024-01-01-linker.md'), '---\ntitle: L\n---\n[x]({% post_url 2001-01-01-nowhere %})\n')
+    const error = await build({ contentDir: into, outDir: '', publicDir: '', now: new Date('2025-06-01T00:00:00Z') }).catch((e: Error) => e)
+    expect((error as Error).message).toBe(
+      'posts/2024-01-01-linker.md: `{% post_url 2001-01-01-nowhere %}` names no post; use a file name from posts/ without its extension',
+    )
+  })
+
   it('refuses to import over existing posts unless forced, and needs a _config.yml', async () => {
     const into = await tempDir()
     await mkdir(join(into, 'posts'))
