@@ -16,6 +16,8 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     // --no-cache: parse and render every file afresh (the cache lives in .kumo/cache/).
     'no-cache': { type: 'boolean', default: false },
+    // --parallel: render on a second thread too (render-pool.ts); off by default, as it did not pay in measurements.
+    parallel: { type: 'boolean', default: false },
   },
 })
 
@@ -24,7 +26,7 @@ try {
     ...paths,
     drafts: values.drafts,
     cacheDir: values['no-cache'] ? undefined : join(paths.root, '.kumo', 'cache'),
-    parallel: true,
+    parallel: values.parallel,
     onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
       if (done === total) process.stderr.write('\n')

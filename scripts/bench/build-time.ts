@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/build-time.ts [--posts 10000] [--seed 42] [--serial]`: times the
+ * `npx tsx scripts/bench/build-time.ts [--posts 10000] [--seed 42] [--parallel]`: times the
  * build on a generated corpus (corpus.ts) three ways: cold (empty cache), warm
  * (unchanged content, everything from the content-hash cache) and with one post
  * edited. Prints one JSON line per run. Numbers, not assertions: see README.
@@ -13,14 +13,14 @@ import { build } from '../build/index.ts'
 import { generateCorpus } from './corpus.ts'
 
 const { values } = parseArgs({
-  options: { posts: { type: 'string', default: '10000' }, seed: { type: 'string', default: '42' }, serial: { type: 'boolean', default: false } },
+  options: { posts: { type: 'string', default: '10000' }, seed: { type: 'string', default: '42' }, parallel: { type: 'boolean', default: false } },
 })
 const count = Number(values.posts)
 const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
 try {
   const content = join(root, 'content')
   await generateCorpus(content, count, Number(values.seed))
-  const options = { contentDir: content, outDir: join(root, 'dist'), publicDir: join(root, 'public'), cacheDir: join(root, 'cache'), parallel: !values.serial, now: new Date('2025-06-01T00:00:00Z') }
+  const options = { contentDir: content, outDir: join(root, 'dist'), publicDir: join(root, 'public'), cacheDir: join(root, 'cache'), parallel: values.parallel, now: new Date('2025-06-01T00:00:00Z') }
   const run = async (label: string) => {
     const started = performance.now()
     const { summary } = await build(options)

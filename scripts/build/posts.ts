@@ -89,6 +89,8 @@ function slugOf(path: string, slugField: string | undefined): string {
 function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
+    // An HTML-comment marker passes through to the HTML: cut there, no second render.
+    if (marker.startsWith('<!--') && html.includes(marker)) return truncate(htmlToText(html.slice(0, html.indexOf(marker))), EXCERPT_GRAPHEMES)
     return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker)), { site }).html), EXCERPT_GRAPHEMES)
   }
   const firstParagraph = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html

@@ -39,26 +39,21 @@ function take(text: string, max: number): string | undefined {
   return undefined
 }
 
-// Runs, not characters: one match per run of CJK keeps long Chinese texts cheap.
+// Runs, not characters, and native replace rather than a match per character:
+// this keeps long Chinese texts cheap.
 const CJK_RUN = new RegExp(`${CJK.source}+`, 'gu')
-
-/** Code points in a string (a CJK Extension B character is two UTF-16 units). */
-function codePoints(s: string): number {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0xdc00 && c <= 0xdfff) n--
-  }
-  return n
-}
+// CJK Extensions B and later are astral: two UTF-16 units, one character.
+const ASTRAL_CJK = /[\u{20000}-\u{3FFFF}]/gu
 
 /**
  * Minutes to read: CJK at ~500 characters a minute and other words at ~200,
  * the rates of Hugo's and jekyll-reading-time's CJK modes. At least 1.
  */
 export function readingMinutes(text: string): number {
-  let cjk = 0
-  for (const m of text.matchAll(CJK_RUN)) cjk += codePoints(m[0])
-  const words = text.replace(CJK_RUN, ' ').match(LATIN_WORD)?.length ?? 0
+  const rest = text.replace(CJK_RUN, ' ')
+  const runs = text.length - text.replace(CJK_RUN, '').length
+  const astral = /[\uD840-\uD8BF]/.test(text) ? (text.match(ASTRAL_CJK)?.length ?? 0) : 0
+  const cjk = runs - astral
+  const words = rest.match(LATIN_WORD)?.length ?? 0
   return Math.max(1, Math.round(cjk / 500 + words / 200))
 }
