@@ -23,9 +23,13 @@ try {
   const options = { contentDir: content, outDir: join(root, 'dist'), publicDir: join(root, 'public'), cacheDir: join(root, 'cache'), parallel: values.parallel, now: new Date('2025-06-01T00:00:00Z') }
   const run = async (label: string) => {
     const started = performance.now()
+    const cpu = process.cpuUsage()
     const { summary } = await build(options)
     const ms = Math.round(performance.now() - started)
-    console.log(JSON.stringify({ run: label, posts: summary.posts, ms, cached: summary.cached, routes: summary.routes, kvBytes: summary.kvBytes, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) }))
+    // CPU time too: wall time on a shared machine swings with the neighbours' load.
+    const used = process.cpuUsage(cpu)
+    const cpuMs = Math.round((used.user + used.system) / 1000)
+    console.log(JSON.stringify({ run: label, posts: summary.posts, ms, cpuMs, cached: summary.cached, routes: summary.routes, kvBytes: summary.kvBytes, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) }))
   }
   await run('cold')
   await run('warm')
