@@ -5,12 +5,11 @@
  */
 
 import { Hono } from 'hono'
-import { cacheControl, notModified, type CacheKind } from '../cache/index.ts'
-import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
+import { cacheHeaders, notModified, validatedHeaders, type CacheKind } from '../cache/index.ts'
+import { currentBuildId, loadBuild, readRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
 import type { Manifest, RouteRecord } from '../shared/schema.ts'
-import { httpDate } from '../shared/time.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -47,13 +46,8 @@ export function canonicalFor(manifest: Manifest, path: string, now: number): str
 
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
-const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
-
-/** Seconds until the next scheduled post appears, so no cache outlives it. */
-function capSeconds(manifest: Manifest, now: number): number | undefined {
-  const next = nextChangeAt(manifest, now)
-  return next === undefined ? undefined : Math.ceil((next - now) / 1000)
-}
+// Feeds, sitemaps, robots.txt and llms.txt: machine-read, polled, fetched cross-origin.
+const cacheKindOf = (path: string): CacheKind => (/\.(json|xml|txt)$/.test(path) ? 'feed' : 'page')
 
 content.get('*', async (c) => {
   const url = new URL(c.req.url)
@@ -66,18 +60,11 @@ content.get('*', async (c) => {
     const target = canonicalFor(manifest, path, now)
     if (target === undefined) throw new HttpError('not-found')
     // Only ever a path on this site: the Location is built from a manifest key.
-    return c.redirect(href(target) + url.search, 301)
+    const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
+    return new Response(null, { status: 301, headers: { ...headers, Location: href(target) + url.search } })
   }
   const [hash, etag, lastModified] = entry
-  const kind = cacheKindOf(path)
-  const headers = new Headers({
-    'Cache-Control': cacheControl(kind, capSeconds(manifest, now)),
-    ETag: `"${etag}"`,
-    Date: httpDate(Math.floor(now / 1000)),
-    Vary: 'Accept-Encoding',
-  })
-  if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
-  if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')
+  const headers = validatedHeaders(cacheKindOf(path), { manifest, now, etag, lastModified, path })
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRecord<RouteRecord>(kv, hash)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)

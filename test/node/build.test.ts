@@ -100,13 +100,13 @@ describe('build of the fixture blog', () => {
     // The feed carries the body, so its ETag changes; its record (a list of paths) does not.
     expect(c.manifest.routes['/feed.json']![1]).not.toBe(a.manifest.routes['/feed.json']![1])
     expect(c.manifest.routes['/feed.json']![0]).toBe(a.manifest.routes['/feed.json']![0])
-    // Only that post's records (one per schedule epoch: its neighbours differ) and the manifest are new.
+    // Only that post's records (one per schedule epoch: its neighbours differ), its feed entry and the manifest are new.
     const old = new Set(kvEntries(a).map((x) => x.key))
     const fresh = kvEntries(c).filter((e) => !old.has(e.key))
     expect(fresh.at(-1)!.key).toBe(buildKey(c.manifest.buildId))
     const blobs = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord)
-    expect(blobs.length).toBeLessThanOrEqual(1 + c.manifest.schedule.length)
-    expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`]))
+    expect(blobs.length).toBeLessThanOrEqual(2 + c.manifest.schedule.length)
+    expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`]))
   })
 
   it('writes the wrangler bulk format: blobs and the manifest', async () => {
@@ -119,6 +119,19 @@ describe('build of the fixture blog', () => {
     expect(await readdir(join(out, 'public', 'assets', 'img'))).toEqual(['edge-request.svg'])
     expect((await readdir(join(out, 'public', '_kumo')))[0]).toMatch(/^style\.[0-9a-f]{10}\.css$/)
   })
+})
+
+it('carries earlier stylesheets into a new output, for pages still cached from the previous build', async () => {
+  const out = await tempDir()
+  const options = { contentDir: FIXTURE_CONTENT, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW }
+  await buildToDisk(options)
+  await writeFile(join(out, 'public', '_kumo', 'style.0123456789.css'), 'body{}')
+  await writeFile(join(out, 'public', '_kumo', 'notes.txt'), 'not a stylesheet')
+  await buildToDisk(options)
+  const sheets = await readdir(join(out, 'public', '_kumo'))
+  expect(sheets).toContain('style.0123456789.css')
+  expect(sheets).not.toContain('notes.txt')
+  expect(sheets).toHaveLength(2)
 })
 
 describe('bad input stops the build and writes nothing', () => {
