@@ -3,43 +3,36 @@
  * parse + render of each file (the costly part: Markdown, highlighting).
  *
  * An entry's key is the sha256 of everything its output depends on: the source
- * text and path, the site config, and the renderer version (a hash of the build
- * code that turns a source into a Post and of package-lock.json, so upgrading
- * marked or highlight.js invalidates every entry). Entries a successful build
+ * text and path, the site config, and the renderer version (a hash of every
+ * build and shared module and of package-lock.json, so changing the renderer or
+ * upgrading marked or highlight.js invalidates every entry). Entries a successful build
  * did not use are dropped, so the cache never grows past one build's worth.
  */
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256 } from './manifest.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-// The code a cached Post depends on; a change to any of them is a new renderer.
-const RENDERER_FILES = [
-  'scripts/build/cache.ts',
-  'scripts/build/front-matter.ts',
-  'scripts/build/html.ts',
-  'scripts/build/ial.ts',
-  'scripts/build/liquid.ts',
-  'scripts/build/markdown.ts',
-  'scripts/build/permalink.ts',
-  'scripts/build/posts.ts',
-  'scripts/build/text.ts',
-  'src/shared/schema.ts',
-  'src/shared/slug.ts',
-  'src/shared/time.ts',
-  'package-lock.json',
-]
+// The code a cached Post may depend on: every build module and shared module
+// (listing them one by one would go stale as imports change), and the lock file.
+const RENDERER_DIRS = ['scripts/build', 'src/shared']
 
 let version: Promise<string> | undefined
 
 /** Hash of the renderer's code and locked dependencies. */
 export function rendererVersion(): Promise<string> {
-  version ??= Promise.all(RENDERER_FILES.map((f) => readFile(join(ROOT, f), 'utf8').catch(() => ''))).then((parts) =>
-    sha256(parts.join('\0')),
-  )
+  version ??= (async () => {
+    const files = (
+      await Promise.all(RENDERER_DIRS.map(async (d) => (await readdir(join(ROOT, d))).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)))
+    )
+      .flat()
+      .sort()
+    const parts = await Promise.all([...files, 'package-lock.json'].map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
+    return sha256(parts.join('\0'))
+  })()
   return version
 }
 
