@@ -1,11 +1,12 @@
 // The Jekyll importer on a Chirpy-style fixture site, then a build of the result:
 // the same URLs Jekyll gives, nothing lost silently.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import yaml from 'js-yaml'
 import { afterEach, describe, expect, it } from 'vitest'
+import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build } from '../../scripts/build/index.ts'
 import { htmlToText } from '../../scripts/build/html.ts'
 import { ImportError, importJekyll } from '../../scripts/import/index.ts'
@@ -100,6 +101,32 @@ describe('importer', () => {
     expect((error as Error).message).toBe(
       'posts/2024-01-01-linker.md: `{% post_url 2001-01-01-nowhere %}` names no post; use a file name from posts/ without its extension',
     )
+  })
+
+  it('imports and builds a few hundred mixed Chinese/English posts, each at its Jekyll URL', async () => {
+    const root = await tempDir()
+    const jekyll = join(root, 'jekyll')
+    await generateCorpus(jekyll, 300, 11)
+    await rename(join(jekyll, 'posts'), join(jekyll, '_posts'))
+    await writeFile(join(jekyll, '_config.yml'), 'title: Big\nurl: https://big.example\ntimezone: Asia/Shanghai\npermalink: /:categories/:year/:month/:day/:title/\n')
+    const into = join(root, 'content')
+    const report = await importJekyll(jekyll, into)
+    expect(report.posts).toBe(300)
+    const result = await build({ contentDir: into, outDir: '', publicDir: '', now: new Date('2025-06-01T00:00:00Z') })
+    expect(result.summary.posts).toBe(300)
+    for (const name of await readdir(join(into, 'posts'))) {
+      const text = await readFile(join(into, 'posts', name), 'utf8')
+      // Jekyll's URL, worked out independently: categories lower-cased, date on the Shanghai clock.
+      const date = /^date: (\d{4})-(\d\d)-(\d\d) (\d\d):/m.exec(text)!
+      const cats = /^categories: \[(.*)\]$/m.exec(text)?.[1]!.split(', ') ?? /^categories: (.*)$/m.exec(text)![1]!.split(' ')
+      const slug = name.replace(/^\d{4}-\d\d-\d\d-|\.md$/g, '')
+      const url = `/${cats.map((c) => c.toLowerCase()).join('/')}/${date[1]}/${date[2]}/${date[3]}/${slug}/`
+      expect(result.manifest.routes[url], `${name} at ${url}`).toBeDefined()
+      // Every tag and category page: the name lower-cased, spaces to '-', all else kept.
+      const tags = JSON.parse(/^tags: (\[.*\])$/m.exec(text)![1]!) as string[]
+      for (const t of tags) expect(result.manifest.routes[`/tags/${t.toLowerCase().replace(/ /g, '-')}/`], t).toBeDefined()
+      for (const c of cats) expect(result.manifest.routes[`/categories/${c.toLowerCase()}/`], c).toBeDefined()
+    }
   })
 
   it('refuses to import over existing posts unless forced, and needs a _config.yml', async () => {
