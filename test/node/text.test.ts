@@ -1,6 +1,7 @@
 // CJK-aware text: excerpts cut by grapheme, reading time at CJK 500/min and Latin 200/min.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { htmlToText } from '../../scripts/build/html.ts'
 import { readingMinutes, truncate } from '../../scripts/build/text.ts'
 
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment)
@@ -53,5 +54,12 @@ describe('readingMinutes', () => {
   it('adds the two in mixed text and is at least one minute', () => {
     expect(readingMinutes(`${'中文'.repeat(500)} ${'Swift '.repeat(400)}`)).toBe(4)
     expect(readingMinutes('')).toBe(1)
+  })
+})
+
+describe('htmlToText', () => {
+  it('joins inline elements to their neighbours and separates blocks', () => {
+    expect(htmlToText('<p>从冯骥<a href="x">在社交媒体上</a>将 R1 <em>定义</em>为</p><p>下一段</p>')).toBe('从冯骥在社交媒体上将 R1 定义为 下一段')
+    expect(htmlToText('<li>one</li><li>two</li>')).toBe('one two')
   })
 })
