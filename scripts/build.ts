@@ -24,7 +24,8 @@ try {
   console.log(
     `built ${summary.buildId}: ${summary.posts} posts (${summary.scheduled} scheduled), ${summary.pages} pages, ` +
       `${summary.tags} tags, ${summary.categories} categories, ${summary.routes} routes, ` +
-      `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms`,
+      `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms; ` +
+      `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
   )
 } catch (error) {
   if (error instanceof BuildErrors || error instanceof BuildError) {

@@ -11,6 +11,7 @@ import { cacheControl, type CacheKind } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
 import { content } from './routes/content.ts'
+import { search } from './routes/search.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
 import { ErrorPage } from './views/pages.tsx'
@@ -25,6 +26,8 @@ app.use('*', async (c, next) => {
   await next()
 })
 
+// Before the content catch-all, which would otherwise claim /search.
+app.route('/', search)
 app.route('/', content)
 
 /** Used when even the site settings cannot be read (KV down, nothing published). */

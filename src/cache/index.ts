@@ -9,12 +9,15 @@
  * time.
  */
 
-export type CacheKind = 'page' | 'feed' | 'api' | 'not-found' | 'error'
+export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'not-found' | 'error'
 
 const POLICIES: Record<CacheKind, { browser: number; edge: number }> = {
   page: { browser: 0, edge: 86400 },
   feed: { browser: 0, edge: 86400 },
   api: { browser: 0, edge: 3600 },
+  // Search answers carry no validator: a minute in the browser (back/forward
+  // stays instant), an hour at the edge, capped by the next scheduled post.
+  search: { browser: 60, edge: 3600 },
   // A missing page may be published in the next deploy; cache it briefly.
   'not-found': { browser: 60, edge: 300 },
   error: { browser: 0, edge: 0 },

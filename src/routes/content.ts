@@ -50,7 +50,7 @@ const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
 
 /** Seconds until the next scheduled post appears, so no cache outlives it. */
-function capSeconds(manifest: Manifest, now: number): number | undefined {
+export function capSeconds(manifest: Manifest, now: number): number | undefined {
   const next = nextChangeAt(manifest, now)
   return next === undefined ? undefined : Math.ceil((next - now) / 1000)
 }

@@ -5,6 +5,7 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
+import type { SearchRecord } from './search.ts'
 
 /** A route's entry: blob hash of its record, its strong ETag, Last-Modified (epoch seconds). */
 export type RouteEntry = [hash: string, etag: string, lastModified: number]
@@ -172,7 +173,7 @@ export interface ArchivesRecord {
 
 export type RouteRecord = PostRecord | ListingRecord | FeedRecord | PageRecord | TermsRecord | ArchivesRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord
+export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | SearchRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'

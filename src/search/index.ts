@@ -1,0 +1,235 @@
+/**
+ * Search at the edge: a query is tokenized exactly as the build tokenized the
+ * posts, its terms' shards are fetched, posts are ranked with BM25 and the hits
+ * of the asked page get snippets with the matched text marked.
+ *
+ * KV reads per query (how the budget is counted):
+ *   - the doc table, once per isolate per index version (cached by blob hash,
+ *     like the manifest), then never again;
+ *   - one bulk read of the query's shards: one record per distinct shard, at
+ *     most MAX_SHARDS (8); terms past that budget are left out (`partial`);
+ *   - when there are hits, one bulk read of the snippet texts of the page's
+ *     hits (at most PAGE_SIZE records).
+ * The manifest itself is the one every request already holds in memory.
+ */
+
+import { readRecord, readRecords, recordAt } from '../data/index.ts'
+import { HttpError } from '../errors.ts'
+import type { Manifest } from '../shared/schema.ts'
+import {
+  BM25,
+  DOCS_RECORD,
+  decodePostings,
+  shardRecord,
+  type SearchDocsRecord,
+  type SearchShardRecord,
+  type SearchTextRecord,
+} from '../shared/search.ts'
+import { queryUnits, shardOf, tokenize, type QueryUnit } from '../shared/tokenize.ts'
+
+export const PAGE_SIZE = 10
+/** Longest query accepted, in characters (code points). */
+export const MAX_QUERY_CHARS = 200
+/** Most shards one query reads. */
+export const MAX_SHARDS = 8
+/** Highest page number served: deeper pages are never what a reader wants. */
+export const MAX_PAGE = 100
+/** A CJK run matches a post when at least this share of its bigrams do: tolerant of a missing comma. */
+const CJK_MATCH_SHARE = 0.6
+const SNIPPET_CHARS = 160
+const SNIPPET_LEAD = 30
+
+export type QueryProblem = 'empty' | 'too-long' | 'no-terms'
+
+export type ParsedQuery = { ok: true; query: string; units: QueryUnit[] } | { ok: false; query: string; problem: QueryProblem }
+
+/** Checks and tokenizes a raw `q`; problems are answers, not errors. */
+export function parseQuery(raw: string | undefined): ParsedQuery {
+  const query = (raw ?? '').trim()
+  if (!query) return { ok: false, query, problem: 'empty' }
+  // Counted by code point, the way a reader counts characters; a 2 KB URL is cut off before tokenizing.
+  if (query.length > MAX_QUERY_CHARS * 2 || [...query].length > MAX_QUERY_CHARS) return { ok: false, query, problem: 'too-long' }
+  const units = queryUnits(query)
+  if (!units.length) return { ok: false, query, problem: 'no-terms' }
+  return { ok: true, query, units }
+}
+
+/** A run of text, marked when it matched the query. */
+export type Segment = [text: string, hit: boolean]
+
+export interface Hit {
+  path: string
+  title: Segment[]
+  day: string
+  snippet: Segment[]
+  score: number
+}
+
+export interface SearchResult {
+  total: number
+  page: number
+  pages: number
+  hits: Hit[]
+  /** Some query terms were not searched: they would have needed more than MAX_SHARDS shards. */
+  partial: boolean
+}
+
+/** Doc tables by blob hash: unchanged across builds that do not change the index. */
+const docTables = new Map<string, SearchDocsRecord>()
+const MAX_DOC_TABLES = 2
+
+async function docTable(kv: KVNamespace, hash: string): Promise<SearchDocsRecord> {
+  const cached = docTables.get(hash)
+  if (cached) return cached
+  const table = await readRecord<SearchDocsRecord>(kv, hash)
+  if (docTables.size >= MAX_DOC_TABLES) docTables.delete(docTables.keys().next().value!)
+  docTables.set(hash, table)
+  return table
+}
+
+/**
+ * The terms to look up, within the shard budget: one term of each unit in
+ * turn, so a long query keeps some of every word rather than all of the first.
+ */
+export function selectTerms(units: QueryUnit[], shards: number): { perUnit: string[][]; shardIds: number[]; partial: boolean } {
+  const chosen = new Set<number>()
+  const perUnit: string[][] = units.map(() => [])
+  let partial = false
+  const longest = Math.max(...units.map((u) => u.terms.length))
+  for (let i = 0; i < longest; i++) {
+    units.forEach((unit, u) => {
+      const term = unit.terms[i]
+      if (term === undefined) return
+      const shard = shardOf(term, shards)
+      if (chosen.has(shard) || chosen.size < MAX_SHARDS) {
+        chosen.add(shard)
+        perUnit[u]!.push(term)
+      } else partial = true
+    })
+  }
+  return { perUnit, shardIds: [...chosen], partial }
+}
+
+function hashOf(manifest: Manifest, name: string, now: number): string {
+  const hash = recordAt(manifest, name, now)
+  if (!hash) throw new HttpError('unavailable', `manifest ${manifest.buildId} has no ${name}; rebuild with this version of Kumo`)
+  return hash
+}
+
+interface Scored {
+  id: number
+  score: number
+}
+
+/** Ranks every post matching all units (BM25 over the weighted term frequencies). */
+function rank(table: SearchDocsRecord, perUnit: string[][], shardsById: Map<number, SearchShardRecord>): Scored[] {
+  const { k1, b } = BM25
+  const n = table.docs.length
+  const scores = new Map<number, number>()
+  const matched = new Map<number, number[]>()
+  const units = perUnit.map((terms) => terms.length)
+  perUnit.forEach((terms, u) => {
+    for (const term of terms) {
+      const encoded = shardsById.get(shardOf(term, table.shards))?.terms[term]
+      if (!encoded) continue
+      const { df, ids, tfs } = decodePostings(encoded)
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
+      ids.forEach((id, i) => {
+        const tf = tfs[i]!
+        const length = table.docs[id]?.[3] ?? table.avgLength
+        const norm = tf + k1 * (1 - b + (b * length) / (table.avgLength || 1))
+        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (k1 + 1)) / norm)
+        let counts = matched.get(id)
+        if (!counts) matched.set(id, (counts = new Array<number>(units.length).fill(0)))
+        counts[u]!++
+      })
+    }
+  })
+  const needed = perUnit.map((terms) => (terms.length <= 1 ? terms.length : Math.ceil(terms.length * CJK_MATCH_SHARE)))
+  const out: Scored[] = []
+  for (const [id, counts] of matched) {
+    if (counts.every((c, u) => c >= needed[u]!)) out.push({ id, score: scores.get(id)! })
+  }
+  // Equal scores: the newer post first.
+  return out.sort((x, y) => y.score - x.score || y.id - x.id)
+}
+
+/** Runs a parsed query against the index the manifest names at `now`. */
+export async function search(kv: KVNamespace, manifest: Manifest, now: number, units: QueryUnit[], page: number): Promise<SearchResult> {
+  const table = await docTable(kv, hashOf(manifest, DOCS_RECORD, now))
+  const { perUnit, shardIds, partial } = selectTerms(units, table.shards)
+  const shardRecords = await readRecords<SearchShardRecord>(kv, shardIds.map((s) => hashOf(manifest, shardRecord(s), now)))
+  const shardsById = new Map(shardIds.map((s, i) => [s, shardRecords[i]!]))
+  const ranked = rank(table, perUnit, shardsById)
+  const pages = Math.max(1, Math.ceil(ranked.length / PAGE_SIZE))
+  const slice = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+  const texts = slice.length ? await readRecords<SearchTextRecord>(kv, slice.map((s) => table.docs[s.id]![4])) : []
+  const terms = new Set(units.flatMap((u) => u.terms))
+  const hits = slice.map(({ id, score }, i): Hit => {
+    const [path, title, day] = table.docs[id]!
+    return { path, title: highlight(title, terms), day, snippet: snippet(texts[i]!.text, terms), score: Math.round(score * 1000) / 1000 }
+  })
+  return { total: ranked.length, page, pages, hits, partial }
+}
+
+interface Range {
+  start: number
+  end: number
+  term: string
+}
+
+function matches(text: string, terms: Set<string>): Range[] {
+  return tokenize(text).filter((t) => terms.has(t.term))
+}
+
+/** Splits text[from, to) into plain and marked segments; overlapping matches merge. */
+function segments(text: string, ranges: Range[], from = 0, to = text.length): Segment[] {
+  const out: Segment[] = []
+  let at = from
+  for (const r of ranges) {
+    if (r.end <= at || r.start >= to) continue
+    const start = Math.max(r.start, at)
+    if (start > at) out.push([text.slice(at, start), false])
+    const end = Math.min(r.end, to)
+    const last = out.at(-1)
+    if (last?.[1] && start === at) last[0] += text.slice(start, end)
+    else out.push([text.slice(start, end), true])
+    at = end
+  }
+  if (at < to) out.push([text.slice(at, to), false])
+  return out
+}
+
+/** The whole of a short text (a title) with its matches marked. */
+export function highlight(text: string, terms: Set<string>): Segment[] {
+  return segments(text, matches(text, terms))
+}
+
+/** Moves an offset off the second half of a surrogate pair. */
+const boundary = (text: string, i: number): number => (/[\uDC00-\uDFFF]/.test(text[i] ?? '') ? i - 1 : i)
+
+/**
+ * About SNIPPET_CHARS of the text around its densest cluster of matches (the
+ * window holding the most distinct query terms), with the matches marked.
+ */
+export function snippet(text: string, terms: Set<string>): Segment[] {
+  const ranges = matches(text, terms).slice(0, 500)
+  let best = ranges[0]
+  let bestCount = 0
+  for (const r of ranges) {
+    const seen = new Set<string>()
+    for (const other of ranges) if (other.start >= r.start && other.end <= r.start + SNIPPET_CHARS) seen.add(other.term)
+    if (seen.size > bestCount) [best, bestCount] = [r, seen.size]
+  }
+  let start = best ? Math.max(0, best.start - SNIPPET_LEAD) : 0
+  // Start at a word or character boundary, not inside a Latin word.
+  if (start > 0) {
+    const space = text.lastIndexOf(' ', start)
+    start = space >= 0 && start - space < 15 ? space + 1 : boundary(text, start)
+  }
+  const end = Math.min(text.length, boundary(text, start + SNIPPET_CHARS))
+  const out = segments(text, ranges, start, end)
+  if (start > 0) out.unshift(['…', false])
+  if (end < text.length) out.push(['…', false])
+  return out
+}

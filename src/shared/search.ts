@@ -1,0 +1,95 @@
+/**
+ * The search index's contract between build and worker: record names, record
+ * shapes, how postings are encoded and how fields are weighted.
+ *
+ * Layout (all content-addressed blobs, named in the manifest's `records`, so a
+ * scheduled post's terms join the index at its publication time through the
+ * same schedule overlay as its pages):
+ *   search:docs       the doc table: id → path, title, day, weighted length and
+ *                     the blob hash of the post's plain-text snippet source; also
+ *                     the shard count and average length BM25 needs.
+ *   search:shard:<n>  the postings of every term whose hash mod shards is n.
+ * A post's snippet text is its own blob, named only from the doc table.
+ */
+
+import type { SCHEMA_VERSION } from './keys.ts'
+
+export const DOCS_RECORD = 'search:docs'
+export const shardRecord = (n: number): string => `search:shard:${n}`
+
+/**
+ * Field weights, as integer multipliers of a term's count (a BM25F-style
+ * weighted term frequency). Prose counts 2; code blocks count 1, half as much,
+ * because a post that merely shows `let` or `func` in a listing is rarely what
+ * a reader means; titles count 5× prose and tags/categories 3×.
+ */
+export const WEIGHTS = { title: 10, tag: 6, body: 2, code: 1 } as const
+
+/** BM25 parameters: the usual defaults (Robertson & Zaragoza 2009, Lucene). */
+export const BM25 = { k1: 1.2, b: 0.75 } as const
+
+/** [path, title, day (YYYY-MM-DD), weighted length, snippet text blob hash] */
+export type DocEntry = [path: string, title: string, day: string, length: number, text: string]
+
+export interface SearchDocsRecord {
+  kind: 'search-docs'
+  v: typeof SCHEMA_VERSION
+  shards: number
+  avgLength: number
+  /** Index = doc id. Ids follow publication order, so a new post appends. */
+  docs: DocEntry[]
+}
+
+export interface SearchShardRecord {
+  kind: 'search-shard'
+  v: typeof SCHEMA_VERSION
+  /** Term → encoded postings (see encodePostings). Decoded only for the terms a query asks. */
+  terms: Record<string, string>
+}
+
+export interface SearchTextRecord {
+  kind: 'search-text'
+  v: typeof SCHEMA_VERSION
+  /** Plain prose of the post (no code blocks), cut at a bounded length. */
+  text: string
+}
+
+export type SearchRecord = SearchDocsRecord | SearchShardRecord | SearchTextRecord
+
+export interface Postings {
+  /** Documents containing the term in the whole index (kept even when the list is pruned). */
+  df: number
+  ids: number[]
+  tfs: number[]
+}
+
+/**
+ * `df;` then `Δid.tf` pairs in base 36, ids ascending, each id as the gap from
+ * the previous. A string, so a shard parses as a handful of JSON strings and
+ * only the query's own terms are ever split.
+ */
+export function encodePostings(p: Postings): string {
+  let prev = 0
+  const parts = p.ids.map((id, i) => {
+    const part = `${(id - prev).toString(36)}.${p.tfs[i]!.toString(36)}`
+    prev = id
+    return part
+  })
+  return `${p.df.toString(36)};${parts.join(',')}`
+}
+
+export function decodePostings(s: string): Postings {
+  const semi = s.indexOf(';')
+  const df = parseInt(s.slice(0, semi), 36)
+  const ids: number[] = []
+  const tfs: number[] = []
+  let id = 0
+  for (const part of s.slice(semi + 1).split(',')) {
+    const dot = part.indexOf('.')
+    if (dot < 0) continue
+    id += parseInt(part.slice(0, dot), 36)
+    ids.push(id)
+    tfs.push(parseInt(part.slice(dot + 1), 36))
+  }
+  return { df, ids, tfs }
+}
