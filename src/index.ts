@@ -7,7 +7,7 @@
  */
 
 import { Hono } from 'hono'
-import { cacheControl, type CacheKind } from './cache/index.ts'
+import { cacheHeaders } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
 import { content } from './routes/content.ts'
@@ -62,8 +62,7 @@ app.onError(async (error, c) => {
   // A 503 may mean KV is down: do not touch it again to dress the error page.
   const site = known.status === 503 ? FALLBACK_SITE : await siteFor(c.env)
   const body = await renderDocument(ErrorPage({ site, code: known.code }))
-  const kind: CacheKind = known.status === 404 ? 'not-found' : 'error'
-  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': cacheControl(kind) })
+  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', ...cacheHeaders(known.status === 404 ? 'not-found' : 'error') })
   if (known.status === 405) headers.set('Allow', ALLOW)
   if (known.status === 503) headers.set('Retry-After', '30')
   return new Response(body, { status: known.status, headers })

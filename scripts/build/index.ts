@@ -10,7 +10,7 @@
  *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
  */
 
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
@@ -179,10 +179,32 @@ const HEADERS = `# Workers Static Assets headers (written by the build).
   Cache-Control: public, max-age=3600, s-maxage=86400
 `
 
+const KEEP_STYLESHEETS = 10
+
+/**
+ * Stylesheets of earlier builds, newest first, carried into the new output:
+ * Workers Cache may still hold a page of the previous build for a minute after
+ * a deploy, and that page must not point at a stylesheet that is gone.
+ */
+async function earlierStylesheets(publicDir: string, current: string): Promise<Array<[string, string]>> {
+  const dir = join(publicDir, '_kumo')
+  const names = await readdir(dir).catch(() => [] as string[])
+  const sheets = await Promise.all(
+    names
+      .filter((n) => /^style\.[0-9a-f]+\.css$/.test(n) && `_kumo/${n}` !== current)
+      .map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })),
+  )
+  return sheets
+    .sort((a, b) => b.t - a.t)
+    .slice(0, KEEP_STYLESHEETS - 1)
+    .map(({ n }) => [join(dir, n), `_kumo/${n}`])
+}
+
 /** Builds and writes the output folders, all or nothing. */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
   const assets = join(options.contentDir, 'assets')
+  const earlier = await earlierStylesheets(options.publicDir, result.assets[0]!.path)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   await writeTrees([
     {
@@ -193,7 +215,7 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
         { path: 'summary.json', data: json(result.summary) },
       ],
     },
-    { dir: options.publicDir, files: result.assets, copies: (await exists(assets)) ? [[assets, 'assets']] : [] },
+    { dir: options.publicDir, files: result.assets, copies: [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])] },
   ])
   return result
 }

@@ -37,7 +37,7 @@ async function stage(tree: OutputTree): Promise<string> {
   const tmp = `${tree.dir}.tmp-${process.pid}`
   await rm(tmp, { recursive: true, force: true })
   await mkdir(tmp, { recursive: true })
-  for (const [source, target] of tree.copies ?? []) await cp(source, safeJoin(tmp, target), { recursive: true })
+  for (const [source, target] of tree.copies ?? []) await cp(source, safeJoin(tmp, target), { recursive: true, preserveTimestamps: true })
   for (const file of tree.files) {
     const full = safeJoin(tmp, file.path)
     await mkdir(dirname(full), { recursive: true })

@@ -1,36 +1,96 @@
 /**
  * Cache policy per kind of response, and conditional requests.
  *
- * Browsers get `max-age=0, must-revalidate` on pages and feeds: every view
- * revalidates with the build-time ETag and, when nothing changed, costs a 304
- * with no body and no KV read. Shared caches get `s-maxage`: a day for pages
- * and feeds, since a deploy changes the build id and with it every cache key.
- * When a scheduled post is due sooner, lifetimes are capped so it appears on
- * time.
+ * Kumo runs behind Workers Cache (`[cache] enabled = true` in wrangler.toml):
+ * Cloudflare's tiered cache sits in front of the worker, so a hit never runs it
+ * and costs the owner no CPU. We chose it over `caches.default` inside the
+ * worker because the Cache API still runs the worker on every request, is per
+ * data centre, and ignores `stale-while-revalidate`; Workers Cache honours
+ * `stale-while-revalidate` and `stale-if-error` (RFC 5861) and answers
+ * `If-None-Match` from the cached ETag itself.
+ *
+ * Two headers, two audiences:
+ * - `Cloudflare-CDN-Cache-Control` is read (and stripped) by Cloudflare only.
+ *   A short `max-age` with a long `stale-while-revalidate`: readers always get
+ *   a cached copy at once, and a deploy shows within a minute because the
+ *   background revalidation reaches the new worker, which answers 304 from its
+ *   build-time ETag when nothing changed. It must not carry `s-maxage` or
+ *   `must-revalidate`, which turn both stale directives off.
+ * - `Cache-Control` is for browsers and any other shared cache: `max-age=0` so
+ *   a browser revalidates each view (a cheap 304), `s-maxage` for other proxies.
+ *
+ * Cache entries are keyed by URL, not by worker version, so every response is
+ * tagged with its build id (`Cache-Tag`, ASCII only: paths are percent-encoded)
+ * for purging, and the build keeps earlier stylesheets so a cached page of the
+ * previous build never points at a missing asset.
  */
 
-export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'not-found' | 'error'
+import { href } from '../shared/paths.ts'
 
-const POLICIES: Record<CacheKind, { browser: number; edge: number }> = {
-  page: { browser: 0, edge: 86400 },
-  feed: { browser: 0, edge: 86400 },
-  api: { browser: 0, edge: 3600 },
-  // Search answers carry no validator: a minute in the browser (back/forward
-  // stays instant), an hour at the edge, capped by the next scheduled post.
-  search: { browser: 60, edge: 3600 },
-  // A missing page may be published in the next deploy; cache it briefly.
-  'not-found': { browser: 60, edge: 300 },
-  error: { browser: 0, edge: 0 },
+export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'redirect' | 'not-found' | 'error'
+
+interface Policy {
+  /** Cache-Control max-age for browsers. */
+  browser: number
+  /** Cache-Control s-maxage for shared caches other than Cloudflare. */
+  shared: number
+  /** Workers Cache: fresh for, then served stale while revalidating, and on error. */
+  edge: number
+  swr: number
+  sie: number
 }
 
-/** The Cache-Control value for a kind, capped at `capSeconds` when given. */
-export function cacheControl(kind: CacheKind, capSeconds?: number): string {
-  if (kind === 'error') return 'no-store'
-  const { browser, edge } = POLICIES[kind]
-  const cap = capSeconds === undefined ? Infinity : Math.max(0, Math.floor(capSeconds))
-  const b = Math.min(browser, cap)
-  const e = Math.min(edge, cap)
-  return b === 0 ? `public, max-age=0, must-revalidate, s-maxage=${e}` : `public, max-age=${b}, s-maxage=${e}`
+const DAY = 86400
+
+const POLICIES: Record<Exclude<CacheKind, 'error'>, Policy> = {
+  page: { browser: 0, shared: 300, edge: 60, swr: DAY, sie: 7 * DAY },
+  // Feed readers poll on a schedule; a few minutes of client freshness halves needless polls.
+  feed: { browser: 300, shared: 300, edge: 300, swr: DAY, sie: 7 * DAY },
+  api: { browser: 60, shared: 60, edge: 60, swr: 600, sie: DAY },
+  // Search answers carry no validator: a minute in the browser (back/forward stays
+  // instant), five minutes at the edge, then stale while the edge asks again.
+  search: { browser: 60, shared: 300, edge: 300, swr: 3600, sie: DAY },
+  redirect: { browser: 3600, shared: 3600, edge: 3600, swr: 0, sie: DAY },
+  // A missing page may be published by the next deploy: cache it briefly.
+  'not-found': { browser: 60, shared: 60, edge: 60, swr: 0, sie: 0 },
+}
+
+export interface CacheOptions {
+  /** Seconds until the next scheduled post appears: nothing may stay fresh past it. */
+  capSeconds?: number
+  buildId?: string
+  /** Decoded path, tagged so one page can be purged. */
+  path?: string
+}
+
+function cap(value: number, limit: number): number {
+  return Math.max(0, Math.min(value, limit))
+}
+
+/** The cache headers of a response of this kind. */
+export function cacheHeaders(kind: CacheKind, options: CacheOptions = {}): Record<string, string> {
+  if (kind === 'error') return { 'Cache-Control': 'no-store' }
+  const p = POLICIES[kind]
+  const limit = options.capSeconds === undefined ? Infinity : Math.floor(options.capSeconds)
+  const browser = cap(p.browser, limit)
+  const fresh = cap(p.edge, limit)
+  const edge = [`max-age=${fresh}`]
+  // Past a scheduled post's time a stale listing must not be served, not even while revalidating.
+  const swr = cap(p.swr, limit - fresh)
+  if (swr > 0) edge.push(`stale-while-revalidate=${swr}`)
+  if (p.sie > 0) edge.push(`stale-if-error=${p.sie}`)
+  const headers: Record<string, string> = {
+    'Cache-Control': `public, max-age=${browser}, s-maxage=${cap(p.shared, limit)}`,
+    'Cloudflare-CDN-Cache-Control': edge.join(', '),
+  }
+  const tags = ['kumo', `k-${kind}`]
+  if (options.buildId) tags.push(`b-${options.buildId}`)
+  if (options.path !== undefined) {
+    const encoded = href(options.path)
+    if (encoded.length <= 1000) tags.push(`p-${encoded}`)
+  }
+  headers['Cache-Tag'] = tags.join(',')
+  return headers
 }
 
 /** Parses an If-None-Match list (RFC 9110 §13.1.2); bounded so a huge header costs little. */

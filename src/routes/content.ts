@@ -5,7 +5,7 @@
  */
 
 import { Hono } from 'hono'
-import { cacheControl, notModified, type CacheKind } from '../cache/index.ts'
+import { cacheHeaders, notModified, type CacheKind } from '../cache/index.ts'
 import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
@@ -66,15 +66,15 @@ content.get('*', async (c) => {
     const target = canonicalFor(manifest, path, now)
     if (target === undefined) throw new HttpError('not-found')
     // Only ever a path on this site: the Location is built from a manifest key.
-    return c.redirect(href(target) + url.search, 301)
+    const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
+    return new Response(null, { status: 301, headers: { ...headers, Location: href(target) + url.search } })
   }
   const [hash, etag, lastModified] = entry
   const kind = cacheKindOf(path)
   const headers = new Headers({
-    'Cache-Control': cacheControl(kind, capSeconds(manifest, now)),
+    ...cacheHeaders(kind, { capSeconds: capSeconds(manifest, now), buildId: manifest.buildId, path }),
     ETag: `"${etag}"`,
     Date: httpDate(Math.floor(now / 1000)),
-    Vary: 'Accept-Encoding',
   })
   if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
   if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')

@@ -10,7 +10,7 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { cacheControl } from '../cache/index.ts'
+import { cacheHeaders } from '../cache/index.ts'
 import { currentBuildId, loadBuild } from '../data/index.ts'
 import { MAX_PAGE, PAGE_SIZE, parseQuery, search as runSearch, type QueryProblem } from '../search/index.ts'
 import { absoluteUrl } from '../shared/paths.ts'
@@ -34,9 +34,8 @@ async function context(c: Context<{ Bindings: Env }>) {
   const now = Date.now()
   const { manifest, site } = await loadBuild(kv, await currentBuildId(kv, c.env.BUILD_ID))
   const headers = new Headers({
-    'Cache-Control': cacheControl('search', capSeconds(manifest, now)),
+    ...cacheHeaders('search', { capSeconds: capSeconds(manifest, now), buildId: manifest.buildId }),
     Date: httpDate(Math.floor(now / 1000)),
-    Vary: 'Accept-Encoding',
     'X-Content-Type-Options': 'nosniff',
   })
   return { kv, now, manifest, site, headers }

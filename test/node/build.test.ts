@@ -129,6 +129,19 @@ describe('build of the fixture blog', () => {
   })
 })
 
+it('carries earlier stylesheets into a new output, for pages still cached from the previous build', async () => {
+  const out = await tempDir()
+  const options = { contentDir: FIXTURE_CONTENT, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW }
+  await buildToDisk(options)
+  await writeFile(join(out, 'public', '_kumo', 'style.0123456789.css'), 'body{}')
+  await writeFile(join(out, 'public', '_kumo', 'notes.txt'), 'not a stylesheet')
+  await buildToDisk(options)
+  const sheets = await readdir(join(out, 'public', '_kumo'))
+  expect(sheets).toContain('style.0123456789.css')
+  expect(sheets).not.toContain('notes.txt')
+  expect(sheets).toHaveLength(2)
+})
+
 describe('bad input stops the build and writes nothing', () => {
   async function brokenCopy(name: string, text: string | Uint8Array): Promise<string> {
     const dir = await tempDir()

@@ -159,7 +159,8 @@ describe('search answers for queries the index cannot run', () => {
   it('sets Cache-Control from the search policy and no 500 on odd input', async () => {
     const res = await get('/api/search?q=')
     expect(res.status).toBe(400)
-    expect(res.headers.get('cache-control')).toMatch(/^public, max-age=60, s-maxage=\d+$/)
+    expect(res.headers.get('cache-control')).toMatch(/^public, max-age=60, s-maxage=300$/)
+    expect(res.headers.get('cloudflare-cdn-cache-control')).toMatch(/^max-age=300, stale-while-revalidate=\d+, stale-if-error=\d+$/)
     for (const path of ['/search?q=%00', '/api/search?q=%E4%B8', '/search?q=%F0%9F%98%80', '/api/search?q=a&q=b', '/search?page=2']) {
       expect((await get(path)).status, path).toBeLessThan(500)
     }

@@ -1,0 +1,25 @@
+/**
+ * Bundles a worker entry with `wrangler deploy --dry-run --outdir`, offline,
+ * and measures the bundle raw and gzipped.
+ */
+
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { wrangler } from '../wrangler.ts'
+
+export interface Bundle {
+  file: string
+  bytes: number
+  gzipBytes: number
+}
+
+export async function bundle(entry?: string): Promise<Bundle> {
+  const outdir = await mkdtemp(join(tmpdir(), 'kumo-bundle-'))
+  await wrangler(['deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', outdir])
+  const name = (await readdir(outdir)).find((f) => f.endsWith('.js'))
+  if (!name) throw new Error(`wrangler wrote no bundle to ${outdir}`)
+  const code = await readFile(join(outdir, name))
+  return { file: join(outdir, name), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length }
+}

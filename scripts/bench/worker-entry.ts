@@ -1,0 +1,62 @@
+/**
+ * The benchmark's worker: Kumo's app behind a wrapper that counts KV read
+ * operations (a bulk get counts once) and the time spent waiting on them.
+ *
+ * - Any request: served by the app, with `x-kv-reads` added.
+ * - `/__bench?path=…&n=…`: serves `path` n times inside the isolate and
+ *   returns the total time and the KV wait. workerd's clock has millisecond
+ *   resolution, so timing a batch is the only way to see sub-millisecond work.
+ */
+
+import app from '../../src/index.ts'
+
+interface Counter {
+  reads: number
+  kvMs: number
+}
+
+function counting(kv: KVNamespace, counter: Counter): KVNamespace {
+  return new Proxy(kv, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown
+      if (typeof value !== 'function') return value
+      const fn = (value as (...a: unknown[]) => unknown).bind(target)
+      if (prop !== 'get' && prop !== 'getWithMetadata') return fn
+      return async (...args: unknown[]) => {
+        counter.reads++
+        const t0 = performance.now()
+        try {
+          return await fn(...args)
+        } finally {
+          counter.kvMs += performance.now() - t0
+        }
+      }
+    },
+  })
+}
+
+async function batch(url: URL, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const path = url.searchParams.get('path') ?? '/'
+  const n = Number(url.searchParams.get('n') ?? '20')
+  const counter: Counter = { reads: 0, kvMs: 0 }
+  const target = new URL(path, url)
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) {
+    const res = await app.fetch(new Request(target), { ...env, CONTENT: counting(env.CONTENT, counter) }, ctx)
+    await res.arrayBuffer()
+  }
+  const totalMs = performance.now() - t0
+  return Response.json({ n, totalMs, kvMs: counter.kvMs, kvReads: counter.reads / n })
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url)
+    if (url.pathname === '/__bench') return batch(url, env, ctx)
+    const counter: Counter = { reads: 0, kvMs: 0 }
+    const response = await app.fetch(request, { ...env, CONTENT: counting(env.CONTENT, counter) }, ctx)
+    const headers = new Headers(response.headers)
+    headers.set('x-kv-reads', String(counter.reads))
+    return new Response(response.body, { status: response.status, headers })
+  },
+} satisfies ExportedHandler<Env>
