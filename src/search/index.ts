@@ -78,6 +78,11 @@ export interface SearchResult {
 const docTables = new Map<string, SearchDocsRecord>()
 const MAX_DOC_TABLES = 2
 
+/** Drops the cached doc tables; tests use it to count a cold query's reads. */
+export function resetSearchCache(): void {
+  docTables.clear()
+}
+
 async function docTable(kv: KVNamespace, hash: string): Promise<SearchDocsRecord> {
   const cached = docTables.get(hash)
   if (cached) return cached

@@ -1,6 +1,9 @@
 // Search quality and behaviour on the fixture blog, inside workerd with real KV.
+import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { get } from './helpers.ts'
+import app from '../../src/index.ts'
+import { resetSearchCache } from '../../src/search/index.ts'
+import { ORIGIN, get } from './helpers.ts'
 
 const SEED = '/2025/01/deepseek-ai/'
 
@@ -164,5 +167,46 @@ describe('search answers for queries the index cannot run', () => {
     for (const path of ['/search?q=%00', '/api/search?q=%E4%B8', '/search?q=%F0%9F%98%80', '/api/search?q=a&q=b', '/search?page=2']) {
       expect((await get(path)).status, path).toBeLessThan(500)
     }
+  })
+})
+
+describe('search KV reads', () => {
+  function counting(inner: KVNamespace) {
+    const counter = { reads: 0, keys: [] as string[], kv: inner }
+    counter.kv = new Proxy(inner, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown
+        if (typeof value !== 'function') return value
+        if (prop !== 'get') return (value as (...a: unknown[]) => unknown).bind(target)
+        return (key: string | string[], ...rest: unknown[]) => {
+          counter.reads++
+          counter.keys.push(...(Array.isArray(key) ? key : [key]))
+          return (value as (...a: unknown[]) => unknown).call(target, key, ...rest)
+        }
+      },
+    })
+    return counter
+  }
+
+  async function counted(path: string) {
+    const counter = counting(env.CONTENT)
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+    const res = await app.fetch(new Request(`${ORIGIN}${path}`), { ...env, CONTENT: counter.kv }, ctx)
+    await res.arrayBuffer()
+    return counter
+  }
+
+  it('reads the doc table once, then one bulk read of shards and one of the hits’ snippet texts', async () => {
+    await counted('/') // the manifest and site settings are in memory from here on
+    resetSearchCache()
+    const cold = await counted(`/api/search?q=${encodeURIComponent('开源')}`)
+    expect(cold.reads).toBe(3)
+    const warm = await counted(`/api/search?q=${encodeURIComponent('国运 DeepSeek 开源 大模型')}`)
+    expect(warm.reads).toBe(2)
+    expect(warm.keys.length).toBeLessThanOrEqual(8 + 10)
+    // No hits: the shard read only.
+    expect((await counted('/api/search?q=xylophone')).reads).toBe(1)
+    // A refused query reads nothing of the index.
+    expect((await counted('/api/search?q=')).reads).toBe(0)
   })
 })
