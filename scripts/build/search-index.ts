@@ -19,6 +19,7 @@ import {
   DOCS_RECORD,
   WEIGHTS,
   encodePostings,
+  shardData,
   shardRecord,
   type DocEntry,
   type SearchDocsRecord,
@@ -130,15 +131,15 @@ export function searchIndex(posts: Post[], shards: number, store: BlobStore): Se
     }
   })
   const avgLength = docs.length ? total / docs.length : 0
-  const shardTerms: Array<Record<string, string>> = Array.from({ length: shards }, () => ({}))
+  const shardTerms: Array<Array<[string, string]>> = Array.from({ length: shards }, () => [])
   for (const [term, list] of [...lists].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const kept = list.length > MAX_POSTINGS ? prune(list, docs, avgLength) : list
-    shardTerms[shardOf(term, shards)]![term] = encodePostings({ df: list.length, ids: kept.map((p) => p[0]), tfs: kept.map((p) => p[1]) })
+    shardTerms[shardOf(term, shards)]!.push([term, encodePostings({ df: list.length, ids: kept.map((p) => p[0]), tfs: kept.map((p) => p[1]) })])
   }
   const records: Record<string, string> = {}
   const blobs = [...texts]
   shardTerms.forEach((terms, n) => {
-    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, terms } satisfies SearchShardRecord)
+    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: shardData(terms) } satisfies SearchShardRecord)
     records[shardRecord(n)] = hash
     blobs.push(hash)
   })

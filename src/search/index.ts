@@ -20,12 +20,13 @@ import {
   BM25,
   DOCS_RECORD,
   decodePostings,
+  postingsIn,
   shardRecord,
   type SearchDocsRecord,
   type SearchShardRecord,
   type SearchTextRecord,
 } from '../shared/search.ts'
-import { queryUnits, shardOf, tokenize, type QueryUnit } from '../shared/tokenize.ts'
+import { findTerms, queryUnits, shardOf, type QueryUnit } from '../shared/tokenize.ts'
 
 export const PAGE_SIZE = 10
 /** Longest query accepted, in characters (code points). */
@@ -135,7 +136,8 @@ function rank(table: SearchDocsRecord, perUnit: string[][], shardsById: Map<numb
   const units = perUnit.map((terms) => terms.length)
   perUnit.forEach((terms, u) => {
     for (const term of terms) {
-      const encoded = shardsById.get(shardOf(term, table.shards))?.terms[term]
+      const shard = shardsById.get(shardOf(term, table.shards))
+      const encoded = shard && postingsIn(shard, term)
       if (!encoded) continue
       const { df, ids, tfs } = decodePostings(encoded)
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -183,9 +185,7 @@ interface Range {
   term: string
 }
 
-function matches(text: string, terms: Set<string>): Range[] {
-  return tokenize(text).filter((t) => terms.has(t.term))
-}
+const matches = (text: string, terms: Set<string>): Range[] => findTerms(text, terms)
 
 /** Splits text[from, to) into plain and marked segments; overlapping matches merge. */
 function segments(text: string, ranges: Range[], from = 0, to = text.length): Segment[] {
@@ -213,18 +213,49 @@ export function highlight(text: string, terms: Set<string>): Segment[] {
 /** Moves an offset off the second half of a surrogate pair. */
 const boundary = (text: string, i: number): number => (/[\uDC00-\uDFFF]/.test(text[i] ?? '') ? i - 1 : i)
 
+const WORDISH = /[\p{L}\p{N}\p{M}'’]/u
+/** Widens [from, to) to whole runs (at most 64 characters each way), so tokenizing the slice cuts no word. */
+function wholeRuns(text: string, from: number, to: number): [number, number] {
+  let a = from
+  while (a > 0 && from - a < 64 && WORDISH.test(text[a - 1]!)) a--
+  let b = to
+  while (b < text.length && b - to < 64 && WORDISH.test(text[b]!)) b++
+  return [boundary(text, a), b]
+}
+
+/**
+ * Where the query's terms probably are: plain substring search of the
+ * lower-cased text, which finds CJK terms and ASCII words without tokenizing
+ * thousands of characters. Falls back to tokenizing when it finds nothing
+ * (diacritics, full-width letters) or lower-casing changed the length.
+ */
+function candidates(text: string, terms: Set<string>): Range[] {
+  const lower = text.toLowerCase()
+  const found: Range[] = []
+  if (lower.length === text.length) {
+    for (const term of terms) {
+      for (let at = lower.indexOf(term); at >= 0 && found.length < 500; at = lower.indexOf(term, at + term.length)) {
+        found.push({ start: at, end: at + term.length, term })
+      }
+    }
+  }
+  return found.length ? found.sort((a, b) => a.start - b.start) : matches(text, terms).slice(0, 500)
+}
+
 /**
  * About SNIPPET_CHARS of the text around its densest cluster of matches (the
  * window holding the most distinct query terms), with the matches marked.
+ * Only the window is tokenized to mark matches exactly.
  */
 export function snippet(text: string, terms: Set<string>): Segment[] {
-  const ranges = matches(text, terms).slice(0, 500)
+  const ranges = candidates(text, terms)
   let best = ranges[0]
   let bestCount = 0
-  for (const r of ranges) {
+  for (let i = 0; i < ranges.length; i++) {
     const seen = new Set<string>()
-    for (const other of ranges) if (other.start >= r.start && other.end <= r.start + SNIPPET_CHARS) seen.add(other.term)
-    if (seen.size > bestCount) [best, bestCount] = [r, seen.size]
+    const limit = ranges[i]!.start + SNIPPET_CHARS
+    for (let j = i; j < ranges.length && ranges[j]!.end <= limit; j++) seen.add(ranges[j]!.term)
+    if (seen.size > bestCount) [best, bestCount] = [ranges[i], seen.size]
   }
   let start = best ? Math.max(0, best.start - SNIPPET_LEAD) : 0
   // Start at a word or character boundary, not inside a Latin word.
@@ -233,7 +264,9 @@ export function snippet(text: string, terms: Set<string>): Segment[] {
     start = space >= 0 && start - space < 15 ? space + 1 : boundary(text, start)
   }
   const end = Math.min(text.length, boundary(text, start + SNIPPET_CHARS))
-  const out = segments(text, ranges, start, end)
+  const [from, to] = wholeRuns(text, start, end)
+  const exact = matches(text.slice(from, to), terms).map((r) => ({ ...r, start: r.start + from, end: r.end + from }))
+  const out = segments(text, exact, start, end)
   if (start > 0) out.unshift(['…', false])
   if (end < text.length) out.push(['…', false])
   return out

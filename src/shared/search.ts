@@ -43,8 +43,27 @@ export interface SearchDocsRecord {
 export interface SearchShardRecord {
   kind: 'search-shard'
   v: typeof SCHEMA_VERSION
-  /** Term → encoded postings (see encodePostings). Decoded only for the terms a query asks. */
-  terms: Record<string, string>
+  /**
+   * One line per term, `\n<term>\t<postings>` (see encodePostings), in term
+   * order. One string rather than an object of terms: JSON.parse copies a
+   * string in microseconds but builds an object key by key, and a query needs
+   * one or two of a shard's thousand terms. Terms hold no tab or newline.
+   */
+  data: string
+}
+
+/** Lays a shard's terms out as SearchShardRecord.data. */
+export function shardData(terms: Array<[term: string, postings: string]>): string {
+  return terms.map(([term, postings]) => `\n${term}\t${postings}`).join('')
+}
+
+/** A term's encoded postings in a shard, found with one string search. */
+export function postingsIn(shard: SearchShardRecord, term: string): string | undefined {
+  const key = `\n${term}\t`
+  const at = shard.data.indexOf(key)
+  if (at < 0) return undefined
+  const end = shard.data.indexOf('\n', at + key.length)
+  return shard.data.slice(at + key.length, end < 0 ? undefined : end)
 }
 
 export interface SearchTextRecord {

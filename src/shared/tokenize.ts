@@ -51,9 +51,11 @@ export function normaliseWord(word: string): string {
 function cjkChars(run: string, offset: number): Token[] {
   const chars: Token[] = []
   let at = offset
+  // NFKC maps compatibility ideographs (U+F900…) and half-width kana onto their
+  // usual forms; almost every run is already normal, so check the run once.
+  const normal = run.normalize('NFKC') === run
   for (const ch of run) {
-    // NFKC maps compatibility ideographs (U+F900…) onto their unified forms.
-    chars.push({ term: ch.normalize('NFKC'), start: at, end: at + ch.length })
+    chars.push({ term: normal ? ch : ch.normalize('NFKC'), start: at, end: at + ch.length })
     at += ch.length
   }
   return chars
@@ -88,6 +90,44 @@ export function tokenize(text: string): Token[] {
     },
     (token) => out.push(token),
   )
+  return out
+}
+
+const CJK_ONE = new RegExp(`^[${CJK_CHAR}]`, 'u')
+
+/**
+ * The places in `text` where any of `terms` occurs, as `tokenize` would find
+ * them, without tokenizing all of it: a snippet needs the few matches, not the
+ * thousands of CJK characters and bigrams around them. (CJK compatibility
+ * ideographs are compared as written, so they are indexed but not marked.)
+ */
+export function findTerms(text: string, terms: Set<string>): Token[] {
+  const firsts = new Set<number>()
+  for (const t of terms) if (CJK_ONE.test(t)) firsts.add(t.codePointAt(0)!)
+  const out: Token[] = []
+  for (const m of text.matchAll(TOKEN)) {
+    const run = m[1]
+    if (run === undefined) {
+      const term = normaliseWord(m[2]!)
+      if (terms.has(term)) out.push({ term, start: m.index, end: m.index + m[0].length })
+      continue
+    }
+    for (let i = 0; firsts.size && i < run.length; ) {
+      const cp = run.codePointAt(i)!
+      const width = cp > 0xffff ? 2 : 1
+      if (firsts.has(cp)) {
+        const ch = run.slice(i, i + width)
+        const start = m.index + i
+        if (terms.has(ch)) out.push({ term: ch, start, end: start + width })
+        const next = run.codePointAt(i + width)
+        if (next !== undefined) {
+          const bigram = ch + String.fromCodePoint(next)
+          if (terms.has(bigram)) out.push({ term: bigram, start, end: start + bigram.length })
+        }
+      }
+      i += width
+    }
+  }
   return out
 }
 

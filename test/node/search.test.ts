@@ -3,8 +3,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/build/index.ts'
 import { MAX_SHARDS, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
-import { DOCS_RECORD, decodePostings, encodePostings, shardRecord, type SearchDocsRecord, type SearchShardRecord } from '../../src/shared/search.ts'
-import { queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
+import { DOCS_RECORD, decodePostings, encodePostings, postingsIn, shardRecord, type SearchDocsRecord, type SearchShardRecord } from '../../src/shared/search.ts'
+import { findTerms, queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
 import { recordAt } from '../../src/data/resolve.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 
@@ -110,7 +110,27 @@ describe('the build index', () => {
     const { shards } = table(0)
     for (let n = 0; n < shards; n++) {
       const shard = JSON.parse(blobs.get(recordAt(manifest, shardRecord(n), 0)!)!) as SearchShardRecord
-      for (const term of Object.keys(shard.terms)) expect(shardOf(term, shards)).toBe(n)
+      const terms = [...shard.data.matchAll(/\n([^\t]+)\t/g)].map((m) => m[1]!)
+      expect(terms.length).toBeGreaterThan(0)
+      for (const term of terms) {
+        expect(shardOf(term, shards)).toBe(n)
+        expect(postingsIn(shard, term)).toMatch(/^[0-9a-z]+;[0-9a-z.,]+$/)
+      }
     }
+  })
+})
+
+describe('findTerms', () => {
+  it('finds exactly the query terms that tokenize would produce', () => {
+    const alphabet = fc.constantFrom(...'国运开源大模型 DeepSeek Café，。a-b'.split(''), '𠮷')
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((a) => a.join('')), (text, query) => {
+        const wanted = new Set(queryUnits(query).flatMap((u) => u.terms))
+        const expected = tokenize(text).filter((t) => wanted.has(t.term))
+        const key = (t: { term: string; start: number }) => `${t.start}:${t.term}`
+        expect(findTerms(text, wanted).map(key).sort()).toEqual(expected.map(key).sort())
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
