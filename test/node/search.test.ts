@@ -2,8 +2,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/build/index.ts'
+import type { Post } from '../../scripts/build/posts.ts'
+import { analyse } from '../../scripts/build/search-index.ts'
 import { MAX_SHARDS, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
-import { DOCS_RECORD, decodePostings, encodePostings, postingsIn, shardRecord, type SearchDocsRecord, type SearchShardRecord } from '../../src/shared/search.ts'
+import { DOCS_RECORD, WEIGHTS, decodePostings, encodePostings, postingsIn, shardRecord, type SearchDocsRecord, type SearchShardRecord } from '../../src/shared/search.ts'
 import { findTerms, queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
 import { recordAt } from '../../src/data/resolve.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
@@ -132,5 +134,23 @@ describe('findTerms', () => {
       }),
       { numRuns: 1000 },
     )
+  })
+})
+
+describe('field weights', () => {
+  const post = (title: string, tags: string[], html: string) =>
+    ({ title, tags: tags.map((name) => ({ name, slug: name })), categories: [], html }) as unknown as Post
+
+  it('counts a title word 5× prose, a tag 3×, and code half of prose', () => {
+    const tf = analyse(post('Kernel', ['kernel'], '<p>kernel</p><pre><code>kernel kernel</code></pre>')).tf
+    expect(tf.get('kernel')).toBe(WEIGHTS.title + WEIGHTS.tag + WEIGHTS.body + 2 * WEIGHTS.code)
+    expect(WEIGHTS.title).toBe(5 * WEIGHTS.body)
+    expect(WEIGHTS.tag).toBe(3 * WEIGHTS.body)
+    expect(WEIGHTS.code * 2).toBe(WEIGHTS.body)
+  })
+
+  it('keeps code blocks out of the snippet text', () => {
+    const { text } = analyse(post('T', [], '<p>prose here</p><pre><code>let secret = 1</code></pre><p>more prose</p>'))
+    expect(text).toBe('prose here more prose')
   })
 })
