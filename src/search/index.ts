@@ -19,7 +19,7 @@ import type { Manifest } from '../shared/schema.ts'
 import {
   BM25,
   DOCS_RECORD,
-  decodePostings,
+  forEachPosting,
   postingsIn,
   shardRecord,
   type SearchDocsRecord,
@@ -75,8 +75,15 @@ export interface SearchResult {
   partial: boolean
 }
 
+/** A doc table with each post's BM25 length normalisation precomputed. */
+interface Table {
+  record: SearchDocsRecord
+  /** k1 · (1 − b + b · length / avgLength), by doc id. */
+  norms: Float64Array
+}
+
 /** Doc tables by blob hash: unchanged across builds that do not change the index. */
-const docTables = new Map<string, SearchDocsRecord>()
+const docTables = new Map<string, Table>()
 const MAX_DOC_TABLES = 2
 
 /** Drops the cached doc tables; tests use it to count a cold query's reads. */
@@ -84,10 +91,14 @@ export function resetSearchCache(): void {
   docTables.clear()
 }
 
-async function docTable(kv: KVNamespace, hash: string): Promise<SearchDocsRecord> {
+async function docTable(kv: KVNamespace, hash: string): Promise<Table> {
   const cached = docTables.get(hash)
   if (cached) return cached
-  const table = await readRecord<SearchDocsRecord>(kv, hash)
+  const record = await readRecord<SearchDocsRecord>(kv, hash)
+  const { k1, b } = BM25
+  const avg = record.avgLength || 1
+  const norms = Float64Array.from(record.docs, (d) => k1 * (1 - b + (b * d[3]) / avg))
+  const table = { record, norms }
   if (docTables.size >= MAX_DOC_TABLES) docTables.delete(docTables.keys().next().value!)
   docTables.set(hash, table)
   return table
@@ -127,47 +138,59 @@ interface Scored {
   score: number
 }
 
-/** Ranks every post matching all units (BM25 over the weighted term frequencies). */
-function rank(table: SearchDocsRecord, perUnit: string[][], shardsById: Map<number, SearchShardRecord>): Scored[] {
-  const { k1, b } = BM25
+/**
+ * Ranks every post matching all units (BM25 over the weighted term
+ * frequencies). Unit by unit: a post's terms matched in this unit are counted,
+ * and the unit passes when enough did; a post must pass every unit that had
+ * terms to look up. Typed arrays indexed by doc id: no per-posting allocation.
+ */
+function rank({ record: table, norms }: Table, perUnit: string[][], shardsById: Map<number, SearchShardRecord>): Scored[] {
+  const { k1 } = BM25
   const n = table.docs.length
-  const scores = new Map<number, number>()
-  const matched = new Map<number, number[]>()
-  const units = perUnit.map((terms) => terms.length)
-  perUnit.forEach((terms, u) => {
+  const scores = new Float64Array(n)
+  const passed = new Uint16Array(n)
+  const count = new Uint16Array(n)
+  let seen: number[] = []
+  let units = 0
+  for (const terms of perUnit) {
+    if (!terms.length) continue
+    units++
+    const touched: number[] = []
     for (const term of terms) {
       const shard = shardsById.get(shardOf(term, table.shards))
       const encoded = shard && postingsIn(shard, term)
       if (!encoded) continue
-      const { df, ids, tfs } = decodePostings(encoded)
+      const df = parseInt(encoded.slice(0, encoded.indexOf(';')), 36)
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
-      ids.forEach((id, i) => {
-        const tf = tfs[i]!
-        const length = table.docs[id]?.[3] ?? table.avgLength
-        const norm = tf + k1 * (1 - b + (b * length) / (table.avgLength || 1))
-        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (k1 + 1)) / norm)
-        let counts = matched.get(id)
-        if (!counts) matched.set(id, (counts = new Array<number>(units.length).fill(0)))
-        counts[u]!++
+      forEachPosting(encoded, (id, tf) => {
+        if (id >= n) return
+        if (count[id] === 0) touched.push(id)
+        count[id]!++
+        scores[id]! += (idf * tf * (k1 + 1)) / (tf + norms[id]!)
       })
     }
-  })
-  const needed = perUnit.map((terms) => (terms.length <= 1 ? terms.length : Math.ceil(terms.length * CJK_MATCH_SHARE)))
-  const out: Scored[] = []
-  for (const [id, counts] of matched) {
-    if (counts.every((c, u) => c >= needed[u]!)) out.push({ id, score: scores.get(id)! })
+    const needed = terms.length <= 1 ? terms.length : Math.ceil(terms.length * CJK_MATCH_SHARE)
+    for (const id of touched) {
+      if (count[id]! >= needed) passed[id]!++
+      count[id] = 0
+    }
+    // A match must pass the first unit, so the posts it touched are the candidates.
+    if (units === 1) seen = touched
   }
+  const out: Scored[] = []
+  for (const id of seen) if (passed[id] === units) out.push({ id, score: scores[id]! })
   // Equal scores: the newer post first.
   return out.sort((x, y) => y.score - x.score || y.id - x.id)
 }
 
 /** Runs a parsed query against the index the manifest names at `now`. */
 export async function search(kv: KVNamespace, manifest: Manifest, now: number, units: QueryUnit[], page: number): Promise<SearchResult> {
-  const table = await docTable(kv, hashOf(manifest, DOCS_RECORD, now))
+  const cached = await docTable(kv, hashOf(manifest, DOCS_RECORD, now))
+  const table = cached.record
   const { perUnit, shardIds, partial } = selectTerms(units, table.shards)
   const shardRecords = await readRecords<SearchShardRecord>(kv, shardIds.map((s) => hashOf(manifest, shardRecord(s), now)))
   const shardsById = new Map(shardIds.map((s, i) => [s, shardRecords[i]!]))
-  const ranked = rank(table, perUnit, shardsById)
+  const ranked = rank(cached, perUnit, shardsById)
   const pages = Math.max(1, Math.ceil(ranked.length / PAGE_SIZE))
   const slice = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
   const texts = slice.length ? await readRecords<SearchTextRecord>(kv, slice.map((s) => table.docs[s.id]![4])) : []

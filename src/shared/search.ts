@@ -97,18 +97,49 @@ export function encodePostings(p: Postings): string {
   return `${p.df.toString(36)};${parts.join(',')}`
 }
 
+/**
+ * Calls `visit(id, tf)` for each posting, reading the string's character codes
+ * directly: no split, no parseInt, no arrays. Returns df. This loop is most of a
+ * query's CPU time, so it allocates nothing.
+ */
+export function forEachPosting(s: string, visit: (id: number, tf: number) => void): number {
+  let i = 0
+  let value = 0
+  let df = 0
+  let id = 0
+  let gap = 0
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 59 /* ; */) {
+      df = value
+      value = 0
+      i++
+      break
+    }
+    value = value * 36 + (c <= 57 ? c - 48 : c - 87)
+  }
+  for (; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 44
+    if (c === 46 /* . */) {
+      gap = value
+      value = 0
+    } else if (c === 44 /* , */) {
+      if (i > 0 && s.charCodeAt(i - 1) !== 59) {
+        id += gap
+        visit(id, value)
+      }
+      value = 0
+    } else value = value * 36 + (c <= 57 ? c - 48 : c - 87)
+  }
+  return df
+}
+
 export function decodePostings(s: string): Postings {
-  const semi = s.indexOf(';')
-  const df = parseInt(s.slice(0, semi), 36)
   const ids: number[] = []
   const tfs: number[] = []
-  let id = 0
-  for (const part of s.slice(semi + 1).split(',')) {
-    const dot = part.indexOf('.')
-    if (dot < 0) continue
-    id += parseInt(part.slice(0, dot), 36)
+  const df = forEachPosting(s, (id, tf) => {
     ids.push(id)
-    tfs.push(parseInt(part.slice(dot + 1), 36))
-  }
+    tfs.push(tf)
+  })
   return { df, ids, tfs }
 }
