@@ -10,6 +10,7 @@ import { Hono } from 'hono'
 import { cacheHeaders } from './cache/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
+import { api } from './routes/api.ts'
 import { content } from './routes/content.ts'
 import { search } from './routes/search.ts'
 import type { SiteRecord } from './shared/schema.ts'
@@ -26,8 +27,9 @@ app.use('*', async (c, next) => {
   await next()
 })
 
-// Before the content catch-all, which would otherwise claim /search.
+// Before /api and the content catch-all, which would otherwise claim /search and /api/search.
 app.route('/', search)
+app.route('/api', api)
 app.route('/', content)
 
 /** Used when even the site settings cannot be read (KV down, nothing published). */

@@ -10,10 +10,11 @@
  * `deps` of each route feed its ETag (see write.ts).
  */
 
-import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, feedPath, listingPath } from '../../src/shared/paths.ts'
-import { metaRecord } from '../../src/shared/keys.ts'
+import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
+import { entryRecord, metaRecord } from '../../src/shared/keys.ts'
 import type {
   ArchivesRecord,
+  EntryRecord,
   FeedFormat,
   FeedRecord,
   ListingRecord,
@@ -27,13 +28,15 @@ import type {
   TermsRecord,
 } from '../../src/shared/schema.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import { absoluteUrls } from './absolute-urls.ts'
+import { discoveryRoutes } from './discovery.ts'
 import type { Page, Post } from './posts.ts'
 
 export const FEED_PAGE_SIZE = 20
 
 export interface RouteOut {
   record: RouteRecord
-  /** Logical names whose records shape this page (`meta:/x/` or a post route). */
+  /** Logical names whose records shape this page (`meta:/x/`, `entry:/x/` or a post route). */
   deps: string[]
   /** Epoch seconds for Last-Modified. */
   lastModified: number
@@ -41,7 +44,14 @@ export interface RouteOut {
 
 export interface Assembly {
   routes: Map<string, RouteOut>
-  records: Map<string, PostMetaRecord>
+  records: Map<string, PostMetaRecord | EntryRecord>
+}
+
+export interface AssembleOptions {
+  /** The site's absolute URL (site.yml `url`), against which feed content is made absolute. */
+  siteUrl: string
+  /** URLs per sitemap before it is split under an index; sitemaps.org allows 50,000. */
+  sitemapLimit?: number
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -101,11 +111,34 @@ function groupBy(posts: Post[], pick: (p: Post) => Term[]): Map<string, { term: 
   return groups
 }
 
-export function assemble(posts: Post[], pages: Page[], paginate: number): Assembly {
+/** A post as a feed entry, its HTML made absolute against its own URL (RFC 3986 §5). */
+function entryOf(p: Post, siteUrl: string): EntryRecord {
+  const url = absoluteUrl(siteUrl, p.path)
+  return {
+    kind: 'entry',
+    v: SCHEMA_VERSION,
+    path: p.path,
+    title: p.title,
+    date: p.date,
+    updated: p.updated,
+    summary: p.description,
+    tags: p.tags,
+    categories: p.categories,
+    lang: p.lang,
+    image: p.image ? new URL(p.image.src, url).href : undefined,
+    html: absoluteUrls(p.html, url),
+  }
+}
+
+/** Feeds each listing scope gets: every format at home (jekyll-feed's /feed.xml, /rss.xml), JSON and Atom per term. */
+const HOME_FEEDS: FeedFormat[] = ['json', 'atom', 'rss']
+const TERM_FEEDS: FeedFormat[] = ['json', 'atom']
+
+export function assemble(posts: Post[], pages: Page[], paginate: number, options: AssembleOptions): Assembly {
   // Newest first; ties broken by path so the order never depends on the file system.
   const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
   const routes = new Map<string, RouteOut>()
-  const records = new Map<string, PostMetaRecord>()
+  const records = new Map<string, PostMetaRecord | EntryRecord>()
   const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
@@ -114,6 +147,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number): Assemb
 
   sorted.forEach((post, i) => {
     records.set(metaRecord(post.path), metaOf(post))
+    records.set(entryRecord(post.path), entryOf(post, options.siteUrl))
     const record: PostRecord = {
       ...metaOf(post),
       kind: 'post',
@@ -132,9 +166,9 @@ export function assemble(posts: Post[], pages: Page[], paginate: number): Assemb
 
   const listings: Array<{ scope: ListingScope; posts: Post[]; feeds: FeedFormat[] }> = [
     // Home: pinned posts first, as Chirpy does.
-    { scope: { type: 'home' }, posts: [...sorted.filter((p) => p.pinned), ...sorted.filter((p) => !p.pinned)], feeds: ['json'] },
-    ...[...tagGroups.values()].map((g) => ({ scope: { type: 'tag' as const, ...g.term }, posts: g.posts, feeds: ['json'] as FeedFormat[] })),
-    ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: ['json'] as FeedFormat[] })),
+    { scope: { type: 'home' }, posts: [...sorted.filter((p) => p.pinned), ...sorted.filter((p) => !p.pinned)], feeds: HOME_FEEDS },
+    ...[...tagGroups.values()].map((g) => ({ scope: { type: 'tag' as const, ...g.term }, posts: g.posts, feeds: TERM_FEEDS })),
+    ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: TERM_FEEDS })),
   ]
   for (const { scope, posts: items, feeds } of listings) {
     addListing(routes, scope, items, paginate)
@@ -149,6 +183,8 @@ export function assemble(posts: Post[], pages: Page[], paginate: number): Assemb
     const record: PageRecord = { kind: 'page', v: SCHEMA_VERSION, path: page.path, title: page.title, description: page.description, html: page.html, scriptHashes: page.scriptHashes }
     routes.set(page.path, { record, deps: [], lastModified: newest })
   }
+  // Last: the sitemap lists the pages made above.
+  for (const [path, route] of discoveryRoutes(routes, sorted, options.sitemapLimit)) routes.set(path, route)
   return { routes, records }
 }
 
@@ -189,7 +225,8 @@ function addFeed(routes: Map<string, RouteOut>, scope: ListingScope, format: Fee
       next: page < pages.length ? feedPath(scope, format, page + 1) : null,
       updated: pagePosts.find((p) => modifiedMs(p) === newestMs)?.updated ?? pagePosts[0]?.date ?? new Date(0).toISOString(),
     }
-    routes.set(record.self, { record, deps: [...record.items], lastModified: seconds(newestMs) })
+    // Deps are the entries, not the post routes: a neighbour's new title changes a post page, not the feed.
+    routes.set(record.self, { record, deps: record.items.map(entryRecord), lastModified: seconds(newestMs) })
   })
 }
 

@@ -25,7 +25,10 @@
  * previous build never points at a missing asset.
  */
 
+import { nextChangeAt } from '../data/resolve.ts'
 import { href } from '../shared/paths.ts'
+import type { Manifest } from '../shared/schema.ts'
+import { httpDate } from '../shared/time.ts'
 
 export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'redirect' | 'not-found' | 'error'
 
@@ -90,6 +93,39 @@ export function cacheHeaders(kind: CacheKind, options: CacheOptions = {}): Recor
     if (encoded.length <= 1000) tags.push(`p-${encoded}`)
   }
   headers['Cache-Tag'] = tags.join(',')
+  return headers
+}
+
+/** Seconds until the manifest's next scheduled post appears, if one is due. */
+export function secondsToNextChange(manifest: Manifest, now: number): number | undefined {
+  const next = nextChangeAt(manifest, now)
+  return next === undefined ? undefined : Math.ceil((next - now) / 1000)
+}
+
+export interface Validated {
+  manifest: Manifest
+  now: number
+  /** Build-time strong ETag, without quotes. */
+  etag: string
+  /** Epoch seconds; 0 for none. */
+  lastModified: number
+  path: string
+}
+
+/**
+ * Every header a 200 or its 304 carries (RFC 9110 §15.4.5: a 304 repeats
+ * Cache-Control, ETag, Date and the rest): cache policy capped at the next
+ * scheduled post, validators, and CORS for feeds and the API, which browser
+ * apps fetch from other origins.
+ */
+export function validatedHeaders(kind: CacheKind, v: Validated): Headers {
+  const headers = new Headers({
+    ...cacheHeaders(kind, { capSeconds: secondsToNextChange(v.manifest, v.now), buildId: v.manifest.buildId, path: v.path }),
+    ETag: `"${v.etag}"`,
+    Date: httpDate(Math.floor(v.now / 1000)),
+  })
+  if (v.lastModified > 0) headers.set('Last-Modified', httpDate(v.lastModified))
+  if (kind === 'feed' || kind === 'api') headers.set('Access-Control-Allow-Origin', '*')
   return headers
 }
 

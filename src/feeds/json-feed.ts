@@ -1,40 +1,42 @@
 /**
  * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): pure, data in and a
  * string out. Pages are chained with `next_url`, as the spec's pagination
- * section describes.
+ * section describes; `feed_url` is the first page on every page, since the
+ * spec makes it the feed's unique identifier.
  */
 
-import { absoluteUrl, scopePath } from '../shared/paths.ts'
-import type { FeedRecord, PostRecord, SiteRecord } from '../shared/schema.ts'
+import { absoluteUrl, feedPath } from '../shared/paths.ts'
+import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
+import { feedAuthor, feedLinks, feedTitle } from './paging.ts'
 
-const absolute = (site: SiteRecord, path: string) => absoluteUrl(site.url, path)
-
-export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: PostRecord[]): string {
-  const author = { name: site.author.name || site.title, ...(site.author.url ? { url: site.author.url } : {}) }
-  const scopeTitle = feed.scope.type === 'home' ? site.title : `${site.title}: ${feed.scope.name}`
+export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): string {
+  const links = feedLinks(site, feed)
+  const { name, url } = feedAuthor(site)
+  const author = { name, ...(url ? { url } : {}) }
   const doc = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: scopeTitle,
-    home_page_url: absolute(site, scopePath(feed.scope)),
-    feed_url: absolute(site, feed.self),
+    title: feedTitle(site, feed),
+    home_page_url: links.alternate,
+    feed_url: absoluteUrl(site.url, feedPath(feed.scope, 'json', 1)),
     ...(site.description ? { description: site.description } : {}),
-    ...(site.assets.favicon ? { favicon: absolute(site, site.assets.favicon) } : {}),
-    ...(feed.next ? { next_url: absolute(site, feed.next) } : {}),
+    ...(site.assets.favicon ? { favicon: absoluteUrl(site.url, site.assets.favicon) } : {}),
+    ...(links.next ? { next_url: links.next } : {}),
     authors: [author],
     // JSON Feed 1.0's `author`, kept for readers that predate 1.1.
     author,
     language: site.lang,
-    items: items.map((post) => ({
-      id: absolute(site, post.path),
-      url: absolute(site, post.path),
-      title: post.title,
-      content_html: post.html,
-      summary: post.description,
-      ...(post.image ? { image: absolute(site, post.image.src) } : {}),
-      date_published: post.date,
-      date_modified: post.updated ?? post.date,
-      tags: [...post.categories, ...post.tags].map((t) => t.name),
-      language: post.lang,
+    items: items.map((item) => ({
+      id: absoluteUrl(site.url, item.path),
+      url: absoluteUrl(site.url, item.path),
+      title: item.title,
+      // URLs already absolute (EntryRecord), since JSON Feed gives content no base URL.
+      content_html: item.html,
+      ...(item.summary ? { summary: item.summary } : {}),
+      ...(item.image ? { image: item.image } : {}),
+      date_published: item.date,
+      date_modified: item.updated ?? item.date,
+      tags: [...item.categories, ...item.tags].map((t) => t.name),
+      language: item.lang,
     })),
   }
   return JSON.stringify(doc)

@@ -5,12 +5,11 @@
  */
 
 import { Hono } from 'hono'
-import { cacheHeaders, notModified, type CacheKind } from '../cache/index.ts'
-import { currentBuildId, loadBuild, nextChangeAt, readRecord, routeAt } from '../data/index.ts'
+import { cacheHeaders, notModified, validatedHeaders, type CacheKind } from '../cache/index.ts'
+import { currentBuildId, loadBuild, readRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { href } from '../shared/paths.ts'
 import type { Manifest, RouteRecord } from '../shared/schema.ts'
-import { httpDate } from '../shared/time.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -47,13 +46,8 @@ export function canonicalFor(manifest: Manifest, path: string, now: number): str
 
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
-const cacheKindOf = (path: string): CacheKind => (/\.(json|xml)$/.test(path) ? 'feed' : 'page')
-
-/** Seconds until the next scheduled post appears, so no cache outlives it. */
-export function capSeconds(manifest: Manifest, now: number): number | undefined {
-  const next = nextChangeAt(manifest, now)
-  return next === undefined ? undefined : Math.ceil((next - now) / 1000)
-}
+// Feeds, sitemaps, robots.txt and llms.txt: machine-read, polled, fetched cross-origin.
+const cacheKindOf = (path: string): CacheKind => (/\.(json|xml|txt)$/.test(path) ? 'feed' : 'page')
 
 content.get('*', async (c) => {
   const url = new URL(c.req.url)
@@ -70,14 +64,7 @@ content.get('*', async (c) => {
     return new Response(null, { status: 301, headers: { ...headers, Location: href(target) + url.search } })
   }
   const [hash, etag, lastModified] = entry
-  const kind = cacheKindOf(path)
-  const headers = new Headers({
-    ...cacheHeaders(kind, { capSeconds: capSeconds(manifest, now), buildId: manifest.buildId, path }),
-    ETag: `"${etag}"`,
-    Date: httpDate(Math.floor(now / 1000)),
-  })
-  if (lastModified > 0) headers.set('Last-Modified', httpDate(lastModified))
-  if (kind === 'feed') headers.set('Access-Control-Allow-Origin', '*')
+  const headers = validatedHeaders(cacheKindOf(path), { manifest, now, etag, lastModified, path })
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRecord<RouteRecord>(kv, hash)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)

@@ -5,9 +5,9 @@
 
 import { readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
-import { jsonFeed } from '../feeds/json-feed.ts'
-import { metaRecord } from '../shared/keys.ts'
-import type { Manifest, PostMetaRecord, PostRecord, RouteRecord, SiteRecord } from '../shared/schema.ts'
+import { renderDiscovery, renderFeed } from '../feeds/index.ts'
+import { entryRecord, metaRecord } from '../shared/keys.ts'
+import type { EntryRecord, Manifest, PostMetaRecord, RouteRecord, SiteRecord } from '../shared/schema.ts'
 import { ListingPage } from '../views/listing.tsx'
 import { renderDocument } from '../views/layout.tsx'
 import { ArchivesPage, StandalonePage, TermsPage } from '../views/pages.tsx'
@@ -28,9 +28,13 @@ export interface Rendered {
 
 const HTML = 'text/html; charset=utf-8'
 
-function hashesOf(ctx: RenderContext, names: string[], lookup: 'meta' | 'route'): string[] {
+/** Blob hashes of the records named for each post path (`meta:`, `entry:`), or of the post routes themselves. */
+export function hashesOf(ctx: Pick<RenderContext, 'manifest' | 'now'>, names: string[], lookup: 'meta' | 'entry' | 'route'): string[] {
   return names.map((name) => {
-    const hash = lookup === 'meta' ? recordAt(ctx.manifest, metaRecord(name), ctx.now) : routeAt(ctx.manifest, name, ctx.now)?.[0]
+    const hash =
+      lookup === 'route'
+        ? routeAt(ctx.manifest, name, ctx.now)?.[0]
+        : recordAt(ctx.manifest, lookup === 'meta' ? metaRecord(name) : entryRecord(name), ctx.now)
     if (!hash) throw new HttpError('unavailable', `manifest ${ctx.manifest.buildId} lacks ${name}`)
     return hash
   })
@@ -46,10 +50,13 @@ export async function renderRecord(ctx: RenderContext, record: RouteRecord): Pro
       return { type: HTML, body: await renderDocument(ListingPage({ site, listing: record, items })) }
     }
     case 'feed': {
-      const items = await readRecords<PostRecord>(ctx.kv, hashesOf(ctx, record.items, 'route'))
-      if (record.format === 'json') return { type: 'application/feed+json; charset=utf-8', body: jsonFeed(site, record, items) }
-      throw new HttpError('not-found', `no renderer for ${record.format} feeds`)
+      const items = await readRecords<EntryRecord>(ctx.kv, hashesOf(ctx, record.items, 'entry'))
+      return renderFeed(site, record, items)
     }
+    case 'sitemap':
+    case 'robots':
+    case 'llms':
+      return renderDiscovery(site, record)
     case 'terms':
       return { type: HTML, body: await renderDocument(TermsPage({ site, record, path: ctx.path })) }
     case 'archives':

@@ -10,14 +10,13 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { cacheHeaders } from '../cache/index.ts'
+import { cacheHeaders, secondsToNextChange } from '../cache/index.ts'
 import { currentBuildId, loadBuild } from '../data/index.ts'
 import { MAX_PAGE, PAGE_SIZE, parseQuery, search as runSearch, type QueryProblem } from '../search/index.ts'
 import { absoluteUrl } from '../shared/paths.ts'
 import { httpDate } from '../shared/time.ts'
 import { renderDocument } from '../views/layout.tsx'
 import { SearchPage, searchStrings, segmentsHtml } from '../views/search.tsx'
-import { capSeconds } from './content.ts'
 
 export const search = new Hono<{ Bindings: Env }>()
 
@@ -34,7 +33,7 @@ async function context(c: Context<{ Bindings: Env }>) {
   const now = Date.now()
   const { manifest, site } = await loadBuild(kv, await currentBuildId(kv, c.env.BUILD_ID))
   const headers = new Headers({
-    ...cacheHeaders('search', { capSeconds: capSeconds(manifest, now), buildId: manifest.buildId }),
+    ...cacheHeaders('search', { capSeconds: secondsToNextChange(manifest, now), buildId: manifest.buildId }),
     Date: httpDate(Math.floor(now / 1000)),
     'X-Content-Type-Options': 'nosniff',
   })

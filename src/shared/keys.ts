@@ -24,3 +24,5 @@ export const BUILDS_KEY = `${PREFIX}builds`
 /** Logical names of records that are not pages of their own. */
 export const metaRecord = (postPath: string): string => `meta:${postPath}`
 export const SITE_RECORD = 'site'
+/** A post as a feed entry: absolute URLs in its HTML (see EntryRecord). */
+export const entryRecord = (postPath: string): string => `entry:${postPath}`

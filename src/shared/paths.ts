@@ -8,6 +8,12 @@ import type { ListingScope } from './schema.ts'
 export const TAGS_INDEX = '/tags/'
 export const CATEGORIES_INDEX = '/categories/'
 export const ARCHIVES = '/archives/'
+export const SITEMAP = '/sitemap.xml'
+export const ROBOTS = '/robots.txt'
+export const LLMS = '/llms.txt'
+
+/** Part n of a sitemap split by the 50,000-URL limit, listed from the sitemap index at /sitemap.xml. */
+export const sitemapPartPath = (n: number): string => `/sitemaps/${n}.xml`
 
 export const tagPath = (slug: string): string => `/tags/${slug}/`
 export const categoryPath = (slug: string): string => `/categories/${slug}/`

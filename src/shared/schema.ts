@@ -113,7 +113,7 @@ export interface ListingRecord {
 
 export type FeedFormat = 'json' | 'atom' | 'rss'
 
-/** One page of a feed; items are post paths, resolved to full post records. */
+/** One page of a feed; items are post paths, resolved through `entry:` records. */
 export interface FeedRecord {
   kind: 'feed'
   v: typeof SCHEMA_VERSION
@@ -171,11 +171,69 @@ export interface ArchivesRecord {
   years: Array<{ year: string; months: Array<{ month: string; posts: Array<PostLink & { day: string }> }> }>
 }
 
-export type RouteRecord = PostRecord | ListingRecord | FeedRecord | PageRecord | TermsRecord | ArchivesRecord
+export type RouteRecord =
+  | PostRecord
+  | ListingRecord
+  | FeedRecord
+  | PageRecord
+  | TermsRecord
+  | ArchivesRecord
+  | SitemapRecord
+  | RobotsRecord
+  | LlmsRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | SearchRecord
+export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | EntryRecord | SearchRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
   v: typeof SCHEMA_VERSION
+}
+
+/**
+ * What a feed entry needs of a post (`entry:<path>`), made at build time with
+ * every relative href/src in `html` resolved against the post's absolute URL,
+ * so feed readers, which have no base URL of their own for content, follow
+ * links correctly. Kept apart from the post record so post pages do not carry
+ * a second copy of their HTML.
+ */
+export interface EntryRecord {
+  kind: 'entry'
+  v: typeof SCHEMA_VERSION
+  path: string
+  title: string
+  /** RFC 3339 with the post's own offset. */
+  date: string
+  updated?: string
+  summary: string
+  tags: Term[]
+  categories: Term[]
+  lang: string
+  /** Absolute URL of the post's image. */
+  image?: string
+  /** Post HTML with absolute URLs. */
+  html: string
+}
+
+/** `/sitemap.xml` or one of its parts (sitemaps.org protocol 0.9). */
+export interface SitemapRecord {
+  kind: 'sitemap'
+  v: typeof SCHEMA_VERSION
+  /** `urlset` lists pages; `index` lists the part sitemaps once there are more than 50,000 URLs. */
+  type: 'urlset' | 'index'
+  /** Decoded paths on the site with their W3C-datetime lastmod. */
+  urls: Array<{ path: string; lastmod?: string }>
+}
+
+/** `/robots.txt`: everything allowed, and where the sitemap is. */
+export interface RobotsRecord {
+  kind: 'robots'
+  v: typeof SCHEMA_VERSION
+  sitemap: string
+}
+
+/** `/llms.txt` (llmstxt.org): the site's description and a linked list of posts. */
+export interface LlmsRecord {
+  kind: 'llms'
+  v: typeof SCHEMA_VERSION
+  posts: Array<{ path: string; title: string; summary: string }>
 }

@@ -1,0 +1,71 @@
+/**
+ * Stage "assemble", discovery part: the records behind /sitemap.xml (split
+ * under a sitemap index past 50,000 URLs, as sitemaps.org requires),
+ * /robots.txt and /llms.txt. They are made from the routes assembled before
+ * them, so they list exactly the pages this epoch serves: a scheduled post
+ * appears in them when it appears anywhere.
+ */
+
+import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import { LLMS, ROBOTS, SITEMAP, sitemapPartPath } from '../../src/shared/paths.ts'
+import type { LlmsRecord, RobotsRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import type { RouteOut } from './assemble.ts'
+import type { Post } from './posts.ts'
+
+/** sitemaps.org protocol 0.9: at most 50,000 URLs per sitemap file. */
+export const SITEMAP_LIMIT = 50_000
+
+type Url = SitemapRecord['urls'][number]
+
+/** W3C Datetime (the sitemap lastmod format) of epoch seconds, in UTC. */
+const w3c = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+
+/** Every HTML page of the site with its lastmod: posts with their own offset, others from Last-Modified. */
+function pageUrls(routes: Map<string, RouteOut>): Url[] {
+  const urls: Url[] = []
+  for (const [path, { record, lastModified }] of routes) {
+    if (record.kind === 'post') urls.push({ path, lastmod: record.updated ?? record.date })
+    else if (['listing', 'page', 'terms', 'archives'].includes(record.kind)) urls.push(lastModified > 0 ? { path, lastmod: w3c(lastModified) } : { path })
+  }
+  return urls
+}
+
+const newestOf = (routes: RouteOut[]) => Math.max(0, ...routes.map((r) => r.lastModified))
+
+/** The sitemap as one urlset, or past `limit` URLs an index at /sitemap.xml over parts at /sitemaps/N.xml. */
+export function sitemapRoutes(urls: Url[], modified: Map<string, number>, limit = SITEMAP_LIMIT): Map<string, RouteOut> {
+  const out = new Map<string, RouteOut>()
+  const lastOf = (part: Url[]) => part.reduce((n, u) => Math.max(n, modified.get(u.path) ?? 0), 0)
+  const urlset = (part: Url[]): RouteOut => ({
+    record: { kind: 'sitemap', v: SCHEMA_VERSION, type: 'urlset', urls: part },
+    deps: [],
+    lastModified: lastOf(part),
+  })
+  if (urls.length <= limit) {
+    out.set(SITEMAP, urlset(urls))
+    return out
+  }
+  const index: Url[] = []
+  for (let i = 0; i * limit < urls.length; i++) {
+    const path = sitemapPartPath(i + 1)
+    const part = urlset(urls.slice(i * limit, (i + 1) * limit))
+    out.set(path, part)
+    index.push(part.lastModified > 0 ? { path, lastmod: w3c(part.lastModified) } : { path })
+  }
+  const record: SitemapRecord = { kind: 'sitemap', v: SCHEMA_VERSION, type: 'index', urls: index }
+  // The index names its parts only by path; their records are deps so its ETag follows their lastmod.
+  out.set(SITEMAP, { record, deps: [...out.keys()], lastModified: newestOf([...out.values()]) })
+  return out
+}
+
+/** /sitemap.xml (and parts), /robots.txt naming it, and /llms.txt listing every post, newest first. */
+export function discoveryRoutes(routes: Map<string, RouteOut>, sorted: Post[], sitemapLimit?: number): Map<string, RouteOut> {
+  const modified = new Map([...routes].map(([path, r]) => [path, r.lastModified]))
+  const out = sitemapRoutes(pageUrls(routes), modified, sitemapLimit)
+  const newest = newestOf([...routes.values()])
+  const robots: RobotsRecord = { kind: 'robots', v: SCHEMA_VERSION, sitemap: SITEMAP }
+  out.set(ROBOTS, { record: robots, deps: [], lastModified: newest })
+  const llms: LlmsRecord = { kind: 'llms', v: SCHEMA_VERSION, posts: sorted.map((p) => ({ path: p.path, title: p.title, summary: p.description })) }
+  out.set(LLMS, { record: llms, deps: [], lastModified: newest })
+  return out
+}

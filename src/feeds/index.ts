@@ -1,0 +1,39 @@
+/**
+ * Feed and discovery renderers, by record kind and format, with the media
+ * type each is served as. Pure: data in, string out.
+ */
+
+import type { EntryRecord, FeedFormat, FeedRecord, LlmsRecord, RobotsRecord, SiteRecord, SitemapRecord } from '../shared/schema.ts'
+import { atomFeed } from './atom.ts'
+import { jsonFeed } from './json-feed.ts'
+import { rssFeed } from './rss.ts'
+import { sitemap } from './sitemap.ts'
+import { llmsTxt, robotsTxt } from './text.ts'
+
+export const FEED_TYPES: Record<FeedFormat, string> = {
+  // JSON Feed 1.1 §"Suggestions for Publishers"; RFC 4287 §7; rssboard.org.
+  json: 'application/feed+json; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+}
+export const SITEMAP_TYPE = 'application/xml; charset=utf-8'
+export const TEXT_TYPE = 'text/plain; charset=utf-8'
+
+const RENDERERS = { json: jsonFeed, atom: atomFeed, rss: rssFeed }
+
+export function renderFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): { body: string; type: string } {
+  return { type: FEED_TYPES[feed.format], body: RENDERERS[feed.format](site, feed, items) }
+}
+
+export function renderDiscovery(site: SiteRecord, record: SitemapRecord | RobotsRecord | LlmsRecord): { body: string; type: string } {
+  switch (record.kind) {
+    case 'sitemap':
+      return { type: SITEMAP_TYPE, body: sitemap(site, record) }
+    case 'robots':
+      return { type: TEXT_TYPE, body: robotsTxt(site, record) }
+    case 'llms':
+      return { type: TEXT_TYPE, body: llmsTxt(site, record) }
+  }
+}
+
+export { atomFeed, jsonFeed, rssFeed, sitemap, llmsTxt, robotsTxt }
