@@ -11,18 +11,19 @@
  * index size in KV per 1,000 posts.
  */
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { Miniflare } from 'miniflare'
-import { build, type BuildResult } from '../build/index.ts'
+import { build, kvEntries, type BuildResult } from '../build/index.ts'
 import { bundle } from './bundle.ts'
 import { seedMiniflare } from './render.ts'
 import { corpus } from './search-corpus.ts'
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,10000' }, batches: { type: 'string', default: '15' } } })
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,10000' }, batches: { type: 'string', default: '15' }, 'cpu-only': { type: 'boolean', default: false } } })
 const SIZES = values.sizes.split(',').map(Number)
 const BATCHES = Number(values.batches)
 const BATCH = 20
@@ -93,8 +94,18 @@ async function measure(result: BuildResult, bundleFile: string, posts: number): 
   }
 }
 
+interface Cpu {
+  posts: number
+  coldMs: number
+  p50: number
+  p99: number
+  perQuery: Record<string, number>
+}
+
+const NODE_BENCH = fileURLToPath(new URL('./search-node.ts', import.meta.url))
 const entry = fileURLToPath(new URL('./worker-entry.ts', import.meta.url))
-const worker = await bundle(entry)
+const worker = values['cpu-only'] ? { file: '' } : await bundle(entry)
+const cpu: Cpu[] = []
 const rows: Row[] = []
 const sizes: Array<{ posts: number; bytes: number; records: number; shards: number; buildMs: number }> = []
 for (const count of SIZES) {
@@ -105,13 +116,22 @@ for (const count of SIZES) {
     const { search, posts, ms } = result.summary
     sizes.push({ posts, bytes: search.bytes, records: search.records, shards: search.shards, buildMs: ms })
     process.stderr.write(`built ${posts} posts in ${ms} ms; measuring…\n`)
-    rows.push(...(await measure(result, worker.file, posts)))
+    // V8 in its own process: the worker's CPU time with a fine clock and no KV latency.
+    const file = join(dir, 'kv.json')
+    await writeFile(file, JSON.stringify(kvEntries(result)))
+    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, NODE_BENCH, file, result.manifest.buildId, ...QUERIES], { maxBuffer: 1 << 24 })
+    cpu.push({ posts, ...(JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<Cpu, 'posts'>) })
+    if (!values['cpu-only']) rows.push(...(await measure(result, worker.file, posts)))
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
 const f = (n: number) => n.toFixed(3)
+console.log('\nWorker CPU per /api/search request in V8 (ms), warm isolate, in-memory KV:')
+console.log('posts   p50      p99      cold (first query: manifest, site, doc table parsed)')
+for (const c of cpu) console.log(`${String(c.posts).padEnd(7)} ${f(c.p50).padEnd(8)} ${f(c.p99).padEnd(8)} ${c.coldMs}`)
+for (const c of cpu) console.log(`  ${c.posts} posts, p50 per query: ${Object.entries(c.perQuery).map(([q, ms]) => `${q} ${ms}`).join(' | ')}`)
 console.log('\nSearch latency inside workerd, per request (ms), over all queries:')
 console.log('posts   route        p50      p99      p50 less KV wait   KV reads/query (warm)')
 for (const r of rows) console.log(`${String(r.posts).padEnd(7)} ${r.route.padEnd(12)} ${f(r.p50).padEnd(8)} ${f(r.p99).padEnd(8)} ${f(r.workerP50).padEnd(18)} ${r.kvReads}`)
