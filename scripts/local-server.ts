@@ -54,16 +54,21 @@ export async function startLocalServer(result: BuildResult, publicDir: string): 
   const port = await freePort()
   const child = spawnWrangler(
     ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'error'],
-    { quiet: true },
+    { quiet: true, detached: true },
   )
   let output = ''
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.pid) {
       const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
+      // The whole process group: wrangler's node and the workerd it started.
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {
+        child.kill('SIGTERM')
+      }
       await exited
     }
     await rm(persist, { recursive: true, force: true })

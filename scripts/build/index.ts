@@ -13,12 +13,14 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { staticAssetHeaders } from '../../src/security/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
 import { BuildError, BuildErrors } from './errors.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
+import { scriptHashesByPath } from './safety.ts'
 import { indexBytes, searchIndex, shardCount, type SearchIndex } from './search-index.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional } from './sources.ts'
@@ -146,6 +148,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
   }
   const manifest = buildManifest(base, schedule, redirects, template, now)
+  // Outside the build id's hash on purpose: it is derived from records the routes already hash.
+  const scripts = scriptHashesByPath([...included, ...pages])
+  if (Object.keys(scripts).length > 0) manifest.scriptHashes = scripts
   const visible = included.filter((p) => p.ms <= nowMs)
   const summary: BuildSummary = {
     buildId: manifest.buildId,
@@ -173,7 +178,7 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
 }
 
 const HEADERS = `# Workers Static Assets headers (written by the build).
-/_kumo/*
+${staticAssetHeaders()}/_kumo/*
   Cache-Control: public, max-age=31536000, immutable
 /assets/*
   Cache-Control: public, max-age=3600, s-maxage=86400

@@ -11,7 +11,7 @@
 
 import GithubSlugger from 'github-slugger'
 import hljs from 'highlight.js'
-import { Marked, type Tokens } from 'marked'
+import { Marked, Renderer, type Tokens } from 'marked'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
@@ -34,7 +34,8 @@ export function highlight(code: string, lang: string | undefined): string {
   const language = name && hljs.getLanguage(name) ? name : ''
   const body = language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code)
   const cls = name ? ` class="hljs language-${escapeHtml(name)}"` : ' class="hljs"'
-  return `<pre><code${cls}>${body}</code></pre>\n`
+  // tabindex: a box that scrolls must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable).
+  return `<pre tabindex="0"><code${cls}>${body}</code></pre>\n`
 }
 
 /** Plain text of inline tokens, for heading ids and the table of contents. */
@@ -56,6 +57,10 @@ marked.use({
     },
     code({ text, lang }) {
       return highlight(text, lang)
+    },
+    table(token) {
+      // Wide tables scroll inside their own box (see style.css), so they take keyboard focus like <pre>.
+      return Renderer.prototype.table.call(this, token).replace(/^<table>/, '<table tabindex="0">')
     },
     image({ href, title, text }) {
       const t = title ? ` title="${escapeHtml(title)}"` : ''

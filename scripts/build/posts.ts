@@ -10,6 +10,7 @@ import { BuildError } from './errors.ts'
 import { parseSource } from './front-matter.ts'
 import { htmlToText, inlineScriptHashes } from './html.ts'
 import { renderMarkdown } from './markdown.ts'
+import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
 import { readingMinutes, truncate } from './text.ts'
@@ -106,6 +107,11 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const path = data.permalink
     ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
     : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
+  const tags = data.tags.map(toTerm)
+  const categories = data.categories.map(toTerm)
+  const image = data.image ? { src: data.image.path, alt: data.image.alt } : undefined
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const { html, toc } = renderMarkdown(body)
   const text = htmlToText(html)
   const excerpt = excerptOf(html, body, data.excerptSeparator)
@@ -120,18 +126,18 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     updatedMs,
     updated: updatedMs === undefined ? undefined : toRfc3339(updatedMs, updatedOffset),
     updatedDay: updatedMs === undefined ? undefined : dayInZone(updatedMs, site.timezone),
-    tags: data.tags.map(toTerm),
-    categories: data.categories.map(toTerm),
+    tags,
+    categories,
     html,
     toc,
     excerpt,
     description: data.description ?? excerpt,
     readingMinutes: readingMinutes(text),
-    image: data.image ? { src: data.image.path, alt: data.image.alt } : undefined,
+    image,
     pinned: data.pin,
     lang: data.lang ?? site.lang,
     scriptHashes: inlineScriptHashes(html),
-    redirectFrom: data.redirectFrom.map((p) => normalisePath(p)),
+    redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
   }
@@ -139,9 +145,10 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
 
 /** A standalone page such as content/pages/about.md → /about/. */
 export function buildPage(file: SourceFile): Page {
-  const { data, body } = parseSource(file.path, file.text)
+  const { data, body, lineOf } = parseSource(file.path, file.text)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
+  checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
   const { html } = renderMarkdown(body)
   return {
     source: file.path,

@@ -36,6 +36,13 @@ export interface Manifest {
   redirects: Record<string, string>
   /** Steps in ascending `at` order. */
   schedule: ScheduleStep[]
+  /**
+   * Path → CSP hash sources of the inline scripts its HTML carries, only for
+   * posts and pages that have any. Lets a 304, which reads no record, carry the
+   * same Content-Security-Policy as the 200 (a browser replaces the stored
+   * response's headers with a 304's, RFC 9111 §4.3.4).
+   */
+  scriptHashes?: Record<string, string[]>
 }
 
 export interface Term {
