@@ -9,11 +9,11 @@ import type { Child } from 'hono/jsx'
 import type { Hit, QueryProblem, SearchResult, Segment } from '../search/index.ts'
 import { href } from '../shared/paths.ts'
 import type { SiteRecord } from '../shared/schema.ts'
-import { Layout } from './layout.tsx'
+import { strings } from './i18n.ts'
+import { Layout, SEARCH } from './layout.tsx'
 
-// Kept here until the views' shared strings (i18n.ts) are reworked; same zh/en pick.
+// The search page's own strings; shared ones (the word "search") come from i18n.ts.
 const zh = {
-  search: '搜索',
   label: '搜索文章',
   heading: (q: string) => `搜索：${q}`,
   results: (n: number) => `找到 ${n} 篇文章`,
@@ -30,7 +30,6 @@ const zh = {
 }
 
 const en: typeof zh = {
-  search: 'Search',
   label: 'Search posts',
   heading: (q) => `Search: ${q}`,
   results: (n) => `${n} post${n === 1 ? '' : 's'} found`,
@@ -58,7 +57,7 @@ export function segmentsHtml(segments: Segment[]): string {
 }
 
 export const searchHref = (query: string, page = 1): string =>
-  `/search?q=${encodeURIComponent(query)}${page > 1 ? `&page=${page}` : ''}`
+  `${SEARCH}?q=${encodeURIComponent(query)}${page > 1 ? `&page=${page}` : ''}`
 
 function SearchHit(props: { hit: Hit }) {
   const { hit } = props
@@ -88,12 +87,12 @@ export interface SearchPageProps {
 
 export function SearchPage(props: SearchPageProps) {
   const { site, query, problem, result } = props
-  const t = searchStrings(site.lang)
+  const t = { ...searchStrings(site.lang), search: strings(site.lang).search }
   const page = result?.page ?? 1
   return (
-    <Layout site={site} head={{ title: query && !problem ? t.heading(query) : t.search, path: '/search', noindex: true }}>
+    <Layout site={site} head={{ title: query && !problem ? t.heading(query) : t.search, path: SEARCH, noindex: true }}>
       <h1>{query && !problem ? t.heading(query) : t.search}</h1>
-      <form class="search-form" role="search" action="/search" method="get">
+      <form class="search-form" role="search" action={SEARCH} method="get">
         <input type="search" name="q" value={query} aria-label={t.label} maxlength={400} />
         <button type="submit">{t.search}</button>
       </form>
