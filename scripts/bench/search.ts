@@ -1,5 +1,6 @@
 /**
- * `npm run bench:search [-- --sizes 100,10000]`: search latency and index size.
+ * `npm run bench:search [-- --sizes 100,10000] [--corpus search|shared] [--cpu-only]`:
+ * search latency and index size.
  *
  * For each size, generates a blog of mixed Chinese and English posts, builds
  * it in memory, loads it into Miniflare's KV (workerd, the runtime Workers
@@ -21,15 +22,24 @@ import { Miniflare } from 'miniflare'
 import { build, kvEntries, type BuildResult } from '../build/index.ts'
 import { bundle } from './bundle.ts'
 import { seedMiniflare } from './render.ts'
+import { generateCorpus } from './corpus.ts'
 import { corpus } from './search-corpus.ts'
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,10000' }, batches: { type: 'string', default: '15' }, 'cpu-only': { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,10000' }, batches: { type: 'string', default: '15' }, 'cpu-only': { type: 'boolean', default: false }, corpus: { type: 'string', default: 'search' } } })
 const SIZES = values.sizes.split(',').map(Number)
 const BATCHES = Number(values.batches)
 const BATCH = 20
 
+/**
+ * `--corpus search` (default): search-corpus.ts, a Zipf-distributed vocabulary,
+ * so terms range from rare to everywhere. `--corpus shared`: corpus.ts, the
+ * build bench's blog, whose posts repeat ten sentences: every term is in most
+ * posts, the worst case for postings length.
+ */
+const SHARED = values.corpus === 'shared'
+const SHARED_QUERIES = ['边缘计算', '缓存失效', '性能优化', 'Swift concurrency', 'latency', 'the', '大模型', 'zyxwvut']
 /** Rare and common, CJK and Latin, single words, phrases, multi-word queries. */
-const QUERIES = ['国运', '大模型', '开源', '人工智能 芯片', '边缘计算的延迟', '咖啡', 'swift actor', 'the', 'latency', 'edge cache worker', '不存在的词语组合', 'zyxwvut']
+const QUERIES = SHARED ? SHARED_QUERIES : ['国运', '大模型', '开源', '人工智能 芯片', '边缘计算的延迟', '咖啡', 'swift actor', 'the', 'latency', 'edge cache worker', '不存在的词语组合', 'zyxwvut']
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
@@ -111,7 +121,8 @@ const sizes: Array<{ posts: number; bytes: number; records: number; shards: numb
 for (const count of SIZES) {
   const dir = await mkdtemp(join(tmpdir(), 'kumo-search-bench-'))
   try {
-    await corpus(dir, count, 9)
+    if (SHARED) await generateCorpus(dir, count, 42)
+    else await corpus(dir, count, 9)
     const result = await build({ contentDir: dir, outDir: '', publicDir: '', now: new Date('2030-01-01T00:00:00Z') })
     const { search, posts, ms } = result.summary
     sizes.push({ posts, bytes: search.bytes, records: search.records, shards: search.shards, buildMs: ms })
