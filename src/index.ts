@@ -12,6 +12,7 @@ import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
 import { api } from './routes/api.ts'
 import { content } from './routes/content.ts'
+import { search } from './routes/search.ts'
 import { allowFor, security, staleOnError } from './security/index.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
@@ -28,6 +29,8 @@ app.use('*', async (c, next) => {
   await next()
 })
 
+// Before /api and the content catch-all, which would otherwise claim /search and /api/search.
+app.route('/', search)
 app.route('/api', api)
 app.route('/', content)
 

@@ -24,6 +24,7 @@ import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
 import { scriptHashesByPath } from './safety.ts'
+import { indexBytes, searchIndex, shardCount, type SearchIndex } from './search-index.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
@@ -52,6 +53,8 @@ export interface BuildSummary {
   routes: number
   blobs: number
   kvBytes: number
+  /** The search index of the posts visible now: records (shards, doc table) and snippet texts. */
+  search: { records: number; bytes: number; shards: number }
   ms: number
   /** Source files whose parse + render came from the cache. */
   cached: number
@@ -195,8 +198,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const template = await templateHash()
   const store = new BlobStore()
   const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
-  const epoch = (at: number): Materialised =>
-    materialise(assemble(included.filter((p) => p.ms <= at), pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
+  const shards = shardCount(included)
+  let baseIndex: SearchIndex | undefined
+  const epoch = (at: number): Materialised => {
+    const visible = included.filter((p) => p.ms <= at)
+    const materialised = materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
+    // The search index is per epoch too: a scheduled post is not searchable before its time.
+    const index = searchIndex(visible, shards, store)
+    baseIndex ??= index
+    Object.assign(materialised.records, index.records)
+    return materialised
+  }
 
   const base = epoch(nowMs)
   const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)
@@ -227,6 +239,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
     kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
+    search: { records: baseIndex!.blobs.length, bytes: indexBytes(baseIndex!, store), shards },
     ms: 0,
     cached: cache?.hits ?? 0,
     warnings: 0,

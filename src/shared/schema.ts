@@ -5,6 +5,7 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
+import type { SearchRecord } from './search.ts'
 
 /** A route's entry: blob hash of its record, its strong ETag, Last-Modified (epoch seconds). */
 export type RouteEntry = [hash: string, etag: string, lastModified: number]
@@ -188,7 +189,7 @@ export type RouteRecord =
   | RobotsRecord
   | LlmsRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | EntryRecord
+export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | EntryRecord | SearchRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
