@@ -1,7 +1,8 @@
 /**
- * A local Kumo server for benchmarks and browser tests: seeds a build into a
- * private, temporary local KV (`wrangler kv bulk put --local --persist-to`)
- * and runs `wrangler dev` against it on a free loopback port, offline.
+ * A throw-away local Kumo for benchmarks and browser tests: seeds a build into
+ * a private, temporary local KV (`wrangler kv bulk put --local --persist-to`)
+ * and runs `wrangler dev` against it on a free loopback port, offline. Nothing
+ * of the developer's own dist/, public/ or local KV is touched.
  */
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -14,7 +15,7 @@ import { spawnWrangler, wrangler } from './wrangler.ts'
 
 export interface LocalServer {
   url: string
-  /** The wrangler dev process id, for memory readings. */
+  /** The wrangler dev process id (its group holds workerd), for memory readings. */
   pid: number | undefined
   stop(): Promise<void>
 }
@@ -30,9 +31,11 @@ export function freePort(): Promise<number> {
   })
 }
 
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  for (;;) {
+    const reason = exited()
+    if (reason) throw new Error(`wrangler dev exited before it was ready: ${reason}`)
     try {
       const res = await fetch(url)
       await res.arrayBuffer()
@@ -40,9 +43,9 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
     } catch {
       // not listening yet
     }
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 250))
   }
-  throw new Error(`local server at ${url} did not become ready in ${timeoutMs} ms`)
 }
 
 /** Seeds `result` and serves it, with static assets from `publicDir`. */
@@ -53,26 +56,37 @@ export async function startLocalServer(result: BuildResult, publicDir: string): 
   await wrangler(['kv', 'bulk', 'put', seed, '--binding', 'CONTENT', '--local', '--persist-to', persist])
   const port = await freePort()
   const child = spawnWrangler(
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'error'],
-    { quiet: true },
+    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { quiet: true, detached: true },
   )
   let output = ''
+  let exit: string | null = null
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
-  const url = `http://127.0.0.1:${port}`
+  child.on('exit', (code, signal) => (exit = `code ${code}, signal ${signal}\n${output}`))
+  // The whole process group: wrangler's node and the workerd it started.
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig)
+    } catch {
+      child.kill(sig)
+    }
+  }
   const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
+    if (exit === null && child.pid) {
+      const gone = new Promise((r) => child.once('exit', r))
+      signal('SIGTERM')
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))])
+      if (exit === null) signal('SIGKILL')
     }
     await rm(persist, { recursive: true, force: true })
   }
+  const url = `http://127.0.0.1:${port}`
   try {
-    await waitForReady(`${url}/`, 60_000)
+    await waitForReady(`${url}/`, 60_000, () => exit)
   } catch (error) {
     await stop()
-    throw new Error(`${(error as Error).message}\n${output}`)
+    throw error
   }
   return { url, pid: child.pid, stop }
 }

@@ -3,8 +3,10 @@
  * reads, then points `v1:current` at the build. Only records the local
  * namespace does not have yet are sent, so a re-seed after one edit is quick.
  *
- * What was seeded is remembered inside the local state folder itself, so
- * deleting `.wrangler/state` also forgets it and the next seed sends everything.
+ * What was seeded is remembered inside the state folder itself, so deleting
+ * `.wrangler/state` also forgets it and the next seed sends everything. The
+ * browser tests seed a throwaway build into a temporary state folder
+ * (`persistTo`), so they never touch the developer's own local KV.
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -20,19 +22,34 @@ interface Entry {
 
 /** Where `wrangler dev` and `wrangler kv --local` keep local state by default. */
 export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
-const SEEDED = join(LOCAL_STATE, 'kumo-seeded.json')
 
-export async function seedLocal(kv: KvTarget = wranglerKv({ persistTo: LOCAL_STATE })): Promise<{ buildId: string; written: number }> {
-  const entries = JSON.parse(await readFile(join(paths.outDir, 'kv.json'), 'utf8')) as Entry[]
-  const manifest = JSON.parse(await readFile(join(paths.outDir, 'manifest.json'), 'utf8')) as { buildId: string }
-  const seeded = new Set<string>(JSON.parse(await readFile(SEEDED, 'utf8').catch(() => '[]')) as string[])
+export interface SeedOptions {
+  /** Folder holding kv.json and manifest.json (default dist/). */
+  outDir?: string
+  /** Wrangler's local state folder (`--persist-to`); default: wrangler's own, under .wrangler/. */
+  persistTo?: string
+  /** Where to remember which keys are already seeded (default: inside the state folder). */
+  workDir?: string
+  /** Where to write (default: `wrangler kv … --local --persist-to <persistTo>`); `npm start` passes a live binding. */
+  kv?: KvTarget
+}
+
+export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {
+  const outDir = options.outDir ?? paths.outDir
+  const persistTo = options.persistTo ?? LOCAL_STATE
+  const workDir = options.workDir ?? persistTo
+  const state = join(workDir, 'kumo-seeded.json')
+  const kv = options.kv ?? wranglerKv({ persistTo })
+  const entries = JSON.parse(await readFile(join(outDir, 'kv.json'), 'utf8')) as Entry[]
+  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { buildId: string }
+  const seeded = new Set<string>(JSON.parse(await readFile(state, 'utf8').catch(() => '[]')) as string[])
   const fresh = entries.filter((e) => !seeded.has(e.key))
   // The pointer last: the worker switches only once the build's records are in.
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
   for (const e of fresh) seeded.add(e.key)
-  await mkdir(LOCAL_STATE, { recursive: true })
-  await writeFile(SEEDED, JSON.stringify([...seeded]))
+  await mkdir(workDir, { recursive: true })
+  await writeFile(state, JSON.stringify([...seeded]))
   return { buildId: manifest.buildId, written: fresh.length }
 }
 

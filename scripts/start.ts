@@ -34,7 +34,7 @@ async function rebuild(): Promise<boolean> {
   const started = performance.now()
   try {
     const { summary } = await buildToDisk({ ...paths })
-    const { written } = await seedLocal(kv)
+    const { written } = await seedLocal({ kv })
     const ms = Math.round(performance.now() - started)
     console.log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${ms} ms — refresh to see it`)
     return true

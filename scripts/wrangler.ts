@@ -16,11 +16,12 @@ export const wranglerEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
 }
 
-export function spawnWrangler(args: string[], options: { quiet?: boolean } = {}): ChildProcess {
+export function spawnWrangler(args: string[], options: { quiet?: boolean; detached?: boolean } = {}): ChildProcess {
   return spawn(process.execPath, [WRANGLER, ...args], {
     cwd: paths.root,
     env: wranglerEnv,
     stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    detached: options.detached ?? false,
   })
 }
 

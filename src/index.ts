@@ -12,20 +12,25 @@ import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
 import { api } from './routes/api.ts'
 import { content } from './routes/content.ts'
+import { search } from './routes/search.ts'
+import { allowFor, security, staleOnError } from './security/index.ts'
 import type { SiteRecord } from './shared/schema.ts'
 import { renderDocument } from './views/layout.tsx'
 import { ErrorPage } from './views/pages.tsx'
 
 const app = new Hono<{ Bindings: Env }>()
 
-const ALLOW = 'GET, HEAD'
+// Outermost: every response below, error pages included, leaves with the security headers.
+app.use('*', security())
 
-// RFC 9110 §15.5.6: a 405 must list the methods the resource supports.
+// RFC 9110 §15.5.6: a 405 must list the methods the resource supports (`Allow`, set below).
 app.use('*', async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new HttpError('method')
   await next()
 })
 
+// Before /api and the content catch-all, which would otherwise claim /search and /api/search.
+app.route('/', search)
 app.route('/api', api)
 app.route('/', content)
 
@@ -53,18 +58,31 @@ async function siteFor(env: Env): Promise<{ site: SiteRecord; cap?: number }> {
   }
 }
 
+/** The id an operator searches logs by: Cloudflare's ray, else a proxy's request id (bounded, printable). */
+function rayOf(headers: Headers): string {
+  const id = headers.get('cf-ray') ?? headers.get('x-request-id') ?? '-'
+  return id.slice(0, 64).replace(/[^\x21-\x7e]/g, '?')
+}
+
 app.onError(async (error, c) => {
   const known = error instanceof HttpError ? error : new HttpError('unavailable', 'unexpected error', { cause: error })
+  if (known.code === 'unavailable') {
+    // KV failed or a record is corrupt: the last copy this colo rendered beats a 503.
+    const stale = await staleOnError(c.req.raw)
+    if (stale) {
+      console.error(`kumo stale-served ray=${rayOf(c.req.raw.headers)}: ${known.message}`)
+      return stale
+    }
+  }
   if (known.status === 503) {
     // Logged with the request's ray id so an operator can find it; never shown to the visitor.
-    const ray = c.req.header('cf-ray') ?? c.req.header('x-request-id') ?? '-'
-    console.error(`kumo ${known.code} ray=${ray}: ${known.message}`, known.cause ?? '')
+    console.error(`kumo ${known.code} ray=${rayOf(c.req.raw.headers)}: ${known.message}`, known.cause ?? '')
   }
   // A 503 may mean KV is down: do not touch it again to dress the error page.
   const { site, cap } = known.status === 503 ? { site: FALLBACK_SITE, cap: undefined } : await siteFor(c.env)
   const body = await renderDocument(ErrorPage({ site, code: known.code }))
   const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', ...cacheHeaders(known.status === 404 ? 'not-found' : 'error', { capSeconds: cap }) })
-  if (known.status === 405) headers.set('Allow', ALLOW)
+  if (known.status === 405) headers.set('Allow', allowFor(new URL(c.req.url).pathname))
   if (known.status === 503) headers.set('Retry-After', '30')
   return new Response(body, { status: known.status, headers })
 })

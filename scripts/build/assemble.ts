@@ -87,17 +87,35 @@ function metaOf(p: Post): PostMetaRecord {
 const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
 
 /** Up to five posts sharing the most tags, newer first among equals. */
-function related(post: Post, byTag: Map<string, Post[]>): PostLink[] {
-  const scores = new Map<Post, number>()
-  for (const tag of post.tags) {
-    for (const other of byTag.get(tag.slug) ?? []) {
-      if (other !== post) scores.set(other, (scores.get(other) ?? 0) + 1)
+/**
+ * Related posts: most shared tags first, then newest. Scores live in a typed
+ * array indexed by position in `sorted` (newest first), so a 10,000-post blog
+ * whose big tags hold thousands of posts costs milliseconds, not a Map per post.
+ */
+function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post, self: number) => PostLink[] {
+  const index = new Map(sorted.map((p, i) => [p, i]))
+  const lists = new Map([...byTag].map(([slug, posts]) => [slug, Int32Array.from(posts, (p) => index.get(p)!)]))
+  const scores = new Int32Array(sorted.length)
+  return (post, self) => {
+    const touched: number[] = []
+    for (const tag of post.tags) {
+      for (const j of lists.get(tag.slug) ?? []) {
+        if (j !== self && scores[j]!++ === 0) touched.push(j)
+      }
     }
+    // Top five in one pass; a lower index is a newer post, the tie-break.
+    const before = (a: number, b: number) => scores[b]! - scores[a]! || a - b
+    const top: number[] = []
+    for (const j of touched) {
+      if (top.length === 5 && before(j, top[4]!) >= 0) continue
+      if (top.length === 5) top.pop()
+      let i = top.length
+      while (i > 0 && before(j, top[i - 1]!) < 0) i--
+      top.splice(i, 0, j)
+    }
+    for (const j of touched) scores[j] = 0
+    return top.map((j) => ({ path: sorted[j]!.path, title: sorted[j]!.title }))
   }
-  return [...scores]
-    .sort((a, b) => b[1] - a[1] || b[0].ms - a[0].ms)
-    .slice(0, 5)
-    .map(([p]) => ({ path: p.path, title: p.title }))
 }
 
 /** Groups posts by term slug; names that differ only in case share a slug and a page. */
@@ -106,7 +124,8 @@ function groupBy(posts: Post[], pick: (p: Post) => Term[]): Map<string, { term: 
   for (const post of posts) {
     for (const term of pick(post)) {
       const group = groups.get(term.slug) ?? { term, posts: [] }
-      if (!group.posts.includes(post)) group.posts.push(post)
+      // Posts come one at a time, so a repeat can only be the last one added.
+      if (group.posts.at(-1) !== post) group.posts.push(post)
       groups.set(term.slug, group)
     }
   }
@@ -145,13 +164,13 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
-  const byTag = new Map([...tagGroups].map(([slug, g]) => [slug, g.posts]))
+  const related = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
 
   sorted.forEach((post, i) => {
     records.set(metaRecord(post.path), metaOf(post))
     records.set(entryRecord(post.path), entryOf(post, options.siteUrl))
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
-    records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, byTag) })
+    records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, i) })
     const record: PostBodyRecord = {
       ...metaOf(post),
       kind: 'post',

@@ -24,10 +24,14 @@ export function decodeEntities(s: string): string {
 }
 
 /** Visible text of an HTML fragment: scripts, styles and tags removed, entities decoded. */
+// Phrasing elements join their neighbours' text: 冯骥<a>在社交媒体上</a>将 must not gain spaces.
+const INLINE_TAG = /<\/?(a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)\b[^>]*>/gi
+
 export function htmlToText(html: string): string {
   const stripped = html
     .replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(INLINE_TAG, '')
     .replace(/<[^>]*>/g, ' ')
   return decodeEntities(stripped).replace(/\s+/g, ' ').trim()
 }

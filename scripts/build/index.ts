@@ -10,17 +10,24 @@
  *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
  */
 
+import { createHash } from 'node:crypto'
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { staticAssetHeaders } from '../../src/security/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
+import { RenderCache, rendererVersion } from './cache.ts'
 import { BuildError, BuildErrors } from './errors.ts'
+import { buildSources, outcomeError } from './render-pool.ts'
+import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
-import { buildPage, buildPost, type Page, type Post } from './posts.ts'
+import type { Page, Post } from './posts.ts'
+import { scriptHashesByPath } from './safety.ts'
+import { indexBytes, searchIndex, shardCount, type SearchIndex } from './search-index.ts'
 import { parseSiteConfig } from './site-config.ts'
-import { discover, exists, read, readOptional } from './sources.ts'
+import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
 
 export interface BuildOptions {
@@ -31,6 +38,10 @@ export interface BuildOptions {
   /** The build's "now": posts dated after it are scheduled. */
   now?: Date
   onProgress?: (done: number, total: number) => void
+  /** Folder of the content-hash cache (scripts/build/cache.ts); none when absent. */
+  cacheDir?: string
+  /** Render on a second thread when there are many files to render (render-pool.ts). */
+  parallel?: boolean
 }
 
 export interface BuildSummary {
@@ -43,7 +54,12 @@ export interface BuildSummary {
   routes: number
   blobs: number
   kvBytes: number
+  /** The search index of the posts visible now: records (shards, doc table) and snippet texts. */
+  search: { records: number; bytes: number; shards: number }
   ms: number
+  /** Source files whose parse + render came from the cache. */
+  cached: number
+  warnings: number
 }
 
 export interface BuildResult {
@@ -52,6 +68,8 @@ export interface BuildResult {
   summary: BuildSummary
   /** Files for the static-assets folder made by the build (the hashed stylesheet). */
   assets: OutputFile[]
+  /** Non-fatal notes, one line each, naming the file. */
+  warnings: string[]
 }
 
 const SRC_DIR = fileURLToPath(new URL('../../src/', import.meta.url))
@@ -76,6 +94,29 @@ function checkCollisions(posts: Post[], pages: Page[]): void {
   if (errors.length) throw new BuildErrors(errors)
 }
 
+/**
+ * Swaps `{% post_url name %}` placeholders (liquid.ts) for the named post's URL,
+ * now that every URL is known. An unknown name is an error, as in Jekyll.
+ */
+function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): void {
+  const byName = new Map<string, string>()
+  for (const post of posts) byName.set(post.source.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''), post.path)
+  const re = new RegExp(`${POST_URL_MARK}([^\\s"'<>)]+)`, 'g')
+  for (const item of [...posts, ...pages]) {
+    if (!item.html.includes(POST_URL_MARK)) continue
+    item.html = item.html.replace(re, (whole, name: string) => {
+      let decoded = name
+      try {
+        decoded = decodeURIComponent(name) // marked percent-encodes non-ASCII hrefs
+      } catch {}
+      const path = byName.get(decoded.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''))
+      if (path) return path
+      errors.push(new BuildError(item.source, `\`{% post_url ${name} %}\` names no post; use a file name from posts/ without its extension`))
+      return whole
+    })
+  }
+}
+
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
@@ -86,26 +127,68 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = parseSiteConfig('site.yml', siteSource)
 
   const found = await discover(options.contentDir, options.drafts ?? false)
+  const cache = options.cacheDir ? await RenderCache.open(options.cacheDir) : undefined
+  const renderer = cache ? await rendererVersion() : ''
+  const siteKey = JSON.stringify(site)
+  const nowMs = now.getTime()
   const posts: Post[] = []
   const pages: Page[] = []
   const errors: BuildError[] = []
   let done = 0
-  for (const { kind, file } of found) {
-    try {
-      const source = await read(options.contentDir, kind, file)
-      if (kind === 'page') pages.push(buildPage(source))
-      else posts.push(buildPost(source, site, now.getTime()))
-    } catch (error) {
-      if (error instanceof BuildError) errors.push(error)
-      else throw error
+  const progress = () => options.onProgress?.(++done, found.length)
+  // Reads run one batch ahead of the cache look-ups.
+  const BATCH = 64
+  const readBatch = (start: number) =>
+    Promise.all(found.slice(start, start + BATCH).map(({ kind, file }) => read(options.contentDir, kind, file).catch((e: unknown) => e)))
+  const slots: Array<Post | Page | undefined> = []
+  const misses: Array<{ slot: number; file: SourceFile; key?: string }> = []
+  let next = readBatch(0)
+  for (let start = 0; start < found.length; start += BATCH) {
+    const sources = await next
+    next = readBatch(start + BATCH)
+    for (const source of sources) {
+      const slot = slots.push(undefined) - 1
+      if (source instanceof BuildError) {
+        errors.push(source)
+        progress()
+      } else if (source instanceof Error) throw source
+      else {
+        const file = source as SourceFile
+        // A draft without a date takes the build's now, so its entry depends on it.
+        const key = cache?.key(renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : '')
+        const hit = key ? cache!.get<Post & Page>(key) : undefined
+        if (hit) {
+          slots[slot] = hit
+          progress()
+        } else misses.push({ slot, file, key })
+      }
     }
-    options.onProgress?.(++done, found.length)
   }
+  const outcomes = await buildSources(
+    misses.map((m) => m.file),
+    site,
+    nowMs,
+    { parallel: options.parallel ?? false, onEach: progress },
+  )
+  outcomes.forEach((outcome, i) => {
+    const { slot, key } = misses[i]!
+    if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
+    slots[slot] = outcome.ok
+    if (key) cache!.set(key, outcome.ok)
+  })
+  found.forEach(({ kind }, i) => {
+    const built = slots[i]
+    if (built) (kind === 'page' ? pages : posts).push(built as Post & Page)
+  })
+  // Errors in the order of the files, however they were found.
+  const order = new Map(found.map(({ file }, i) => [relative(options.contentDir, file).split(sep).join('/'), i]))
+  errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
+  if (errors.length === 0) resolvePostUrls(posts, pages, errors)
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
+  await cache?.save()
 
   const included = posts.filter((p) => p.published || options.drafts)
-  const nowMs = now.getTime()
   const style = await readFile(STYLE, 'utf8')
   const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
   const assets: OutputFile[] = [
@@ -116,8 +199,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const template = await templateHash()
   const store = new BlobStore()
   const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
-  const epoch = (at: number): Materialised =>
-    materialise(assemble(included.filter((p) => p.ms <= at), pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
+  const shards = shardCount(included)
+  let baseIndex: SearchIndex | undefined
+  const epoch = (at: number): Materialised => {
+    const visible = included.filter((p) => p.ms <= at)
+    const materialised = materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
+    // The search index is per epoch too: a scheduled post is not searchable before its time.
+    const index = searchIndex(visible, shards, store)
+    baseIndex ??= index
+    Object.assign(materialised.records, index.records)
+    return materialised
+  }
 
   const base = epoch(nowMs)
   const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)
@@ -134,6 +226,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
   }
   const manifest = buildManifest(base, schedule, redirects, template, now)
+  // Outside the build id's hash on purpose: it is derived from records the routes already hash.
+  const scripts = scriptHashesByPath([...included, ...pages])
+  if (Object.keys(scripts).length > 0) manifest.scriptHashes = scripts
   const visible = included.filter((p) => p.ms <= nowMs)
   const summary: BuildSummary = {
     buildId: manifest.buildId,
@@ -145,10 +240,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
     kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
+    search: { records: baseIndex!.blobs.length, bytes: indexBytes(baseIndex!, store), shards },
     ms: 0,
+    cached: cache?.hits ?? 0,
+    warnings: 0,
   }
+  const warnings = [...posts, ...pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
+  summary.warnings = warnings.length
   summary.ms = Math.round(performance.now() - started)
-  return { manifest, blobs: store.blobs, summary, assets }
+  return { manifest, blobs: store.blobs, summary, assets, warnings }
 }
 
 /** The bulk-put file: blobs first, the manifest last. */
@@ -160,7 +260,7 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
 }
 
 const HEADERS = `# Workers Static Assets headers (written by the build).
-/_kumo/*
+${staticAssetHeaders()}/_kumo/*
   Cache-Control: public, max-age=31536000, immutable
 /assets/*
   Cache-Control: public, max-age=3600, s-maxage=86400
@@ -168,7 +268,7 @@ const HEADERS = `# Workers Static Assets headers (written by the build).
 
 /**
  * What public/ would be made from: the build's asset files and content/assets/
- * (names, sizes, modification times).
+ * (names and contents).
  */
 async function publicDigest(result: BuildResult, assets: string): Promise<string> {
   const parts = result.assets.map((a) => `${a.path}\n${sha256(typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('base64'))}`)
@@ -176,13 +276,13 @@ async function publicDigest(result: BuildResult, assets: string): Promise<string
   return sha256(parts.join('\n'))
 }
 
-/** Names, sizes and modification times of every file under a folder ('' when it is missing). */
+/** Names and content hashes of every file under a folder ('' when it is missing): deterministic, so equal trees give equal output. */
 async function treeState(dir: string): Promise<string> {
   if (!(await exists(dir))) return ''
   const parts: string[] = []
   for (const f of (await readdir(dir, { recursive: true })).sort()) {
-    const s = await stat(join(dir, f))
-    parts.push(`${f}\n${s.isFile() ? `${s.size} ${s.mtimeMs}` : 'dir'}`)
+    const file = join(dir, f)
+    if ((await stat(file)).isFile()) parts.push(`${f}\n${createHash('sha256').update(await readFile(file)).digest('hex')}`)
   }
   return sha256(parts.join('\n'))
 }

@@ -9,7 +9,9 @@ import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
 import { parseSource } from './front-matter.ts'
 import { htmlToText, inlineScriptHashes } from './html.ts'
+import { liquidSite, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
+import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
 import { readingMinutes, truncate } from './text.ts'
@@ -41,6 +43,8 @@ export interface Post {
   published: boolean
   /** Show a table of contents: front matter `toc`, else three or more headings. */
   showToc: boolean
+  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
+  warnings: string[]
 }
 
 export interface Page {
@@ -50,6 +54,7 @@ export interface Page {
   html: string
   description: string
   scriptHashes: string[]
+  warnings: string[]
 }
 
 // Jekyll's post filename: YYYY-M-D-title.md (one- or two-digit month and day).
@@ -82,10 +87,12 @@ function slugOf(path: string, slugField: string | undefined): string {
 }
 
 /** The excerpt: text before the separator (Jekyll's default is the first blank line). */
-function excerptOf(html: string, body: string, separator: string | undefined): string {
+function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
-    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker))).html), EXCERPT_GRAPHEMES)
+    // An HTML-comment marker passes through to the HTML: cut there, no second render.
+    if (marker.startsWith('<!--') && html.includes(marker)) return truncate(htmlToText(html.slice(0, html.indexOf(marker))), EXCERPT_GRAPHEMES)
+    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker)), { site }).html), EXCERPT_GRAPHEMES)
   }
   const firstParagraph = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html
   return truncate(htmlToText(firstParagraph), EXCERPT_GRAPHEMES)
@@ -106,9 +113,15 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const path = data.permalink
     ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
     : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
-  const { html, toc } = renderMarkdown(body)
+  const tags = data.tags.map(toTerm)
+  const categories = data.categories.map(toTerm)
+  const image = data.image ? { src: data.image.path, alt: data.image.alt } : undefined
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
+  const liquid = liquidSite(site)
+  const { html, toc, warnings } = renderMarkdown(body, { site: liquid })
   const text = htmlToText(html)
-  const excerpt = excerptOf(html, body, data.excerptSeparator)
+  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid)
   return {
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
@@ -120,29 +133,31 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     updatedMs,
     updated: updatedMs === undefined ? undefined : toRfc3339(updatedMs, updatedOffset),
     updatedDay: updatedMs === undefined ? undefined : dayInZone(updatedMs, site.timezone),
-    tags: data.tags.map(toTerm),
-    categories: data.categories.map(toTerm),
+    tags,
+    categories,
     html,
     toc,
     excerpt,
     description: data.description ?? excerpt,
     readingMinutes: readingMinutes(text),
-    image: data.image ? { src: data.image.path, alt: data.image.alt } : undefined,
+    image,
     pinned: data.pin,
     lang: data.lang ?? site.lang,
     scriptHashes: inlineScriptHashes(html),
-    redirectFrom: data.redirectFrom.map((p) => normalisePath(p)),
+    redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
+    warnings,
   }
 }
 
 /** A standalone page such as content/pages/about.md → /about/. */
-export function buildPage(file: SourceFile): Page {
-  const { data, body } = parseSource(file.path, file.text)
+export function buildPage(file: SourceFile, site: SiteConfig): Page {
+  const { data, body, lineOf } = parseSource(file.path, file.text)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
-  const { html } = renderMarkdown(body)
+  checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
+  const { html, warnings } = renderMarkdown(body, { site: liquidSite(site) })
   return {
     source: file.path,
     title: data.title,
@@ -150,5 +165,6 @@ export function buildPage(file: SourceFile): Page {
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
     scriptHashes: inlineScriptHashes(html),
+    warnings,
   }
 }

@@ -5,7 +5,7 @@
  * outside the two folders the caller names.
  */
 
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { cp, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { BuildError } from './errors.ts'
 
@@ -33,15 +33,33 @@ export function safeJoin(root: string, path: string): string {
   return full
 }
 
+/**
+ * A symbolic link in a copied folder (content/assets) could point anywhere on
+ * the machine and be served from there: it is an error naming the file.
+ */
+async function noLinks(root: string, file: string): Promise<boolean> {
+  if ((await lstat(file)).isSymbolicLink()) {
+    throw new BuildError(relative(dirname(root), file).split(sep).join('/'), 'is a symbolic link; copy the file itself into content/assets/')
+  }
+  return true
+}
+
 async function stage(tree: OutputTree): Promise<string> {
   const tmp = `${tree.dir}.tmp-${process.pid}`
   await rm(tmp, { recursive: true, force: true })
-  await mkdir(tmp, { recursive: true })
-  for (const [source, target] of tree.copies ?? []) await cp(source, safeJoin(tmp, target), { recursive: true, preserveTimestamps: true })
-  for (const file of tree.files) {
-    const full = safeJoin(tmp, file.path)
-    await mkdir(dirname(full), { recursive: true })
-    await writeFile(full, file.data)
+  try {
+    await mkdir(tmp, { recursive: true })
+    for (const [source, target] of tree.copies ?? []) {
+      await cp(source, safeJoin(tmp, target), { recursive: true, preserveTimestamps: true, filter: (from) => noLinks(source, from) })
+    }
+    for (const file of tree.files) {
+      const full = safeJoin(tmp, file.path)
+      await mkdir(dirname(full), { recursive: true })
+      await writeFile(full, file.data)
+    }
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true })
+    throw error
   }
   return tmp
 }
@@ -58,8 +76,18 @@ export async function writeTrees(trees: OutputTree[]): Promise<void> {
   for (const [tmp, dir] of staged) {
     const old = `${dir}.old-${process.pid}`
     await rm(old, { recursive: true, force: true })
-    await rename(dir, old).catch(() => undefined)
-    await rename(tmp, dir)
+    const hadOld = await rename(dir, old).then(
+      () => true,
+      () => false,
+    )
+    try {
+      await rename(tmp, dir)
+    } catch (error) {
+      // Put the previous output back: a failed build never leaves a hole.
+      if (hadOld) await rename(old, dir)
+      await rm(tmp, { recursive: true, force: true })
+      throw error
+    }
     await rm(old, { recursive: true, force: true })
   }
 }

@@ -30,7 +30,7 @@ import { href } from '../shared/paths.ts'
 import type { Manifest } from '../shared/schema.ts'
 import { httpDate } from '../shared/time.ts'
 
-export type CacheKind = 'page' | 'feed' | 'api' | 'redirect' | 'not-found' | 'error'
+export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'redirect' | 'not-found' | 'error'
 
 interface Policy {
   /** Cache-Control max-age for browsers. */
@@ -50,6 +50,9 @@ const POLICIES: Record<Exclude<CacheKind, 'error'>, Policy> = {
   // Feed readers poll on a schedule; a few minutes of client freshness halves needless polls.
   feed: { browser: 300, shared: 300, edge: 300, swr: DAY, sie: 7 * DAY },
   api: { browser: 60, shared: 60, edge: 60, swr: 600, sie: DAY },
+  // Search answers carry no validator: a minute in the browser (back/forward stays
+  // instant), five minutes at the edge, then stale while the edge asks again.
+  search: { browser: 60, shared: 300, edge: 300, swr: 3600, sie: DAY },
   redirect: { browser: 3600, shared: 3600, edge: 3600, swr: 0, sie: DAY },
   // A missing page may be published by the next deploy: cache it briefly.
   'not-found': { browser: 60, shared: 60, edge: 60, swr: 0, sie: 0 },

@@ -29,6 +29,27 @@ const MAX_BUILDS = 2
 let pointer: { value: string | null; at: number } | undefined
 const POINTER_TTL_MS = 1000
 
+/**
+ * How long a KV read may take before it counts as failed. A healthy read takes
+ * milliseconds (tens when cold); waiting longer only holds the visitor while a
+ * cached copy or a 503 could answer.
+ */
+let kvTimeoutMs = 5000
+
+/** Sets the KV read timeout; tests shorten it to inject a hanging namespace. */
+export function setKvTimeout(ms: number): void {
+  kvTimeoutMs = ms
+}
+
+/** Rejects when `work` takes longer than the KV timeout. */
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${kvTimeoutMs} ms`)), kvTimeoutMs)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Drops the isolate's caches; tests use it between seeded namespaces. */
 export function resetCaches(): void {
   loaded.clear()
@@ -37,7 +58,7 @@ export function resetCaches(): void {
 
 async function kvGet(kv: KVNamespace, key: string): Promise<string | null> {
   try {
-    return await kv.get(key)
+    return await withTimeout(kv.get(key), `KV read of ${key}`)
   } catch (error) {
     throw new HttpError('unavailable', `KV read of ${key} failed`, { cause: error })
   }
@@ -94,7 +115,7 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
     const keys = hashes.slice(i, i + 100).map(blobKey)
     let values: Map<string, string | null>
     try {
-      values = await kv.get(keys)
+      values = await withTimeout(kv.get(keys), `KV bulk read of ${keys.length} records`)
     } catch (error) {
       throw new HttpError('unavailable', `KV bulk read of ${keys.length} records failed`, { cause: error })
     }

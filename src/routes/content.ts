@@ -4,11 +4,12 @@
  * KV read, else read the record and render it.
  */
 
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { cacheHeaders, notModified, validatedHeaders, type CacheKind } from '../cache/index.ts'
 import { currentBuildId, loadBuild, readRouteRecord, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
-import { href } from '../shared/paths.ts'
+import { keepForOutage, needsKeeping, pageCsp } from '../security/index.ts'
+import { href, isDataPath } from '../shared/paths.ts'
 import type { Manifest } from '../shared/schema.ts'
 import { renderRecord } from './render.ts'
 
@@ -44,10 +45,34 @@ export function canonicalFor(manifest: Manifest, path: string, now: number): str
   return undefined
 }
 
+/**
+ * A Location for a redirect that can only point at this site: a path-absolute
+ * reference (RFC 3986 §4.2) that no client can read as a network path
+ * (`//host`) or, after WHATWG URL backslash handling, as `/\\host`.
+ * Manifest keys never look like that; the check makes sure of it.
+ */
+export function sameSiteLocation(path: string, search: string): string {
+  const location = href(path)
+  if (!location.startsWith('/') || location.startsWith('//') || location.includes('\\')) {
+    throw new HttpError('not-found', `refusing a redirect to ${JSON.stringify(location.slice(0, 80))}`)
+  }
+  // The query is kept (a campaign tag, a page number) but may not carry line breaks into the header.
+  return location + (search.length <= 2048 ? search.replace(/[\r\n]/g, '') : '')
+}
+
+/** Runs work after the response; without an execution context (a bare `app.fetch`) it just runs. */
+function waitUntil(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work)
+  } catch {
+    void work
+  }
+}
+
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
 // Feeds, sitemaps, robots.txt and llms.txt: machine-read, polled, fetched cross-origin.
-const cacheKindOf = (path: string): CacheKind => (/\.(json|xml|txt)$/.test(path) ? 'feed' : 'page')
+const cacheKindOf = (path: string): CacheKind => (isDataPath(path) ? 'feed' : 'page')
 
 content.get('*', async (c) => {
   const url = new URL(c.req.url)
@@ -59,15 +84,23 @@ content.get('*', async (c) => {
   if (!entry) {
     const target = canonicalFor(manifest, path, now)
     if (target === undefined) throw new HttpError('not-found')
-    // Only ever a path on this site: the Location is built from a manifest key.
     const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
-    return new Response(null, { status: 301, headers: { ...headers, Location: href(target) + url.search } })
+    return new Response(null, { status: 301, headers: { ...headers, Location: sameSiteLocation(target, url.search) } })
   }
   const [hash, etag, lastModified] = entry
-  const headers = validatedHeaders(cacheKindOf(path), { manifest, now, etag, lastModified, path })
+  const kind = cacheKindOf(path)
+  const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
+  // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes?.[path]))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, hash, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
-  return new Response(body, { status: 200, headers })
+  // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).
+  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
+  else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
+  const response = new Response(body, { status: 200, headers })
+  // Only the first render of each version in this isolate pays for the copy (see src/security/stale.ts).
+  if (needsKeeping(c.req.raw, response)) waitUntil(c, keepForOutage(c.req.raw, response.clone()))
+  return response
 })

@@ -51,7 +51,19 @@ export function href(path: string): string {
     .join('/')
 }
 
-/** An absolute URL on the site for a decoded path; URLs with a scheme pass through. */
+/**
+ * An absolute URL on the site for a decoded path; http(s) URLs pass through.
+ * Any other scheme (`javascript:`, `data:`) is treated as a path and encoded,
+ * so it can never become a live URL.
+ */
 export function absoluteUrl(siteUrl: string, path: string): string {
-  return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${siteUrl}${href(path)}`
+  return /^https?:\/\//i.test(path) ? path : `${siteUrl}${href(path)}`
+}
+
+/**
+ * Machine-read paths: feeds, sitemaps, robots.txt, llms.txt and the API. They
+ * get the feed cache policy, CORS and a CSP that forbids rendering them as pages.
+ */
+export function isDataPath(pathname: string): boolean {
+  return /\.(json|xml|txt)$/i.test(pathname) || /^\/api(\/|$)/i.test(pathname)
 }

@@ -5,6 +5,7 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
+import type { SearchRecord } from './search.ts'
 
 /** A route's entry: blob hash of its record, its strong ETag, Last-Modified (epoch seconds). */
 export type RouteEntry = [hash: string, etag: string, lastModified: number]
@@ -35,6 +36,13 @@ export interface Manifest {
   redirects: Record<string, string>
   /** Steps in ascending `at` order. */
   schedule: ScheduleStep[]
+  /**
+   * Path → CSP hash sources of the inline scripts its HTML carries, only for
+   * posts and pages that have any. Lets a 304, which reads no record, carry the
+   * same Content-Security-Policy as the 200 (a browser replaces the stored
+   * response's headers with a 304's, RFC 9111 §4.3.4).
+   */
+  scriptHashes?: Record<string, string[]>
 }
 
 export interface Term {
@@ -199,7 +207,7 @@ export type RouteRecord =
   | RobotsRecord
   | LlmsRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord
+export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
 
 /** A route's record as the worker renders it: a post comes with its links. */
 export type ServedRecord = Exclude<RouteRecord, PostBodyRecord> | PostRecord

@@ -9,7 +9,10 @@ const zh = {
   categories: '分类',
   about: '关于',
   feed: '订阅',
-  readingTime: (n: number) => `约 ${n} 分钟`,
+  search: '搜索',
+  searchPlaceholder: '搜索文章…',
+  readingTime: (n: number) => `阅读约 ${n} 分钟`,
+  published: '发布于',
   updated: '更新于',
   toc: '目录',
   prevPost: '上一篇',
@@ -18,9 +21,11 @@ const zh = {
   newer: '较新',
   older: '较旧',
   page: (n: number, of: number) => `第 ${n} / ${of} 页`,
+  pagination: '分页',
   posts: (n: number) => `${n} 篇文章`,
   taggedWith: (name: string) => `标签：${name}`,
   inCategory: (name: string) => `分类：${name}`,
+  month: (month: string) => `${Number(month)} 月`,
   notFoundTitle: '页面不存在',
   notFoundText: '这个地址没有内容。它可能已被移动或删除。',
   unavailableTitle: '暂时无法访问',
@@ -29,9 +34,12 @@ const zh = {
   unpublishedText: '内容还在上传中，请过一会儿再来。',
   methodTitle: '不支持的请求方法',
   backHome: '回到首页',
+  browseArchives: '浏览归档',
   pinned: '置顶',
   skip: '跳到正文',
   noPosts: '还没有文章。',
+  siteNav: '站点导航',
+  poweredBy: '由 Kumo 驱动',
 }
 
 const en: typeof zh = {
@@ -41,7 +49,10 @@ const en: typeof zh = {
   categories: 'Categories',
   about: 'About',
   feed: 'Feed',
+  search: 'Search',
+  searchPlaceholder: 'Search posts…',
   readingTime: (n) => `${n} min read`,
+  published: 'Published',
   updated: 'Updated',
   toc: 'Contents',
   prevPost: 'Older',
@@ -50,9 +61,11 @@ const en: typeof zh = {
   newer: 'Newer',
   older: 'Older',
   page: (n, of) => `Page ${n} of ${of}`,
+  pagination: 'Pagination',
   posts: (n) => `${n} post${n === 1 ? '' : 's'}`,
   taggedWith: (name) => `Tagged: ${name}`,
   inCategory: (name) => `Category: ${name}`,
+  month: (month) => MONTHS[Number(month) - 1] ?? month,
   notFoundTitle: 'Page not found',
   notFoundText: 'There is nothing at this address. It may have moved or been removed.',
   unavailableTitle: 'Temporarily unavailable',
@@ -61,10 +74,15 @@ const en: typeof zh = {
   unpublishedText: 'Its content is still being uploaded. Please come back shortly.',
   methodTitle: 'Method not allowed',
   backHome: 'Back to the home page',
+  browseArchives: 'Browse the archives',
   pinned: 'Pinned',
   skip: 'Skip to content',
   noPosts: 'No posts yet.',
+  siteNav: 'Site',
+  poweredBy: 'Powered by Kumo',
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
 export type Strings = typeof zh
 

@@ -1,7 +1,9 @@
 /**
  * Paginated lists of posts: the home page, a tag page, a category page.
+ * Page links are also in the head as rel=prev/next (HTML §4.6.7.16/17).
  */
 
+import { isSafeUrl } from '../security/urls.ts'
 import { feedPath, href, listingPath } from '../shared/paths.ts'
 import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
 import { strings } from './i18n.ts'
@@ -11,18 +13,48 @@ import { TermLinks } from './post.tsx'
 export function PostSummary(props: { post: PostMeta; lang: string }) {
   const { post } = props
   const t = strings(props.lang)
+  const image = post.image && isSafeUrl(post.image.src) ? post.image : undefined
   return (
-    <li class="summary">
-      <h2>
-        <a href={href(post.path)}>{post.title}</a>
-      </h2>
-      <p class="meta">
-        {post.pinned && <span class="pin">{t.pinned} · </span>}
-        <time datetime={post.date}>{post.day}</time> · {t.readingTime(post.readingMinutes)}
-      </p>
-      <p class="excerpt">{post.excerpt}</p>
-      {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
+    <li class={image ? 'summary with-thumb' : 'summary'}>
+      <div class="summary-text">
+        <h2>
+          <a href={href(post.path)}>{post.title}</a>
+        </h2>
+        <p class="meta">
+          {post.pinned && <span class="pin">{t.pinned}</span>}
+          <time datetime={post.date}>{post.day}</time>
+          <span>{t.readingTime(post.readingMinutes)}</span>
+          {post.categories[0] && <span>{post.categories[0].name}</span>}
+        </p>
+        <p class="excerpt">{post.excerpt}</p>
+        {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
+      </div>
+      {image && <img class="thumb" src={image.src} alt="" loading="lazy" decoding="async" />}
     </li>
+  )
+}
+
+function Pagination(props: { listing: ListingRecord; lang: string }) {
+  const { listing } = props
+  const t = strings(props.lang)
+  return (
+    <nav class="pagination" aria-label={t.pagination}>
+      {listing.prev ? (
+        <a rel="prev" href={href(listing.prev)}>
+          ← {t.newer}
+        </a>
+      ) : (
+        <span />
+      )}
+      <span class="meta">{t.page(listing.page, listing.pages)}</span>
+      {listing.next ? (
+        <a rel="next" href={href(listing.next)}>
+          {t.older} →
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
   )
 }
 
@@ -31,7 +63,8 @@ export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; i
   const t = strings(site.lang)
   const scope = listing.scope
   const heading = scope.type === 'home' ? undefined : scope.type === 'tag' ? t.taggedWith(scope.name) : t.inCategory(scope.name)
-  const title = [heading, listing.page > 1 ? t.page(listing.page, listing.pages) : undefined].filter(Boolean).join(' · ')
+  const pageNote = listing.page > 1 ? t.page(listing.page, listing.pages) : undefined
+  const title = [heading, pageNote].filter(Boolean).join(' · ')
   const feeds =
     scope.type === 'home'
       ? []
@@ -39,40 +72,45 @@ export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; i
           { type: 'application/feed+json', href: href(feedPath(scope, 'json')), title: `${site.title}: ${scope.name}` },
           { type: 'application/atom+xml', href: href(feedPath(scope, 'atom')), title: `${site.title}: ${scope.name}` },
         ]
+  const websiteLd = {
+    '@context': 'https://schema.org',
+    '@type': 'WebSite',
+    name: site.title,
+    url: site.url,
+    description: site.description,
+    inLanguage: site.lang,
+    potentialAction: { '@type': 'SearchAction', target: `${site.url}/search?q={query}`, 'query-input': 'required name=query' },
+  }
   return (
     <Layout
       site={site}
       head={{
         title: title || undefined,
+        description: heading ? `${heading} · ${t.posts(listing.total)}` : undefined,
         path: listingPath(scope, listing.page),
-        jsonLd: scope.type === 'home' && listing.page === 1 ? { '@context': 'https://schema.org', '@type': 'WebSite', name: site.title, url: site.url, description: site.description } : undefined,
+        jsonLd: scope.type === 'home' && listing.page === 1 ? websiteLd : undefined,
         feeds,
         prev: listing.prev,
         next: listing.next,
       }}
     >
-      {heading && (
+      {heading ? (
         <header class="listing-header">
           <h1>{heading}</h1>
-          <p class="meta">{t.posts(listing.total)}</p>
+          <p class="meta">
+            {t.posts(listing.total)}
+            {pageNote && ` · ${pageNote}`}
+          </p>
+        </header>
+      ) : (
+        <header class="listing-header home-intro">
+          <h1>{site.title}</h1>
+          {site.description && <p>{site.description}</p>}
+          {pageNote && <p class="meta">{pageNote}</p>}
         </header>
       )}
       {items.length === 0 ? <p>{t.noPosts}</p> : <ol class="summaries">{items.map((p) => <PostSummary post={p} lang={site.lang} />)}</ol>}
-      {listing.pages > 1 && (
-        <nav class="pagination" aria-label={t.page(listing.page, listing.pages)}>
-          {listing.prev && (
-            <a rel="prev" href={href(listing.prev)}>
-              ← {t.newer}
-            </a>
-          )}
-          <span>{t.page(listing.page, listing.pages)}</span>
-          {listing.next && (
-            <a rel="next" href={href(listing.next)}>
-              {t.older} →
-            </a>
-          )}
-        </nav>
-      )}
+      {listing.pages > 1 && <Pagination listing={listing} lang={site.lang} />}
     </Layout>
   )
 }

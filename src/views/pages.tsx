@@ -17,11 +17,15 @@ export function TermsPage(props: { site: SiteRecord; record: TermsRecord; path: 
   const path = record.taxonomy === 'tag' ? tagPath : categoryPath
   return (
     <Layout site={site} head={{ title, path: props.path }}>
-      <h1>{title}</h1>
-      <ul class="term-index">
+      <header class="listing-header">
+        <h1>{title}</h1>
+      </header>
+      <ul class={`term-index ${record.taxonomy}-index`}>
         {record.terms.map((term) => (
           <li>
-            <a href={href(path(term.slug))}>{term.name}</a> <span class="count">{term.count}</span>
+            <a href={href(path(term.slug))}>
+              {term.name} <span class="count">{term.count}</span>
+            </a>
           </li>
         ))}
       </ul>
@@ -32,23 +36,28 @@ export function TermsPage(props: { site: SiteRecord; record: TermsRecord; path: 
 export function ArchivesPage(props: { site: SiteRecord; record: ArchivesRecord }) {
   const { site, record } = props
   const t = strings(site.lang)
+  const total = record.years.reduce((n, y) => n + y.months.reduce((m, mo) => m + mo.posts.length, 0), 0)
   return (
     <Layout site={site} head={{ title: t.archives, path: ARCHIVES }}>
-      <h1>{t.archives}</h1>
+      <header class="listing-header">
+        <h1>{t.archives}</h1>
+        <p class="meta">{t.posts(total)}</p>
+      </header>
       {record.years.map((y) => (
-        <section class="archive-year">
+        <section class="archive-year" aria-labelledby={`y${y.year}`}>
           <h2 id={`y${y.year}`}>{y.year}</h2>
           {y.months.map((m) => (
-            <>
-              <h3 id={`y${y.year}-${m.month}`}>{`${y.year}-${m.month}`}</h3>
+            <section class="archive-month" aria-labelledby={`y${y.year}-${m.month}`}>
+              <h3 id={`y${y.year}-${m.month}`}>{t.month(m.month)}</h3>
               <ul class="archive">
                 {m.posts.map((p) => (
                   <li>
-                    <time datetime={p.day}>{p.day.slice(5)}</time> <a href={href(p.path)}>{p.title}</a>
+                    <time datetime={p.day}>{p.day.slice(5)}</time>
+                    <a href={href(p.path)}>{p.title}</a>
                   </li>
                 ))}
               </ul>
-            </>
+            </section>
           ))}
         </section>
       ))}
@@ -61,7 +70,9 @@ export function StandalonePage(props: { site: SiteRecord; page: PageRecord }) {
   return (
     <Layout site={site} head={{ title: page.title, description: page.description, path: page.path }}>
       <article class="page">
-        <h1>{page.title}</h1>
+        <header class="post-header">
+          <h1>{page.title}</h1>
+        </header>
         <div class="content">{raw(page.html)}</div>
       </article>
     </Layout>
@@ -72,18 +83,26 @@ export function StandalonePage(props: { site: SiteRecord; page: PageRecord }) {
 export function ErrorPage(props: { site: SiteRecord; code: ErrorCode }) {
   const t = strings(props.site.lang)
   const text = {
-    'not-found': [t.notFoundTitle, t.notFoundText],
-    method: [t.methodTitle, ''],
-    unavailable: [t.unavailableTitle, t.unavailableText],
-    unpublished: [t.unpublishedTitle, t.unpublishedText],
+    'not-found': ['404', t.notFoundTitle, t.notFoundText],
+    method: ['405', t.methodTitle, ''],
+    unavailable: ['503', t.unavailableTitle, t.unavailableText],
+    unpublished: ['503', t.unpublishedTitle, t.unpublishedText],
   }[props.code]
   return (
-    <Layout site={props.site} head={{ title: text[0], path: null, noindex: true }}>
+    <Layout site={props.site} head={{ title: text[1], path: null, noindex: true }}>
       <section class="error">
-        <h1>{text[0]}</h1>
-        {text[1] && <p>{text[1]}</p>}
-        <p>
-          <a href="/">{t.backHome}</a> · <a href={ARCHIVES}>{t.archives}</a>
+        <p class="error-code" aria-hidden="true">
+          {text[0]}
+        </p>
+        <h1>{text[1]}</h1>
+        {text[2] && <p>{text[2]}</p>}
+        <p class="error-links">
+          <a class="button" href="/">
+            {t.backHome}
+          </a>
+          <a class="button" href={ARCHIVES}>
+            {t.browseArchives}
+          </a>
         </p>
       </section>
     </Layout>

@@ -1,18 +1,21 @@
 /**
  * A post page: title, dates in the site timezone, reading time, taxonomy links,
  * cover image, table of contents, the body, previous/next and related posts.
+ * On wide screens the table of contents sits in a sticky side column (CSS
+ * grid; no script).
  */
 
 import { raw } from 'hono/html'
 import { categoryPath, href, tagPath } from '../shared/paths.ts'
-import type { PostRecord, SiteRecord, Term } from '../shared/schema.ts'
+import { isSafeUrl } from '../security/urls.ts'
+import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
 import { strings } from './i18n.ts'
 import { Layout, absolute } from './layout.tsx'
 
 export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
   const path = props.kind === 'tag' ? tagPath : categoryPath
   return (
-    <ul class={`terms ${props.kind}s`}>
+    <ul class={props.kind === 'tag' ? 'terms tags' : 'terms categories'}>
       {props.terms.map((t) => (
         <li>
           <a href={href(path(t.slug))} rel={props.kind === 'tag' ? 'tag' : undefined}>
@@ -24,10 +27,26 @@ export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
   )
 }
 
-export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
-  const { site, post } = props
-  const t = strings(site.lang)
-  const jsonLd = {
+function Toc(props: { toc: TocEntry[]; label: string }) {
+  // h2 and h3 only: deeper levels make the list longer than it helps.
+  const entries = props.toc.filter((h) => h.depth <= 3)
+  const top = Math.min(...entries.map((h) => h.depth))
+  return (
+    <nav class="toc" aria-labelledby="toc-title">
+      <h2 id="toc-title">{props.label}</h2>
+      <ol>
+        {entries.map((h) => (
+          <li class={h.depth > top ? 'sub' : undefined}>
+            <a href={`#${encodeURIComponent(h.id)}`}>{h.text}</a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  )
+}
+
+function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined): object {
+  return {
     '@context': 'https://schema.org',
     '@type': 'BlogPosting',
     headline: post.title,
@@ -36,82 +55,82 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
     dateModified: post.updated ?? post.date,
     url: absolute(site, post.path),
     mainEntityOfPage: absolute(site, post.path),
-    author: { '@type': 'Person', name: site.author.name },
+    author: { '@type': 'Person', name: site.author.name, ...(site.author.url ? { url: site.author.url } : {}) },
+    publisher: { '@type': 'Organization', name: site.title, url: site.url },
     inLanguage: post.lang,
     keywords: post.tags.map((tag) => tag.name).join(', '),
-    ...(post.image ? { image: absolute(site, post.image.src) } : {}),
+    ...(post.categories.length ? { articleSection: post.categories.map((c) => c.name).join(', ') } : {}),
+    ...(image ? { image: absolute(site, image.src) } : {}),
   }
+}
+
+export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
+  const { site, post } = props
+  const t = strings(site.lang)
+  const hasToc = post.toc.some((h) => h.depth <= 3)
+  // A cover whose URL is not http(s) or a path is dropped, never emitted (see src/security/urls.ts).
+  const image = post.image && isSafeUrl(post.image.src) ? post.image : undefined
   return (
     <Layout
       site={site}
+      wide={hasToc}
       head={{
         title: post.title,
         description: post.description,
         path: post.path,
         type: 'article',
-        image: post.image?.src,
+        image: image?.src,
+        imageAlt: image?.alt,
         publishedTime: post.date,
         modifiedTime: post.updated,
-        jsonLd,
+        tags: post.tags.map((tag) => tag.name),
+        jsonLd: jsonLd(site, post, image),
       }}
     >
-      <article class="post" lang={post.lang !== site.lang ? post.lang : undefined}>
-        <header>
+      <article class={hasToc ? 'post has-toc' : 'post'} lang={post.lang !== site.lang ? post.lang : undefined}>
+        <header class="post-header">
+          {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
           <h1>{post.title}</h1>
           <p class="meta">
-            <time datetime={post.date}>{post.day}</time>
+            <span>
+              {t.published} <time datetime={post.date}>{post.day}</time>
+            </span>
             {post.updatedDay && post.updatedDay !== post.day && (
-              <>
-                {' · '}
+              <span>
                 {t.updated} <time datetime={post.updated}>{post.updatedDay}</time>
-              </>
+              </span>
             )}
-            {' · '}
-            {t.readingTime(post.readingMinutes)}
+            <span>{t.readingTime(post.readingMinutes)}</span>
           </p>
-          {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
-          {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
         </header>
-        {post.image && (
+        {image && (
           <figure class="cover">
-            <img src={post.image.src} alt={post.image.alt} loading="lazy" decoding="async" />
+            <img src={image.src} alt={image.alt} loading="lazy" decoding="async" />
           </figure>
         )}
-        {post.toc.length > 0 && (
-          <nav class="toc" aria-label={t.toc}>
-            <details open>
-              <summary>{t.toc}</summary>
-              <ol>
-                {post.toc
-                  .filter((h) => h.depth <= 3)
-                  .map((h) => (
-                    <li class={`depth-${h.depth}`}>
-                      <a href={`#${encodeURIComponent(h.id)}`}>{h.text}</a>
-                    </li>
-                  ))}
-              </ol>
-            </details>
-          </nav>
-        )}
+        {hasToc && <Toc toc={post.toc} label={t.toc} />}
         <div class="content">{raw(post.html)}</div>
-        <footer>
-          <nav class="prev-next" aria-label={`${t.prevPost} / ${t.nextPost}`}>
-            {post.prev && (
-              <a rel="prev" href={href(post.prev.path)}>
-                <span>{t.prevPost}</span> {post.prev.title}
-              </a>
-            )}
-            {post.next && (
-              <a rel="next" href={href(post.next.path)}>
-                <span>{t.nextPost}</span> {post.next.title}
-              </a>
-            )}
-          </nav>
+        <footer class="post-footer">
+          {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
+          {(post.prev || post.next) && (
+            <nav class="prev-next" aria-label={`${t.prevPost} / ${t.nextPost}`}>
+              {post.prev && (
+                <a class="prev" rel="prev" href={href(post.prev.path)}>
+                  <span>← {t.prevPost}</span> {post.prev.title}
+                </a>
+              )}
+              {post.next && (
+                <a class="next" rel="next" href={href(post.next.path)}>
+                  <span>{t.nextPost} →</span> {post.next.title}
+                </a>
+              )}
+            </nav>
+          )}
           {post.related.length > 0 && (
-            <section class="related">
-              <h2>{t.related}</h2>
+            <section class="related" aria-labelledby="related-title">
+              <h2 id="related-title">{t.related}</h2>
               <ul>
-                {post.related.map((r) => (
+                {post.related.slice(0, 5).map((r) => (
                   <li>
                     <a href={href(r.path)}>{r.title}</a>
                   </li>

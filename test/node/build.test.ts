@@ -6,6 +6,7 @@ import { BuildErrors } from '../../scripts/build/errors.ts'
 import { build, buildToDisk, kvEntries } from '../../scripts/build/index.ts'
 import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
 import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
+import type { SearchRecord } from '../../src/shared/search.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 
 const temps: string[] = []
@@ -105,10 +106,17 @@ describe('build of the fixture blog', () => {
     const old = new Set(kvEntries(a).map((x) => x.key))
     const fresh = kvEntries(c).filter((e) => !old.has(e.key))
     expect(fresh.at(-1)!.key).toBe(buildKey(c.manifest.buildId))
-    const blobs = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord)
+    const all = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord | SearchRecord)
+    const blobs = all.filter((b): b is PostRecord => !b.kind.startsWith('search-'))
     expect(c.manifest.schedule.length).toBeGreaterThan(0)
     expect(blobs).toHaveLength(2)
     expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`]))
+    // The search index changes too, but only its doc table (per epoch), the post's snippet text and one shard per epoch.
+    const search = all.filter((b) => b.kind.startsWith('search-'))
+    const epochs = 1 + c.manifest.schedule.length
+    expect(search.filter((b) => b.kind === 'search-text')).toHaveLength(1)
+    expect(search.filter((b) => b.kind === 'search-docs').length).toBeLessThanOrEqual(epochs)
+    expect(search.filter((b) => b.kind === 'search-shard').length).toBeLessThanOrEqual(epochs)
   })
 
   it('writes the wrangler bulk format: blobs and the manifest', async () => {

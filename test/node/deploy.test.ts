@@ -101,7 +101,7 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect(report.skipped).toBe(manifestBlobs(result.manifest).size)
   })
 
-  it('a deploy with one post body changed writes at most 5 keys', async () => {
+  it('a deploy with one post body changed writes at most 5 keys, plus the search index', async () => {
     ctx.kv.reset()
     // Its first paragraph: the post's summary too, the most a body edit can change.
     await ctx.edit('2023-11-20-third.md', (t) => t.replace('Its body is what the tests edit.', 'Its body was edited, version two.'))
@@ -113,10 +113,16 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     // paths, so they are not rewritten; its links (next = the scheduled 2099 post, at that
     // step) are records of their own, so the schedule epochs share one copy of the body.
     expect(ctx.kv.writes).toBe(report.writes)
-    expect(ctx.kv.writes).toBeLessThanOrEqual(5)
     const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => JSON.parse(e.value) as { kind: string; path: string })
-    expect(blobs.map((b) => `${b.kind} ${b.path}`).sort()).toEqual([`entry ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`])
-    expect(ctx.kv.writes).toBe(5)
+    const search = blobs.filter((b) => b.kind.startsWith('search-'))
+    const content = blobs.filter((b) => !b.kind.startsWith('search-'))
+    expect(content.map((b) => `${b.kind} ${b.path}`).sort()).toEqual([`entry ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`])
+    expect(ctx.kv.writes - search.length).toBe(5)
+    // The search index (issue 9) holds text per shard, and one copy of its shard and docs
+    // record per schedule epoch: here 2 × (1 + 1 scheduled post). Counted, not hidden: making
+    // those per-epoch copies share blobs is the search index's to fix (see the report).
+    expect(new Set(search.map((b) => b.kind))).toEqual(new Set(['search-shard', 'search-docs']))
+    expect(search.length).toBeLessThanOrEqual(2 * (1 + result.manifest.schedule.length))
     expect(written.filter((k) => k.startsWith(blobKey('')))).toHaveLength(report.writes - 2)
     expect(written).toContain(buildKey(result.manifest.buildId))
     expect(written.at(-1)).toBe(BUILDS_KEY)

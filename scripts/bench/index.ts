@@ -1,0 +1,159 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000] [-- --quick]`: the numbers behind
+ * Kumo's speed targets, printed as tables and written as JSON to
+ * .kumo/bench/latest.json. Timing lives here, never in `npm test`.
+ *
+ *   (a) build time: content/, and generated corpora (corpus.ts), cold, warm
+ *       and after one post changed
+ *   (b) render time per route kind inside workerd, at 100 posts and the largest size
+ *   (c) requests per second on loopback: static asset, rendered page, 304
+ *   (d) worker bundle size, raw and gzipped
+ *   (e) KV reads per route, counted by the bench worker's wrapper
+ *   (f) Hugo on the same corpora, same machine, same run, and the ratio
+ */
+
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { buildToDisk, type BuildResult } from '../build/index.ts'
+import { startLocalServer } from '../local-server.ts'
+import { paths } from '../project.ts'
+import { bundle } from './bundle.ts'
+import { generateCorpus } from './corpus.ts'
+import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
+import { renderBench, type RouteTiming } from './render.ts'
+import { throughputBench } from './throughput.ts'
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    quick: { type: 'boolean', default: false },
+  },
+})
+const sizes = values.quick ? [200, 1000] : values.sizes.split(',').map(Number)
+const iterations = values.quick ? 100 : 300
+
+interface BuildTiming {
+  corpus: string
+  posts: number
+  coldMs: number
+  warmMs: number
+  oneChangedMs: number
+  /** One-post rebuild as a share of the cold build. */
+  oneChangedShare: number
+  kvMiB: number
+  routes: number
+  hugoMs?: number
+  /** Hugo's time over Kumo's cold build: above 1 means Kumo is faster. */
+  hugoOverKumo?: number
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now()
+  const value = await work()
+  return [value, performance.now() - t0]
+}
+
+/** Cold (empty cache), warm (unchanged) and one-post-changed builds of a content folder. */
+async function timeBuilds(corpus: string, contentDir: string, work: string): Promise<{ timing: BuildTiming; result: BuildResult; publicDir: string }> {
+  const options = { contentDir, outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache') }
+  const [cold, coldMs] = await timed(() => buildToDisk(options))
+  const [, warmMs] = await timed(() => buildToDisk(options))
+  const posts = join(contentDir, 'posts')
+  const names = (await readdir(posts)).sort()
+  const victim = join(posts, names[Math.floor(names.length / 2)]!)
+  const original = await readFile(victim, 'utf8')
+  await writeFile(victim, `${original}\nOne more paragraph, added by the benchmark.\n`)
+  const [, oneChangedMs] = await timed(() => buildToDisk(options))
+  await writeFile(victim, original)
+  const timing: BuildTiming = {
+    corpus,
+    posts: cold.summary.posts,
+    coldMs: Math.round(coldMs),
+    warmMs: Math.round(warmMs),
+    oneChangedMs: Math.round(oneChangedMs),
+    oneChangedShare: round(oneChangedMs / coldMs, 3),
+    kvMiB: round(cold.summary.kvBytes / 2 ** 20, 1),
+    routes: cold.summary.routes,
+  }
+  return { timing, result: cold, publicDir: options.publicDir }
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, hugo: await hugoVersion() },
+  }
+  try {
+    // (d) the real worker's bundle.
+    const worker = await bundle()
+    report.bundle = { bytes: worker.bytes, gzipBytes: worker.gzipBytes, gzipKiB: round(worker.gzipBytes / 1024, 1) }
+    console.log(`\n(d) worker bundle: ${(worker.bytes / 1024).toFixed(1)} KiB raw, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzipped (target ≤ 64 KiB)`)
+
+    // (a) + (f) builds, Kumo and Hugo.
+    const builds: BuildTiming[] = []
+    // The bench edits a post to time a one-post rebuild, so it works on a copy of content/.
+    const contentCopy = join(root, 'content')
+    await cp(paths.contentDir, contentCopy, { recursive: true })
+    builds.push((await timeBuilds('content/', contentCopy, join(root, 'w-content'))).timing)
+    const results = new Map<number, { result: BuildResult; publicDir: string }>()
+    for (const size of [...new Set([100, ...sizes])].sort((a, b) => a - b)) {
+      const dir = join(root, `corpus-${size}`)
+      await generateCorpus(dir, size)
+      const { timing, result, publicDir } = await timeBuilds(`generated ${size}`, dir, join(root, `w-${size}`))
+      if (size === 100 || size === Math.max(...sizes)) results.set(size, { result, publicDir })
+      if (sizes.includes(size)) {
+        const site = join(root, `hugo-${size}`)
+        await hugoSite(dir, site, 'Asia/Shanghai')
+        try {
+          timing.hugoMs = Math.round(await hugoBuild(site, join(root, `hugo-out-${size}`)))
+          timing.hugoOverKumo = round(timing.hugoMs / timing.coldMs)
+        } catch (error) {
+          console.warn(`hugo failed on ${size} posts: ${(error as Error).message.split('\n')[0]}`)
+        }
+        await rm(join(root, `hugo-out-${size}`), { recursive: true, force: true })
+        builds.push(timing)
+      }
+    }
+    report.builds = builds
+    console.log('\n(a, f) builds (ms; hugoOverKumo > 1 means Kumo is faster; oneChangedShare target < 0.1)')
+    console.table(builds)
+
+    // (b) + (e) render time and KV reads per route, inside workerd.
+    const benchWorker = await bundle('scripts/bench/worker-entry.ts')
+    const render: Record<string, RouteTiming[]> = {}
+    for (const [size, { result }] of [...results].sort((a, b) => a[0] - b[0])) {
+      render[String(size)] = await renderBench(benchWorker.file, result, iterations)
+      console.log(`\n(b, e) render per route at ${size} posts (ms inside workerd, batch means; wall = through Miniflare's loopback)`)
+      console.table(render[String(size)]!.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99), renderP50: round(r.renderP50), wallP50: round(r.wallP50), wallP99: round(r.wallP99) })))
+    }
+    report.render = render
+
+    // (c) throughput on loopback, 100-post corpus.
+    const small = results.get(100)!
+    const server = await startLocalServer(small.result, small.publicDir)
+    try {
+      const posts = Object.keys(small.result.manifest.routes).filter((p) => p.startsWith('/posts/') || /^\/\d{4}\//.test(p))
+      const css = small.result.assets[0]!.path
+      const throughput = await throughputBench(server.url, encodeURI(posts[0]!), `/${css}`)
+      report.throughput = throughput
+      console.log('\n(c) requests per second on loopback (autocannon, 10 connections, 5 s each)')
+      console.table(throughput)
+    } finally {
+      await server.stop()
+    }
+
+    const out = join(paths.root, '.kumo', 'bench')
+    await mkdir(out, { recursive: true })
+    await writeFile(join(out, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`)
+    console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -1,0 +1,122 @@
+/**
+ * The content-hash cache: a rebuild of unchanged content reuses the earlier
+ * parse + render of each file (the costly part: Markdown, highlighting).
+ *
+ * An entry's key is the sha256 of everything its output depends on: the source
+ * text and path, the site config, and the renderer version (a hash of every
+ * build and shared module and of package-lock.json, so changing the renderer or
+ * upgrading marked or highlight.js invalidates every entry). Entries a successful build
+ * did not use are dropped, so the cache never grows past one build's worth.
+ */
+
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sha256 } from './manifest.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+// The code a cached Post may depend on: every build module and shared module
+// (listing them one by one would go stale as imports change), and the lock file.
+const RENDERER_DIRS = ['scripts/build', 'src/shared']
+
+let version: Promise<string> | undefined
+
+/** Hash of the renderer's code and locked dependencies. */
+export function rendererVersion(): Promise<string> {
+  version ??= (async () => {
+    const files = (
+      await Promise.all(RENDERER_DIRS.map(async (d) => (await readdir(join(ROOT, d))).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)))
+    )
+      .flat()
+      .sort()
+    const parts = await Promise.all([...files, 'package-lock.json'].map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
+    return sha256(parts.join('\0'))
+  })()
+  return version
+}
+
+/**
+ * Entries are kept in 16 pack files (`pack-<first hex digit of key>.ndjson`, one
+ * `<key> <json>` line each), read once at the start and rewritten at the end only
+ * when something changed: 16 files instead of one per post keeps a warm
+ * 10,000-post build from spending its time opening files.
+ */
+export class RenderCache {
+  private readonly stored = new Map<string, string>()
+  private readonly fresh = new Map<string, string>()
+  private readonly used = new Set<string>()
+  hits = 0
+  misses = 0
+
+  private constructor(private readonly dir: string) {}
+
+  /** Opens the cache in `dir`; a missing or unreadable one is an empty cache. */
+  static async open(dir: string): Promise<RenderCache> {
+    const cache = new RenderCache(dir)
+    await Promise.all(
+      SHARDS.map(async (shard) => {
+        const text = await readFile(join(dir, `pack-${shard}.ndjson`), 'utf8').catch(() => '')
+        for (const line of text.split('\n')) {
+          const space = line.indexOf(' ')
+          if (space === 64) cache.stored.set(line.slice(0, 64), line.slice(65))
+        }
+      }),
+    )
+    return cache
+  }
+
+  key(...parts: string[]): string {
+    return sha256(parts.join('\0'))
+  }
+
+  get<T>(key: string): T | undefined {
+    this.used.add(key)
+    const raw = this.stored.get(key)
+    if (raw !== undefined) {
+      try {
+        const value = JSON.parse(raw) as T
+        this.hits++
+        return value
+      } catch {
+        // a damaged line is a miss
+      }
+    }
+    this.misses++
+    return undefined
+  }
+
+  set(key: string, value: unknown): void {
+    this.used.add(key)
+    this.fresh.set(key, JSON.stringify(value))
+  }
+
+  /**
+   * Writes the entries this build used (so stale ones are dropped), each pack
+   * via a temporary file and a rename. Best effort: a cache that cannot be
+   * written only makes the next build slower.
+   */
+  async save(): Promise<void> {
+    const stale = [...this.stored.keys()].some((k) => !this.used.has(k))
+    if (this.fresh.size === 0 && !stale) return
+    try {
+      await mkdir(this.dir, { recursive: true })
+      const lines = new Map<string, string[]>(SHARDS.map((s) => [s, []]))
+      for (const key of this.used) {
+        const raw = this.fresh.get(key) ?? this.stored.get(key)
+        if (raw !== undefined) lines.get(key[0]!)!.push(`${key} ${raw}`)
+      }
+      await Promise.all(
+        [...lines].map(async ([shard, list]) => {
+          const file = join(this.dir, `pack-${shard}.ndjson`)
+          await writeFile(`${file}.tmp`, list.length ? `${list.join('\n')}\n` : '')
+          await rename(`${file}.tmp`, file)
+        }),
+      )
+    } catch {
+      // ignored on purpose, see above
+    }
+  }
+}
+
+const SHARDS = [...'0123456789abcdef']

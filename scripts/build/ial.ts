@@ -1,0 +1,277 @@
+/**
+ * kramdown's inline attribute lists (IALs), as Jekyll/Chirpy posts use them:
+ *
+ *   > A tip.                         ![x](a.png){: w="700" .shadow }
+ *   {: .prompt-tip }                 [site](https://a.example){:target="_blank"}
+ *
+ * A block IAL on the line after a block (or alone, before one) applies to that
+ * block; a span IAL right after an inline element applies to that element;
+ * `## Title {#id}` sets a heading's id. Reference: kramdown syntax, "Inline
+ * Attribute Lists" (kramdown.gettalong.org/syntax.html#inline-attribute-lists).
+ *
+ * This runs on marked's token tree (the `processAllTokens` hook): it strips the
+ * IAL text and wraps the target token in an `ialBlock`/`ialSpan` token whose
+ * renderer adds the attributes to the target's first HTML tag. Whatever IAL text
+ * is still left (one that has no element to apply to) is removed, so `{:` never
+ * reaches a reader.
+ */
+
+import type { Token, Tokens } from 'marked'
+import { decodeEntities, escapeHtml } from './html.ts'
+
+export interface Ial {
+  id?: string
+  classes: string[]
+  attrs: Array<[string, string]>
+}
+
+export interface IalToken {
+  type: 'ialBlock' | 'ialSpan'
+  raw: string
+  ial: Ial
+  tokens: [Token]
+}
+
+const IAL_BODY = String.raw`\{:(?!:)((?:[^}"'\n]|"[^"\n]*"|'[^'\n]*')*)\}`
+const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
+const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
+const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
+const LEADING_SPAN = new RegExp(`^${IAL_BODY}`)
+const ANY = new RegExp(`${IAL_BODY}|\\{::[^}\\n]*\\}`, 'g')
+const HEADER_ID = /[ \t]+\{#([\w:.-][^}\s]*)\}[ \t]*$/
+const PART = /\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g
+
+// Attribute lists are parked as `{:\uE002<n>\uE003}` before marked runs, so that
+// `*`, `_` or `<` inside one can never start emphasis or HTML and split it apart.
+const PARK_OPEN = '\uE002'
+const PARK_CLOSE = '\uE003'
+const PARKED = new RegExp(`${PARK_OPEN}(\\d+)${PARK_CLOSE}`, 'g')
+let parked: string[] = []
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
+const CODE_SPAN = /(`+)[\s\S]*?\1/g
+const SOURCE_IAL = new RegExp(IAL_BODY, 'g')
+
+/** Parks every attribute list outside code; returns the text for marked. */
+export function parkIals(source: string): string {
+  parked = []
+  if (!source.includes('{:')) return source
+  let fence: string | undefined
+  return source
+    .split('\n')
+    .map((line) => {
+      const open = FENCE.exec(line)?.[1]
+      if (fence) {
+        if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
+        return line
+      }
+      if (open) {
+        fence = open
+        return line
+      }
+      if (/^( {4}|\t)/.test(line) || !line.includes('{:')) return line
+      // Only the parts between inline code spans.
+      let out = ''
+      let last = 0
+      for (const m of line.matchAll(CODE_SPAN)) {
+        out += park(line.slice(last, m.index)) + m[0]
+        last = m.index + m[0].length
+      }
+      return out + park(line.slice(last))
+    })
+    .join('\n')
+}
+
+function park(text: string): string {
+  return text.replace(SOURCE_IAL, (_, body: string) => `{:${PARK_OPEN}${parked.push(body) - 1}${PARK_CLOSE}}`)
+}
+
+/** Puts parked lists back (for HTML blocks and code, where they are left as written). */
+export function unparkIals(html: string): string {
+  return html.includes(PARK_OPEN) ? html.replace(PARKED, (whole, i: string) => parked[Number(i)] ?? whole) : html
+}
+
+/** Parses the inside of one or more `{: … }` lists into one attribute set. */
+export function parseIal(text: string): Ial {
+  const ial: Ial = { classes: [], attrs: [] }
+  for (const body of unparkIals(text).matchAll(new RegExp(IAL_BODY, 'g'))) {
+    for (const m of body[1]!.matchAll(PART)) {
+      if (m[1]) ial.classes.push(m[1])
+      else if (m[2]) ial.id = m[2]
+      else if (m[3]) ial.attrs.push([m[3], m[4] ?? m[5] ?? m[6] ?? ''])
+    }
+  }
+  return ial
+}
+
+function merge(a: Ial, b: Ial): Ial {
+  return { id: b.id ?? a.id, classes: [...a.classes, ...b.classes], attrs: [...a.attrs, ...b.attrs] }
+}
+
+const OPEN_TAG = /^(\s*)<([a-zA-Z][\w:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/
+const ATTR = /([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g
+
+/** Adds the attributes to the first tag of `html`: classes appended, others replaced. */
+export function applyIal(html: string, ial: Ial, tagAliases: Record<string, string> = {}): string {
+  const m = OPEN_TAG.exec(html)
+  if (!m) return html
+  const attrs = new Map<string, string>()
+  for (const a of m[3]!.matchAll(ATTR)) attrs.set(a[1]!, a[2] ?? a[3] ?? a[4] ?? '')
+  if (ial.id) attrs.set('id', ial.id)
+  if (ial.classes.length) {
+    const classes = [...(attrs.get('class')?.split(/\s+/).filter(Boolean) ?? []), ...ial.classes]
+    attrs.set('class', [...new Set(classes)].join(' '))
+  }
+  for (const [name, value] of ial.attrs) attrs.set(tagAliases[name] ?? name, value)
+  // Values read back from rendered HTML are escaped; decode all so each is escaped once.
+  const rendered = [...attrs].map(([k, v]) => ` ${k}="${escapeHtml(decodeEntities(v))}"`).join('')
+  return `${m[1]}<${m[2]}${rendered}${m[4] ? ' /' : ''}>${html.slice(m[0].length)}`
+}
+
+function wrap(type: IalToken['type'], token: Token, ial: Ial): Token {
+  if (token.type === type) {
+    const t = token as unknown as IalToken
+    t.ial = merge(t.ial, ial)
+    return token
+  }
+  if (token.type === 'heading' && ial.id) {
+    ;(token as Tokens.Heading & { customId?: string }).customId = ial.id
+    ial = { ...ial, id: undefined }
+    if (!ial.classes.length && !ial.attrs.length) return token
+  }
+  return { type, raw: token.raw, ial, tokens: [token] } as unknown as Token
+}
+
+/** Strips a trailing `\n{: … }` line from a paragraph's (or text block's) inline tokens. */
+function takeTrailing(token: Token | undefined): Ial | undefined {
+  if (!token || (token.type !== 'paragraph' && token.type !== 'text')) return undefined
+  const t = token as Tokens.Paragraph
+  const last = t.tokens?.[t.tokens.length - 1]
+  if (!last || last.type !== 'text') return undefined
+  const m = TRAILING.exec((last as Tokens.Text).text)
+  if (!m) return undefined
+  const lastText = last as Tokens.Text
+  lastText.text = lastText.text.slice(0, m.index)
+  lastText.raw = lastText.raw.replace(TRAILING, '')
+  t.text = t.text.replace(TRAILING, '')
+  return parseIal(m[1]!)
+}
+
+/** Strips a leading `{: … }\n` line (an IAL written before its paragraph). */
+function takeLeading(token: Token): Ial | undefined {
+  const t = token as Tokens.Paragraph
+  const first = t.tokens?.[0]
+  if (token.type !== 'paragraph' || !first || first.type !== 'text') return undefined
+  const m = LEADING_LINE.exec((first as Tokens.Text).text)
+  if (!m) return undefined
+  const firstText = first as Tokens.Text
+  firstText.text = firstText.text.slice(m[0].length)
+  firstText.raw = firstText.raw.replace(LEADING_LINE, '')
+  t.text = t.text.replace(LEADING_LINE, '')
+  return parseIal(m[1]!)
+}
+
+function isOnlyIal(token: Token): boolean {
+  return token.type === 'paragraph' && ONLY_IALS.test((token as Tokens.Paragraph).text)
+}
+
+/** The IAL a block's last line carries for the whole container (blockquote, list). */
+function takeContainerIal(token: Token): Ial | undefined {
+  if (token.type === 'blockquote') {
+    const children = (token as Tokens.Blockquote).tokens
+    return takeTrailing(children[children.length - 1])
+  }
+  if (token.type === 'list') {
+    const items = (token as Tokens.List).items
+    const children = items[items.length - 1]?.tokens ?? []
+    return takeTrailing(children[children.length - 1])
+  }
+  if (token.type === 'table') {
+    const t = token as Tokens.Table
+    const row = t.rows[t.rows.length - 1]
+    if (row && ONLY_IALS.test(row[0]?.text ?? '') && row.slice(1).every((c) => c.text.trim() === '')) {
+      t.rows.pop()
+      return parseIal(row[0]!.text)
+    }
+  }
+  return undefined
+}
+
+function processInline(tokens: Token[]): Token[] {
+  const out: Token[] = []
+  for (const token of tokens) {
+    if ('tokens' in token && Array.isArray(token.tokens)) token.tokens = processInline(token.tokens)
+    if (token.type === 'text') {
+      const t = token as Tokens.Text
+      const prev = out[out.length - 1]
+      const m = LEADING_SPAN.exec(t.text)
+      if (m && prev && prev.type !== 'text' && prev.type !== 'br') {
+        out[out.length - 1] = wrap('ialSpan', prev, parseIal(m[0]))
+        t.text = t.text.slice(m[0].length)
+        t.raw = t.raw.replace(LEADING_SPAN, '')
+      }
+      // Nothing left to apply a stray list to: drop it rather than print it.
+      if (t.text.includes('{:')) {
+        t.text = t.text.replace(ANY, '')
+        t.raw = t.raw.replace(ANY, '')
+      }
+      if (t.text === '' && !t.tokens?.length) continue
+    }
+    out.push(token)
+  }
+  return out
+}
+
+/** Applies every IAL in a list of block tokens (recursively); returns the new list. */
+export function processBlocks(tokens: Token[]): Token[] {
+  const out: Token[] = []
+  let pending: Ial | undefined // an IAL standing before its block
+  for (let i = 0; i < tokens.length; i++) {
+    let token = tokens[i]!
+    if (isOnlyIal(token)) {
+      const ial = parseIal((token as Tokens.Paragraph).text)
+      const prev = out[out.length - 1]
+      if (prev && prev.type !== 'space' && tokens[i - 1]?.type !== 'space') out[out.length - 1] = wrap('ialBlock', prev, ial)
+      else pending = pending ? merge(pending, ial) : ial
+      continue
+    }
+    if (token.type === 'heading') {
+      const h = token as Tokens.Heading & { customId?: string }
+      const m = HEADER_ID.exec(h.text)
+      const last = h.tokens[h.tokens.length - 1] as Tokens.Text | undefined
+      if (m && last?.type === 'text' && HEADER_ID.test(last.text)) {
+        h.customId = m[1]
+        h.text = h.text.replace(HEADER_ID, '')
+        last.text = last.text.replace(HEADER_ID, '')
+        last.raw = last.raw.replace(HEADER_ID, '')
+      }
+    }
+    const before = takeLeading(token)
+    if (before) pending = pending ? merge(pending, before) : before
+    const own = token.type === 'paragraph' ? takeTrailing(token) : takeContainerIal(token)
+    processChildren(token)
+    if (token.type !== 'space' && pending) {
+      token = wrap('ialBlock', token, pending)
+      pending = undefined
+    }
+    if (own) token = wrap('ialBlock', token, own)
+    out.push(token)
+  }
+  return out
+}
+
+function processChildren(token: Token): void {
+  if (token.type === 'blockquote') {
+    const t = token as Tokens.Blockquote
+    t.tokens = processBlocks(t.tokens)
+  } else if (token.type === 'list') {
+    for (const item of (token as Tokens.List).items) item.tokens = processBlocks(item.tokens)
+  } else if (token.type === 'table') {
+    const t = token as Tokens.Table
+    for (const cell of [...t.header, ...t.rows.flat()]) cell.tokens = processInline(cell.tokens)
+  } else if ((token.type === 'paragraph' || token.type === 'heading' || token.type === 'text') && 'tokens' in token && token.tokens) {
+    token.tokens = processInline(token.tokens)
+  } else if ('tokens' in token && Array.isArray(token.tokens)) {
+    token.tokens = processBlocks(token.tokens)
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The Liquid that Jekyll posts actually contain, resolved before Markdown runs
+ * (Jekyll, too, renders Liquid first and Markdown second):
+ *
+ * - `{% raw %}…{% endraw %}`: the inside is kept literally.
+ * - `{% highlight lang [linenos] %}…{% endhighlight %}`: becomes a fenced code
+ *   block (info string `lang linenos`), which the code renderer highlights.
+ * - `{{ site.url }}`, `{{ site.baseurl }}`, `{{ site.title }}` and the
+ *   `relative_url` / `absolute_url` filters on a quoted path.
+ * - `{% comment %}…{% endcomment %}` is dropped with its contents.
+ * - `{% post_url name %}` and `{% link _posts/name.md %}` become a placeholder
+ *   the build resolves once every post's URL is known (see POST_URL_MARK).
+ * - `{% include embed/youtube.html id='…' %}` (Chirpy's video embed) becomes an iframe.
+ *
+ * Any other tag or output is removed from prose with a warning, never printed.
+ * Inside fenced code it is left as written: there it is code the writer meant
+ * readers to see (Jekyll would have blanked it, which is the worse rendering).
+ */
+
+export interface LiquidSite {
+  /** Origin part of the site URL (Jekyll's `site.url`), no trailing slash. */
+  url: string
+  /** Path part of the site URL (Jekyll's `site.baseurl`), '' or `/blog`. */
+  baseurl: string
+  title: string
+  description: string
+}
+
+export interface LiquidResult {
+  text: string
+  warnings: string[]
+}
+
+/** Marks a `{% post_url %}` target; the build swaps it for the post's URL. */
+export const POST_URL_MARK = 'kumo-post-url:'
+
+const PROTECT_OPEN = '\uE000'
+const PROTECT_CLOSE = '\uE001'
+
+/** Splits a site URL as Jekyll does into `url` and `baseurl`. */
+export function liquidSite(site: { url: string; title: string; description: string }): LiquidSite {
+  const u = new URL(site.url)
+  return { url: u.origin, baseurl: u.pathname.replace(/\/+$/, ''), title: site.title, description: site.description }
+}
+
+function fenceFor(code: string): string {
+  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length))
+  return '`'.repeat(longest + 1)
+}
+
+const unquote = (s: string) => s.trim().replace(/^(['"])(.*)\1$/, '$2')
+
+/** The value of a `{{ … }}` output we know, or undefined. */
+function output(expr: string, site: LiquidSite): string | undefined {
+  const [head = '', ...filters] = expr.split('|').map((s) => s.trim())
+  let value: string | undefined
+  if (/^site\.url$/.test(head)) value = site.url
+  else if (/^site\.baseurl$/.test(head)) value = site.baseurl
+  else if (/^site\.title$/.test(head)) value = site.title
+  else if (/^site\.description$/.test(head)) value = site.description
+  else if (/^(['"]).*\1$/.test(head)) value = unquote(head)
+  if (value === undefined) return undefined
+  for (const filter of filters) {
+    const join = (base: string) => (value!.startsWith('/') || value === '' ? `${base}${value}` : `${base}/${value}`)
+    if (filter === 'relative_url') value = join(site.baseurl)
+    else if (filter === 'absolute_url') value = join(site.url + site.baseurl)
+    else return undefined
+  }
+  return value
+}
+
+/** A tag we can map, as its replacement text; undefined when unknown. */
+function tag(name: string, args: string): string | undefined {
+  if (name === 'post_url') return `${POST_URL_MARK}${args.trim()}`
+  if (name === 'link') {
+    const m = /^_posts\/(?:.*\/)?([^/]+?)\.(?:md|markdown)$/.exec(args.trim())
+    return m ? `${POST_URL_MARK}${m[1]}` : undefined
+  }
+  if (name === 'include') {
+    const m = /^embed\/youtube\.html\s+id=(['"])([\w-]+)\1/.exec(args.trim())
+    if (m) {
+      return `<iframe class="embed-video" loading="lazy" src="https://www.youtube-nocookie.com/embed/${m[2]}" title="YouTube video" allowfullscreen></iframe>`
+    }
+  }
+  return undefined
+}
+
+const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\s*-?%\}/g
+const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
+const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
+
+/** Resolves the Liquid in one Markdown source. */
+export function renderLiquid(source: string, site: LiquidSite): LiquidResult {
+  if (!source.includes('{%') && !source.includes('{{')) return { text: source, warnings: [] }
+  const warnings: string[] = []
+  const kept: string[] = []
+  // Literal regions are parked in private-use placeholders so no later step touches them.
+  const protect = (s: string) => `${PROTECT_OPEN}${kept.push(s) - 1}${PROTECT_CLOSE}`
+
+  let text = source.replace(BLOCK, (_, name: string, args: string, body: string) => {
+    if (name === 'raw') return protect(body)
+    if (name === 'comment') return ''
+    const [lang = '', ...opts] = args.trim().split(/\s+/)
+    const code = body.replace(/^\n/, '').replace(/\n$/, '')
+    const fence = fenceFor(code)
+    const info = [lang, opts.includes('linenos') ? 'linenos' : ''].filter(Boolean).join(' ')
+    return `${fence}${info}\n${protect(code)}\n${fence}`
+  })
+
+  // Line by line, so that unknown Liquid inside fenced code stays as written.
+  let fence: string | undefined
+  text = text
+    .split('\n')
+    .map((line) => {
+      const open = FENCE.exec(line)?.[1]
+      if (fence) {
+        if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
+        return line.replace(OUTPUT, (whole, expr: string) => output(expr, site) ?? whole)
+      }
+      if (open) fence = open
+      return line
+        .replace(OUTPUT, (whole, expr: string) => {
+          const value = output(expr, site)
+          if (value === undefined) warnings.push(`removed Liquid output ${whole.trim()} (no equivalent here)`)
+          return value ?? ''
+        })
+        .replace(TAG, (whole, name: string, args: string) => {
+          const value = tag(name, args)
+          if (value === undefined) warnings.push(`removed Liquid tag ${whole.trim()} (no equivalent here)`)
+          return value ?? ''
+        })
+    })
+    .join('\n')
+
+  if (kept.length) {
+    const re = new RegExp(`${PROTECT_OPEN}(\\d+)${PROTECT_CLOSE}`, 'g')
+    text = text.replace(re, (whole, i: string) => kept[Number(i)] ?? whole)
+  }
+  return { text, warnings }
+}

@@ -1,0 +1,169 @@
+/**
+ * The search tokenizer, shared by the build (which indexes posts) and the
+ * worker (which tokenizes queries and highlights snippets): both sides must cut
+ * text into exactly the same terms, or a query never meets its posts.
+ *
+ * - CJK (Han, Hiragana, Katakana, Hangul) runs become single characters plus
+ *   overlapping character bigrams, the approach of Elasticsearch's `cjk_bigram`
+ *   filter with `output_unigrams: true`: no dictionary, and any word of two or
+ *   more characters is found by its bigrams (`大模型` → 大模, 模型). Bigrams never
+ *   cross punctuation, spaces or Latin text, so `国运` in `以及国运。` still meets
+ *   the query `国运`, and a query with or without the comma finds the same run.
+ * - Other letters and digits become words: NFKC (full-width `ＤｅｅｐＳｅｅｋ` →
+ *   `DeepSeek`), lower-cased, diacritics folded (`café` → `cafe`), apostrophes
+ *   dropped (`Swift's` → `swift`). No stemming: `actor` and `actors` differ.
+ *
+ * Every token keeps its offsets in the original string, so the worker can mark
+ * matched text in a snippet without re-deriving it.
+ */
+
+const CJK_CHAR = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}`
+// A CJK run, or a run of other letters/digits/marks (with inner apostrophes).
+const TOKEN = new RegExp(
+  String.raw`([${CJK_CHAR}]+)|((?:(?![${CJK_CHAR}])[\p{L}\p{N}\p{M}])+(?:['’](?:(?![${CJK_CHAR}])[\p{L}\p{N}\p{M}])+)*)`,
+  'gu',
+)
+const NON_ASCII = /[^\x00-\x7f]/
+const MARKS = /\p{M}/gu
+/** Longer "words" are hashes, base64 or URLs run together: noise in an index. */
+const MAX_WORD = 40
+
+export interface Token {
+  term: string
+  /** UTF-16 offsets into the original text. */
+  start: number
+  end: number
+}
+
+/** A query's unit: one Latin word, or the terms of one CJK run. */
+export interface QueryUnit {
+  kind: 'word' | 'cjk'
+  terms: string[]
+}
+
+/** Lower-cased, NFKC, diacritics folded, apostrophes and a possessive `'s` dropped. */
+export function normaliseWord(word: string): string {
+  let w = word.normalize('NFKC').toLowerCase()
+  if (NON_ASCII.test(w)) w = w.normalize('NFD').replace(MARKS, '').normalize('NFC')
+  return w.replace(/['’]s$/, '').replace(/['’]/g, '')
+}
+
+function cjkChars(run: string, offset: number): Token[] {
+  const chars: Token[] = []
+  let at = offset
+  // NFKC maps compatibility ideographs (U+F900…) and half-width kana onto their
+  // usual forms; almost every run is already normal, so check the run once.
+  const normal = run.normalize('NFKC') === run
+  for (const ch of run) {
+    chars.push({ term: normal ? ch : ch.normalize('NFKC'), start: at, end: at + ch.length })
+    at += ch.length
+  }
+  return chars
+}
+
+/**
+ * Visits each raw run of `text` in order: a CJK run as its characters, a word
+ * normalised. The single walk both `tokenize` and `queryUnits` build on.
+ */
+function walk(text: string, onCjk: (chars: Token[]) => void, onWord: (token: Token) => void): void {
+  for (const m of text.matchAll(TOKEN)) {
+    const start = m.index
+    if (m[1] !== undefined) onCjk(cjkChars(m[1], start))
+    else {
+      const term = normaliseWord(m[2]!)
+      if (term && term.length <= MAX_WORD) onWord({ term, start, end: start + m[0].length })
+    }
+  }
+}
+
+/** Every index term of `text`, with offsets: words, CJK characters and CJK bigrams. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = []
+  walk(
+    text,
+    (chars) => {
+      chars.forEach((c, i) => {
+        out.push(c)
+        const next = chars[i + 1]
+        if (next) out.push({ term: c.term + next.term, start: c.start, end: next.end })
+      })
+    },
+    (token) => out.push(token),
+  )
+  return out
+}
+
+const CJK_ONE = new RegExp(`^[${CJK_CHAR}]`, 'u')
+
+/**
+ * The places in `text` where any of `terms` occurs, as `tokenize` would find
+ * them, without tokenizing all of it: a snippet needs the few matches, not the
+ * thousands of CJK characters and bigrams around them. (CJK compatibility
+ * ideographs are compared as written, so they are indexed but not marked.)
+ */
+export function findTerms(text: string, terms: Set<string>): Token[] {
+  const firsts = new Set<number>()
+  for (const t of terms) if (CJK_ONE.test(t)) firsts.add(t.codePointAt(0)!)
+  const out: Token[] = []
+  for (const m of text.matchAll(TOKEN)) {
+    const run = m[1]
+    if (run === undefined) {
+      const term = normaliseWord(m[2]!)
+      if (terms.has(term)) out.push({ term, start: m.index, end: m.index + m[0].length })
+      continue
+    }
+    for (let i = 0; firsts.size && i < run.length; ) {
+      const cp = run.codePointAt(i)!
+      const width = cp > 0xffff ? 2 : 1
+      if (firsts.has(cp)) {
+        const ch = run.slice(i, i + width)
+        const start = m.index + i
+        if (terms.has(ch)) out.push({ term: ch, start, end: start + width })
+        const next = run.codePointAt(i + width)
+        if (next !== undefined) {
+          const bigram = ch + String.fromCodePoint(next)
+          if (terms.has(bigram)) out.push({ term: bigram, start, end: start + bigram.length })
+        }
+      }
+      i += width
+    }
+  }
+  return out
+}
+
+/** Search operators people type out of habit; alone they name nothing to find. */
+const OPERATORS = new Set(['AND', 'OR', 'NOT'])
+
+/**
+ * A query as units: each word one unit; each CJK run one unit of its bigrams
+ * (or its single character). Unigrams of a longer run are left out of the
+ * query: the bigrams already say which characters sit together, and fewer
+ * terms mean fewer shards to read. Upper-case AND/OR/NOT are dropped.
+ */
+export function queryUnits(query: string): QueryUnit[] {
+  const units: QueryUnit[] = []
+  walk(
+    query,
+    (chars) => {
+      const terms = chars.length === 1 ? [chars[0]!.term] : chars.slice(1).map((c, i) => chars[i]!.term + c.term)
+      units.push({ kind: 'cjk', terms: [...new Set(terms)] })
+    },
+    (token) => {
+      if (!OPERATORS.has(query.slice(token.start, token.end))) units.push({ kind: 'word', terms: [token.term] })
+    },
+  )
+  return units
+}
+
+/** FNV-1a over UTF-16 code units: cheap, stable, and the same in Node and workerd. */
+export function termHash(term: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < term.length; i++) {
+    h ^= term.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** Which of `shards` shards holds a term's postings. */
+export const shardOf = (term: string, shards: number): number => termHash(term) % shards

@@ -1,0 +1,227 @@
+/**
+ * `npm run test:e2e`: the reader's site in a real browser. Starts its own
+ * Kumo (test/e2e/server.ts) on content/, drives Debian's Chromium with
+ * playwright-core, and checks what a reader would notice:
+ *   - screenshots of home, the seed post, a Chinese tag page and the 404, in
+ *     light and dark, at 390 and 1280 px, written to test/e2e/screenshots/
+ *   - the seed post's title and Chinese body are drawn with a real CJK font
+ *     (CDP CSS.getPlatformFontsForNode, after document.fonts.ready)
+ *   - no horizontal scroll at 390 px
+ *   - axe-core: zero serious or critical violations on every page kind, both schemes
+ *   - the seed post's HTML is under 30 KB gzipped; no page loads or runs a script
+ * Prints one summary line, `e2e: N passed, M failed`, and exits non-zero on failure.
+ */
+
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServer, type Server } from './server.ts'
+
+const require = createRequire(import.meta.url)
+const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+const SEED = '/2025/01/deepseek-ai/'
+/** Screenshot subjects: name → path (decoded; the browser encodes it). */
+const SHOT_PAGES: Record<string, string> = { home: '/', post: SEED, tag: '/tags/大模型/', '404': '/no-such-page/' }
+/** Every page kind, for axe and layout checks. */
+const ALL_PAGES: Record<string, string> = {
+  ...SHOT_PAGES,
+  category: '/categories/南箕北斗集/',
+  tags: '/tags/',
+  categories: '/categories/',
+  archives: '/archives/',
+  about: '/about/',
+  code: '/2025/02/swift-concurrency-notes/',
+  cover: '/2025/03/edge-rendering-with-workers/',
+}
+const SCHEMES = ['light', 'dark'] as const
+const WIDTHS = [390, 1280] as const
+/** Families that carry Simplified Chinese glyphs on the platforms we target. */
+const CJK_FONT = /CJK|Source Han|PingFang|Hiragino|YaHei|WenQuanYi|Noto Sans SC|Noto Serif SC|Droid Sans Fallback/i
+
+let passed = 0
+const failures: string[] = []
+
+const CHECK_TIMEOUT_MS = 60_000
+
+async function check(name: string, fn: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)
+  })
+  try {
+    await Promise.race([fn(), timeout])
+    passed++
+    console.log(`  ✓ ${name}`)
+  } catch (error) {
+    failures.push(name)
+    console.log(`  ✗ ${name}\n      ${(error as Error).message.replace(/\n/g, '\n      ')}`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message)
+}
+
+async function open(browser: Browser, origin: string, scheme: (typeof SCHEMES)[number], width: number) {
+  // bypassCSP: axe is injected as a script the site's own policy would rightly refuse.
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme, bypassCSP: true, baseURL: origin })
+  const page = await context.newPage()
+  const scripts: string[] = []
+  page.on('request', (req) => {
+    if (req.resourceType() === 'script') scripts.push(req.url())
+  })
+  return { context, page, scripts }
+}
+
+async function visit(page: Page, path: string): Promise<number> {
+  const res = await page.goto(encodeURI(path), { waitUntil: 'load' })
+  await page.evaluate(() => document.fonts.ready.then(() => undefined))
+  return res?.status() ?? 0
+}
+
+/** Fonts Chromium actually used to draw the text inside the first element matching `selector`. */
+async function platformFonts(page: Page, selector: string): Promise<Array<{ familyName: string; glyphCount: number }>> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('DOM.enable')
+  await cdp.send('CSS.enable')
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 })
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })
+  assert(nodeId, `${selector} not found`)
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId })
+  await cdp.detach()
+  return fonts
+}
+
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE)
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] })
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))
+  })
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`)
+}
+
+async function run(server: Server, browser: Browser): Promise<void> {
+  const { origin } = server
+  await rm(SHOTS, { recursive: true, force: true })
+  await mkdir(SHOTS, { recursive: true })
+
+  console.log('HTTP')
+  await check('seed post HTML is under 30 KB gzipped', async () => {
+    const html = await (await fetch(`${origin}${SEED}`)).text()
+    const size = gzipSync(html).length
+    console.log(`      seed post: ${html.length} bytes, ${size} bytes gzipped`)
+    assert(size < 30 * 1024, `${size} bytes gzipped`)
+  })
+  await check('stylesheet is one hashed file, cached immutable for a year', async () => {
+    const html = await (await fetch(`${origin}/`)).text()
+    const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1])
+    assert(sheets.length === 1 && /^\/_kumo\/style\.[0-9a-f]{8,}\.css$/.test(sheets[0]!), `stylesheets: ${sheets.join(', ')}`)
+    const res = await fetch(`${origin}${sheets[0]}`)
+    const css = await res.text()
+    console.log(`      ${sheets[0]}: ${css.length} bytes, ${gzipSync(css).length} gzipped`)
+    assert(res.status === 200, `status ${res.status}`)
+    assert(/max-age=31536000/.test(res.headers.get('cache-control') ?? '') && /immutable/.test(res.headers.get('cache-control') ?? ''), `cache-control: ${res.headers.get('cache-control')}`)
+  })
+
+  for (const scheme of SCHEMES) {
+    for (const width of WIDTHS) {
+      console.log(`${scheme}, ${width} px`)
+      const { context, page, scripts } = await open(browser, origin, scheme, width)
+      for (const [name, path] of Object.entries(ALL_PAGES)) {
+        await check(`${name} (${path}) renders, no scripts${width === 390 ? ', no horizontal scroll' : ''}, axe clean`, async () => {
+          scripts.length = 0
+          const status = await visit(page, path)
+          assert(status === (name === '404' ? 404 : 200), `status ${status}`)
+          if (SHOT_PAGES[name] !== undefined) await page.screenshot({ path: `${SHOTS}${name}-${scheme}-${width}.png`, fullPage: true })
+          const executable = await page.$$eval('script', (els) => els.filter((s) => s.type !== 'application/ld+json').length)
+          assert(executable === 0 && scripts.length === 0, `scripts on the page: ${executable}, fetched: ${scripts.join(', ')}`)
+          // The scheme is followed: a dark background in dark mode, a light one in light mode.
+          const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+          const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number)
+          const light = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255
+          assert(scheme === 'dark' ? light < 0.2 : light > 0.9, `${scheme} scheme but body background is ${bg}`)
+          // Every image loads (scrolled into view first: they are lazy) and fits the column.
+          const images = await page.$$eval('main img', async (els) => {
+            // Hidden images (the listing thumbnail on phones) are never fetched: lazy loading at work.
+            const imgs = (els as HTMLImageElement[]).filter((img) => img.getClientRects().length > 0)
+            for (const img of imgs) {
+              img.scrollIntoView()
+              await Promise.race([img.decode().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))])
+            }
+            return imgs.map((img) => ({ src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0, fits: img.getBoundingClientRect().width <= (img.closest('main')?.clientWidth ?? 0) }))
+          })
+          for (const img of images) assert(img.ok && img.fits, `image ${img.src}: ${JSON.stringify(img)}`)
+          if (width === 390) {
+            const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
+            assert(scroll <= client, `page is ${scroll} px wide in a ${client} px viewport`)
+          }
+          const serious = await axe(page)
+          assert(serious.length === 0, serious.join('\n'))
+        })
+      }
+      await check('seed post title and Chinese body are drawn with a CJK font', async () => {
+        await visit(page, SEED)
+        for (const selector of ['article h1', '.content p']) {
+          const fonts = await platformFonts(page, selector)
+          const used = fonts.map((f) => `${f.familyName}×${f.glyphCount}`).join(', ')
+          const cjk = fonts.filter((f) => CJK_FONT.test(f.familyName)).reduce((n, f) => n + f.glyphCount, 0)
+          const text = await page.$eval(selector, (el) => el.textContent ?? '')
+          const han = [...text].filter((ch) => /\p{Script=Han}/u.test(ch)).length
+          assert(han > 0, `${selector} has no Chinese text`)
+          // Every Han character must come from a CJK face; Latin may come from another.
+          assert(cjk >= han, `${selector}: ${han} Han characters but ${cjk} glyphs from a CJK font (${used})`)
+          if (scheme === 'light' && width === 390) console.log(`      ${selector}: ${used}`)
+        }
+      })
+      if (width === 1280) {
+        await check('print stylesheet shows the article alone', async () => {
+          await visit(page, SEED)
+          await page.emulateMedia({ media: 'print' })
+          const shown = await page.evaluate(() => ['.site-header', '.site-footer', '.prev-next', 'article h1'].map((sel) => getComputedStyle(document.querySelector(sel)!).display !== 'none'))
+          await page.emulateMedia({ media: 'screen' })
+          assert(JSON.stringify(shown) === JSON.stringify([false, false, false, true]), `header, footer, prev/next, title shown: ${shown}`)
+        })
+      }
+      if (width === 390) {
+        await check('long code scrolls inside its box at 390 px', async () => {
+          await visit(page, ALL_PAGES.code!)
+          const boxes = await page.$$eval('.content pre', (els) => els.map((el) => ({ over: el.scrollWidth > el.clientWidth, style: getComputedStyle(el).overflowX, right: el.getBoundingClientRect().right })))
+          assert(boxes.length > 0, 'no code blocks')
+          for (const b of boxes) assert(b.style === 'auto' && b.right <= 390, `pre: ${JSON.stringify(b)}`)
+        })
+      }
+      await context.close()
+    }
+  }
+  console.log(`screenshots: ${SHOTS}`)
+}
+
+const server = await startServer()
+let browser: Browser | undefined
+// Interrupted (Ctrl-C, CI timeout): still stop wrangler dev and remove the temp folder.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled([browser?.close(), server.stop()]).then(() => process.exit(130))
+  })
+}
+try {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
+  await run(server, browser)
+} catch (error) {
+  failures.push(`harness: ${(error as Error).stack}`)
+  console.error(error)
+} finally {
+  await browser?.close()
+  await server.stop()
+}
+console.log(`e2e: ${passed} passed, ${failures.length} failed${failures.length ? ` (${failures.join('; ')})` : ''}`)
+process.exit(failures.length ? 1 : 0)
