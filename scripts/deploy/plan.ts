@@ -61,13 +61,13 @@ export function planDeploy(
   options: { keep: number; now: Date; limits?: Limits },
 ): DeployPlan {
   const present = new Set(state.blobs)
-  const needed = [...manifestBlobs(manifest)]
+  for (const hash of manifestBlobs(manifest)) {
+    if (!blobs.has(hash)) throw new Error(`the build references blob ${hash} but did not produce it`)
+  }
+  // Every blob the build made: the manifest's, and those records point at (search snippet texts).
+  const needed = [...blobs.keys()]
   const missing = needed.filter((h) => !present.has(h))
-  const entries: KvEntry[] = missing.map((hash) => {
-    const value = blobs.get(hash)
-    if (value === undefined) throw new Error(`the build references blob ${hash} but did not produce it`)
-    return { key: blobKey(hash), value }
-  })
+  const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
   // A kept build's manifest is in KV already: the record lists a build only after its manifest is up.
   const known = state.builds.some((b) => b.id === manifest.buildId)
   if (!known) entries.push({ key: buildKey(manifest.buildId), value: JSON.stringify(manifest) })

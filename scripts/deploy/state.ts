@@ -11,6 +11,7 @@
 
 import { BUILDS_KEY, SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
+import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import type { KvTarget } from './kv-target.ts'
 
 export interface KeptBuild {
@@ -47,6 +48,22 @@ export async function readState(kv: KvTarget): Promise<DeployState> {
 /** Puts `id` first (moving it if already kept) and keeps the newest `keep`. */
 export function promote(builds: KeptBuild[], id: string, at: Date, keep: number): KeptBuild[] {
   return [{ id, at: at.toISOString() }, ...builds.filter((b) => b.id !== id)].slice(0, Math.max(1, keep))
+}
+
+/**
+ * Every blob a build needs, following the one record kind that points at blobs
+ * of its own: the search doc table names each post's snippet-text blob.
+ */
+export async function referencedBlobs(manifest: Manifest, readBlob: (hash: string) => Promise<string | null>): Promise<Set<string>> {
+  const out = manifestBlobs(manifest)
+  const tables = [manifest.records[DOCS_RECORD], ...manifest.schedule.map((s) => s.records[DOCS_RECORD])]
+  for (const hash of new Set(tables)) {
+    if (!hash) continue
+    const json = await readBlob(hash)
+    if (json === null) throw new Error(`search doc table ${hash} is missing from KV; gc stops rather than guess what it used`)
+    for (const doc of (JSON.parse(json) as SearchDocsRecord).docs) out.add(doc[4])
+  }
+  return out
 }
 
 /** Every blob hash a manifest references, its schedule steps included. */
