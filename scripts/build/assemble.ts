@@ -12,7 +12,9 @@
 
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
+import { archivesHtml } from '../../src/views/archives.tsx'
 import type {
+  ArchiveYears,
   ArchivesRecord,
   EntryRecord,
   FeedFormat,
@@ -53,6 +55,8 @@ export interface AssembleOptions {
   siteUrl: string
   /** URLs per sitemap before it is split under an index; sitemaps.org allows 50,000. */
   sitemapLimit?: number
+  /** The site's language, for the archives list rendered here. */
+  lang: string
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -198,7 +202,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
   routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
-  routes.set(ARCHIVES, { record: archives(sorted), deps: [], lastModified: newest })
+  routes.set(ARCHIVES, { record: archives(sorted, options.lang), deps: [], lastModified: newest })
   for (const page of pages) {
     const record: PageRecord = { kind: 'page', v: SCHEMA_VERSION, path: page.path, title: page.title, description: page.description, html: page.html, scriptHashes: page.scriptHashes }
     routes.set(page.path, { record, deps: [], lastModified: newest })
@@ -258,8 +262,8 @@ function termsRoute(taxonomy: 'tag' | 'category', groups: Map<string, { term: Te
   return { record, deps: [], lastModified }
 }
 
-function archives(sorted: Post[]): ArchivesRecord {
-  const years: ArchivesRecord['years'] = []
+function archives(sorted: Post[], lang: string): ArchivesRecord {
+  const years: ArchiveYears = []
   for (const post of sorted) {
     const [year, month] = post.day.split('-') as [string, string]
     let y = years.at(-1)
@@ -268,5 +272,5 @@ function archives(sorted: Post[]): ArchivesRecord {
     if (m?.month !== month) y.months.push((m = { month, posts: [] }))
     m.posts.push({ path: post.path, title: post.title, day: post.day })
   }
-  return { kind: 'archives', v: SCHEMA_VERSION, years }
+  return { kind: 'archives', v: SCHEMA_VERSION, total: sorted.length, html: archivesHtml(years, lang) }
 }

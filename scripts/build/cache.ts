@@ -97,14 +97,18 @@ export class RenderCache {
    * written only makes the next build slower.
    */
   async save(): Promise<void> {
-    const stale = [...this.stored.keys()].some((k) => !this.used.has(k))
-    if (this.fresh.size === 0 && !stale) return
+    // Only packs that gained an entry or lost a stale one are rewritten: after a
+    // one-post edit that is one pack of sixteen, not the whole cache.
+    const dirty = new Set<string>()
+    for (const key of this.fresh.keys()) dirty.add(key[0]!)
+    for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(key[0]!)
+    if (dirty.size === 0) return
     try {
       await mkdir(this.dir, { recursive: true })
-      const lines = new Map<string, string[]>(SHARDS.map((s) => [s, []]))
+      const lines = new Map<string, string[]>([...dirty].map((s) => [s, []]))
       for (const key of this.used) {
         const raw = this.fresh.get(key) ?? this.stored.get(key)
-        if (raw !== undefined) lines.get(key[0]!)!.push(`${key} ${raw}`)
+        if (raw !== undefined) lines.get(key[0]!)?.push(`${key} ${raw}`)
       }
       await Promise.all(
         [...lines].map(async ([shard, list]) => {

@@ -203,7 +203,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let baseIndex: SearchIndex | undefined
   const epoch = (at: number): Materialised => {
     const visible = included.filter((p) => p.ms <= at)
-    const materialised = materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url }), store, siteHash, template)
+    const materialised = materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)
     // The search index is per epoch too: a scheduled post is not searchable before its time.
     const index = searchIndex(visible, shards, store)
     baseIndex ??= index

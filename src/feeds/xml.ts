@@ -23,8 +23,11 @@ const xmlChars = (text: string) => (MAYBE_NOT_XML.test(text) ? text.replace(NOT_
 
 /** Text content, safe anywhere in an XML 1.0 document. */
 export function xml(text: string): string {
-  return xmlChars(text).replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!)
+  const clean = xmlChars(text)
+  // Most text (URLs, dates) has nothing to escape: skip the replacement pass.
+  return TEXT_SPECIAL.test(clean) ? clean.replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!) : clean
 }
+const TEXT_SPECIAL = /[&<>"'\r]/
 
 /**
  * Character data as CDATA sections (XML 1.0 §2.7): for long HTML bodies. A

@@ -43,8 +43,13 @@ export function feedPath(scope: ListingScope, format: 'json' | 'atom' | 'rss', p
   return page <= 1 ? `${base}${name}.${ext}` : `${base}${name}/page/${page}.${ext}`
 }
 
+// Characters encodeURIComponent leaves alone, and `/`.
+const URL_SAFE = /^[A-Za-z0-9\-_.!~*'()/]*$/
+
 /** Percent-encodes a decoded path for use in href and Location, keeping `/`. */
 export function href(path: string): string {
+  // The common case, an ASCII slug, is already what encodeURIComponent would give.
+  if (URL_SAFE.test(path)) return path
   return path
     .split('/')
     .map((segment) => encodeURIComponent(segment))

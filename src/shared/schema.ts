@@ -189,11 +189,19 @@ export interface TermsRecord {
   terms: Array<Term & { count: number }>
 }
 
-/** Every post by year and month, newest first: what /archives/ shows. */
+/** Every post by year and month, newest first. */
+export type ArchiveYears = Array<{ year: string; months: Array<{ month: string; posts: Array<PostLink & { day: string }> }> }>
+
+/**
+ * What /archives/ shows. Its list is rendered at build time (src/views/archives.tsx):
+ * a page listing every post grows with the blog, and rendering ten thousand links on
+ * each cache miss would cost more CPU than a Worker request may use.
+ */
 export interface ArchivesRecord {
   kind: 'archives'
   v: typeof SCHEMA_VERSION
-  years: Array<{ year: string; months: Array<{ month: string; posts: Array<PostLink & { day: string }> }> }>
+  total: number
+  html: string
 }
 
 export type RouteRecord =

@@ -36,31 +36,13 @@ export function TermsPage(props: { site: SiteRecord; record: TermsRecord; path: 
 export function ArchivesPage(props: { site: SiteRecord; record: ArchivesRecord }) {
   const { site, record } = props
   const t = strings(site.lang)
-  const total = record.years.reduce((n, y) => n + y.months.reduce((m, mo) => m + mo.posts.length, 0), 0)
   return (
     <Layout site={site} head={{ title: t.archives, path: ARCHIVES }}>
       <header class="listing-header">
         <h1>{t.archives}</h1>
-        <p class="meta">{t.posts(total)}</p>
+        <p class="meta">{t.posts(record.total)}</p>
       </header>
-      {record.years.map((y) => (
-        <section class="archive-year" aria-labelledby={`y${y.year}`}>
-          <h2 id={`y${y.year}`}>{y.year}</h2>
-          {y.months.map((m) => (
-            <section class="archive-month" aria-labelledby={`y${y.year}-${m.month}`}>
-              <h3 id={`y${y.year}-${m.month}`}>{t.month(m.month)}</h3>
-              <ul class="archive">
-                {m.posts.map((p) => (
-                  <li>
-                    <time datetime={p.day}>{p.day.slice(5)}</time>
-                    <a href={href(p.path)}>{p.title}</a>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ))}
-        </section>
-      ))}
+      {raw(record.html)}
     </Layout>
   )
 }

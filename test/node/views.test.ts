@@ -1,6 +1,7 @@
 // Views are pure functions of data: render them directly and check the UI language follows site.yml's `lang`.
 import { describe, expect, it } from 'vitest'
-import type { ArchivesRecord, SiteRecord } from '../../src/shared/schema.ts'
+import type { ArchiveYears, ArchivesRecord, SiteRecord } from '../../src/shared/schema.ts'
+import { archivesHtml } from '../../src/views/archives.tsx'
 import { renderDocument } from '../../src/views/layout.tsx'
 import { ArchivesPage, ErrorPage } from '../../src/views/pages.tsx'
 
@@ -17,20 +18,17 @@ const site = (lang: string): SiteRecord => ({
   assets: { css: '/_kumo/style.0123456789.css', favicon: '/favicon.svg' },
 })
 
-const archives: ArchivesRecord = {
-  kind: 'archives',
-  v: 1,
-  years: [{ year: '2024', months: [{ month: '03', posts: [{ path: '/2024/03/x/', title: 'X', day: '2024-03-05' }] }] }],
-}
+const years: ArchiveYears = [{ year: '2024', months: [{ month: '03', posts: [{ path: '/2024/03/x/', title: 'X', day: '2024-03-05' }] }] }]
+const archives = (lang: string): ArchivesRecord => ({ kind: 'archives', v: 1, total: 1, html: archivesHtml(years, lang) })
 
 describe('UI strings', () => {
   it('are English for lang en and Chinese for zh-Hans, on the page and in the header', async () => {
-    const en = await renderDocument(ArchivesPage({ site: site('en'), record: archives }))
+    const en = await renderDocument(ArchivesPage({ site: site('en'), record: archives('en') }))
     expect(en).toMatch(/^<!doctype html><html lang="en">/)
     expect(en).toContain('<h3 id="y2024-03">March</h3>')
     expect(en).toContain('placeholder="Search posts…"')
     expect(en).toContain('aria-current="page">Archives</a>')
-    const zh = await renderDocument(ArchivesPage({ site: site('zh-Hans'), record: archives }))
+    const zh = await renderDocument(ArchivesPage({ site: site('zh-Hans'), record: archives('zh-Hans') }))
     expect(zh).toContain('<h3 id="y2024-03">3 月</h3>')
     expect(zh).toContain('placeholder="搜索文章…"')
     expect(zh).toContain('aria-current="page">归档</a>')
