@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     const small = results.get(100)!
     const server = await startLocalServer(small.result, small.publicDir)
     try {
-      const posts = Object.keys(small.result.manifest.routes).filter((p) => p.startsWith('/posts/') || /^\/\d{4}\//.test(p))
+      const posts = Object.keys(small.result.manifest.records).filter((k) => k.startsWith('meta:')).map((k) => k.slice('meta:'.length))
       const css = small.result.assets[0]!.path
       const throughput = await throughputBench(server.url, encodeURI(posts[0]!), `/${css}`)
       report.throughput = throughput

@@ -36,7 +36,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export function samplePaths(result: BuildResult): Array<[string, string]> {
   const routes = Object.keys(result.manifest.routes)
   const pick = (re: RegExp) => routes.find((p) => re.test(p))
-  const posts = routes.filter((p) => /^\/\d{4}\//.test(p))
+  // A post is a route with a `meta:` record, whatever its permalink pattern.
+  const posts = Object.keys(result.manifest.records).filter((k) => k.startsWith('meta:')).map((k) => k.slice('meta:'.length))
   const rows: Array<[string, string | undefined]> = [
     ['home', '/'],
     ['home page 2', pick(/^\/page\/2\/$/)],

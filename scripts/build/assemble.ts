@@ -151,7 +151,7 @@ function entryOf(p: Post, siteUrl: string): EntryRecord {
     categories: p.categories,
     lang: p.lang,
     image: p.image ? new URL(p.image.src, url).href : undefined,
-    html: absoluteUrls(p.html, url),
+    html: p.feedHtml ?? absoluteUrls(p.html, url),
   }
 }
 

@@ -86,6 +86,21 @@ export class RenderCache {
     return undefined
   }
 
+  /**
+   * A value derived from `parts` (which must include everything it depends on),
+   * computed once and kept across builds like a rendered post. The renderer
+   * version is part of every key.
+   */
+  async memo<T>(renderer: string, parts: string[], compute: () => T): Promise<T> {
+    const key = this.key(renderer, ...parts)
+    this.used.add(key)
+    const raw = this.stored.get(key)
+    if (raw !== undefined) return JSON.parse(raw) as T
+    const value = compute()
+    this.set(key, value)
+    return value
+  }
+
   set(key: string, value: unknown): void {
     this.used.add(key)
     this.fresh.set(key, JSON.stringify(value))

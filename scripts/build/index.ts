@@ -16,7 +16,9 @@ import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { staticAssetHeaders } from '../../src/security/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
+import { absoluteUrl } from '../../src/shared/paths.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
+import { absoluteUrls } from './absolute-urls.ts'
 import { assemble } from './assemble.ts'
 import { RenderCache, rendererVersion } from './cache.ts'
 import { BuildError, BuildErrors } from './errors.ts'
@@ -25,7 +27,7 @@ import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
 import { scriptHashesByPath } from './safety.ts'
-import { indexBytes, searchIndex, shardCount, type SearchIndex } from './search-index.ts'
+import { indexBytes, primeAnalysis, searchIndex, shardCount, storedAnalysis, type SearchIndex } from './search-index.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeTrees, type OutputFile } from './write.ts'
@@ -117,6 +119,20 @@ function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): vo
   }
 }
 
+/**
+ * Work derived from each post that the epochs reuse, taken from the render
+ * cache when the post is unchanged: the feed copy of its HTML (parsing every
+ * post's HTML to make links absolute is the costliest step of a warm build)
+ * and its search analysis.
+ */
+async function primeDerived(posts: Post[], siteUrl: string, cache: RenderCache, renderer: string): Promise<void> {
+  for (const post of posts) {
+    post.feedHtml = await cache.memo(renderer, ['feed-html', siteUrl, post.path, post.html], () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
+    const inputs = ['search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html]
+    primeAnalysis(post, await cache.memo(renderer, inputs, () => storedAnalysis(post)))
+  }
+}
+
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
@@ -186,9 +202,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (errors.length === 0) resolvePostUrls(posts, pages, errors)
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
+  const included = posts.filter((p) => p.published || options.drafts)
+  if (cache) await primeDerived(included, site.url, cache, renderer)
   await cache?.save()
 
-  const included = posts.filter((p) => p.published || options.drafts)
   const style = await readFile(STYLE, 'utf8')
   const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
   const assets: OutputFile[] = [

@@ -44,6 +44,8 @@ export interface Post {
   /** Show a table of contents: front matter `toc`, else three or more headings. */
   showToc: boolean
   /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
+  /** The HTML with links made absolute against the post's URL, for feeds (set by the build). */
+  feedHtml?: string
   warnings: string[]
 }
 

@@ -70,6 +70,23 @@ function cut(text: string, max: number): string {
   return text.slice(0, end)
 }
 
+/** The analysis in a form the render cache can keep (see `primeAnalysis`). */
+export interface StoredAnalysis {
+  tf: Array<[string, number]>
+  length: number
+  text: string
+}
+
+export function storedAnalysis(post: Post): StoredAnalysis {
+  const { tf, length, text } = analyse(post)
+  return { tf: [...tf], length, text }
+}
+
+/** Gives a post its analysis from an earlier build, so an unchanged post is not tokenized again. */
+export function primeAnalysis(post: Post, stored: StoredAnalysis): void {
+  analysed.set(post, { tf: new Map(stored.tf), length: stored.length, text: stored.text })
+}
+
 /** A post's weighted term frequencies and snippet text, computed once per build. */
 export function analyse(post: Post): Analysed {
   const cached = analysed.get(post)
