@@ -78,13 +78,22 @@ app.onError(async (error, c) => {
     // Logged with the request's ray id so an operator can find it; never shown to the visitor.
     console.error(`kumo ${known.code} ray=${rayOf(c.req.raw.headers)}: ${known.message}`, known.cause ?? '')
   }
+  const pathname = new URL(c.req.url).pathname
+  const api = /^\/api(\/|$)/.test(pathname)
   // A 503 may mean KV is down: do not touch it again to dress the error page.
-  const { site, cap } = known.status === 503 ? { site: FALLBACK_SITE, cap: undefined } : await siteFor(c.env)
-  const body = await renderDocument(ErrorPage({ site, code: known.code }))
-  const headers = new Headers({ 'Content-Type': 'text/html; charset=utf-8', ...cacheHeaders(known.status === 404 ? 'not-found' : 'error', { capSeconds: cap }) })
-  if (known.status === 405) headers.set('Allow', allowFor(new URL(c.req.url).pathname))
+  const { site, cap } = known.status === 503 || api ? { site: FALLBACK_SITE, cap: undefined } : await siteFor(c.env)
+  const headers = new Headers(cacheHeaders(known.status === 404 ? 'not-found' : 'error', { capSeconds: cap }))
+  if (known.status === 405) headers.set('Allow', allowFor(pathname))
   if (known.status === 503) headers.set('Retry-After', '30')
-  return new Response(body, { status: known.status, headers })
+  if (api) {
+    // API clients get JSON; 503 details may name KV keys, so only the code goes out.
+    headers.set('Content-Type', 'application/json; charset=utf-8')
+    headers.set('Access-Control-Allow-Origin', '*')
+    const body = { error: known.code, ...(known.status === 404 ? { message: known.message } : {}) }
+    return new Response(JSON.stringify(body), { status: known.status, headers })
+  }
+  headers.set('Content-Type', 'text/html; charset=utf-8')
+  return new Response(await renderDocument(ErrorPage({ site, code: known.code })), { status: known.status, headers })
 })
 
 app.notFound(() => {

@@ -13,7 +13,7 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { cacheHeaders, notModified, validatedHeaders } from '../cache/index.ts'
+import { notModified, validatedHeaders } from '../cache/index.ts'
 import { currentBuildId, loadBuild, readRecord, readRecords, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { metaRecord } from '../shared/keys.ts'
@@ -130,18 +130,3 @@ function terms(taxonomy: 'tag' | 'category', index: string) {
 
 api.get('/tags', terms('tag', TAGS_INDEX))
 api.get('/categories', terms('category', CATEGORIES_INDEX))
-
-// API errors are JSON too, with the same status and cache policy as the HTML ones.
-api.onError((error, c) => {
-  const known = error instanceof HttpError ? error : new HttpError('unavailable', 'unexpected error', { cause: error })
-  if (known.status === 503) console.error(`kumo api ${known.code}: ${known.message}`, known.cause ?? '')
-  const headers = new Headers({
-    'Content-Type': JSON_TYPE,
-    ...cacheHeaders(known.status === 404 ? 'not-found' : 'error'),
-    'Access-Control-Allow-Origin': '*',
-  })
-  if (known.status === 503) headers.set('Retry-After', '30')
-  // 503 details may name KV keys: only the code goes out.
-  const body = { error: known.code, ...(known.status === 404 ? { message: known.message } : {}) }
-  return new Response(JSON.stringify(body), { status: known.status, headers })
-})
