@@ -60,7 +60,8 @@ export async function seedMiniflare(mf: Miniflare, result: BuildResult): Promise
   }
 }
 
-export async function renderBench(bundleFile: string, result: BuildResult, iterations = 300): Promise<RouteTiming[]> {
+/** A Miniflare running the bench worker with `result` in its KV; dispose it when done. */
+export async function benchMiniflare(bundleFile: string, result: BuildResult): Promise<Miniflare> {
   const mf = new Miniflare({
     modules: true,
     // Given as source: a path outside the working directory is refused by workerd.
@@ -69,8 +70,13 @@ export async function renderBench(bundleFile: string, result: BuildResult, itera
     kvNamespaces: ['CONTENT'],
     bindings: { BUILD_ID: result.manifest.buildId },
   })
+  await seedMiniflare(mf, result)
+  return mf
+}
+
+export async function renderBench(bundleFile: string, result: BuildResult, iterations = 300): Promise<RouteTiming[]> {
+  const mf = await benchMiniflare(bundleFile, result)
   try {
-    await seedMiniflare(mf, result)
     const timings: RouteTiming[] = []
     const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/')
     for (const [route, path] of samplePaths(result)) {

@@ -1,23 +1,16 @@
 /**
  * A generated blog for the search bench: mixed Chinese and English posts with a
  * Zipf-like word distribution, tags and the odd code block, the same for a given
- * seed. (Stands in until the shared scripts/bench/corpus.ts lands.)
+ * seed. Unlike corpus.ts, whose few sentences repeat in every post (the worst case
+ * for search), words here follow a Zipf-like spread, as real writing does.
  */
 
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { random } from './corpus.ts'
 
-/** Deterministic PRNG (mulberry32): the same corpus on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The same deterministic PRNG (mulberry32) as corpus.ts: the same corpus on every run.
+const rng = random
 
 const ZH_WORDS =
   '人工智能 大模型 开源 国运 推理 芯片 算法 数据 模型 训练 竞争 产业 技术 创新 生态 市场 用户 工程师 架构 性能 缓存 边缘 计算 网络 安全 隐私 设计 阅读 写作 博客 历史 文明 科学 宇宙 城市 旅行 咖啡 音乐 电影 摄影 自行车 东京 北京 上海 春天 夏天 秋天 冬天 学习 思考 工作 生活 家庭 朋友 时间 未来 过去 问题 答案 方法 经验 工具 语言 编译器 并发 线程 协程 内存 磁盘 数据库 索引 搜索 排序 分词 中文 英文 翻译 文章 标题 标签 分类 归档 部署 发布 回滚 版本 测试 质量 速度 延迟 吞吐 成本 价格'.split(' ')

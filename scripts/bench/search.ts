@@ -13,15 +13,14 @@
  */
 
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
-import { Miniflare } from 'miniflare'
 import { build, kvEntries, type BuildResult } from '../build/index.ts'
 import { bundle } from './bundle.ts'
-import { seedMiniflare } from './render.ts'
+import { benchMiniflare } from './render.ts'
 import { generateCorpus } from './corpus.ts'
 import { corpus } from './search-corpus.ts'
 
@@ -53,15 +52,8 @@ interface Row {
 }
 
 async function measure(result: BuildResult, bundleFile: string, posts: number): Promise<Row[]> {
-  const mf = new Miniflare({
-    modules: true,
-    script: await readFile(bundleFile, 'utf8'),
-    compatibilityDate: '2026-05-01',
-    kvNamespaces: ['CONTENT'],
-    bindings: { BUILD_ID: result.manifest.buildId },
-  })
+  const mf = await benchMiniflare(bundleFile, result)
   try {
-    await seedMiniflare(mf, result)
     const rows: Row[] = []
     // The floor: a 404 reads no KV and renders a small page; it shows what any request costs at this size.
     for (const route of ['/api/search', '/search', '404 floor']) {

@@ -208,7 +208,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     routes.set(page.path, { record, deps: [], lastModified: newest })
   }
   // Last: the sitemap lists the pages made above.
-  for (const [path, route] of discoveryRoutes(routes, sorted, options.sitemapLimit)) routes.set(path, route)
+  for (const [path, route] of discoveryRoutes(options.siteUrl, routes, sorted, options.sitemapLimit)) routes.set(path, route)
   return { routes, records }
 }
 

@@ -8,14 +8,15 @@
 
 import { SCHEMA_VERSION, metaRecord } from '../../src/shared/keys.ts'
 import { LLMS, ROBOTS, SITEMAP, sitemapPartPath } from '../../src/shared/paths.ts'
-import type { LlmsRecord, RobotsRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import { sitemapBody } from '../../src/feeds/sitemap.ts'
+import type { LlmsRecord, RobotsRecord, SitemapRecord, SitemapUrl } from '../../src/shared/schema.ts'
 import type { RouteOut } from './assemble.ts'
 import type { Post } from './posts.ts'
 
 /** sitemaps.org protocol 0.9: at most 50,000 URLs per sitemap file. */
 export const SITEMAP_LIMIT = 50_000
 
-type Url = SitemapRecord['urls'][number]
+type Url = SitemapUrl
 
 /** W3C Datetime (the sitemap lastmod format) of epoch seconds, in UTC. */
 const w3c = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
@@ -33,11 +34,11 @@ function pageUrls(routes: Map<string, RouteOut>): Url[] {
 const newestOf = (routes: RouteOut[]) => Math.max(0, ...routes.map((r) => r.lastModified))
 
 /** The sitemap as one urlset, or past `limit` URLs an index at /sitemap.xml over parts at /sitemaps/N.xml. */
-export function sitemapRoutes(urls: Url[], modified: Map<string, number>, limit = SITEMAP_LIMIT): Map<string, RouteOut> {
+export function sitemapRoutes(siteUrl: string, urls: Url[], modified: Map<string, number>, limit = SITEMAP_LIMIT): Map<string, RouteOut> {
   const out = new Map<string, RouteOut>()
   const lastOf = (part: Url[]) => part.reduce((n, u) => Math.max(n, modified.get(u.path) ?? 0), 0)
   const urlset = (part: Url[]): RouteOut => ({
-    record: { kind: 'sitemap', v: SCHEMA_VERSION, type: 'urlset', urls: part },
+    record: { kind: 'sitemap', v: SCHEMA_VERSION, type: 'urlset', body: sitemapBody(siteUrl, 'urlset', part) },
     deps: [],
     lastModified: lastOf(part),
   })
@@ -52,16 +53,16 @@ export function sitemapRoutes(urls: Url[], modified: Map<string, number>, limit 
     out.set(path, part)
     index.push(part.lastModified > 0 ? { path, lastmod: w3c(part.lastModified) } : { path })
   }
-  const record: SitemapRecord = { kind: 'sitemap', v: SCHEMA_VERSION, type: 'index', urls: index }
+  const record: SitemapRecord = { kind: 'sitemap', v: SCHEMA_VERSION, type: 'index', body: sitemapBody(siteUrl, 'index', index) }
   // The index names its parts only by path; their records are deps so its ETag follows their lastmod.
   out.set(SITEMAP, { record, deps: [...out.keys()], lastModified: newestOf([...out.values()]) })
   return out
 }
 
 /** /sitemap.xml (and parts), /robots.txt naming it, and /llms.txt listing every post, newest first. */
-export function discoveryRoutes(routes: Map<string, RouteOut>, sorted: Post[], sitemapLimit?: number): Map<string, RouteOut> {
+export function discoveryRoutes(siteUrl: string, routes: Map<string, RouteOut>, sorted: Post[], sitemapLimit?: number): Map<string, RouteOut> {
   const modified = new Map([...routes].map(([path, r]) => [path, r.lastModified]))
-  const out = sitemapRoutes(pageUrls(routes), modified, sitemapLimit)
+  const out = sitemapRoutes(siteUrl, pageUrls(routes), modified, sitemapLimit)
   const newest = newestOf([...routes.values()])
   const robots: RobotsRecord = { kind: 'robots', v: SCHEMA_VERSION, sitemap: SITEMAP }
   out.set(ROBOTS, { record: robots, deps: [], lastModified: newest })

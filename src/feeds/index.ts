@@ -29,7 +29,7 @@ export function renderFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecor
 export function renderDiscovery(site: SiteRecord, record: SitemapRecord | RobotsRecord | LlmsRecord, posts: PostMetaRecord[] = []): { body: string; type: string } {
   switch (record.kind) {
     case 'sitemap':
-      return { type: SITEMAP_TYPE, body: sitemap(site, record) }
+      return { type: SITEMAP_TYPE, body: sitemap(record) }
     case 'robots':
       return { type: TEXT_TYPE, body: robotsTxt(site, record) }
     case 'llms':

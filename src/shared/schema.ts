@@ -258,9 +258,16 @@ export interface SitemapRecord {
   v: typeof SCHEMA_VERSION
   /** `urlset` lists pages; `index` lists the part sitemaps once there are more than 50,000 URLs. */
   type: 'urlset' | 'index'
-  /** Decoded paths on the site with their W3C-datetime lastmod. */
-  urls: Array<{ path: string; lastmod?: string }>
+  /**
+   * The `<url>` (or `<sitemap>`) elements, rendered and escaped at build time
+   * (src/feeds/sitemap.ts): a sitemap grows with the blog, and building ten
+   * thousand elements on each cache miss would cost more CPU than a request may use.
+   */
+  body: string
 }
+
+/** A page of the sitemap as the build knows it: a decoded path and its W3C-datetime lastmod. */
+export type SitemapUrl = { path: string; lastmod?: string }
 
 /** `/robots.txt`: everything allowed, and where the sitemap is. */
 export interface RobotsRecord {
