@@ -57,20 +57,22 @@ const stringList = z
 // Chirpy's `image:` is a path or `{ path, alt }` (older themes use `src`).
 const image = z
   .union([
-    z.string().transform((path) => ({ path, alt: '' })),
-    z
-      .object({ path: z.string().optional(), src: z.string().optional(), alt: optionalText, lqip: z.unknown().optional() })
-      .transform((o, ctx) => {
-        const path = o.path ?? o.src
-        if (!path) {
-          ctx.addIssue({ code: 'custom', message: 'needs a `path`' })
-          return z.NEVER
-        }
-        return { path, alt: o.alt ?? '' }
-      }),
-    z.null().transform(() => undefined),
+    z.string(),
+    z.object({ path: z.string().optional(), src: z.string().optional(), alt: optionalText, lqip: z.unknown().optional() }),
+    z.null(),
   ])
   .optional()
+  // Checked after the union, so a map without a path gets this message, not the union's "Invalid input".
+  .transform((v, ctx) => {
+    if (v == null) return undefined
+    if (typeof v === 'string') return { path: v, alt: '' }
+    const path = v.path ?? v.src
+    if (!path) {
+      ctx.addIssue({ code: 'custom', message: 'has no `path`' })
+      return z.NEVER
+    }
+    return { path, alt: v.alt ?? '' }
+  })
 
 const bool = (fallback: boolean) =>
   z

@@ -71,6 +71,11 @@ describe('bad front matter names the file and line', () => {
     expect(errorOf('  \n\n').message).toContain('empty')
   })
 
+  it('an image map with no path, by name', () => {
+    const e = errorOf('---\ntitle: T\nimage:\n  alt: only the alt\n---\n')
+    expect(e.message).toBe('posts/x.md:3: `image` has no `path`; use a path (`image: /assets/a.png`) or `{ path: …, alt: … }`')
+  })
+
   it('front matter with no closing ---', () => {
     expect(errorOf('---\ntitle: T\nbody text').message).toBe('posts/x.md:1: the front matter opened here is never closed; add a `---` line after it')
   })
