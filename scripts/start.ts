@@ -52,12 +52,23 @@ if (!(await rebuild())) {
   process.exit(1)
 }
 
-const dev = spawnWrangler(['dev', '--port', port, '--ip', '127.0.0.1', '--show-interactive-dev-session=false'])
+// In its own process group, so stopping it stops the workerd it starts too.
+const dev = spawnWrangler(['dev', '--port', port, '--ip', '127.0.0.1', '--show-interactive-dev-session=false'], { detached: true })
 dev.on('exit', async (code) => {
   await proxy.dispose()
   process.exit(code ?? 0)
 })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
+const stopDev = (signal: NodeJS.Signals) => {
+  try {
+    process.kill(-dev.pid!, signal)
+  } catch {
+    dev.kill(signal)
+  }
+}
+// First in line: the local KV proxy's own exit hook ends the process on a signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => stopDev(signal))
+// And however this process ends, wrangler and its workerd end with it.
+process.on('exit', () => stopDev('SIGTERM'))
 
 // Debounced: an editor's save is often several file events.
 let timer: NodeJS.Timeout | undefined
