@@ -5,13 +5,14 @@
  * of the developer's own dist/, public/ or local KV is touched.
  */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CURRENT_KEY } from '../src/shared/keys.ts'
 import { kvEntries, type BuildResult } from './build/index.ts'
-import { spawnWrangler, wrangler } from './wrangler.ts'
+import { wranglerKv } from './deploy/kv-target.ts'
+import { spawnWrangler } from './wrangler.ts'
 
 export interface LocalServer {
   url: string
@@ -51,9 +52,7 @@ async function waitForReady(url: string, timeoutMs: number, exited: () => string
 /** Seeds `result` and serves it, with static assets from `publicDir`. */
 export async function startLocalServer(result: BuildResult, publicDir: string): Promise<LocalServer> {
   const persist = await mkdtemp(join(tmpdir(), 'kumo-kv-'))
-  const seed = join(persist, 'seed.json')
-  await writeFile(seed, JSON.stringify([...kvEntries(result), { key: CURRENT_KEY, value: result.manifest.buildId }]))
-  await wrangler(['kv', 'bulk', 'put', seed, '--binding', 'CONTENT', '--local', '--persist-to', persist])
+  await wranglerKv({ persistTo: persist }).putMany([...kvEntries(result), { key: CURRENT_KEY, value: result.manifest.buildId }])
   const port = await freePort()
   const child = spawnWrangler(
     ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],

@@ -4,9 +4,8 @@
  * namespace does not have yet are sent, so a re-seed after one edit is quick.
  *
  * What was seeded is remembered inside the state folder itself, so deleting
- * `.wrangler/state` also forgets it and the next seed sends everything. The
- * browser tests seed a throwaway build into a temporary state folder
- * (`persistTo`), so they never touch the developer's own local KV.
+ * `.wrangler/state` also forgets it and the next seed sends everything.
+ * (Benchmarks and browser tests use scripts/local-server.ts, with KV of their own.)
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -24,22 +23,14 @@ interface Entry {
 export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
 
 export interface SeedOptions {
-  /** Folder holding kv.json and manifest.json (default dist/). */
-  outDir?: string
-  /** Wrangler's local state folder (`--persist-to`); default: wrangler's own, under .wrangler/. */
-  persistTo?: string
-  /** Where to remember which keys are already seeded (default: inside the state folder). */
-  workDir?: string
-  /** Where to write (default: `wrangler kv … --local --persist-to <persistTo>`); `npm start` passes a live binding. */
+  /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */
   kv?: KvTarget
 }
 
 export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {
-  const outDir = options.outDir ?? paths.outDir
-  const persistTo = options.persistTo ?? LOCAL_STATE
-  const workDir = options.workDir ?? persistTo
-  const state = join(workDir, 'kumo-seeded.json')
-  const kv = options.kv ?? wranglerKv({ persistTo })
+  const outDir = paths.outDir
+  const state = join(LOCAL_STATE, 'kumo-seeded.json')
+  const kv = options.kv ?? wranglerKv({ persistTo: LOCAL_STATE })
   const entries = JSON.parse(await readFile(join(outDir, 'kv.json'), 'utf8')) as Entry[]
   const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { buildId: string }
   const seeded = new Set<string>(JSON.parse(await readFile(state, 'utf8').catch(() => '[]')) as string[])
@@ -48,7 +39,7 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
   for (const e of fresh) seeded.add(e.key)
-  await mkdir(workDir, { recursive: true })
+  await mkdir(LOCAL_STATE, { recursive: true })
   await writeFile(state, JSON.stringify([...seeded]))
   return { buildId: manifest.buildId, written: fresh.length }
 }
