@@ -1,23 +1,15 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BuildErrors } from '../../scripts/build/errors.ts'
 import { build, buildToDisk, kvEntries } from '../../scripts/build/index.ts'
 import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
 import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
 import type { SearchRecord } from '../../src/shared/search.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
-const temps: string[] = []
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kumo-build-'))
-  temps.push(dir)
-  return dir
-}
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-})
+const tempDir = useTempDirs('kumo-build-')
 
 const buildFixture = (options: { drafts?: boolean; contentDir?: string } = {}) =>
   build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, ...options })

@@ -1,21 +1,17 @@
 // The content-hash cache: an unchanged rebuild reuses every parse + render and
 // produces the same output; an edited file alone is rendered again.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/build/index.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
-const temps: string[] = []
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-})
+const tempDir = useTempDirs('kumo-cache-')
 
 async function setup() {
-  const root = await mkdtemp(join(tmpdir(), 'kumo-cache-'))
-  temps.push(root)
+  const root = await tempDir()
   const contentDir = join(root, 'content')
   await cp(FIXTURE_CONTENT, contentDir, { recursive: true })
   const cacheDir = join(root, 'cache')

@@ -1,27 +1,19 @@
 // The Jekyll importer on a Chirpy-style fixture site, then a build of the result:
 // the same URLs Jekyll gives, nothing lost silently.
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import yaml from 'js-yaml'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build } from '../../scripts/build/index.ts'
 import { htmlToText } from '../../scripts/build/html.ts'
 import { ImportError, importJekyll } from '../../scripts/import/index.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
 const JEKYLL_SITE = fileURLToPath(new URL('../fixtures/jekyll-site', import.meta.url))
-const temps: string[] = []
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kumo-import-'))
-  temps.push(dir)
-  return dir
-}
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-})
+const tempDir = useTempDirs('kumo-import-')
 
 async function imported() {
   const into = join(await tempDir(), 'content')

@@ -1,21 +1,17 @@
 // Rendering on two threads gives exactly what one thread gives, errors included.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build } from '../../scripts/build/index.ts'
 import { PARALLEL_MIN_FILES } from '../../scripts/build/render-pool.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
-const temps: string[] = []
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })))
-})
+const tempDir = useTempDirs('kumo-pool-')
 
 describe('parallel render', () => {
   it('builds the same manifest and records as a serial build', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kumo-pool-'))
-    temps.push(dir)
+    const dir = await tempDir()
     await generateCorpus(dir, PARALLEL_MIN_FILES + 50, 3)
     const now = new Date('2025-06-01T00:00:00Z')
     const serial = await build({ contentDir: dir, outDir: '', publicDir: '', now, parallel: false })
@@ -25,8 +21,7 @@ describe('parallel render', () => {
   })
 
   it('reports bad files from either thread, in file order', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kumo-pool-'))
-    temps.push(dir)
+    const dir = await tempDir()
     await generateCorpus(dir, PARALLEL_MIN_FILES + 50, 4)
     await writeFile(join(dir, 'posts', '2000-01-01-first-bad.md'), '---\ndate: 2000-01-01\n---\n')
     await writeFile(join(dir, 'posts', '2099-01-01-last-bad.md'), '---\ntitle: [\n---\n')
