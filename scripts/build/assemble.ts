@@ -88,6 +88,37 @@ function metaOf(p: Post): PostMetaRecord {
   }
 }
 
+/**
+ * A post's own records, made once per post object: a rebuild in the same
+ * process reuses unchanged posts (index.ts, BuildSession), and with them these
+ * records and their hashes (manifest.ts).
+ */
+interface OwnRecords {
+  siteUrl: string
+  meta: PostMetaRecord
+  entry: EntryRecord
+  body: PostBodyRecord
+}
+const own = new WeakMap<Post, OwnRecords>()
+
+function ownRecords(post: Post, siteUrl: string): OwnRecords {
+  const known = own.get(post)
+  if (known?.siteUrl === siteUrl) return known
+  const body: PostBodyRecord = {
+    ...metaOf(post),
+    kind: 'post',
+    description: post.description,
+    lang: post.lang,
+    html: post.html,
+    toc: post.showToc ? post.toc : [],
+    scriptHashes: post.scriptHashes,
+    source: post.source,
+  }
+  const made = { siteUrl, meta: metaOf(post), entry: entryOf(post, siteUrl), body }
+  own.set(post, made)
+  return made
+}
+
 const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
 
 /** Up to five posts sharing the most tags, newer first among equals. */
@@ -171,21 +202,12 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const related = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
 
   sorted.forEach((post, i) => {
-    records.set(metaRecord(post.path), metaOf(post))
-    records.set(entryRecord(post.path), entryOf(post, options.siteUrl))
+    const { meta, entry, body } = ownRecords(post, options.siteUrl)
+    records.set(metaRecord(post.path), meta)
+    records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
     records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, i) })
-    const record: PostBodyRecord = {
-      ...metaOf(post),
-      kind: 'post',
-      description: post.description,
-      lang: post.lang,
-      html: post.html,
-      toc: post.showToc ? post.toc : [],
-      scriptHashes: post.scriptHashes,
-      source: post.source,
-    }
-    routes.set(post.path, { record, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
+    routes.set(post.path, { record: body, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
   })
 
   const listings: Array<{ scope: ListingScope; posts: Post[]; feeds: FeedFormat[] }> = [

@@ -101,6 +101,12 @@ export class RenderCache {
     return value
   }
 
+  /** Marks an entry used that the caller had in memory; stores it when the cache lacks it. */
+  keep(key: string, value: unknown): void {
+    this.used.add(key)
+    if (!this.stored.has(key) && !this.fresh.has(key)) this.fresh.set(key, JSON.stringify(value))
+  }
+
   set(key: string, value: unknown): void {
     this.used.add(key)
     this.fresh.set(key, JSON.stringify(value))

@@ -22,14 +22,30 @@ export interface Materialised {
   records: Record<string, string>
 }
 
+/**
+ * Records already hashed, by object: a post's records are made once per post
+ * (assemble.ts keeps them with the post), so a rebuild in the same process
+ * (`npm start`) does not stringify and hash 10,000 bodies again.
+ */
+const hashed = new WeakMap<object, { hash: string; json: string }>()
+
 export class BlobStore {
   readonly blobs = new Map<string, string>()
 
-  put(value: unknown): string {
-    const json = JSON.stringify(value)
-    const hash = sha256(json).slice(0, 32)
+  put(value: object): string {
+    let known = hashed.get(value)
+    if (!known) {
+      const json = JSON.stringify(value)
+      known = { hash: sha256(json).slice(0, 32), json }
+      hashed.set(value, known)
+    }
+    this.blobs.set(known.hash, known.json)
+    return known.hash
+  }
+
+  /** Takes in a blob an earlier build made, as it is. */
+  adopt(hash: string, json: string): void {
     this.blobs.set(hash, json)
-    return hash
   }
 }
 
