@@ -10,6 +10,7 @@
  * `deps` of each route feed its ETag (see write.ts).
  */
 
+import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { archivesHtml } from '../../src/views/archives.tsx'
@@ -153,6 +154,26 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
   }
 }
 
+/**
+ * The last related lists made, by what they depend on (every post's path,
+ * title, date and tags, in order): an edit to a body, a date-neutral front
+ * matter field or a description keeps them, so a rebuild in the same process
+ * does not score 10,000 posts again.
+ */
+let relatedMemo: { signature: string; lists: Map<string, PostLink[]> } | undefined
+
+function relatedOf(sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
+  const signature = createHash('sha256')
+    .update(sorted.map((p) => `${p.path}\t${p.title}\t${p.ms}\t${p.tags.map((t) => t.slug).join(',')}`).join('\n'))
+    .digest('hex')
+  if (relatedMemo?.signature !== signature) {
+    const find = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
+    relatedMemo = { signature, lists: new Map(sorted.map((p, i) => [p.path, find(p, i)])) }
+  }
+  const { lists } = relatedMemo
+  return (post) => lists.get(post.path)!
+}
+
 /** Groups posts by term slug; names that differ only in case share a slug and a page. */
 function groupBy(posts: Post[], pick: (p: Post) => Term[]): Map<string, { term: Term; posts: Post[] }> {
   const groups = new Map<string, { term: Term; posts: Post[] }>()
@@ -199,7 +220,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
-  const related = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
+  const related = relatedOf(sorted, tagGroups)
 
   sorted.forEach((post, i) => {
     const { meta, entry, body } = ownRecords(post, options.siteUrl)

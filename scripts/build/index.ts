@@ -64,6 +64,18 @@ export interface BuildOptions {
 export class BuildSession {
   posts = new Map<string, Post | Page>()
   search?: SearchBase
+  /** The render cache, read from disk once per process rather than once per build. */
+  cache?: { dir: string; cache: RenderCache }
+}
+
+async function openCache(dir: string, session: BuildSession | undefined): Promise<RenderCache> {
+  if (session?.cache?.dir === dir) {
+    session.cache.cache.begin()
+    return session.cache.cache
+  }
+  const cache = await RenderCache.open(dir)
+  if (session) session.cache = { dir, cache }
+  return cache
 }
 
 export interface BuildSummary {
@@ -146,6 +158,9 @@ function resolvePostUrls<T extends Post | Page>(items: T[], byName: Map<string, 
 
 const postNames = (posts: Post[]) => new Map(posts.map((p) => [p.source.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''), p.path]))
 
+/** Cache keys of each post's derived values, so a post the session kept marks them used without hashing its HTML again. */
+const derivedKeys = new WeakMap<Post, string[]>()
+
 /**
  * Work derived from each post that the epochs reuse, taken from the render
  * cache when the post is unchanged: the feed copy of its HTML (parsing every
@@ -154,9 +169,16 @@ const postNames = (posts: Post[]) => new Map(posts.map((p) => [p.source.replace(
  */
 async function primeDerived(posts: Post[], siteUrl: string, cache: RenderCache, renderer: string): Promise<void> {
   for (const post of posts) {
-    post.feedHtml ??= await cache.memo(renderer, ['feed-html', siteUrl, post.path, post.html], () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
-    const inputs = ['search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html]
-    primeAnalysis(post, await cache.memo(renderer, inputs, () => storedAnalysis(post)))
+    const known = derivedKeys.get(post)
+    if (known && post.feedHtml !== undefined) {
+      cache.touch(known)
+      continue
+    }
+    const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
+    post.feedHtml = await cache.memo(feedKey, () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
+    const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
+    primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post)))
+    derivedKeys.set(post, [feedKey, searchKey])
   }
 }
 
@@ -170,8 +192,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = parseSiteConfig('site.yml', siteSource)
 
   const found = await discover(options.contentDir, options.drafts ?? false)
-  const cache = options.cacheDir ? await RenderCache.open(options.cacheDir) : undefined
   const session = options.session
+  const cache = options.cacheDir ? await openCache(options.cacheDir, session) : undefined
   const renderer = cache || session ? await rendererVersion() : ''
   const siteKey = JSON.stringify(site)
   const nowMs = now.getTime()
@@ -293,7 +315,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
-    kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
+    kvBytes: store.totalBytes() + Buffer.byteLength(JSON.stringify(manifest)),
     search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
     ms: 0,
     cached,

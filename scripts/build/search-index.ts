@@ -276,5 +276,5 @@ function prune(list: Array<[number, number]>, docs: DocEntry[], avgLength: numbe
 
 /** Bytes the index's blobs take in KV. */
 export function indexBytes(index: SearchIndex, store: BlobStore): number {
-  return index.blobs.reduce((n, h) => n + Buffer.byteLength(store.blobs.get(h) ?? ''), 0)
+  return index.blobs.reduce((n, h) => n + store.bytes(h), 0)
 }
