@@ -11,7 +11,7 @@
  */
 
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
-import type { Manifest } from '../../src/shared/schema.ts'
+import { manifestFromText } from '../../src/shared/manifest-codec.ts'
 import type { KvTarget } from './kv-target.ts'
 import { stateEntry } from './plan.ts'
 import { referencedBlobs, readState, type DeployState } from './state.ts'
@@ -38,7 +38,7 @@ export async function planGc(kv: KvTarget): Promise<GcPlan> {
   for (const { id } of state.builds) {
     const json = await kv.get(buildKey(id))
     if (json === null) throw new Error(`kept build ${id} has no manifest in KV; gc stops rather than guess what it used`)
-    for (const hash of await referencedBlobs(JSON.parse(json) as Manifest, (h) => kv.get(blobKey(h)))) referenced.add(hash)
+    for (const hash of await referencedBlobs(manifestFromText(json), (h) => kv.get(blobKey(h)))) referenced.add(hash)
   }
   const kept = new Set(state.builds.map((b) => b.id))
   const blobs = (await kv.list(BLOB_PREFIX)).filter((k) => !referenced.has(k.slice(BLOB_PREFIX.length)))

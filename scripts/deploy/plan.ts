@@ -5,6 +5,7 @@
  */
 
 import { BUILDS_KEY, blobKey, buildKey } from '../../src/shared/keys.ts'
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { KvEntry } from './kv-target.ts'
 import { manifestBlobs, promote, type DeployState } from './state.ts'
@@ -70,7 +71,7 @@ export function planDeploy(
   const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
   // A kept build's manifest is in KV already: the record lists a build only after its manifest is up.
   const known = state.builds.some((b) => b.id === manifest.buildId)
-  if (!known) entries.push({ key: buildKey(manifest.buildId), value: JSON.stringify(manifest) })
+  if (!known) entries.push({ key: buildKey(manifest.buildId), value: encodeManifest(manifest) })
   const builds = promote(state.builds, manifest.buildId, options.now, options.keep)
   const unchanged = state.builds[0]?.id === manifest.buildId && missing.length === 0 && builds.length === state.builds.length
   const next: DeployState | null = unchanged ? null : { v: state.v, builds, blobs: [...new Set([...state.blobs, ...missing])] }
