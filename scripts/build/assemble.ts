@@ -155,22 +155,26 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
 }
 
 /**
- * The last related lists made, by what they depend on (every post's path,
- * title, date and tags, in order): an edit to a body, a date-neutral front
- * matter field or a description keeps them, so a rebuild in the same process
- * does not score 10,000 posts again.
+ * Related lists made by recent assemblies, by what they depend on (every
+ * post's path, title, date and tags, in order): an edit to a body or a
+ * description keeps them, so a rebuild in the same process does not score
+ * 10,000 posts again. One entry per schedule epoch, the most recent few kept.
  */
-let relatedMemo: { signature: string; lists: Map<string, PostLink[]> } | undefined
+const relatedMemo = new Map<string, Map<string, PostLink[]>>()
+const RELATED_MEMO_SIZE = 16
 
 function relatedOf(sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
   const signature = createHash('sha256')
     .update(sorted.map((p) => `${p.path}\t${p.title}\t${p.ms}\t${p.tags.map((t) => t.slug).join(',')}`).join('\n'))
     .digest('hex')
-  if (relatedMemo?.signature !== signature) {
+  let lists = relatedMemo.get(signature)
+  if (lists) relatedMemo.delete(signature)
+  else {
     const find = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
-    relatedMemo = { signature, lists: new Map(sorted.map((p, i) => [p.path, find(p, i)])) }
+    lists = new Map(sorted.map((p, i) => [p.path, find(p, i)]))
   }
-  const { lists } = relatedMemo
+  relatedMemo.set(signature, lists)
+  if (relatedMemo.size > RELATED_MEMO_SIZE) relatedMemo.delete(relatedMemo.keys().next().value!)
   return (post) => lists.get(post.path)!
 }
 
