@@ -1,6 +1,6 @@
 /**
- * `npm run build [-- --drafts]`: builds content/ into dist/ (KV bulk file and
- * manifest) and public/ (static assets). Exits non-zero, writing nothing, on
+ * `npm run build [-- --drafts]`: builds content/ into dist/ (content-addressed
+ * blobs and the manifest) and public/ (static assets). Exits non-zero, writing nothing, on
  * any bad input.
  */
 

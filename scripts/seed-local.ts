@@ -1,6 +1,7 @@
 /**
- * `npm run seed`: puts dist/kv.json into the local KV that `wrangler dev`
- * reads, then points `v1:current` at the build. Only records the local
+ * `npm run seed`: puts the build in dist/ (manifest.json and blobs/) into the
+ * local KV that `wrangler dev` reads, then points `v1:current` at the build.
+ * `npm start` passes its build in memory instead. Only records the local
  * namespace does not have yet are sent, so a re-seed after one edit is quick.
  *
  * What was seeded is remembered inside the state folder itself, so deleting
@@ -10,14 +11,11 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CURRENT_KEY } from '../src/shared/keys.ts'
-import { wranglerKv, type KvTarget } from './deploy/kv-target.ts'
+import { CURRENT_KEY, blobKey, buildKey } from '../src/shared/keys.ts'
+import type { Manifest } from '../src/shared/schema.ts'
+import { blobFile, blobsOnDisk } from './build/write.ts'
+import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
 import { paths } from './project.ts'
-
-interface Entry {
-  key: string
-  value: string
-}
 
 /** Where `wrangler dev` and `wrangler kv --local` keep local state by default. */
 export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
@@ -25,17 +23,29 @@ export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
 export interface SeedOptions {
   /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */
   kv?: KvTarget
+  /** The build to seed (default: the one in dist/). */
+  build?: { manifest: Manifest; blobs: ReadonlyMap<string, string> }
+}
+
+/** The build dist/ holds: its manifest, and a reader for the blobs beside it. */
+async function fromDist(): Promise<{ manifest: Manifest; hashes: Set<string>; read: (hash: string) => Promise<string> }> {
+  const manifest = JSON.parse(await readFile(join(paths.outDir, 'manifest.json'), 'utf8')) as Manifest
+  const dir = join(paths.outDir, 'blobs')
+  return { manifest, hashes: await blobsOnDisk(dir), read: (hash) => readFile(blobFile(dir, hash), 'utf8') }
 }
 
 export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {
-  const outDir = paths.outDir
   const state = join(LOCAL_STATE, 'kumo-seeded.json')
   const kv = options.kv ?? wranglerKv({ persistTo: LOCAL_STATE })
-  const entries = JSON.parse(await readFile(join(outDir, 'kv.json'), 'utf8')) as Entry[]
-  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { buildId: string }
+  const source = options.build
+    ? { manifest: options.build.manifest, hashes: new Set(options.build.blobs.keys()), read: async (h: string) => options.build!.blobs.get(h)! }
+    : await fromDist()
+  const { manifest } = source
   const seeded = new Set<string>(JSON.parse(await readFile(state, 'utf8').catch(() => '[]')) as string[])
-  const fresh = entries.filter((e) => !seeded.has(e.key))
-  // The pointer last: the worker switches only once the build's records are in.
+  const fresh: KvEntry[] = []
+  for (const hash of source.hashes) if (!seeded.has(blobKey(hash))) fresh.push({ key: blobKey(hash), value: await source.read(hash) })
+  if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: JSON.stringify(manifest) })
+  // Blobs, then the manifest, then the pointer: the worker switches only once the build's records are in.
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
   for (const e of fresh) seeded.add(e.key)

@@ -15,7 +15,7 @@ import { watch } from 'node:fs'
 import { join } from 'node:path'
 import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors } from './build/errors.ts'
-import { buildToDisk } from './build/index.ts'
+import { BuildSession, buildToDisk } from './build/index.ts'
 import { bindingKv } from './deploy/kv-target.ts'
 import { paths } from './project.ts'
 import { LOCAL_STATE, seedLocal } from './seed-local.ts'
@@ -30,11 +30,15 @@ const proxy = await getPlatformProxy<{ CONTENT: KVNamespace }>({
 })
 const kv = bindingKv(proxy.env.CONTENT, 'local')
 
+// Unchanged posts, their records and the search index carry over from one rebuild to the next.
+const session = new BuildSession()
+
 async function rebuild(): Promise<boolean> {
   const started = performance.now()
   try {
-    const { summary } = await buildToDisk({ ...paths })
-    const { written } = await seedLocal({ kv })
+    const result = await buildToDisk({ ...paths, cacheDir: join(paths.root, '.kumo', 'cache'), session })
+    const { summary } = result
+    const { written } = await seedLocal({ kv, build: result })
     const ms = Math.round(performance.now() - started)
     console.log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${ms} ms — refresh to see it`)
     return true

@@ -10,6 +10,7 @@
  * `deps` of each route feed its ETag (see write.ts).
  */
 
+import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { archivesHtml } from '../../src/views/archives.tsx'
@@ -88,6 +89,37 @@ function metaOf(p: Post): PostMetaRecord {
   }
 }
 
+/**
+ * A post's own records, made once per post object: a rebuild in the same
+ * process reuses unchanged posts (index.ts, BuildSession), and with them these
+ * records and their hashes (manifest.ts).
+ */
+interface OwnRecords {
+  siteUrl: string
+  meta: PostMetaRecord
+  entry: EntryRecord
+  body: PostBodyRecord
+}
+const own = new WeakMap<Post, OwnRecords>()
+
+function ownRecords(post: Post, siteUrl: string): OwnRecords {
+  const known = own.get(post)
+  if (known?.siteUrl === siteUrl) return known
+  const body: PostBodyRecord = {
+    ...metaOf(post),
+    kind: 'post',
+    description: post.description,
+    lang: post.lang,
+    html: post.html,
+    toc: post.showToc ? post.toc : [],
+    scriptHashes: post.scriptHashes,
+    source: post.source,
+  }
+  const made = { siteUrl, meta: metaOf(post), entry: entryOf(post, siteUrl), body }
+  own.set(post, made)
+  return made
+}
+
 const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
 
 /** Up to five posts sharing the most tags, newer first among equals. */
@@ -120,6 +152,26 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
     for (const j of touched) scores[j] = 0
     return top.map((j) => ({ path: sorted[j]!.path, title: sorted[j]!.title }))
   }
+}
+
+/**
+ * The last related lists made, by what they depend on (every post's path,
+ * title, date and tags, in order): an edit to a body, a date-neutral front
+ * matter field or a description keeps them, so a rebuild in the same process
+ * does not score 10,000 posts again.
+ */
+let relatedMemo: { signature: string; lists: Map<string, PostLink[]> } | undefined
+
+function relatedOf(sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
+  const signature = createHash('sha256')
+    .update(sorted.map((p) => `${p.path}\t${p.title}\t${p.ms}\t${p.tags.map((t) => t.slug).join(',')}`).join('\n'))
+    .digest('hex')
+  if (relatedMemo?.signature !== signature) {
+    const find = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
+    relatedMemo = { signature, lists: new Map(sorted.map((p, i) => [p.path, find(p, i)])) }
+  }
+  const { lists } = relatedMemo
+  return (post) => lists.get(post.path)!
 }
 
 /** Groups posts by term slug; names that differ only in case share a slug and a page. */
@@ -168,24 +220,15 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
-  const related = relatedFinder(sorted, new Map([...tagGroups].map(([slug, g]) => [slug, g.posts])))
+  const related = relatedOf(sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    records.set(metaRecord(post.path), metaOf(post))
-    records.set(entryRecord(post.path), entryOf(post, options.siteUrl))
+    const { meta, entry, body } = ownRecords(post, options.siteUrl)
+    records.set(metaRecord(post.path), meta)
+    records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
     records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, i) })
-    const record: PostBodyRecord = {
-      ...metaOf(post),
-      kind: 'post',
-      description: post.description,
-      lang: post.lang,
-      html: post.html,
-      toc: post.showToc ? post.toc : [],
-      scriptHashes: post.scriptHashes,
-      source: post.source,
-    }
-    routes.set(post.path, { record, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
+    routes.set(post.path, { record: body, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
   })
 
   const listings: Array<{ scope: ListingScope; posts: Post[]; feeds: FeedFormat[] }> = [

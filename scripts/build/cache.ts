@@ -37,10 +37,11 @@ export function rendererVersion(): Promise<string> {
 }
 
 /**
- * Entries are kept in 16 pack files (`pack-<first hex digit of key>.ndjson`, one
- * `<key> <json>` line each), read once at the start and rewritten at the end only
- * when something changed: 16 files instead of one per post keeps a warm
- * 10,000-post build from spending its time opening files.
+ * Entries are kept in 256 pack files (`pack-<first two hex digits of key>.ndjson`,
+ * one `<key> <json>` line each), read once per process and rewritten only when
+ * something in them changed: 256 files instead of one per post keeps a warm
+ * 10,000-post build from spending its time opening files, and a one-post edit
+ * rewrites a few packs of ~1 MB rather than a sixteenth of the cache each.
  */
 export class RenderCache {
   private readonly stored = new Map<string, string>()
@@ -48,6 +49,7 @@ export class RenderCache {
   private readonly used = new Set<string>()
   hits = 0
   misses = 0
+  private saved = false
 
   private constructor(private readonly dir: string) {}
 
@@ -87,18 +89,45 @@ export class RenderCache {
   }
 
   /**
-   * A value derived from `parts` (which must include everything it depends on),
-   * computed once and kept across builds like a rendered post. The renderer
-   * version is part of every key.
+   * Starts another build on a cache already open (a BuildSession keeps it):
+   * what the last build saved is what is stored now, and nothing is used yet.
    */
-  async memo<T>(renderer: string, parts: string[], compute: () => T): Promise<T> {
-    const key = this.key(renderer, ...parts)
+  begin(): void {
+    // After a save the disk holds exactly the used entries; after a failed build, nothing changed on disk.
+    if (this.saved) {
+      for (const key of this.stored.keys()) if (!this.used.has(key)) this.stored.delete(key)
+      for (const [key, raw] of this.fresh) this.stored.set(key, raw)
+      this.fresh.clear()
+    }
+    this.saved = false
+    this.used.clear()
+    this.hits = 0
+    this.misses = 0
+  }
+
+  /** Marks entries used that the caller already holds the values of. */
+  touch(keys: string[]): void {
+    for (const key of keys) this.used.add(key)
+  }
+
+  /**
+   * A value derived from everything `key` was made from (with `key()`, the
+   * renderer version among the parts), computed once and kept across builds
+   * like a rendered post.
+   */
+  async memo<T>(key: string, compute: () => T): Promise<T> {
     this.used.add(key)
     const raw = this.stored.get(key)
     if (raw !== undefined) return JSON.parse(raw) as T
     const value = compute()
     this.set(key, value)
     return value
+  }
+
+  /** Marks an entry used that the caller had in memory; stores it when the cache lacks it. */
+  keep(key: string, value: unknown): void {
+    this.used.add(key)
+    if (!this.stored.has(key) && !this.fresh.has(key)) this.fresh.set(key, JSON.stringify(value))
   }
 
   set(key: string, value: unknown): void {
@@ -113,17 +142,18 @@ export class RenderCache {
    */
   async save(): Promise<void> {
     // Only packs that gained an entry or lost a stale one are rewritten: after a
-    // one-post edit that is one pack of sixteen, not the whole cache.
+    // one-post edit that is a few packs of 256, not the whole cache.
     const dirty = new Set<string>()
-    for (const key of this.fresh.keys()) dirty.add(key[0]!)
-    for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(key[0]!)
+    for (const key of this.fresh.keys()) dirty.add(key.slice(0, 2))
+    for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(key.slice(0, 2))
+    this.saved = true
     if (dirty.size === 0) return
     try {
       await mkdir(this.dir, { recursive: true })
       const lines = new Map<string, string[]>([...dirty].map((s) => [s, []]))
       for (const key of this.used) {
         const raw = this.fresh.get(key) ?? this.stored.get(key)
-        if (raw !== undefined) lines.get(key[0]!)?.push(`${key} ${raw}`)
+        if (raw !== undefined) lines.get(key.slice(0, 2))?.push(`${key} ${raw}`)
       }
       await Promise.all(
         [...lines].map(async ([shard, list]) => {
@@ -133,9 +163,10 @@ export class RenderCache {
         }),
       )
     } catch {
-      // ignored on purpose, see above
+      // ignored on purpose, see above; the next save writes these entries again
+      this.saved = false
     }
   }
 }
 
-const SHARDS = [...'0123456789abcdef']
+const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))

@@ -4,14 +4,20 @@
  * Only discover/read (sources.ts) and write (write.ts) touch the file system.
  *
  * Output:
- *   <out>/kv.json        every blob and the manifest, in `wrangler kv bulk put` format
- *   <out>/manifest.json  the manifest alone (what deploy and the tests inspect)
- *   <out>/summary.json   counts, sizes and time
- *   <public>/            static assets: content/assets/ at /assets/, the hashed stylesheet
+ *   <out>/blobs/<h>/<hash>.json  every blob, content-addressed (only new ones are written)
+ *   <out>/manifest.json          the manifest, written last: what seed, deploy and the tests read
+ *   <out>/summary.json           counts, sizes and time
+ *   <public>/                    static assets: content/assets/ at /assets/, the hashed stylesheet
+ *
+ * A rebuild in the same process (`npm start`, the benchmark) passes a
+ * BuildSession: unchanged files keep their parsed posts, and with them their
+ * records, hashes and search analysis, and the search index measures its delta
+ * against the previous build's, so a one-post edit costs work for one post plus
+ * the listings that show it.
  */
 
 import { createHash } from 'node:crypto'
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { staticAssetHeaders } from '../../src/security/headers.ts'
@@ -27,10 +33,10 @@ import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
 import { scriptHashesByPath } from './safety.ts'
-import { indexBytes, primeAnalysis, searchIndex, shardCount, storedAnalysis, type SearchIndex } from './search-index.ts'
+import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
 import { parseSiteConfig } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
-import { writeTrees, type OutputFile } from './write.ts'
+import { writeBlobs, writeFileAtomic, writeTrees, type OutputFile } from './write.ts'
 
 export interface BuildOptions {
   contentDir: string
@@ -44,6 +50,32 @@ export interface BuildOptions {
   cacheDir?: string
   /** Render on a second thread when there are many files to render (render-pool.ts). */
   parallel?: boolean
+  /** What earlier builds in this process left (see BuildSession). */
+  session?: BuildSession
+  /** The search base to measure a delta against (a deploy passes the live build's); else the session's. */
+  searchBase?: SearchBase
+}
+
+/**
+ * What one build leaves for the next in the same process. Posts are kept by
+ * the render cache's key (a hash of the source, the site settings and the
+ * renderer), so an unchanged file gives back the very object of last time.
+ */
+export class BuildSession {
+  posts = new Map<string, Post | Page>()
+  search?: SearchBase
+  /** The render cache, read from disk once per process rather than once per build. */
+  cache?: { dir: string; cache: RenderCache }
+}
+
+async function openCache(dir: string, session: BuildSession | undefined): Promise<RenderCache> {
+  if (session?.cache?.dir === dir) {
+    session.cache.cache.begin()
+    return session.cache.cache
+  }
+  const cache = await RenderCache.open(dir)
+  if (session) session.cache = { dir, cache }
+  return cache
 }
 
 export interface BuildSummary {
@@ -56,8 +88,8 @@ export interface BuildSummary {
   routes: number
   blobs: number
   kvBytes: number
-  /** The search index of the posts visible now: records (shards, doc table) and snippet texts. */
-  search: { records: number; bytes: number; shards: number }
+  /** The search index (every post, scheduled ones too): records, bytes, shards and posts in its delta. */
+  search: { records: number; bytes: number; shards: number; delta: number }
   ms: number
   /** Source files whose parse + render came from the cache. */
   cached: number
@@ -67,6 +99,10 @@ export interface BuildSummary {
 export interface BuildResult {
   manifest: Manifest
   blobs: Map<string, string>
+  /** Blobs the manifest uses that this build did not make: the deploy's search base, already in KV. */
+  external: Set<string>
+  /** The search index's base segment, for a later build to measure its delta against. */
+  searchBase: SearchBase
   summary: BuildSummary
   /** Files for the static-assets folder made by the build (the hashed stylesheet). */
   assets: OutputFile[]
@@ -98,15 +134,15 @@ function checkCollisions(posts: Post[], pages: Page[]): void {
 
 /**
  * Swaps `{% post_url name %}` placeholders (liquid.ts) for the named post's URL,
- * now that every URL is known. An unknown name is an error, as in Jekyll.
+ * now that every URL is known. An unknown name is an error, as in Jekyll. A
+ * post that had any becomes a copy: the parsed original stays as the render
+ * cache gave it, for the next build.
  */
-function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): void {
-  const byName = new Map<string, string>()
-  for (const post of posts) byName.set(post.source.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''), post.path)
+function resolvePostUrls<T extends Post | Page>(items: T[], byName: Map<string, string>, errors: BuildError[]): T[] {
   const re = new RegExp(`${POST_URL_MARK}([^\\s"'<>)]+)`, 'g')
-  for (const item of [...posts, ...pages]) {
-    if (!item.html.includes(POST_URL_MARK)) continue
-    item.html = item.html.replace(re, (whole, name: string) => {
+  return items.map((item) => {
+    if (!item.html.includes(POST_URL_MARK)) return item
+    const html = item.html.replace(re, (whole, name: string) => {
       let decoded = name
       try {
         decoded = decodeURIComponent(name) // marked percent-encodes non-ASCII hrefs
@@ -116,8 +152,14 @@ function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): vo
       errors.push(new BuildError(item.source, `\`{% post_url ${name} %}\` names no post; use a file name from posts/ without its extension`))
       return whole
     })
-  }
+    return { ...item, html, feedHtml: undefined }
+  })
 }
+
+const postNames = (posts: Post[]) => new Map(posts.map((p) => [p.source.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''), p.path]))
+
+/** Cache keys of each post's derived values, so a post the session kept marks them used without hashing its HTML again. */
+const derivedKeys = new WeakMap<Post, string[]>()
 
 /**
  * Work derived from each post that the epochs reuse, taken from the render
@@ -127,9 +169,16 @@ function resolvePostUrls(posts: Post[], pages: Page[], errors: BuildError[]): vo
  */
 async function primeDerived(posts: Post[], siteUrl: string, cache: RenderCache, renderer: string): Promise<void> {
   for (const post of posts) {
-    post.feedHtml = await cache.memo(renderer, ['feed-html', siteUrl, post.path, post.html], () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
-    const inputs = ['search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html]
-    primeAnalysis(post, await cache.memo(renderer, inputs, () => storedAnalysis(post)))
+    const known = derivedKeys.get(post)
+    if (known && post.feedHtml !== undefined) {
+      cache.touch(known)
+      continue
+    }
+    const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
+    post.feedHtml = await cache.memo(feedKey, () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
+    const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
+    primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post)))
+    derivedKeys.set(post, [feedKey, searchKey])
   }
 }
 
@@ -143,12 +192,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = parseSiteConfig('site.yml', siteSource)
 
   const found = await discover(options.contentDir, options.drafts ?? false)
-  const cache = options.cacheDir ? await RenderCache.open(options.cacheDir) : undefined
-  const renderer = cache ? await rendererVersion() : ''
+  const session = options.session
+  const cache = options.cacheDir ? await openCache(options.cacheDir, session) : undefined
+  const renderer = cache || session ? await rendererVersion() : ''
   const siteKey = JSON.stringify(site)
   const nowMs = now.getTime()
-  const posts: Post[] = []
-  const pages: Page[] = []
+  let posts: Post[] = []
+  let pages: Page[] = []
+  const kept = new Map<string, Post | Page>()
+  let cached = 0
   const errors: BuildError[] = []
   let done = 0
   const progress = () => options.onProgress?.(++done, found.length)
@@ -171,9 +223,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       else {
         const file = source as SourceFile
         // A draft without a date takes the build's now, so its entry depends on it.
-        const key = cache?.key(renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : '')
-        const hit = key ? cache!.get<Post & Page>(key) : undefined
+        const key = renderer ? sha256([renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : ''].join('\0')) : undefined
+        const remembered = key ? (session?.posts.get(key) as (Post & Page) | undefined) : undefined
+        if (remembered) cache?.keep(key!, remembered)
+        const hit = remembered ?? (key ? cache?.get<Post & Page>(key) : undefined)
         if (hit) {
+          kept.set(key!, hit)
+          cached++
           slots[slot] = hit
           progress()
         } else misses.push({ slot, file, key })
@@ -190,7 +246,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const { slot, key } = misses[i]!
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
-    if (key) cache!.set(key, outcome.ok)
+    if (key) {
+      cache?.set(key, outcome.ok)
+      kept.set(key, outcome.ok)
+    }
   })
   found.forEach(({ kind }, i) => {
     const built = slots[i]
@@ -199,7 +258,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Errors in the order of the files, however they were found.
   const order = new Map(found.map(({ file }, i) => [relative(options.contentDir, file).split(sep).join('/'), i]))
   errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
-  if (errors.length === 0) resolvePostUrls(posts, pages, errors)
+  if (errors.length === 0) {
+    const byName = postNames(posts)
+    posts = resolvePostUrls(posts, byName, errors)
+    pages = resolvePostUrls(pages, byName, errors)
+  }
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
   const included = posts.filter((p) => p.published || options.drafts)
@@ -216,16 +279,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const template = await templateHash()
   const store = new BlobStore()
   const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
-  const shards = shardCount(included)
-  let baseIndex: SearchIndex | undefined
   const epoch = (at: number): Materialised => {
     const visible = included.filter((p) => p.ms <= at)
-    const materialised = materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)
-    // The search index is per epoch too: a scheduled post is not searchable before its time.
-    const index = searchIndex(visible, shards, store)
-    baseIndex ??= index
-    Object.assign(materialised.records, index.records)
-    return materialised
+    return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)
   }
 
   const base = epoch(nowMs)
@@ -242,6 +298,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (post.ms > nowMs) continue
     for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
   }
+  // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
+  const index = searchIndex(included, store, options.searchBase ?? session?.search)
+  Object.assign(base.records, index.records)
   const manifest = buildManifest(base, schedule, redirects, template, now)
   // Outside the build id's hash on purpose: it is derived from records the routes already hash.
   const scripts = scriptHashesByPath([...included, ...pages])
@@ -256,19 +315,23 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
-    kvBytes: [...store.blobs.values()].reduce((n, v) => n + Buffer.byteLength(v), 0) + Buffer.byteLength(JSON.stringify(manifest)),
-    search: { records: baseIndex!.blobs.length, bytes: indexBytes(baseIndex!, store), shards },
+    kvBytes: store.totalBytes() + Buffer.byteLength(JSON.stringify(manifest)),
+    search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
     ms: 0,
-    cached: cache?.hits ?? 0,
+    cached,
     warnings: 0,
   }
   const warnings = [...posts, ...pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
   summary.warnings = warnings.length
   summary.ms = Math.round(performance.now() - started)
-  return { manifest, blobs: store.blobs, summary, assets, warnings }
+  if (session) {
+    session.posts = kept
+    session.search = index.base
+  }
+  return { manifest, blobs: store.blobs, external: new Set(index.external), searchBase: index.base, summary, assets, warnings }
 }
 
-/** The bulk-put file: blobs first, the manifest last. */
+/** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */
 export function kvEntries(result: BuildResult): Array<{ key: string; value: string }> {
   return [
     ...[...result.blobs].map(([hash, value]) => ({ key: blobKey(hash), value })),
@@ -339,17 +402,15 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const digest = await publicDigest(result, assets)
   const previous = await readOptional(join(options.outDir, 'public.digest'))
   const publicFresh = previous === `${digest}\n${await treeState(options.publicDir)}`
-  await writeTrees([
-    ...(publicFresh ? [] : [{ dir: options.publicDir, files: result.assets, copies: [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])] }]),
-    {
-      dir: options.outDir,
-      files: [
-        { path: 'kv.json', data: JSON.stringify(kvEntries(result)) },
-        { path: 'manifest.json', data: json(result.manifest) },
-        { path: 'summary.json', data: json(result.summary) },
-      ],
-    },
-  ])
+  if (!publicFresh) {
+    await writeTrees([{ dir: options.publicDir, files: result.assets, copies: [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])] }])
+  }
+  // Blobs first, then the manifest that names them: whoever reads dist/ (npm run seed) starts from the manifest.
+  await mkdir(options.outDir, { recursive: true })
+  const blobs = await writeBlobs(join(options.outDir, 'blobs'), result.blobs)
+  await writeFileAtomic(join(options.outDir, 'summary.json'), json(result.summary))
+  await writeFileAtomic(join(options.outDir, 'manifest.json'), json(result.manifest))
+  await blobs.prune()
   // Written last, from what public/ holds now: a failure before this only means a rewrite next time.
   await writeFile(join(options.outDir, 'public.digest'), `${digest}\n${await treeState(options.publicDir)}`)
   return result

@@ -22,14 +22,45 @@ export interface Materialised {
   records: Record<string, string>
 }
 
+/**
+ * Records already hashed, by object: a post's records are made once per post
+ * (assemble.ts keeps them with the post), so a rebuild in the same process
+ * (`npm start`) does not stringify and hash 10,000 bodies again.
+ */
+const hashed = new WeakMap<object, { hash: string; json: string; bytes: number }>()
+
 export class BlobStore {
   readonly blobs = new Map<string, string>()
+  /** UTF-8 bytes of each blob, counted once per record rather than once per build. */
+  private readonly sizes = new Map<string, number>()
 
-  put(value: unknown): string {
-    const json = JSON.stringify(value)
-    const hash = sha256(json).slice(0, 32)
+  put(value: object): string {
+    let known = hashed.get(value)
+    if (!known) {
+      const json = JSON.stringify(value)
+      known = { hash: sha256(json).slice(0, 32), json, bytes: Buffer.byteLength(json) }
+      hashed.set(value, known)
+    }
+    this.blobs.set(known.hash, known.json)
+    this.sizes.set(known.hash, known.bytes)
+    return known.hash
+  }
+
+  /** Takes in a blob an earlier build made, as it is. */
+  adopt(hash: string, json: string, bytes = Buffer.byteLength(json)): void {
     this.blobs.set(hash, json)
-    return hash
+    this.sizes.set(hash, bytes)
+  }
+
+  bytes(hash: string): number {
+    return this.sizes.get(hash) ?? 0
+  }
+
+  /** Bytes of every blob in the store. */
+  totalBytes(): number {
+    let n = 0
+    for (const size of this.sizes.values()) n += size
+    return n
   }
 }
 

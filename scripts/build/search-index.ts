@@ -1,13 +1,14 @@
 /**
- * Stage "search index": the posts visible at one instant become the records
- * the worker searches (see src/shared/search.ts for the layout): a doc table,
- * postings sharded by term hash, and one plain-text blob per post for snippets.
+ * Stage "search index": every post the build knows (scheduled ones too, each
+ * with the time it becomes visible) becomes the records the worker searches;
+ * see src/shared/search.ts for the layout of base and delta segments.
  *
- * Called once per epoch, like `assemble`, so a scheduled post is searchable
- * from its publication time and not before. Tokenizing is done once per post
- * and reused by every epoch. Doc ids follow publication order, so an epoch that
- * adds a post appends an id: only the shards of its terms and the doc table
- * change, and only those become new blobs in the schedule step.
+ * With no base, or when the delta would grow past COMPACT_AT, the whole index
+ * is built as a new base with an empty delta: a function of the content alone.
+ * Given the base an earlier build left (in KV for a deploy, in memory for
+ * `npm start`), only the posts whose fingerprint differs from the base's go into
+ * the delta, so a one-post edit changes one record. Tokenizing is done once
+ * per post and kept by the render cache.
  *
  * Code blocks: indexed at half the weight of prose (WEIGHTS.code), so an API
  * name still finds the post that shows it, and left out of snippet text.
@@ -16,19 +17,23 @@
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import {
   BM25,
+  DELTA_RECORD,
   DOCS_RECORD,
+  FINGERPRINT_CHARS,
   WEIGHTS,
   encodePostings,
   shardData,
   shardRecord,
+  type DeltaDoc,
   type DocEntry,
+  type SearchDeltaRecord,
   type SearchDocsRecord,
   type SearchShardRecord,
   type SearchTextRecord,
 } from '../../src/shared/search.ts'
 import { shardOf, tokenize } from '../../src/shared/tokenize.ts'
 import { htmlToText } from './html.ts'
-import type { BlobStore } from './manifest.ts'
+import { sha256, type BlobStore } from './manifest.ts'
 import type { Post } from './posts.ts'
 
 /** A shard's target size: small enough to fetch and parse in well under a millisecond. */
@@ -45,11 +50,20 @@ const BYTES_PER_POSTING = 6
 export const MAX_POSTINGS = 1000
 /** Snippet text kept per post, in UTF-16 units. */
 const TEXT_LIMIT = 4000
+/**
+ * When a build folds the delta into a new base: past this many changed posts,
+ * or this many bytes of delta (read by every cold isolate that searches). Each
+ * fold rewrites the doc table and the shards whose terms moved, so folding
+ * rarely keeps the writes per edit low, while a small delta keeps queries fast.
+ */
+export const COMPACT_AT = { docs: 32, bytes: 256 * 1024 }
 
 interface Analysed {
   tf: Map<string, number>
   length: number
   text: string
+  /** Hash of tf, length and text: what the post gives the index, less its path and times. */
+  hash: string
 }
 
 const analysed = new WeakMap<Post, Analysed>()
@@ -75,19 +89,21 @@ export interface StoredAnalysis {
   tf: Array<[string, number]>
   length: number
   text: string
+  hash: string
 }
 
 export function storedAnalysis(post: Post): StoredAnalysis {
-  const { tf, length, text } = analyse(post)
-  return { tf: [...tf], length, text }
+  const { tf, length, text, hash } = analyse(post)
+  return { tf: [...tf], length, text, hash }
 }
 
 /** Gives a post its analysis from an earlier build, so an unchanged post is not tokenized again. */
 export function primeAnalysis(post: Post, stored: StoredAnalysis): void {
-  analysed.set(post, { tf: new Map(stored.tf), length: stored.length, text: stored.text })
+  if (analysed.has(post)) return
+  analysed.set(post, { tf: new Map(stored.tf), length: stored.length, text: stored.text, hash: stored.hash })
 }
 
-/** A post's weighted term frequencies and snippet text, computed once per build. */
+/** A post's weighted term frequencies and snippet text, computed once per post. */
 export function analyse(post: Post): Analysed {
   const cached = analysed.get(post)
   if (cached) return cached
@@ -102,17 +118,21 @@ export function analyse(post: Post): Analysed {
   for (const term of [...post.tags, ...post.categories]) length += add(tf, term.name, WEIGHTS.tag)
   length += add(tf, text, WEIGHTS.body)
   for (const block of code) length += add(tf, block, WEIGHTS.code)
-  const result = { tf, length, text: cut(text, TEXT_LIMIT) }
+  const kept = cut(text, TEXT_LIMIT)
+  const result = { tf, length, text: kept, hash: sha256(JSON.stringify([length, kept, [...tf]])) }
   analysed.set(post, result)
   return result
 }
+
+/** Everything a post gives the index, its place and visibility included. */
+const fingerprint = (post: Post): string => sha256(`${analyse(post).hash}\n${post.path}\n${post.title}\n${post.day}\n${post.ms}`).slice(0, FINGERPRINT_CHARS)
 
 /** Publication order, oldest first: the order doc ids follow. */
 export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path.localeCompare(b.path)
 
 /**
- * Shards for a blog: chosen once per build from every post any epoch will
- * hold, so a term keeps its shard across epochs. A power of two.
+ * Shards for a blog, from its postings: a power of two. A base keeps its
+ * count; a build whose count differs folds the delta into a new base.
  */
 export function shardCount(posts: Post[]): number {
   const postings = posts.reduce((n, p) => n + analyse(p).tf.size, 0)
@@ -121,25 +141,54 @@ export function shardCount(posts: Post[]): number {
   return shards
 }
 
+/** A base segment: what a later build's delta is measured against. */
+export interface SearchBase {
+  /** The base's records as the manifest names them: search:docs and search:shard:<n>. */
+  records: Record<string, string>
+  table: SearchDocsRecord
+  /**
+   * The base's blobs, when this process has them (an earlier build of
+   * `npm start`). A deploy's base is already in KV and comes without them.
+   */
+  blobs?: ReadonlyMap<string, string>
+}
+
 export interface SearchIndex {
   /** Logical record names to blob hashes, for the manifest. */
   records: Record<string, string>
   /** Every blob the index uses (records and snippet texts): what its size counts. */
   blobs: string[]
+  /** Blobs the index uses that this build did not make: a base that is in KV already. */
+  external: string[]
+  /** The base the next build can measure its delta against. */
+  base: SearchBase
+  /** Posts in the delta; 0 when this build made a new base. */
+  delta: number
 }
 
-/** Builds the index of `posts` (the ones visible in one epoch) into the store. */
-export function searchIndex(posts: Post[], shards: number, store: BlobStore): SearchIndex {
+/** Builds the index of `posts` (every post, scheduled ones included) into the store. */
+export function searchIndex(posts: Post[], store: BlobStore, base?: SearchBase): SearchIndex {
   const ordered = [...posts].sort(byPublication)
+  const shards = shardCount(ordered)
+  if (base && base.table.shards === shards) {
+    const delta = deltaOf(ordered, base)
+    const json = delta && JSON.stringify(delta)
+    if (delta && delta.docs.length <= COMPACT_AT.docs && json!.length <= COMPACT_AT.bytes) return onBase(base, delta, store)
+  }
+  return fullIndex(ordered, shards, store)
+}
+
+/** A new base of every post, and an empty delta. */
+function fullIndex(ordered: Post[], shards: number, store: BlobStore): SearchIndex {
   const docs: DocEntry[] = []
   const lists = new Map<string, Array<[id: number, tf: number]>>()
   let total = 0
-  const texts: string[] = []
+  const blobs: string[] = []
   ordered.forEach((post, id) => {
     const { tf, length, text } = analyse(post)
     const textHash = store.put({ kind: 'search-text', v: SCHEMA_VERSION, text } satisfies SearchTextRecord)
-    texts.push(textHash)
-    docs.push([post.path, post.title, post.day, length, textHash])
+    blobs.push(textHash)
+    docs.push([post.path, post.title, post.day, length, textHash, post.ms])
     total += length
     for (const [term, n] of tf) {
       let list = lists.get(term)
@@ -154,16 +203,63 @@ export function searchIndex(posts: Post[], shards: number, store: BlobStore): Se
     shardTerms[shardOf(term, shards)]!.push([term, encodePostings({ df: list.length, ids: kept.map((p) => p[0]), tfs: kept.map((p) => p[1]) })])
   }
   const records: Record<string, string> = {}
-  const blobs = [...texts]
   shardTerms.forEach((terms, n) => {
     const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: shardData(terms) } satisfies SearchShardRecord)
     records[shardRecord(n)] = hash
     blobs.push(hash)
   })
-  const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, avgLength, docs }
+  const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, docs, fingerprints: ordered.map(fingerprint).join('') }
   records[DOCS_RECORD] = store.put(table)
   blobs.push(records[DOCS_RECORD])
-  return { records, blobs }
+  const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.get(h)!])) }
+  records[DELTA_RECORD] = store.put(emptyDelta())
+  blobs.push(records[DELTA_RECORD])
+  return { records, blobs, external: [], base, delta: 0 }
+}
+
+const emptyDelta = (): SearchDeltaRecord => ({ kind: 'search-delta', v: SCHEMA_VERSION, removed: [], docs: [], data: '' })
+
+/** The posts that differ from the base and the base ids they hide; null when the base is not a Kumo base. */
+function deltaOf(ordered: Post[], base: SearchBase): SearchDeltaRecord | null {
+  const { docs, fingerprints } = base.table
+  if (typeof fingerprints !== 'string' || fingerprints.length !== docs.length * FINGERPRINT_CHARS) return null
+  const current = new Map<string, number>()
+  docs.forEach((doc, id) => current.set(`${doc[0]}\n${fingerprints.slice(id * FINGERPRINT_CHARS, (id + 1) * FINGERPRINT_CHARS)}`, id))
+  const kept = new Set<number>()
+  const changed: Post[] = []
+  for (const post of ordered) {
+    const id = current.get(`${post.path}\n${fingerprint(post)}`)
+    if (id === undefined) changed.push(post)
+    else kept.add(id)
+  }
+  const removed = docs.map((_, id) => id).filter((id) => !kept.has(id))
+  const lists = new Map<string, Array<[number, number]>>()
+  const deltaDocs: DeltaDoc[] = changed.map((post, i) => {
+    const { tf, length, text } = analyse(post)
+    for (const [term, n] of tf) {
+      let list = lists.get(term)
+      if (!list) lists.set(term, (list = []))
+      list.push([docs.length + i, n])
+    }
+    return [post.path, post.title, post.day, length, text, post.ms]
+  })
+  const terms = [...lists]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([term, list]): [string, string] => [term, encodePostings({ df: list.length, ids: list.map((p) => p[0]), tfs: list.map((p) => p[1]) })])
+  return { kind: 'search-delta', v: SCHEMA_VERSION, removed, docs: deltaDocs, data: shardData(terms) }
+}
+
+/** The base's records as they are, and the delta as a new record. */
+function onBase(base: SearchBase, delta: SearchDeltaRecord, store: BlobStore): SearchIndex {
+  const used = [...Object.values(base.records), ...base.table.docs.map((d) => d[4])]
+  const external: string[] = []
+  for (const hash of used) {
+    const json = base.blobs?.get(hash)
+    if (json === undefined) external.push(hash)
+    else store.adopt(hash, json)
+  }
+  const records = { ...base.records, [DELTA_RECORD]: store.put(delta) }
+  return { records, blobs: [...used, records[DELTA_RECORD]], external, base, delta: delta.docs.length }
 }
 
 /** The MAX_POSTINGS posts where the term's BM25 weight is highest, back in id order. */
@@ -180,5 +276,5 @@ function prune(list: Array<[number, number]>, docs: DocEntry[], avgLength: numbe
 
 /** Bytes the index's blobs take in KV. */
 export function indexBytes(index: SearchIndex, store: BlobStore): number {
-  return index.blobs.reduce((n, h) => n + Buffer.byteLength(store.blobs.get(h) ?? ''), 0)
+  return index.blobs.reduce((n, h) => n + store.bytes(h), 0)
 }

@@ -1,12 +1,14 @@
 /**
- * Stage "write": the build's output, all or nothing. Each output folder is
- * written beside its final place and renamed over it only when complete, so a
- * failed build leaves the previous output untouched. Nothing is ever written
- * outside the two folders the caller names.
+ * Stage "write": the build's output, all or nothing. A folder of assets is
+ * written beside its final place and renamed over it only when complete;
+ * blobs are content-addressed files written before the manifest that names
+ * them, which is renamed into place last. Either way a failed build leaves the
+ * previous output whole. Nothing is ever written outside the folders the
+ * caller names.
  */
 
-import { cp, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname, relative, resolve, sep } from 'node:path'
+import { cp, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { BuildError } from './errors.ts'
 
 export interface OutputFile {
@@ -90,4 +92,52 @@ export async function writeTrees(trees: OutputTree[]): Promise<void> {
     }
     await rm(old, { recursive: true, force: true })
   }
+}
+
+/** Writes one file whole or not at all: a temporary sibling, then a rename. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`
+  try {
+    await writeFile(tmp, data)
+    await rename(tmp, file)
+  } catch (error) {
+    await rm(tmp, { force: true })
+    throw error
+  }
+}
+
+/** A blob's file under a blobs folder: 256 subfolders by the hash's first two digits. */
+export const blobFile = (dir: string, hash: string): string => join(dir, hash.slice(0, 2), `${hash}.json`)
+
+/** The hashes of the blob files a blobs folder holds. */
+export async function blobsOnDisk(dir: string): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (const sub of await readdir(dir).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(sub)) continue
+    for (const name of await readdir(join(dir, sub)).catch(() => [] as string[])) {
+      const m = /^([0-9a-f]{32})\.json$/.exec(name)
+      if (m) out.add(m[1]!)
+    }
+  }
+  return out
+}
+
+/**
+ * Stage "write", for blobs: content-addressed files, so a file that exists
+ * already holds the right bytes and only new blobs are written (each whole, via
+ * a rename). Call `prune` once whatever reads them points at the new set.
+ */
+export async function writeBlobs(dir: string, blobs: ReadonlyMap<string, string>): Promise<{ written: number; prune: () => Promise<number> }> {
+  const present = await blobsOnDisk(dir)
+  const fresh = [...blobs.keys()].filter((h) => !present.has(h))
+  await Promise.all([...new Set(fresh.map((h) => h.slice(0, 2)))].map((sub) => mkdir(join(dir, sub), { recursive: true })))
+  for (let i = 0; i < fresh.length; i += 64) {
+    await Promise.all(fresh.slice(i, i + 64).map((h) => writeFileAtomic(blobFile(dir, h), blobs.get(h)!)))
+  }
+  const prune = async () => {
+    const stale = [...present].filter((h) => !blobs.has(h))
+    for (let i = 0; i < stale.length; i += 64) await Promise.all(stale.slice(i, i + 64).map((h) => rm(blobFile(dir, h), { force: true })))
+    return stale.length
+  }
+  return { written: fresh.length, prune }
 }

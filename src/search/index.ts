@@ -3,13 +3,18 @@
  * posts, its terms' shards are fetched, posts are ranked with BM25 and the hits
  * of the asked page get snippets with the matched text marked.
  *
+ * The index is a base segment and a small delta (src/shared/search.ts); a
+ * query reads both and merges them: a base doc the delta hides is skipped, a
+ * term's df is the sum of both segments', and a doc not yet visible at `now`
+ * (a scheduled post) is left out.
+ *
  * KV reads per query (how the budget is counted):
- *   - the doc table, once per isolate per index version (cached by blob hash,
- *     like the manifest), then never again;
+ *   - the doc table and the delta, in one bulk read, once per isolate per
+ *     index version (cached by blob hashes, like the manifest), then never again;
  *   - one bulk read of the query's shards: one record per distinct shard, at
  *     most MAX_SHARDS (8); terms past that budget are left out (`partial`);
- *   - when there are hits, one bulk read of the snippet texts of the page's
- *     hits (at most PAGE_SIZE records).
+ *   - when there are hits from the base, one bulk read of their snippet texts
+ *     (at most PAGE_SIZE records); the delta's texts are inline.
  * The manifest itself is the one every request already holds in memory.
  */
 
@@ -18,10 +23,12 @@ import { HttpError } from '../errors.ts'
 import type { Manifest } from '../shared/schema.ts'
 import {
   BM25,
+  DELTA_RECORD,
   DOCS_RECORD,
   forEachPosting,
   postingsIn,
   shardRecord,
+  type SearchDeltaRecord,
   type SearchDocsRecord,
   type SearchShardRecord,
   type SearchTextRecord,
@@ -75,33 +82,70 @@ export interface SearchResult {
   partial: boolean
 }
 
-/** A doc table with each post's BM25 length normalisation precomputed. */
+/** Base and delta as one table, with each doc's BM25 length normalisation precomputed. */
 interface Table {
-  record: SearchDocsRecord
+  shards: number
+  /** Doc id → [path, title, day]; base ids first, then the delta's. */
+  docs: Array<[path: string, title: string, day: string]>
+  baseCount: number
+  delta: SearchDeltaRecord
+  base: SearchDocsRecord
   /** k1 · (1 − b + b · length / avgLength), by doc id. */
   norms: Float64Array
+  /** When each doc becomes visible (epoch ms); +Infinity for a base doc the delta hides. */
+  from: Float64Array
+  /** Docs visible at a time, for idf: counted once per table per `now` step. */
+  visibleAt: { now: number; count: number }
 }
 
-/** Doc tables by blob hash: unchanged across builds that do not change the index. */
-const docTables = new Map<string, Table>()
-const MAX_DOC_TABLES = 2
+/** Tables by doc table and delta hashes: unchanged across builds that do not change the index. */
+const tables = new Map<string, Table>()
+const MAX_TABLES = 2
 
-/** Drops the cached doc tables; tests use it to count a cold query's reads. */
+/** Drops the cached tables; tests use it to count a cold query's reads. */
 export function resetSearchCache(): void {
-  docTables.clear()
+  tables.clear()
 }
 
-async function docTable(kv: KVNamespace, hash: string): Promise<Table> {
-  const cached = docTables.get(hash)
+async function table(kv: KVNamespace, docsHash: string, deltaHash: string): Promise<Table> {
+  const key = `${docsHash}:${deltaHash}`
+  const cached = tables.get(key)
   if (cached) return cached
-  const record = await readRecord<SearchDocsRecord>(kv, hash)
+  const [base, delta] = (await readRecords(kv, [docsHash, deltaHash])) as [SearchDocsRecord, SearchDeltaRecord]
+  if (base.kind !== 'search-docs' || delta.kind !== 'search-delta') throw new HttpError('unavailable', `search records ${key} are not a doc table and a delta`)
+  const all = [...base.docs, ...delta.docs]
+  const from = Float64Array.from(all, (d) => d[5])
+  for (const id of delta.removed) from[id] = Infinity
+  let total = 0
+  let live = 0
+  all.forEach((d, id) => {
+    if (from[id] !== Infinity) (total += d[3]), live++
+  })
   const { k1, b } = BM25
-  const avg = record.avgLength || 1
-  const norms = Float64Array.from(record.docs, (d) => k1 * (1 - b + (b * d[3]) / avg))
-  const table = { record, norms }
-  if (docTables.size >= MAX_DOC_TABLES) docTables.delete(docTables.keys().next().value!)
-  docTables.set(hash, table)
-  return table
+  const avg = live ? total / live : 1
+  const built: Table = {
+    shards: base.shards,
+    docs: all.map((d) => [d[0], d[1], d[2]]),
+    baseCount: base.docs.length,
+    delta,
+    base,
+    norms: Float64Array.from(all, (d) => k1 * (1 - b + (b * d[3]) / (avg || 1))),
+    from,
+    visibleAt: { now: NaN, count: 0 },
+  }
+  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!)
+  tables.set(key, built)
+  return built
+}
+
+/** Docs visible at `now`: the N of idf, so a scheduled post does not weigh before its time. */
+function visible(t: Table, now: number): number {
+  if (t.visibleAt.now !== now) {
+    let count = 0
+    for (const f of t.from) if (f <= now) count++
+    t.visibleAt = { now, count }
+  }
+  return t.visibleAt.count
 }
 
 /**
@@ -144,12 +188,13 @@ interface Scored {
  * and the unit passes when enough did; a post must pass every unit that had
  * terms to look up. Typed arrays indexed by doc id: no per-posting allocation.
  */
-function rank({ record: table, norms }: Table, perUnit: string[][], shardsById: Map<number, SearchShardRecord>): Scored[] {
+function rank(t: Table, now: number, perUnit: string[][], shardsById: Map<number, SearchShardRecord>): Scored[] {
   const { k1 } = BM25
-  const n = table.docs.length
-  const scores = new Float64Array(n)
-  const passed = new Uint16Array(n)
-  const count = new Uint16Array(n)
+  const size = t.docs.length
+  const n = visible(t, now)
+  const scores = new Float64Array(size)
+  const passed = new Uint16Array(size)
+  const count = new Uint16Array(size)
   let seen: number[] = []
   let units = 0
   for (const terms of perUnit) {
@@ -157,17 +202,20 @@ function rank({ record: table, norms }: Table, perUnit: string[][], shardsById: 
     units++
     const touched: number[] = []
     for (const term of terms) {
-      const shard = shardsById.get(shardOf(term, table.shards))
-      const encoded = shard && postingsIn(shard, term)
-      if (!encoded) continue
-      const df = parseInt(encoded.slice(0, encoded.indexOf(';')), 36)
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
-      forEachPosting(encoded, (id, tf) => {
-        if (id >= n) return
-        if (count[id] === 0) touched.push(id)
-        count[id]!++
-        scores[id]! += (idf * tf * (k1 + 1)) / (tf + norms[id]!)
-      })
+      const shard = shardsById.get(shardOf(term, t.shards))
+      const lists = [shard && postingsIn(shard, term), postingsIn(t.delta, term)].filter((l): l is string => !!l)
+      if (!lists.length) continue
+      // A term's df sums both segments: a hidden base doc still counts until the next fold, a small bias.
+      const df = lists.reduce((sum, l) => sum + parseInt(l.slice(0, l.indexOf(';')), 36), 0)
+      const idf = Math.log(1 + Math.max(0, n - df + 0.5) / (df + 0.5))
+      for (const encoded of lists) {
+        forEachPosting(encoded, (id, tf) => {
+          if (id >= size || !(t.from[id]! <= now)) return
+          if (count[id] === 0) touched.push(id)
+          count[id]!++
+          scores[id]! += (idf * tf * (k1 + 1)) / (tf + t.norms[id]!)
+        })
+      }
     }
     const needed = terms.length <= 1 ? terms.length : Math.ceil(terms.length * CJK_MATCH_SHARE)
     for (const id of touched) {
@@ -183,21 +231,32 @@ function rank({ record: table, norms }: Table, perUnit: string[][], shardsById: 
   return out.sort((x, y) => y.score - x.score || y.id - x.id)
 }
 
+/** Snippet texts of the hits: the base's from KV in one bulk read, the delta's inline. */
+async function texts(kv: KVNamespace, t: Table, ids: number[]): Promise<string[]> {
+  const wanted = ids.filter((id) => id < t.baseCount)
+  const read = wanted.length ? await readRecords<SearchTextRecord>(kv, wanted.map((id) => t.base.docs[id]![4])) : []
+  const byId = new Map(wanted.map((id, i) => [id, read[i]!.text]))
+  return ids.map((id) => byId.get(id) ?? t.delta.docs[id - t.baseCount]![4])
+}
+
 /** Runs a parsed query against the index the manifest names at `now`. */
 export async function search(kv: KVNamespace, manifest: Manifest, now: number, units: QueryUnit[], page: number): Promise<SearchResult> {
-  const cached = await docTable(kv, hashOf(manifest, DOCS_RECORD, now))
-  const table = cached.record
-  const { perUnit, shardIds, partial } = selectTerms(units, table.shards)
+  const t = await table(kv, hashOf(manifest, DOCS_RECORD, now), hashOf(manifest, DELTA_RECORD, now))
+  const { perUnit, shardIds, partial } = selectTerms(units, t.shards)
   const shardRecords = await readRecords<SearchShardRecord>(kv, shardIds.map((s) => hashOf(manifest, shardRecord(s), now)))
   const shardsById = new Map(shardIds.map((s, i) => [s, shardRecords[i]!]))
-  const ranked = rank(cached, perUnit, shardsById)
+  const ranked = rank(t, now, perUnit, shardsById)
   const pages = Math.max(1, Math.ceil(ranked.length / PAGE_SIZE))
   const slice = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
-  const texts = slice.length ? await readRecords<SearchTextRecord>(kv, slice.map((s) => table.docs[s.id]![4])) : []
+  const snippets = await texts(
+    kv,
+    t,
+    slice.map((s) => s.id),
+  )
   const terms = new Set(units.flatMap((u) => u.terms))
   const hits = slice.map(({ id, score }, i): Hit => {
-    const [path, title, day] = table.docs[id]!
-    return { path, title: highlight(title, terms), day, snippet: snippet(texts[i]!.text, terms), score: Math.round(score * 1000) / 1000 }
+    const [path, title, day] = t.docs[id]!
+    return { path, title: highlight(title, terms), day, snippet: snippet(snippets[i]!, terms), score: Math.round(score * 1000) / 1000 }
   })
   return { total: ranked.length, page, pages, hits, partial }
 }

@@ -2,19 +2,31 @@
  * The search index's contract between build and worker: record names, record
  * shapes, how postings are encoded and how fields are weighted.
  *
- * Layout (all content-addressed blobs, named in the manifest's `records`, so a
- * scheduled post's terms join the index at its publication time through the
- * same schedule overlay as its pages):
- *   search:docs       the doc table: id → path, title, day, weighted length and
- *                     the blob hash of the post's plain-text snippet source; also
- *                     the shard count and average length BM25 needs.
- *   search:shard:<n>  the postings of every term whose hash mod shards is n.
- * A post's snippet text is its own blob, named only from the doc table.
+ * One index holds every post a build knows, scheduled ones included: each doc
+ * carries the time it becomes visible and the worker leaves it out of results
+ * until then, so the index is not rebuilt per schedule step.
+ *
+ * Layout, as a log-structured pair of segments (the way Lucene keeps an index
+ * cheap to update): a large *base* that changes rarely and a small *delta*
+ * that takes every change since. All are content-addressed blobs named in the
+ * manifest's `records`:
+ *   search:docs       the base doc table: id → path, title, day, weighted
+ *                     length, snippet-text blob hash, visible-from time; and
+ *                     each doc's fingerprint, so a later build can tell which
+ *                     docs it changed.
+ *   search:shard:<n>  the base postings of every term whose hash mod shards is n.
+ *   search:delta      docs added or changed since the base (their postings and
+ *                     snippet text inline, ids after the base's) and the base
+ *                     ids they hide.
+ * A one-post edit then rewrites one record, the delta, instead of the doc
+ * table and a shard per changed term; a build folds the delta back into a new
+ * base once it grows past a few percent of the blog (see COMPACT_AT).
  */
 
 import type { SCHEMA_VERSION } from './keys.ts'
 
 export const DOCS_RECORD = 'search:docs'
+export const DELTA_RECORD = 'search:delta'
 export const shardRecord = (n: number): string => `search:shard:${n}`
 
 /**
@@ -28,16 +40,38 @@ export const WEIGHTS = { title: 10, tag: 6, body: 2, code: 1 } as const
 /** BM25 parameters: the usual defaults (Robertson & Zaragoza 2009, Lucene). */
 export const BM25 = { k1: 1.2, b: 0.75 } as const
 
-/** [path, title, day (YYYY-MM-DD), weighted length, snippet text blob hash] */
-export type DocEntry = [path: string, title: string, day: string, length: number, text: string]
+/** [path, title, day (YYYY-MM-DD), weighted length, snippet text blob hash, visible from (epoch ms)] */
+export type DocEntry = [path: string, title: string, day: string, length: number, text: string, from: number]
+
+/** Characters of a doc's fingerprint in SearchDocsRecord.fingerprints. */
+export const FINGERPRINT_CHARS = 12
 
 export interface SearchDocsRecord {
   kind: 'search-docs'
   v: typeof SCHEMA_VERSION
   shards: number
-  avgLength: number
-  /** Index = doc id. Ids follow publication order, so a new post appends. */
+  /** Index = doc id, in publication order. */
   docs: DocEntry[]
+  /**
+   * FINGERPRINT_CHARS per doc, in id order: a hash of everything the doc
+   * contributes to the index. Only the build reads it; one string, so the
+   * worker's parse copies it instead of building thousands of values.
+   */
+  fingerprints: string
+}
+
+/** [path, title, day, weighted length, snippet text itself, visible from (epoch ms)] */
+export type DeltaDoc = [path: string, title: string, day: string, length: number, text: string, from: number]
+
+export interface SearchDeltaRecord {
+  kind: 'search-delta'
+  v: typeof SCHEMA_VERSION
+  /** Base ids no longer current (changed or deleted posts). */
+  removed: number[]
+  /** Doc id = base doc count + index here. */
+  docs: DeltaDoc[]
+  /** The delta docs' postings, laid out like a shard (shardData), over all terms. */
+  data: string
 }
 
 export interface SearchShardRecord {
@@ -58,7 +92,7 @@ export function shardData(terms: Array<[term: string, postings: string]>): strin
 }
 
 /** A term's encoded postings in a shard, found with one string search. */
-export function postingsIn(shard: SearchShardRecord, term: string): string | undefined {
+export function postingsIn(shard: { data: string }, term: string): string | undefined {
   const key = `\n${term}\t`
   const at = shard.data.indexOf(key)
   if (at < 0) return undefined
@@ -73,7 +107,7 @@ export interface SearchTextRecord {
   text: string
 }
 
-export type SearchRecord = SearchDocsRecord | SearchShardRecord | SearchTextRecord
+export type SearchRecord = SearchDocsRecord | SearchShardRecord | SearchTextRecord | SearchDeltaRecord
 
 export interface Postings {
   /** Documents containing the term in the whole index (kept even when the list is pruned). */

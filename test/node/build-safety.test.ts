@@ -112,7 +112,7 @@ beforeAll(async () => {
   await build() // the previous, good output every failure must leave in place
   await writeFile(join(root, 'sentinel.txt'), 'untouched')
   before = await snapshot()
-  expect([...before.keys()]).toEqual(expect.arrayContaining(['dist/kv.json', 'dist/manifest.json', 'public/assets/a.txt', 'sentinel.txt']))
+  expect([...before.keys()]).toEqual(expect.arrayContaining(['dist/summary.json', 'dist/manifest.json', 'public/assets/a.txt', 'sentinel.txt']))
 })
 afterAll(async () => {
   await rm(root, { recursive: true, force: true })

@@ -1,8 +1,10 @@
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildErrors } from '../../scripts/build/errors.ts'
-import { build, buildToDisk, kvEntries } from '../../scripts/build/index.ts'
+import { BuildSession, build, buildToDisk, kvEntries } from '../../scripts/build/index.ts'
+import type { SearchBase } from '../../scripts/build/search-index.ts'
+import { blobFile } from '../../scripts/build/write.ts'
 import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
 import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
 import type { SearchRecord } from '../../src/shared/search.ts'
@@ -11,7 +13,7 @@ import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-build-')
 
-const buildFixture = (options: { drafts?: boolean; contentDir?: string } = {}) =>
+const buildFixture = (options: { drafts?: boolean; contentDir?: string; searchBase?: SearchBase; session?: BuildSession } = {}) =>
   build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, ...options })
 
 function record<T>(result: Awaited<ReturnType<typeof build>>, path: string): T {
@@ -86,7 +88,8 @@ describe('build of the fixture blog', () => {
     expect(b.manifest.buildId).toBe(a.manifest.buildId)
     const file = join(dir, 'posts', '2025-02-14-swift-concurrency-notes.md')
     await writeFile(file, `${await readFile(file, 'utf8')}\nOne more paragraph at the end.\n`)
-    const c = await buildFixture({ contentDir: dir })
+    // Measured against the first build's search index, as a deploy measures against the live one.
+    const c = await buildFixture({ contentDir: dir, searchBase: a.searchBase })
     const changed = '/2025/02/swift-concurrency-notes/'
     expect(c.manifest.routes[changed]![1]).not.toBe(a.manifest.routes[changed]![1])
     expect(c.manifest.routes['/2025/01/deepseek-ai/']).toEqual(a.manifest.routes['/2025/01/deepseek-ai/'])
@@ -103,21 +106,43 @@ describe('build of the fixture blog', () => {
     expect(c.manifest.schedule.length).toBeGreaterThan(0)
     expect(blobs).toHaveLength(2)
     expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`]))
-    // The search index changes too, but only its doc table (per epoch), the post's snippet text and one shard per epoch.
-    const search = all.filter((b) => b.kind.startsWith('search-'))
-    const epochs = 1 + c.manifest.schedule.length
-    expect(search.filter((b) => b.kind === 'search-text')).toHaveLength(1)
-    expect(search.filter((b) => b.kind === 'search-docs').length).toBeLessThanOrEqual(epochs)
-    expect(search.filter((b) => b.kind === 'search-shard').length).toBeLessThanOrEqual(epochs)
+    // The search index changes by one record: its delta, which now holds that post.
+    expect(all.filter((b) => b.kind.startsWith('search-')).map((b) => b.kind)).toEqual(['search-delta'])
   })
 
-  it('writes the wrangler bulk format: blobs and the manifest', async () => {
+  it('rebuilds through a session exactly as a fresh build does, reusing every unchanged post', async () => {
+    const dir = await tempDir()
+    await cp(FIXTURE_CONTENT, dir, { recursive: true })
+    const session = new BuildSession()
+    const a = await buildFixture({ contentDir: dir, session })
+    const file = join(dir, 'posts', '2025-02-14-swift-concurrency-notes.md')
+    await writeFile(file, (await readFile(file, 'utf8')).replace('title: "', 'title: "Edited — '))
+    const again = await buildFixture({ contentDir: dir, session })
+    const fresh = await buildFixture({ contentDir: dir, searchBase: a.searchBase })
+    expect(again.manifest).toEqual(fresh.manifest)
+    expect(again.summary.cached).toBe(a.summary.cached + session.posts.size - 1)
+    expect(record<PostRecord>(again, '/2025/02/swift-concurrency-notes/').title).toMatch(/^Edited —/)
+  })
+
+  it('writes each blob once, content-addressed, then the manifest, and drops blobs no longer used', async () => {
     const out = await tempDir()
-    const result = await buildToDisk({ contentDir: FIXTURE_CONTENT, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW })
-    const entries = JSON.parse(await readFile(join(out, 'dist', 'kv.json'), 'utf8')) as Array<{ key: string; value: string }>
-    expect(entries.every((e) => typeof e.key === 'string' && typeof e.value === 'string')).toBe(true)
-    expect(entries.at(-1)!.key).toBe(buildKey(result.manifest.buildId))
-    for (const [hash] of Object.values(result.manifest.routes)) expect(entries.some((e) => e.key === blobKey(hash))).toBe(true)
+    const dir = await tempDir()
+    await cp(FIXTURE_CONTENT, dir, { recursive: true })
+    const options = { contentDir: dir, outDir: join(out, 'dist'), publicDir: join(out, 'public'), now: FIXTURE_NOW }
+    const result = await buildToDisk(options)
+    expect(JSON.parse(await readFile(join(out, 'dist', 'manifest.json'), 'utf8'))).toEqual(result.manifest)
+    for (const [hash, json] of result.blobs) expect(await readFile(blobFile(join(out, 'dist', 'blobs'), hash), 'utf8')).toBe(json)
+    const seed = result.manifest.routes['/2025/01/deepseek-ai/']![0]
+    const swift = result.manifest.routes['/2025/02/swift-concurrency-notes/']![0]
+    const unchanged = (await stat(blobFile(join(out, 'dist', 'blobs'), seed))).mtimeMs
+    const file = join(dir, 'posts', '2025-02-14-swift-concurrency-notes.md')
+    await writeFile(file, `${await readFile(file, 'utf8')}\nOne more paragraph.\n`)
+    const next = await buildToDisk(options)
+    // The unchanged post's file is not rewritten; the edited post's old record is gone.
+    expect((await stat(blobFile(join(out, 'dist', 'blobs'), seed))).mtimeMs).toBe(unchanged)
+    await expect(stat(blobFile(join(out, 'dist', 'blobs'), swift))).rejects.toThrow(/ENOENT/)
+    const onDisk = (await readdir(join(out, 'dist', 'blobs'), { recursive: true })).filter((f) => f.endsWith('.json'))
+    expect(onDisk).toHaveLength(next.blobs.size)
     expect(await readdir(join(out, 'public', 'assets', 'img'))).toEqual(['edge-request.svg'])
     expect((await readdir(join(out, 'public', '_kumo')))[0]).toMatch(/^style\.[0-9a-f]{10}\.css$/)
   })

@@ -3,7 +3,7 @@
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { build } from '../../scripts/build/index.ts'
+import { BuildSession, build } from '../../scripts/build/index.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -15,7 +15,7 @@ async function setup() {
   const contentDir = join(root, 'content')
   await cp(FIXTURE_CONTENT, contentDir, { recursive: true })
   const cacheDir = join(root, 'cache')
-  const run = () => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir })
+  const run = (session?: BuildSession) => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir, session })
   const lines = async () => {
     const packs = (await readdir(cacheDir)).filter((f) => f.endsWith('.ndjson'))
     const texts = await Promise.all(packs.map((f) => readFile(join(cacheDir, f), 'utf8')))
@@ -29,7 +29,7 @@ async function setup() {
   }
   const entries = async () => (await lines()).filter(isFile).length
   const derived = async () => (await lines()).length - (await entries())
-  return { contentDir, run, entries, derived }
+  return { contentDir, run, entries, derived, lines }
 }
 
 describe('content-hash cache', () => {
@@ -67,5 +67,24 @@ describe('content-hash cache', () => {
     await rm(join(contentDir, 'posts', '2025-01-31-deepseek-ai.md'))
     await run()
     expect(await entries()).toBe(files - 1)
+  })
+
+  it('keeps on disk what a session reused from memory, so the next process starts warm', async () => {
+    const { contentDir, run, entries, lines } = await setup()
+    const session = new BuildSession()
+    await run(session)
+    const files = await entries()
+    const before = new Set(await lines())
+    // Rebuilds in one process: the cache is read once, posts come from memory.
+    expect((await run(session)).summary.cached).toBe(files)
+    const file = join(contentDir, 'posts', '2025-01-31-deepseek-ai.md')
+    await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
+    expect((await run(session)).summary.cached).toBe(files - 1)
+    // The disk cache lost only the edited post's entries (its file, feed HTML, search analysis) and gained their new ones.
+    const after = await lines()
+    expect(after).toHaveLength(before.size)
+    expect(after.filter((l) => !before.has(l))).toHaveLength(3)
+    // A new process (no session) finds every file in the cache.
+    expect((await run()).summary.cached).toBe(files)
   })
 })

@@ -1,14 +1,29 @@
 // The search tokenizer, postings codec, query planning and the build's index (node side).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { cp, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { build } from '../../scripts/build/index.ts'
 import type { Post } from '../../scripts/build/posts.ts'
-import { analyse } from '../../scripts/build/search-index.ts'
+import { COMPACT_AT, analyse, type SearchBase } from '../../scripts/build/search-index.ts'
 import { MAX_SHARDS, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
-import { DOCS_RECORD, WEIGHTS, decodePostings, encodePostings, postingsIn, shardRecord, type SearchDocsRecord, type SearchShardRecord } from '../../src/shared/search.ts'
+import type { Manifest } from '../../src/shared/schema.ts'
+import {
+  DELTA_RECORD,
+  DOCS_RECORD,
+  FINGERPRINT_CHARS,
+  WEIGHTS,
+  decodePostings,
+  encodePostings,
+  postingsIn,
+  shardRecord,
+  type SearchDeltaRecord,
+  type SearchDocsRecord,
+  type SearchShardRecord,
+} from '../../src/shared/search.ts'
 import { findTerms, queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
-import { recordAt } from '../../src/data/resolve.ts'
-import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { DELTA_EDIT, FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
 const terms = (text: string) => tokenize(text).map((t) => t.term)
 
@@ -97,21 +112,23 @@ describe('snippet', () => {
 })
 
 describe('the build index', () => {
-  it('indexes only the posts visible in each epoch, through the manifest schedule', async () => {
+  it('holds every post once, scheduled ones with the time they become visible, outside the schedule', async () => {
     const { manifest, blobs } = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
-    const table = (at: number) => JSON.parse(blobs.get(recordAt(manifest, DOCS_RECORD, at)!)!) as SearchDocsRecord
-    const base = table(FIXTURE_NOW.getTime()).docs.map((d) => d[0])
-    expect(base).toContain('/2025/01/deepseek-ai/')
-    expect(base).not.toContain('/2025/06/published-later/')
-    expect(base).not.toContain('/2099/01/far-future/')
-    const later = table(Date.parse('2025-07-01T00:00:00Z')).docs.map((d) => d[0])
-    // A new post appends an id: the ids of older posts do not move.
-    expect(later).toEqual([...base, '/2025/06/published-later/'])
-    expect(table(Date.parse('2100-01-01T00:00:00Z')).docs.at(-1)![0]).toBe('/2099/01/far-future/')
+    const table = JSON.parse(blobs.get(manifest.records[DOCS_RECORD]!)!) as SearchDocsRecord
+    const from = new Map(table.docs.map((d) => [d[0], d[5]]))
+    expect(from.get('/2025/01/deepseek-ai/')).toBe(Date.parse('2025-01-30T15:15:00Z'))
+    expect(from.get('/2025/06/published-later/')).toBeGreaterThan(FIXTURE_NOW.getTime())
+    expect(from.get('/2099/01/far-future/')).toBeGreaterThan(Date.parse('2099-01-01T00:00:00Z') - 86_400_000)
+    // Ids follow publication order, and no schedule step touches the index.
+    expect(table.docs.map((d) => d[5])).toEqual([...table.docs.map((d) => d[5])].sort((a, b) => a - b))
+    for (const step of manifest.schedule) expect(Object.keys(step.records).filter((n) => n.startsWith('search:'))).toEqual([])
+    // A full build: an empty delta, and a fingerprint per doc.
+    expect(JSON.parse(blobs.get(manifest.records[DELTA_RECORD]!)!)).toMatchObject({ kind: 'search-delta', removed: [], docs: [], data: '' })
+    expect(table.fingerprints).toHaveLength(table.docs.length * FINGERPRINT_CHARS)
     // Every term sits in the shard its hash names.
-    const { shards } = table(0)
+    const { shards } = table
     for (let n = 0; n < shards; n++) {
-      const shard = JSON.parse(blobs.get(recordAt(manifest, shardRecord(n), 0)!)!) as SearchShardRecord
+      const shard = JSON.parse(blobs.get(manifest.records[shardRecord(n)]!)!) as SearchShardRecord
       const terms = [...shard.data.matchAll(/\n([^\t]+)\t/g)].map((m) => m[1]!)
       expect(terms.length).toBeGreaterThan(0)
       for (const term of terms) {
@@ -119,6 +136,63 @@ describe('the build index', () => {
         expect(postingsIn(shard, term)).toMatch(/^[0-9a-z]+;[0-9a-z.,]+$/)
       }
     }
+  })
+})
+
+describe('the delta against a base', () => {
+  const tempDir = useTempDirs('kumo-search-')
+  const names = (m: Manifest) => Object.fromEntries(Object.entries(m.records).filter(([n]) => n.startsWith('search:')))
+
+  async function fixtureCopy(): Promise<string> {
+    const dir = await tempDir()
+    await cp(FIXTURE_CONTENT, dir, { recursive: true })
+    return dir
+  }
+  const edit = async (dir: string, file: string, change: (t: string) => string) => {
+    const path = join(dir, 'posts', file)
+    await writeFile(path, change(await readFile(path, 'utf8')))
+  }
+  const at = (contentDir: string, searchBase?: SearchBase) => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, searchBase })
+
+  it('puts only the edited post in the delta, hides its base copy and reuses every base record', async () => {
+    const dir = await fixtureCopy()
+    const first = await at(dir)
+    await edit(dir, DELTA_EDIT.file, (t) => t.replace(DELTA_EDIT.from, DELTA_EDIT.to))
+    const second = await at(dir, { ...first.searchBase, blobs: undefined })
+    const before = names(first.manifest)
+    const after = names(second.manifest)
+    for (const name of Object.keys(before)) if (name !== DELTA_RECORD) expect(after[name]).toBe(before[name])
+    expect(after[DELTA_RECORD]).not.toBe(before[DELTA_RECORD])
+    const delta = JSON.parse(second.blobs.get(after[DELTA_RECORD]!)!) as SearchDeltaRecord
+    expect(delta.docs.map((d) => d[0])).toEqual([DELTA_EDIT.path])
+    expect(delta.docs[0]![4]).toContain('zeppelin')
+    expect(delta.removed).toEqual([first.searchBase.table.docs.findIndex((d) => d[0] === DELTA_EDIT.path)])
+    expect(postingsIn(delta, 'zeppelin')).toBe(`1;${first.searchBase.table.docs.length.toString(36)}.${WEIGHTS.body.toString(36)}`)
+    // The base came without its blobs (as a deploy's does): they are named as already in KV, not made again.
+    expect(second.external.has(before[DOCS_RECORD]!)).toBe(true)
+    expect(second.blobs.has(before[DOCS_RECORD]!)).toBe(false)
+    expect(second.summary.search.delta).toBe(1)
+  })
+
+  it('gives an unchanged build on its own base the same manifest as the build that made the base', async () => {
+    const dir = await fixtureCopy()
+    const first = await at(dir)
+    const again = await at(dir, first.searchBase)
+    expect(again.manifest.buildId).toBe(first.manifest.buildId)
+    expect(again.summary.search.delta).toBe(0)
+  })
+
+  it('folds the delta into a new base, a build of the content alone, once it passes COMPACT_AT', async () => {
+    const dir = await fixtureCopy()
+    const first = await at(dir)
+    // More new posts than the delta may hold.
+    for (let i = 0; i <= COMPACT_AT.docs; i++) {
+      await writeFile(join(dir, 'posts', `2021-01-${String((i % 28) + 1).padStart(2, '0')}-extra-${i}.md`), `---\ntitle: Extra ${i}\n---\n\nWords ${i}.\n`)
+    }
+    const folded = await at(dir, first.searchBase)
+    expect(folded.summary.search.delta).toBe(0)
+    expect(names(folded.manifest)).toEqual(names((await at(dir)).manifest))
+    expect(names(folded.manifest)[DOCS_RECORD]).not.toBe(names(first.manifest)[DOCS_RECORD])
   })
 })
 

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import app from '../../src/index.ts'
 import { resetSearchCache } from '../../src/search/index.ts'
+import { DELTA_EDIT } from '../fixture.ts'
 import { ORIGIN, get } from './helpers.ts'
 
 const SEED = '/2025/01/deepseek-ai/'
@@ -208,5 +209,35 @@ describe('search KV reads', () => {
     expect((await counted('/api/search?q=xylophone')).reads).toBe(1)
     // A refused query reads nothing of the index.
     expect((await counted('/api/search?q=')).reads).toBe(0)
+  })
+})
+
+describe('an index with a delta (a build measured against an earlier one)', () => {
+  const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+  async function apiOn(buildId: string, q: string): Promise<ApiResult> {
+    const res = await app.fetch(new Request(`${ORIGIN}/api/search?q=${encodeURIComponent(q)}`), { ...env, BUILD_ID: buildId }, ctx)
+    expect(res.status).toBe(200)
+    return res.json()
+  }
+  const deltaBuild = () => (env as unknown as { TEST_DELTA_BUILD: string }).TEST_DELTA_BUILD
+
+  it('finds the edited post by its new words, and only in the build that has them', async () => {
+    expect((await apiOn(deltaBuild(), 'zeppelin')).results.map((r) => r.path)).toEqual([DELTA_EDIT.path])
+    expect((await apiOn(deltaBuild(), 'zeppelin')).results[0]!.snippetHtml).toContain('<mark>zeppelin</mark>')
+    expect((await get('/api/search?q=zeppelin').then((r) => r.json() as Promise<ApiResult>)).total).toBe(0)
+  })
+
+  it('lists the edited post once, hiding its copy in the base', async () => {
+    const results = (await apiOn(deltaBuild(), 'Hono KV')).results.map((r) => r.path)
+    expect(results.filter((p) => p === DELTA_EDIT.path)).toHaveLength(1)
+  })
+
+  it('answers other queries as the base build does', async () => {
+    for (const q of ['国运', '大模型', 'Swift', 'scheduled']) {
+      const base = (await api(q)).body.results.map((r) => r.path)
+      expect((await apiOn(deltaBuild(), q)).results.map((r) => r.path)).toEqual(base)
+    }
+    // Scheduled posts stay hidden in the delta build too.
+    expect((await apiOn(deltaBuild(), 'far future')).total).toBe(0)
   })
 })
