@@ -65,7 +65,10 @@ export function planDeploy(
   }
   // Every blob the build made: the manifest's, and those records point at (search snippet texts).
   const needed = [...blobs.keys()]
-  const missing = needed.filter((h) => !state.blobs.has(h))
+  // Its own manifest in KV (kept or not) means its blobs are there too (state.ts), and a build id
+  // is the hash of what the manifest references: a build deployed before needs no blob, no read.
+  const listed = state.builds.some((b) => b.id === manifest.buildId)
+  const missing = listed ? [] : needed.filter((h) => !state.blobs.has(h))
   const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
   // Already the newest build, dated, and whole: nothing to write. Otherwise its manifest goes
   // (back) up with a new date, which makes it the newest: an older kept build costs 1 write.

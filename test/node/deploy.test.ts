@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { deploy, DeployError } from '../../scripts/deploy/deploy.ts'
 import { buildReader, deployCache } from '../../scripts/deploy/cache.ts'
 import { planGc, runGc } from '../../scripts/deploy/gc.ts'
+import { planDeploy } from '../../scripts/deploy/plan.ts'
 import type { KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { rollback } from '../../scripts/deploy/rollback.ts'
 import { listBuilds, manifestBlobs, readState, referencedBlobs, sortBuilds } from '../../scripts/deploy/state.ts'
@@ -95,6 +96,28 @@ describe('deploy state, derived from manifest key metadata', () => {
     ])
     expect(sorted.map((b) => b.id)).toEqual(['new', 'old', 'nometa', 'garbage', 'number', 'nullmeta'])
     expect(sorted.slice(2).every((b) => b.at === null)).toBe(true)
+  })
+
+  it('plans 0 writes for the newest build, 1 for any other build whose manifest is in KV, kept or not', () => {
+    const manifest = { buildId: 'b', routes: { '/x/': ['h1', '"e"', 0] }, records: { site: 'h2' }, schedule: [] } as unknown as Manifest
+    const blobs = new Map([['h1', '{}'], ['h2', '{}']])
+    const now = new Date('2025-01-01T00:00:00Z')
+    const newer = { id: 'a', at: '2024-12-01T00:00:00.000Z' }
+    const older = { id: 'b', at: '2024-11-01T00:00:00.000Z' }
+    // Not kept with --keep 1, so its blobs are not in the derived set: its listed manifest vouches for them.
+    const redeploy = planDeploy(manifest, blobs, { builds: [newer, older], kept: ['a'], blobs: new Set() }, { keep: 1, now })
+    expect(redeploy.batches.flat().map((e) => [e.key, e.metadata])).toEqual([[buildKey('b'), { at: now.toISOString() }]])
+    expect([redeploy.writes, redeploy.skipped]).toEqual([1, 2])
+    expect(redeploy.builds.map((b) => b.id)).toEqual(['b', 'a'])
+    expect(redeploy.retired).toEqual(['a'])
+    const again = planDeploy(manifest, blobs, { builds: redeploy.builds, kept: ['b'], blobs: new Set(['h1', 'h2']) }, { keep: 1, now })
+    expect([again.writes, again.batches.length]).toEqual([0, 0])
+    // Newest but undated (an older Kumo's manifest): dated now, 1 write.
+    const undated = planDeploy(manifest, blobs, { builds: [{ id: 'b', at: null }], kept: ['b'], blobs: new Set(['h1', 'h2']) }, { keep: 1, now })
+    expect(undated.writes).toBe(1)
+    // Unknown build: every blob, then the manifest alone.
+    const fresh = planDeploy(manifest, blobs, { builds: [newer], kept: ['a'], blobs: new Set(['h2']) }, { keep: 10, now })
+    expect(fresh.batches.map((b) => b.map((e) => e.key))).toEqual([[blobKey('h1')], [buildKey('b')]])
   })
 })
 
