@@ -12,6 +12,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CURRENT_KEY, blobKey, buildKey } from '../src/shared/keys.ts'
+import { encodeManifest } from '../src/shared/manifest-codec.ts'
 import type { Manifest } from '../src/shared/schema.ts'
 import { blobFile, blobsOnDisk } from './build/write.ts'
 import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
@@ -44,7 +45,7 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   const seeded = new Set<string>(JSON.parse(await readFile(state, 'utf8').catch(() => '[]')) as string[])
   const fresh: KvEntry[] = []
   for (const hash of source.hashes) if (!seeded.has(blobKey(hash))) fresh.push({ key: blobKey(hash), value: await source.read(hash) })
-  if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: JSON.stringify(manifest) })
+  if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: encodeManifest(manifest) })
   // Blobs, then the manifest, then the pointer: the worker switches only once the build's records are in.
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])

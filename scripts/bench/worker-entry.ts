@@ -3,12 +3,22 @@
  * operations (a bulk get counts once) and the time spent waiting on them.
  *
  * - Any request: served by the app, with `x-kv-reads` added.
- * - `/__bench?path=…&n=…`: serves `path` n times inside the isolate and
- *   returns the total time and the KV wait. workerd's clock has millisecond
+ * - `/__bench?path=…&n=…[&cold=1]`: serves `path` n times inside the isolate
+ *   and returns the total time and the KV wait. workerd's clock has millisecond
  *   resolution, so timing a batch is the only way to see sub-millisecond work.
+ *   With `cold=1` the isolate's caches (manifest, site, search tables) are
+ *   dropped before each request, as a new isolate would start.
+ * - Any request with `?__cold=1`: the same, once.
  */
 
+import { resetCaches } from '../../src/data/index.ts'
 import app from '../../src/index.ts'
+import { resetSearchCache } from '../../src/search/index.ts'
+
+const coldStart = () => {
+  resetCaches()
+  resetSearchCache()
+}
 
 interface Counter {
   reads: number
@@ -38,10 +48,12 @@ function counting(kv: KVNamespace, counter: Counter): KVNamespace {
 async function batch(url: URL, env: Env, ctx: ExecutionContext): Promise<Response> {
   const path = url.searchParams.get('path') ?? '/'
   const n = Number(url.searchParams.get('n') ?? '20')
+  const cold = url.searchParams.get('cold') === '1'
   const counter: Counter = { reads: 0, kvMs: 0 }
   const target = new URL(path, url)
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
+    if (cold) coldStart()
     const res = await app.fetch(new Request(target), { ...env, CONTENT: counting(env.CONTENT, counter) }, ctx)
     await res.arrayBuffer()
   }
@@ -53,6 +65,11 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url)
     if (url.pathname === '/__bench') return batch(url, env, ctx)
+    if (url.searchParams.get('__cold') === '1') {
+      coldStart()
+      url.searchParams.delete('__cold')
+      request = new Request(url, request)
+    }
     const counter: Counter = { reads: 0, kvMs: 0 }
     const response = await app.fetch(request, { ...env, CONTENT: counting(env.CONTENT, counter) }, ctx)
     const headers = new Headers(response.headers)

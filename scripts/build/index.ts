@@ -22,6 +22,7 @@ import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { staticAssetHeaders } from '../../src/security/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { absoluteUrls } from './absolute-urls.ts'
@@ -315,7 +316,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
-    kvBytes: store.totalBytes() + Buffer.byteLength(JSON.stringify(manifest)),
+    kvBytes: store.totalBytes() + Buffer.byteLength(encodeManifest(manifest)),
     search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
     ms: 0,
     cached,
@@ -335,7 +336,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 export function kvEntries(result: BuildResult): Array<{ key: string; value: string }> {
   return [
     ...[...result.blobs].map(([hash, value]) => ({ key: blobKey(hash), value })),
-    { key: buildKey(result.manifest.buildId), value: JSON.stringify(result.manifest) },
+    { key: buildKey(result.manifest.buildId), value: encodeManifest(result.manifest) },
   ]
 }
 

@@ -16,16 +16,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
-import type { Manifest } from '../../src/shared/schema.ts'
+import { manifestFromText } from '../../src/shared/manifest-codec.ts'
 import type { KvTarget } from './kv-target.ts'
 import { referencedBlobs, type ListedBuild } from './state.ts'
 
 export interface DeployCache {
-  /** A manifest's JSON exactly as stored in KV. */
+  /** A manifest exactly as stored in KV (manifest-codec.ts). */
   manifest(id: string): Promise<string | null>
   /** The blobs a build references (see referencedBlobs). */
   refs(id: string): Promise<Set<string> | null>
-  saveBuild(id: string, manifestJson: string, refs: ReadonlySet<string>): Promise<void>
+  saveBuild(id: string, stored: string, refs: ReadonlySet<string>): Promise<void>
   /** The listing as the last command that wrote to the namespace left it. */
   builds(): Promise<ListedBuild[] | null>
   saveBuilds(builds: ListedBuild[]): Promise<void>
@@ -50,7 +50,7 @@ async function writeAtomic(file: string, data: string): Promise<void> {
 }
 
 export function deployCache(dir: string): DeployCache {
-  const manifestFile = (id: string) => join(dir, 'manifests', `${id}.json`)
+  const manifestFile = (id: string) => join(dir, 'manifests', `${id}.txt`)
   const refsFile = (id: string) => join(dir, 'refs', `${id}.json`)
   const buildsFile = join(dir, 'builds.json')
   return {
@@ -59,9 +59,9 @@ export function deployCache(dir: string): DeployCache {
       const hashes = await readJson<string[]>(refsFile(id))
       return Array.isArray(hashes) ? new Set(hashes) : null
     },
-    async saveBuild(id, manifestJson, refs) {
+    async saveBuild(id, stored, refs) {
       // The manifest first: refs without their manifest would be cached knowledge nothing can check.
-      await writeAtomic(manifestFile(id), manifestJson)
+      await writeAtomic(manifestFile(id), stored)
       await writeAtomic(refsFile(id), JSON.stringify([...refs]))
     },
     async builds() {
@@ -73,7 +73,7 @@ export function deployCache(dir: string): DeployCache {
 }
 
 export interface BuildReader {
-  /** A manifest's stored JSON, or null when KV has none. */
+  /** A manifest as stored, or null when KV has none. */
   manifest(id: string): Promise<string | null>
   /** Every blob a build in KV references; throws if its manifest is gone. */
   refs(id: string): Promise<Set<string>>
@@ -96,10 +96,10 @@ export function buildReader(kv: KvTarget, disk?: DeployCache): BuildReader {
   const refs = memo(async (id) => {
     const cached = await disk?.refs(id)
     if (cached) return cached
-    const json = await manifest(id)
-    if (json === null) throw new Error(`build ${id} was listed, but its manifest is gone from KV; is a gc running? Try again when it is done.`)
-    const found = await referencedBlobs(JSON.parse(json) as Manifest, blob)
-    await disk?.saveBuild(id, json, found)
+    const stored = await manifest(id)
+    if (stored === null) throw new Error(`build ${id} was listed, but its manifest is gone from KV; is a gc running? Try again when it is done.`)
+    const found = await referencedBlobs(manifestFromText(stored), blob)
+    await disk?.saveBuild(id, stored, found)
     return found
   })
   return { manifest, refs }

@@ -9,6 +9,7 @@
  * deletes it.
  */
 
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { buildReader, type DeployCache } from './cache.ts'
 import type { KvTarget } from './kv-target.ts'
@@ -40,7 +41,7 @@ export async function deploy(build: { manifest: Manifest; blobs: ReadonlyMap<str
   await upload(plan, options)
   if (options.cache) {
     const refs = await referencedBlobs(build.manifest, async (hash) => build.blobs.get(hash) ?? null)
-    await options.cache.saveBuild(plan.buildId, JSON.stringify(build.manifest), refs)
+    await options.cache.saveBuild(plan.buildId, encodeManifest(build.manifest), refs)
     await options.cache.saveBuilds(plan.builds)
   }
   let version: string

@@ -5,6 +5,7 @@
  */
 
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { KvEntry } from './kv-target.ts'
 import { buildMetadata, manifestBlobs, promote, type DeployState, type ListedBuild } from './state.ts'
@@ -76,7 +77,7 @@ export function planDeploy(
   const current = newest?.id === manifest.buildId && newest.at !== null && missing.length === 0
   const builds = current ? state.builds : promote(state.builds, manifest.buildId, options.now)
   // The manifest in a request of its own, after every blob: a manifest in KV means its blobs are.
-  const manifestEntry: KvEntry = { key: buildKey(manifest.buildId), value: JSON.stringify(manifest), metadata: buildMetadata(options.now) }
+  const manifestEntry: KvEntry = { key: buildKey(manifest.buildId), value: encodeManifest(manifest), metadata: buildMetadata(options.now) }
   const batches = [...toBatches(entries, options.limits), ...(current ? [] : toBatches([manifestEntry], options.limits))]
   const all = batches.flat()
   const keep = Math.max(1, options.keep)

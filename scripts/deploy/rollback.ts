@@ -23,12 +23,12 @@ export async function rollback(
   const builds = await listBuilds(options.kv)
   const buildId = target ?? builds[1]?.id
   if (!buildId) throw new Error('there is no earlier build in KV to roll back to')
-  const json = builds.some((b) => b.id === buildId) ? await buildReader(options.kv, options.cache).manifest(buildId) : null
-  if (json === null) {
+  const stored = builds.some((b) => b.id === buildId) ? await buildReader(options.kv, options.cache).manifest(buildId) : null
+  if (stored === null) {
     throw new Error(`build ${buildId} has no manifest in KV (builds there: ${builds.map((b) => b.id).join(', ') || 'none'}); it cannot be served`)
   }
   const now = options.now ?? new Date()
-  await options.kv.putMany([{ key: buildKey(buildId), value: json, metadata: buildMetadata(now) }])
+  await options.kv.putMany([{ key: buildKey(buildId), value: stored, metadata: buildMetadata(now) }])
   await options.cache?.saveBuilds(promote(builds, buildId, now))
   const version = await options.worker.rollback(buildId)
   return { buildId, version }

@@ -27,7 +27,7 @@
 
 import { nextChangeAt } from '../data/resolve.ts'
 import { href } from '../shared/paths.ts'
-import type { Manifest } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { httpDate } from '../shared/time.ts'
 
 export type CacheKind = 'page' | 'feed' | 'api' | 'search' | 'redirect' | 'not-found' | 'error'
@@ -97,13 +97,13 @@ export function cacheHeaders(kind: CacheKind, options: CacheOptions = {}): Recor
 }
 
 /** Seconds until the manifest's next scheduled post appears, if one is due. */
-export function secondsToNextChange(manifest: Manifest, now: number): number | undefined {
+export function secondsToNextChange(manifest: ManifestIndex, now: number): number | undefined {
   const next = nextChangeAt(manifest, now)
   return next === undefined ? undefined : Math.ceil((next - now) / 1000)
 }
 
 export interface Validated {
-  manifest: Manifest
+  manifest: ManifestIndex
   now: number
   /** Build-time strong ETag, without quotes. */
   etag: string

@@ -11,13 +11,14 @@
 
 import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
-import type { AnyRecord, Manifest, PostBodyRecord, PostLinksRecord, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
+import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
 import { recordAt } from './resolve.ts'
 
 export { nextChangeAt, recordAt, routeAt } from './resolve.ts'
 
 interface Loaded {
-  manifest: Manifest
+  manifest: ManifestIndex
   site: SiteRecord
 }
 
@@ -64,6 +65,15 @@ async function kvGet(kv: KVNamespace, key: string): Promise<string | null> {
   }
 }
 
+async function kvGetBytes(kv: KVNamespace, key: string): Promise<Uint8Array | null> {
+  try {
+    const buffer = await withTimeout(kv.get(key, 'arrayBuffer'), `KV read of ${key}`)
+    return buffer === null ? null : new Uint8Array(buffer)
+  } catch (error) {
+    throw new HttpError('unavailable', `KV read of ${key} failed`, { cause: error })
+  }
+}
+
 function parse<T extends { v?: number }>(json: string, what: string): T {
   let value: T
   try {
@@ -89,9 +99,15 @@ export async function currentBuildId(kv: KVNamespace, configured: string | undef
 export async function loadBuild(kv: KVNamespace, buildId: string): Promise<Loaded> {
   const cached = loaded.get(buildId)
   if (cached) return cached
-  const json = await kvGet(kv, buildKey(buildId))
-  if (json === null) throw new HttpError('unpublished', `build ${buildId} is not in KV`)
-  const manifest = parse<Manifest>(json, `manifest ${buildId}`)
+  const bytes = await kvGetBytes(kv, buildKey(buildId))
+  if (bytes === null) throw new HttpError('unpublished', `build ${buildId} is not in KV`)
+  let manifest: ManifestIndex
+  try {
+    // Kept as bytes and searched per lookup (manifest-codec.ts): a cold isolate parses no table.
+    manifest = decodeManifest(bytes)
+  } catch (error) {
+    throw new HttpError('unavailable', `manifest ${buildId} is unreadable: ${(error as Error).message}`, { cause: error })
+  }
   const siteHash = recordAt(manifest, SITE_RECORD, 0)
   if (!siteHash) throw new HttpError('unavailable', `manifest ${buildId} has no site record`)
   const site = await readRecord<SiteRecord>(kv, siteHash)
@@ -132,7 +148,7 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
  * A route's record, ready to render. A post's links live in their own record
  * (see PostLinksRecord); both come back in the same single bulk read.
  */
-export async function readRouteRecord(kv: KVNamespace, manifest: Manifest, path: string, hash: string, now: number): Promise<ServedRecord> {
+export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, hash: string, now: number): Promise<ServedRecord> {
   const links = recordAt(manifest, linksRecord(path), now)
   if (!links) return readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)
   const [body, link] = (await readRecords(kv, [hash, links])) as [PostBodyRecord, PostLinksRecord]

@@ -5,31 +5,32 @@
  * manifest, in the step for its publication time.
  */
 
-import type { Manifest, RouteEntry, ScheduleStep } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
+import type { RouteEntry, ScheduleStep } from '../shared/schema.ts'
 
-type Tables = Pick<ScheduleStep, 'routes' | 'records'>
-
-function lookup<T>(manifest: Manifest, now: number, pick: (m: Tables) => Record<string, T | null>, key: string): T | undefined {
+/** The latest step due at `now` that names `key`: its entry (null: removed), else undefined. */
+function scheduled<T>(manifest: ManifestIndex, now: number, pick: (s: ScheduleStep) => Record<string, T | null>, key: string): T | null | undefined {
   const steps = manifest.schedule
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!
     if (step.at > now) continue
     const table = pick(step)
-    if (Object.hasOwn(table, key)) return table[key] ?? undefined
+    if (Object.hasOwn(table, key)) return table[key] ?? null
   }
-  const base = pick(manifest)
-  return Object.hasOwn(base, key) ? (base[key] ?? undefined) : undefined
+  return undefined
 }
 
-export function routeAt(manifest: Manifest, path: string, now: number): RouteEntry | undefined {
-  return lookup(manifest, now, (m) => m.routes, path)
+export function routeAt(manifest: ManifestIndex, path: string, now: number): RouteEntry | undefined {
+  const step = scheduled(manifest, now, (s) => s.routes, path)
+  return step === undefined ? manifest.route(path) : (step ?? undefined)
 }
 
-export function recordAt(manifest: Manifest, name: string, now: number): string | undefined {
-  return lookup(manifest, now, (m) => m.records, name)
+export function recordAt(manifest: ManifestIndex, name: string, now: number): string | undefined {
+  const step = scheduled(manifest, now, (s) => s.records, name)
+  return step === undefined ? manifest.record(name) : (step ?? undefined)
 }
 
 /** Epoch ms of the next scheduled change after `now`, if any: caps cache lifetimes. */
-export function nextChangeAt(manifest: Manifest, now: number): number | undefined {
+export function nextChangeAt(manifest: ManifestIndex, now: number): number | undefined {
   return manifest.schedule.find((s) => s.at > now)?.at
 }

@@ -18,7 +18,8 @@ import { currentBuildId, loadBuild, readRecord, readRecords, readRouteRecord, re
 import { HttpError } from '../errors.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, listingPath } from '../shared/paths.ts'
-import type { ListingRecord, ListingScope, Manifest, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
+import type { ListingRecord, ListingScope, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { decodePath } from './content.ts'
 import { hashesOf } from './render.ts'
 
@@ -30,7 +31,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 const PAGE = /^[1-9][0-9]{0,5}$/
 
 interface Served {
-  manifest: Manifest
+  manifest: ManifestIndex
   site: SiteRecord
   now: number
 }

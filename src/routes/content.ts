@@ -10,7 +10,7 @@ import { currentBuildId, loadBuild, readRouteRecord, routeAt } from '../data/ind
 import { HttpError } from '../errors.ts'
 import { keepForOutage, needsKeeping, pageCsp } from '../security/index.ts'
 import { href, isDataPath } from '../shared/paths.ts'
-import type { Manifest } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -31,9 +31,9 @@ export function decodePath(pathname: string): string {
  * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
  * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
  */
-export function canonicalFor(manifest: Manifest, path: string, now: number): string | undefined {
+export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
   const exists = (p: string) => routeAt(manifest, p, now) !== undefined
-  const redirect = manifest.redirects[path] ?? manifest.redirects[path.endsWith('/') ? path.slice(0, -1) : `${path}/`]
+  const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)
   if (redirect && exists(redirect)) return redirect
   const candidates = [
     path.endsWith('/') ? undefined : `${path}/`,
@@ -91,7 +91,7 @@ content.get('*', async (c) => {
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
-  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes?.[path]))
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path)))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, hash, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)

@@ -7,7 +7,8 @@ import { readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { renderDiscovery, renderFeed } from '../feeds/index.ts'
 import { entryRecord, metaRecord } from '../shared/keys.ts'
-import type { EntryRecord, Manifest, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { ListingPage } from '../views/listing.tsx'
 import { renderDocument } from '../views/layout.tsx'
 import { ArchivesPage, StandalonePage, TermsPage } from '../views/pages.tsx'
@@ -15,7 +16,7 @@ import { PostPage } from '../views/post.tsx'
 
 export interface RenderContext {
   kv: KVNamespace
-  manifest: Manifest
+  manifest: ManifestIndex
   site: SiteRecord
   now: number
   path: string

@@ -20,7 +20,7 @@
 
 import { readRecord, readRecords, recordAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
-import type { Manifest } from '../shared/schema.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import {
   BM25,
   DELTA_RECORD,
@@ -171,7 +171,7 @@ export function selectTerms(units: QueryUnit[], shards: number): { perUnit: stri
   return { perUnit, shardIds: [...chosen], partial }
 }
 
-function hashOf(manifest: Manifest, name: string, now: number): string {
+function hashOf(manifest: ManifestIndex, name: string, now: number): string {
   const hash = recordAt(manifest, name, now)
   if (!hash) throw new HttpError('unavailable', `manifest ${manifest.buildId} has no ${name}; rebuild with this version of Kumo`)
   return hash
@@ -240,7 +240,7 @@ async function texts(kv: KVNamespace, t: Table, ids: number[]): Promise<string[]
 }
 
 /** Runs a parsed query against the index the manifest names at `now`. */
-export async function search(kv: KVNamespace, manifest: Manifest, now: number, units: QueryUnit[], page: number): Promise<SearchResult> {
+export async function search(kv: KVNamespace, manifest: ManifestIndex, now: number, units: QueryUnit[], page: number): Promise<SearchResult> {
   const t = await table(kv, hashOf(manifest, DOCS_RECORD, now), hashOf(manifest, DELTA_RECORD, now))
   const { perUnit, shardIds, partial } = selectTerms(units, t.shards)
   const shardRecords = await readRecords<SearchShardRecord>(kv, shardIds.map((s) => hashOf(manifest, shardRecord(s), now)))

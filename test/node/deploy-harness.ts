@@ -15,6 +15,7 @@ import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { wranglerKv } from '../../scripts/deploy/kv-target.ts'
 import { localWorker } from '../../scripts/deploy/worker-target.ts'
 import { routeAt } from '../../src/data/resolve.ts'
+import { indexManifest } from '../../src/shared/manifest-codec.ts'
 import { href } from '../../src/shared/paths.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 
@@ -114,7 +115,8 @@ export async function serveAll(persistTo: string, buildId: string, manifest: Man
   })
   try {
     const now = Date.now()
-    const paths = [...Object.keys(manifest.routes).filter((p) => routeAt(manifest, p, now)), ...extra]
+    const index = indexManifest(manifest)
+    const paths = [...Object.keys(manifest.routes).filter((p) => routeAt(index, p, now)), ...extra]
     const fetched = await Promise.all(
       paths.map(async (path) => {
         const res = await worker.fetch(href(path), { redirect: 'manual' })

@@ -17,6 +17,7 @@ import { rollback } from '../../scripts/deploy/rollback.ts'
 import { listBuilds, manifestBlobs, readState, referencedBlobs, sortBuilds } from '../../scripts/deploy/state.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { serveAll, setup } from './deploy-harness.ts'
 
@@ -245,7 +246,7 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
 
   it('a manifest without metadata (an older Kumo) sorts last and is read like any other', async () => {
     const legacy = { ...builds[0]!, buildId: 'feedfacefeedface' }
-    await ctx.kv.putMany([{ key: buildKey(legacy.buildId), value: JSON.stringify(legacy) }])
+    await ctx.kv.putMany([{ key: buildKey(legacy.buildId), value: encodeManifest(legacy) }])
     const listed = await listBuilds(ctx.kv)
     expect(listed.map((b) => b.id)).toEqual([...ids().reverse(), legacy.buildId])
     expect(listed.at(-1)!.at).toBeNull()
@@ -271,7 +272,7 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     // Its manifest, the same value, put again with a new `at`: read once, from KV.
     const [put] = ctx.kv.puts.flat()
     expect(put!.key).toBe(buildKey(ids()[1]!))
-    expect(put!.value).toBe(JSON.stringify(builds[1]))
+    expect(put!.value).toBe(encodeManifest(builds[1]!))
     expect(Date.parse(put!.metadata!.at!)).toBeGreaterThan(Date.parse(FIRST_AT))
     expect(ctx.kv.reads).toEqual([buildKey(ids()[1]!)])
     // Promoted: the list order changed.

@@ -3,6 +3,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import app from '../../src/index.ts'
 import { CURRENT_KEY, buildKey } from '../../src/shared/keys.ts'
+import { manifestFromText } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { ORIGIN } from './helpers.ts'
 
@@ -13,15 +14,16 @@ export type FaultPlan = (key: string) => Fault
 const never = () => new Promise<never>(() => undefined)
 
 export function faultyKv(real: KVNamespace, plan: FaultPlan): KVNamespace {
-  const one = async (key: string): Promise<string | null> => {
+  // The worker reads the manifest as bytes (`'arrayBuffer'`) and records as text.
+  const one = async (key: string, type?: 'text' | 'arrayBuffer'): Promise<string | ArrayBuffer | null> => {
     const fault = plan(key)
     if (fault === 'throw') throw new Error(`injected KV failure reading ${key}`)
     if (fault === 'hang') return never()
-    if (fault !== 'pass') return fault.value
-    return real.get(key)
+    if (fault !== 'pass') return type === 'arrayBuffer' && fault.value !== null ? new TextEncoder().encode(fault.value).buffer : fault.value
+    return type === 'arrayBuffer' ? real.get(key, 'arrayBuffer') : real.get(key)
   }
-  const get = async (key: string | string[]): Promise<unknown> => {
-    if (!Array.isArray(key)) return one(key)
+  const get = async (key: string | string[], type?: 'text' | 'arrayBuffer'): Promise<unknown> => {
+    if (!Array.isArray(key)) return one(key, type)
     return new Map(await Promise.all(key.map(async (k) => [k, await one(k)] as const)))
   }
   return { get } as unknown as KVNamespace
@@ -38,5 +40,5 @@ export async function fetchWith(kv: KVNamespace, path: string, init: RequestInit
 /** The seeded build's manifest, read from the real namespace. */
 export async function seededManifest(): Promise<Manifest> {
   const id = await env.CONTENT.get(CURRENT_KEY)
-  return JSON.parse((await env.CONTENT.get(buildKey(id!)))!) as Manifest
+  return manifestFromText((await env.CONTENT.get(buildKey(id!)))!)
 }

@@ -1,0 +1,164 @@
+/**
+ * How a manifest is stored in KV, and how the worker reads it without parsing
+ * it whole.
+ *
+ * A 10,000-post blog's manifest maps ~20,000 routes and ~30,000 records; as a
+ * JSON object it is 4 MB and `JSON.parse` takes ~33 ms, which a cold isolate
+ * would pay before its first answer (the Workers Free plan allows 10 ms of CPU
+ * per request). So the stored form is lines, sorted, that the worker keeps as
+ * the bytes KV returned and searches by bisection: a cold request costs a copy
+ * of the bytes and a few dozen byte comparisons per lookup, however large the
+ * blog (the `look(1)` approach to a sorted file).
+ *
+ *   kumo-manifest<TAB>1<LF>
+ *   {"v":1,"buildId":…,"builtAt":…,"template":…,"schedule":[…]}<LF>
+ *   <key><TAB><fields…><LF>            one per entry, sorted by the UTF-8 bytes of <key>
+ *
+ * Keys and fields:
+ *   /path          route: blob hash, ETag, Last-Modified (epoch seconds)
+ *   >/old/path     redirect_from: the canonical path
+ *   #/path         CSP hash sources of the page's inline scripts
+ *   name           record (`site`, `meta:/path/`, `search:docs`, …): blob hash
+ * No key or field holds a tab, a line break or any other C0 control character;
+ * the encoder refuses one. Schedule steps stay in the header: they are few, and
+ * every request needs them.
+ */
+
+import { SCHEMA_VERSION } from './keys.ts'
+import type { Manifest, RouteEntry, ScheduleStep } from './schema.ts'
+
+const MAGIC = 'kumo-manifest\t1\n'
+const TAB = 9
+const LF = 10
+
+type Header = Pick<Manifest, 'v' | 'buildId' | 'builtAt' | 'template' | 'schedule'>
+
+/** What the worker needs of a manifest, with the base tables behind lookups. */
+export interface ManifestIndex extends Header {
+  route(path: string): RouteEntry | undefined
+  record(name: string): string | undefined
+  redirect(path: string): string | undefined
+  scriptHashes(path: string): string[] | undefined
+}
+
+/** UTF-8 byte order, computed on UTF-16 strings: code point order. */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    // A surrogate stands for a code point above U+FFFF: after every other BMP unit.
+    const xs = x >= 0xd800 && x <= 0xdfff
+    const ys = y >= 0xd800 && y <= 0xdfff
+    if (xs !== ys) return xs ? (y >= 0xe000 ? 1 : x - y) : x >= 0xe000 ? -1 : x - y
+    return x - y
+  }
+  return a.length - b.length
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+function checked(part: string | number, what: string): string {
+  const s = String(part)
+  if (CONTROL.test(s)) throw new Error(`manifest ${what} ${JSON.stringify(s.slice(0, 80))} holds a control character; URLs and record names may not`)
+  return s
+}
+
+/** The stored form of a manifest. */
+export function encodeManifest(m: Manifest): string {
+  const entries: Array<[string, string]> = []
+  const add = (key: string, fields: Array<string | number>) =>
+    entries.push([checked(key, 'key'), [key, ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')])
+  for (const [path, [hash, etag, lastModified]] of Object.entries(m.routes)) add(path, [hash, etag, lastModified])
+  for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
+  for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
+  for (const [path, hashes] of Object.entries(m.scriptHashes ?? {})) add(`#${path}`, hashes)
+  entries.sort((a, b) => byCodePoint(a[0], b[0]))
+  const header: Header = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule }
+  return `${MAGIC}${JSON.stringify(header)}\n${entries.map((e) => `${e[1]}\n`).join('')}`
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function startsWithMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false
+  return true
+}
+
+/** Compares the key of the line at `start` with `key`: below 0 when the line's sorts first. */
+function compareKey(bytes: Uint8Array, start: number, key: Uint8Array): number {
+  for (let i = 0; ; i++) {
+    const b = bytes[start + i]!
+    const lineEnded = b === TAB || b === LF
+    if (i === key.length) return lineEnded ? 0 : 1
+    if (lineEnded) return -1
+    if (b !== key[i]) return b - key[i]!
+  }
+}
+
+/**
+ * Reads a stored manifest: parses the header, keeps the lines as bytes. Throws
+ * when the bytes are not a Kumo manifest of this schema version.
+ */
+export function decodeManifest(bytes: Uint8Array): ManifestIndex {
+  if (!startsWithMagic(bytes)) throw new Error('not a Kumo manifest (no kumo-manifest header)')
+  const headerEnd = bytes.indexOf(LF, MAGIC.length)
+  if (headerEnd < 0) throw new Error('manifest header is not terminated')
+  const header = JSON.parse(decoder.decode(bytes.subarray(MAGIC.length, headerEnd))) as Header
+  if (header?.v !== SCHEMA_VERSION) throw new Error(`manifest has schema version ${String(header?.v)}, expected ${SCHEMA_VERSION}`)
+  const body = headerEnd + 1
+
+  /** The fields of the line whose key is `key`, by bisection over line starts. */
+  const fields = (key: string): string[] | undefined => {
+    const k = encoder.encode(key)
+    let lo = body
+    let hi = bytes.length
+    while (lo < hi) {
+      let start = (lo + hi) >>> 1
+      while (start > lo && bytes[start - 1] !== LF) start--
+      const end = bytes.indexOf(LF, start)
+      const c = compareKey(bytes, start, k)
+      if (c === 0) return decoder.decode(bytes.subarray(start + k.length + 1, end)).split('\t')
+      if (c < 0) lo = end + 1
+      else hi = start
+    }
+    return undefined
+  }
+  return {
+    ...header,
+    route(path) {
+      const f = fields(path)
+      return f && f.length === 3 ? [f[0]!, f[1]!, Number(f[2])] : undefined
+    },
+    record: (name) => fields(name)?.[0],
+    redirect: (path) => fields(`>${path}`)?.[0],
+    scriptHashes: (path) => fields(`#${path}`),
+  }
+}
+
+/** Every entry of a stored manifest, back as the build's Manifest (deploy, gc and tests). */
+export function manifestFromBytes(bytes: Uint8Array): Manifest {
+  const index = decodeManifest(bytes)
+  const text = decoder.decode(bytes)
+  const m: Manifest = { v: index.v, buildId: index.buildId, builtAt: index.builtAt, template: index.template, routes: {}, records: {}, redirects: {}, schedule: index.schedule }
+  const lines = text.slice(text.indexOf('\n', MAGIC.length) + 1).split('\n')
+  for (const line of lines) {
+    if (!line) continue
+    const [key, ...f] = line.split('\t') as [string, ...string[]]
+    if (key.startsWith('/')) m.routes[key] = [f[0]!, f[1]!, Number(f[2])]
+    else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
+    else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
+    else m.records[key] = f[0]!
+  }
+  return m
+}
+
+/** The same, from the text `wrangler kv key get --text` prints. */
+export const manifestFromText = (text: string): Manifest => manifestFromBytes(encoder.encode(text))
+
+/** A build's manifest as the worker sees it after a round trip through KV (tests, benchmarks). */
+export const indexManifest = (m: Manifest): ManifestIndex => decodeManifest(encoder.encode(encodeManifest(m)))

@@ -1,0 +1,77 @@
+// The stored form of a manifest: what the worker finds by bisection must be
+// exactly what the build put in, for any keys, and nothing else.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { build } from '../../scripts/build/index.ts'
+import { byCodePoint, decodeManifest, encodeManifest, indexManifest, manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import type { Manifest } from '../../src/shared/schema.ts'
+import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+
+// Path characters that stress the order: ASCII, CJK, an astral ideograph, a
+// private-use character (U+E000 sorts before astral in UTF-8, after it in UTF-16).
+const char = fc.constantFrom(...'abz-_/.~%AZ09', '国', '運', '𠮷', '\uE000', '\uFFFD', 'é', ' ')
+const path = fc.array(char, { maxLength: 12 }).map((cs) => `/${cs.join('')}`)
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const hash = fc.stringMatching(/^[0-9a-f]{32}$/)
+
+const manifestOf = (routes: string[], records: string[], h: string): Manifest => ({
+  v: SCHEMA_VERSION,
+  buildId: 'b',
+  builtAt: '2025-01-01T00:00:00.000Z',
+  template: 't',
+  routes: Object.fromEntries(routes.map((p, i) => [p, [h, `e${i}`, i]])),
+  records: Object.fromEntries(records.map((p, i) => [`meta:${p}`, `${h.slice(0, 30)}${i % 10}${i % 7}`])),
+  redirects: Object.fromEntries(routes.slice(0, 3).map((p) => [`${p}-old`, p])),
+  schedule: [],
+  scriptHashes: routes.length ? { [routes[0]!]: ["'sha256-abc='", "'sha256-def='"] } : undefined,
+})
+
+describe('manifest codec', () => {
+  it('orders keys as UTF-8 bytes do', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        const bytes = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))
+        // Lone surrogates have no UTF-8 form; compare only well-formed strings.
+        fc.pre(!LONE_SURROGATE.test(a) && !LONE_SURROGATE.test(b))
+        expect(Math.sign(byCodePoint(a, b))).toBe(bytes)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('finds every route, record, redirect and script list, and nothing that is not there', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(path, { maxLength: 60 }), fc.uniqueArray(path, { maxLength: 30 }), hash, fc.array(path, { maxLength: 20 }), (routes, records, h, probes) => {
+        const m = manifestOf(routes, records, h)
+        const index = indexManifest(m)
+        for (const [p, entry] of Object.entries(m.routes)) expect(index.route(p)).toEqual(entry)
+        for (const [n, v] of Object.entries(m.records)) expect(index.record(n)).toBe(v)
+        for (const [from, to] of Object.entries(m.redirects)) expect(index.redirect(from)).toBe(to)
+        for (const [p, list] of Object.entries(m.scriptHashes ?? {})) expect(index.scriptHashes(p)).toEqual(list)
+        for (const p of probes) {
+          expect(index.route(p)).toEqual(m.routes[p])
+          expect(index.record(`meta:${p}`)).toBe(m.records[`meta:${p}`])
+          // A prefix of a key, or a key with more after it, is not that key.
+          expect(index.route(`${p}x`)).toEqual(m.routes[`${p}x`])
+        }
+        expect(manifestFromText(encodeManifest(m))).toEqual({ ...m, scriptHashes: m.scriptHashes && Object.keys(m.scriptHashes).length ? m.scriptHashes : undefined })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('round-trips the fixture build, schedule included', async () => {
+    const { manifest } = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
+    const back = manifestFromText(encodeManifest(manifest))
+    expect(back).toEqual(JSON.parse(JSON.stringify(manifest)))
+    expect(indexManifest(manifest).schedule).toEqual(manifest.schedule)
+  })
+
+  it('refuses keys with control characters and bytes that are not a manifest', () => {
+    expect(() => encodeManifest(manifestOf(['/a\tb'], [], '0'.repeat(32)))).toThrow(/control character/)
+    expect(() => encodeManifest(manifestOf(['/a\nb'], [], '0'.repeat(32)))).toThrow(/control character/)
+    expect(() => decodeManifest(new TextEncoder().encode('{"v":1}'))).toThrow(/not a Kumo manifest/)
+    expect(() => decodeManifest(new TextEncoder().encode('kumo-manifest\t1\n{"v":99}\n'))).toThrow(/schema version 99/)
+  })
+})
