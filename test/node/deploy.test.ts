@@ -100,7 +100,7 @@ describe('deploy state, derived from manifest key metadata', () => {
   })
 
   it('plans 0 writes for the newest build, 1 for any other build whose manifest is in KV, kept or not', () => {
-    const manifest = { buildId: 'b', routes: { '/x/': ['h1', '"e"', 0] }, records: { site: 'h2' }, schedule: [] } as unknown as Manifest
+    const manifest: Manifest = { v: 1, buildId: 'b', builtAt: FIRST_AT, template: 't', routes: { '/x/': ['h1', '"e"', 0] }, records: { site: 'h2' }, redirects: {}, schedule: [] }
     const blobs = new Map([['h1', '{}'], ['h2', '{}']])
     const now = new Date('2025-01-01T00:00:00Z')
     const newer = { id: 'a', at: '2024-12-01T00:00:00.000Z' }
