@@ -1,17 +1,20 @@
 /**
  * The deploy itself, in the only safe order:
- *   read the state record → upload missing blobs in batches, the manifest last
- *   → write the state record → switch the worker (`wrangler deploy`).
+ *   list the builds in KV (state.ts) → upload missing blobs in batches →
+ *   put the manifest, dated → switch the worker (`wrangler deploy`).
  * Until the last step the live worker still points at the previous build, whose
  * manifest and blobs nothing here touches: a failure anywhere before it leaves
- * the site as it was, whole. The state record is written before the switch so a
- * build that is (or may be) live is always kept, and gc never deletes it.
+ * the site as it was, whole. The dated manifest goes up before the switch, so a
+ * build that is (or may be) live is always the newest, kept, and gc never
+ * deletes it.
  */
 
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
+import { buildReader, type DeployCache } from './cache.ts'
 import type { KvTarget } from './kv-target.ts'
-import { planDeploy, stateEntry, type DeployPlan, type Limits } from './plan.ts'
-import { DEFAULT_KEEP, readState } from './state.ts'
+import { planDeploy, type DeployPlan, type Limits } from './plan.ts'
+import { DEFAULT_KEEP, readState, referencedBlobs } from './state.ts'
 import type { WorkerTarget } from './worker-target.ts'
 
 export interface DeployOptions {
@@ -20,6 +23,8 @@ export interface DeployOptions {
   keep?: number
   limits?: Limits
   now?: Date
+  /** What earlier runs learned about this namespace (cache.ts); updated as this one writes. */
+  cache?: DeployCache
   log?: (line: string) => void
 }
 
@@ -30,28 +35,15 @@ export interface DeployReport extends DeployPlan {
 export class DeployError extends Error {}
 
 export async function deploy(build: { manifest: Manifest; blobs: ReadonlyMap<string, string> }, options: DeployOptions): Promise<DeployReport> {
-  const log = options.log ?? (() => undefined)
-  const state = await readState(options.kv)
-  const plan = planDeploy(build.manifest, build.blobs, state, {
-    keep: options.keep ?? DEFAULT_KEEP,
-    now: options.now ?? new Date(),
-    limits: options.limits,
-  })
-  let sent = 0
-  for (const [i, batch] of plan.batches.entries()) {
-    try {
-      await options.kv.putMany(batch)
-    } catch (error) {
-      throw new DeployError(
-        `upload failed at batch ${i + 1} of ${plan.batches.length} (${sent} keys already sent; they are content-addressed and harmless). ` +
-          `The live site still serves the previous build. Run \`npm run deploy\` again.\n${(error as Error).message}`,
-        { cause: error },
-      )
-    }
-    sent += batch.length
-    log(`  uploaded batch ${i + 1}/${plan.batches.length}: ${batch.length} keys`)
+  const keep = options.keep ?? DEFAULT_KEEP
+  const state = await readState(options.kv, keep, buildReader(options.kv, options.cache).refs)
+  const plan = planDeploy(build.manifest, build.blobs, state, { keep, now: options.now ?? new Date(), limits: options.limits })
+  await upload(plan, options)
+  if (options.cache) {
+    const refs = await referencedBlobs(build.manifest, async (hash) => build.blobs.get(hash) ?? null)
+    await options.cache.saveBuild(plan.buildId, encodeManifest(build.manifest), refs)
+    await options.cache.saveBuilds(plan.builds)
   }
-  if (plan.state) await options.kv.putMany([stateEntry(plan.state)])
   let version: string
   try {
     version = await options.worker.deploy(plan.buildId)
@@ -65,6 +57,23 @@ export async function deploy(build: { manifest: Manifest; blobs: ReadonlyMap<str
   return { ...plan, version }
 }
 
+async function upload(plan: DeployPlan, options: DeployOptions): Promise<void> {
+  let sent = 0
+  for (const [i, batch] of plan.batches.entries()) {
+    try {
+      await options.kv.putMany(batch)
+    } catch (error) {
+      throw new DeployError(
+        `upload failed at batch ${i + 1} of ${plan.batches.length} (${sent} keys already sent; they are content-addressed and harmless). ` +
+          `The live site still serves the previous build. Run \`npm run deploy\` again.\n${(error as Error).message}`,
+        { cause: error },
+      )
+    }
+    sent += batch.length
+    options.log?.(`  uploaded batch ${i + 1}/${plan.batches.length}: ${batch.length} keys`)
+  }
+}
+
 /** The lines that tell the writer what a deploy did or would do. */
 export function describe(plan: DeployPlan, verb: { wrote: string; writes: string }): string[] {
   const keys = plan.batches.flat()
@@ -72,7 +81,7 @@ export function describe(plan: DeployPlan, verb: { wrote: string; writes: string
   const manifest = keys.length - blobs
   return [
     `build ${plan.buildId}`,
-    `  ${verb.wrote}: ${blobs} records, ${manifest} manifest, ${plan.state ? 1 : 0} state record (${(plan.bytes / 1024).toFixed(1)} KiB in ${plan.batches.length} bulk requests)`,
+    `  ${verb.wrote}: ${blobs} records, ${manifest} manifest (${(plan.bytes / 1024).toFixed(1)} KiB in ${plan.batches.length} bulk requests)`,
     `  skipped: ${plan.skipped} records already in KV`,
     `  KV writes ${verb.writes}: ${plan.writes} (Workers Free plan: 1,000 a day)`,
     ...(plan.retired.length ? [`  no longer kept: ${plan.retired.join(', ')} (\`npm run gc\` can delete what only they use)`] : []),

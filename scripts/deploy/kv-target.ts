@@ -15,6 +15,14 @@ import { runWrangler } from './run.ts'
 export interface KvEntry {
   key: string
   value: string
+  /** KV key metadata (a small JSON object), returned by list: deploys date each manifest with it. */
+  metadata?: Readonly<Record<string, string>>
+}
+
+/** A listed key: its name and the metadata it was put with, if any. */
+export interface KvKey {
+  name: string
+  metadata?: unknown
 }
 
 export interface KvTarget {
@@ -25,8 +33,8 @@ export interface KvTarget {
   putMany(entries: KvEntry[]): Promise<void>
   /** One `wrangler kv bulk delete` request: at most 10,000 keys. */
   deleteMany(keys: string[]): Promise<void>
-  /** Every key name under a prefix (paginated by wrangler). */
-  list(prefix: string): Promise<string[]>
+  /** Every key under a prefix, with its metadata (one KV list operation per 1,000 keys). */
+  list(prefix: string): Promise<KvKey[]>
 }
 
 export type KvLocation = { remote: true } | { persistTo: string }
@@ -64,8 +72,9 @@ export function wranglerKv(location: KvLocation, binding = 'CONTENT'): KvTarget 
       await withFile(keys, (file) => runWrangler(['kv', 'bulk', 'delete', file, '--force', ...flags]))
     },
     async list(prefix) {
+      // wrangler follows the cursor itself and prints `[{ name, metadata? }]`.
       const { stdout } = await runWrangler(['kv', 'key', 'list', '--prefix', prefix, ...flags])
-      return (JSON.parse(stdout) as Array<{ name: string }>).map((k) => k.name)
+      return (JSON.parse(stdout) as KvKey[]).map((k) => (k.metadata === undefined ? { name: k.name } : { name: k.name, metadata: k.metadata }))
     },
   }
 }
@@ -83,17 +92,17 @@ export function bindingKv(kv: KVNamespace, name: string): KvTarget {
   return {
     name,
     get: (key) => kv.get(key),
-    putMany: (entries) => each(entries, (e) => kv.put(e.key, e.value)),
+    putMany: (entries) => each(entries, (e) => kv.put(e.key, e.value, e.metadata ? { metadata: e.metadata } : {})),
     deleteMany: (keys) => each(keys, (k) => kv.delete(k)),
     async list(prefix) {
-      const names: string[] = []
+      const keys: KvKey[] = []
       let cursor: string | undefined
       do {
         const page: KVNamespaceListResult<unknown> = await kv.list({ prefix, cursor })
-        names.push(...page.keys.map((k) => k.name))
+        keys.push(...page.keys.map((k) => (k.metadata == null ? { name: k.name } : { name: k.name, metadata: k.metadata })))
         cursor = page.list_complete ? undefined : page.cursor
       } while (cursor)
-      return names
+      return keys
     },
   }
 }

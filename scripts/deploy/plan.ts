@@ -1,14 +1,14 @@
 /**
  * Works out a deploy without touching anything: which keys the namespace
- * lacks, in which batches they go up, and the state record that follows.
+ * lacks, in which batches they go up, and the manifest, dated, last.
  * Pure, so the dry run and the real deploy print the same plan.
  */
 
-import { BUILDS_KEY, blobKey, buildKey } from '../../src/shared/keys.ts'
+import { blobKey, buildKey } from '../../src/shared/keys.ts'
 import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { KvEntry } from './kv-target.ts'
-import { manifestBlobs, promote, type DeployState } from './state.ts'
+import { buildMetadata, manifestBlobs, promote, type DeployState, type ListedBuild } from './state.ts'
 
 /** Cloudflare's bulk-write limits per request (KV API: 10,000 pairs, 100 MB). */
 export const BULK_LIMITS = { pairs: 10_000, bytes: 100 * 1000 * 1000 }
@@ -20,13 +20,13 @@ export interface Limits {
 
 export interface DeployPlan {
   buildId: string
-  /** Blobs then the manifest, split into bulk requests; the manifest is in the last. */
+  /** Blobs split into bulk requests, then the manifest alone in the last (none when it is already the newest build). */
   batches: KvEntry[][]
   /** Blob keys the build needs that the namespace already has. */
   skipped: number
-  /** The state record to write once the batches are up, or null when it would not change. */
-  state: DeployState | null
-  /** Builds that fall out of the kept window with this deploy (gc may delete them). */
+  /** The builds in KV once the batches are up, newest first. */
+  builds: ListedBuild[]
+  /** Builds in KV outside the kept window after this deploy (gc may delete them). */
   retired: string[]
   /** KV writes: one per key put. */
   writes: number
@@ -61,30 +61,33 @@ export function planDeploy(
   state: DeployState,
   options: { keep: number; now: Date; limits?: Limits },
 ): DeployPlan {
-  const present = new Set(state.blobs)
   for (const hash of manifestBlobs(manifest)) {
     if (!blobs.has(hash)) throw new Error(`the build references blob ${hash} but did not produce it`)
   }
   // Every blob the build made: the manifest's, and those records point at (search snippet texts).
   const needed = [...blobs.keys()]
-  const missing = needed.filter((h) => !present.has(h))
+  // Its own manifest in KV (kept or not) means its blobs are there too (state.ts), and a build id
+  // is the hash of what the manifest references: a build deployed before needs no blob, no read.
+  const listed = state.builds.some((b) => b.id === manifest.buildId)
+  const missing = listed ? [] : needed.filter((h) => !state.blobs.has(h))
   const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
-  // A kept build's manifest is in KV already: the record lists a build only after its manifest is up.
-  const known = state.builds.some((b) => b.id === manifest.buildId)
-  if (!known) entries.push({ key: buildKey(manifest.buildId), value: encodeManifest(manifest) })
-  const builds = promote(state.builds, manifest.buildId, options.now, options.keep)
-  const unchanged = state.builds[0]?.id === manifest.buildId && missing.length === 0 && builds.length === state.builds.length
-  const next: DeployState | null = unchanged ? null : { v: state.v, builds, blobs: [...new Set([...state.blobs, ...missing])] }
-  const batches = toBatches(entries, options.limits)
+  // Already the newest build, dated, and whole: nothing to write. Otherwise its manifest goes
+  // (back) up with a new date, which makes it the newest: an older kept build costs 1 write.
+  const newest = state.builds[0]
+  const current = newest?.id === manifest.buildId && newest.at !== null && missing.length === 0
+  const builds = current ? state.builds : promote(state.builds, manifest.buildId, options.now)
+  // The manifest in a request of its own, after every blob: a manifest in KV means its blobs are.
+  const manifestEntry: KvEntry = { key: buildKey(manifest.buildId), value: encodeManifest(manifest), metadata: buildMetadata(options.now) }
+  const batches = [...toBatches(entries, options.limits), ...(current ? [] : toBatches([manifestEntry], options.limits))]
+  const all = batches.flat()
+  const keep = Math.max(1, options.keep)
   return {
     buildId: manifest.buildId,
     batches,
     skipped: needed.length - missing.length,
-    state: next,
-    retired: state.builds.filter((b) => !builds.some((k) => k.id === b.id)).map((b) => b.id),
-    writes: entries.length + (next ? 1 : 0),
-    bytes: entries.reduce((n, e) => n + entryBytes(e), 0),
+    builds,
+    retired: builds.slice(keep).map((b) => b.id),
+    writes: all.length,
+    bytes: all.reduce((n, e) => n + entryBytes(e), 0),
   }
 }
-
-export const stateEntry = (state: DeployState): KvEntry => ({ key: BUILDS_KEY, value: JSON.stringify(state) })

@@ -1,30 +1,35 @@
 /**
  * `npm run rollback [-- <buildId>]`: brings back the Worker version that served
- * a kept build. Its manifest and blobs are still in KV (gc keeps every kept
- * build's keys), so code and content come back together. With no id, goes back
- * to the build deployed before the newest.
+ * an earlier build. Any build whose manifest is in KV can be served: its blobs
+ * are there too (the invariant in state.ts), so code and content come back
+ * together. With no id, goes back to the build deployed before the newest.
+ *
+ * The target's manifest is re-put first (same value, metadata `{ at: now }`:
+ * 1 KV write), which makes it the newest, kept build; only then does the worker
+ * switch. The other order could leave a live build outside the kept window,
+ * for gc to delete; this one at worst keeps a build that never went live.
  */
 
 import { buildKey } from '../../src/shared/keys.ts'
+import { buildReader, type DeployCache } from './cache.ts'
 import type { KvTarget } from './kv-target.ts'
-import { stateEntry } from './plan.ts'
-import { promote, readState, DEFAULT_KEEP } from './state.ts'
+import { buildMetadata, listBuilds, promote } from './state.ts'
 import type { WorkerTarget } from './worker-target.ts'
 
 export async function rollback(
   target: string | undefined,
-  options: { kv: KvTarget; worker: WorkerTarget; keep?: number; now?: Date },
+  options: { kv: KvTarget; worker: WorkerTarget; now?: Date; cache?: DeployCache },
 ): Promise<{ buildId: string; version: string }> {
-  const state = await readState(options.kv)
-  const buildId = target ?? state.builds[1]?.id
-  if (!buildId) throw new Error('there is no earlier kept build to roll back to')
-  if (!state.builds.some((b) => b.id === buildId)) {
-    throw new Error(`build ${buildId} is not kept (kept: ${state.builds.map((b) => b.id).join(', ') || 'none'}); its keys may be gone`)
+  const builds = await listBuilds(options.kv)
+  const buildId = target ?? builds[1]?.id
+  if (!buildId) throw new Error('there is no earlier build in KV to roll back to')
+  const stored = builds.some((b) => b.id === buildId) ? await buildReader(options.kv, options.cache).manifest(buildId) : null
+  if (stored === null) {
+    throw new Error(`build ${buildId} has no manifest in KV (builds there: ${builds.map((b) => b.id).join(', ') || 'none'}); it cannot be served`)
   }
-  if ((await options.kv.get(buildKey(buildId))) === null) throw new Error(`build ${buildId}'s manifest is not in KV; it cannot be served`)
+  const now = options.now ?? new Date()
+  await options.kv.putMany([{ key: buildKey(buildId), value: stored, metadata: buildMetadata(now) }])
+  await options.cache?.saveBuilds(promote(builds, buildId, now))
   const version = await options.worker.rollback(buildId)
-  // Now the most recently live build: first in line to be kept.
-  const builds = promote(state.builds, buildId, options.now ?? new Date(), Math.max(options.keep ?? DEFAULT_KEEP, state.builds.length))
-  await options.kv.putMany([stateEntry({ ...state, builds })])
   return { buildId, version }
 }

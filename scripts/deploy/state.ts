@@ -1,53 +1,96 @@
 /**
- * The deploy state record, `v1:builds`: which builds are kept (newest first)
- * and which blob keys are known to be in the namespace. Deploy reads it instead
- * of listing every key; gc trims it before deleting anything.
+ * The deploy state, derived from KV and never stored as a record of its own.
  *
- * Invariant: every blob the record lists is in KV. Deploy adds blobs only after
- * they were uploaded; gc removes them from the record before deleting them. A
- * blob that is in KV but not listed (a deploy that failed halfway) costs one
- * more write next time, never a missing page.
+ * Every manifest key `v1:build:<id>` carries KV metadata `{ "at": <ISO time> }`,
+ * the time it was last deployed or rolled back to. Listing the prefix
+ * `v1:build:` (one KV list operation per 1,000 keys: builds, not records) and
+ * sorting by `at` gives the builds newest first; the newest `keep` are kept,
+ * and the blobs their manifests reference are the blobs known to be present.
+ * A manifest with no metadata (put by an older Kumo) sorts last.
+ *
+ * Invariant: a manifest exists in KV only if all its blobs do. Deploy puts the
+ * manifest last, in a request of its own, after every blob it needs; gc deletes
+ * manifests BEFORE the blobs only they used. So a listed manifest's blobs are
+ * there, and a blob a failed deploy left without a manifest costs one more
+ * write next time, never a missing page.
  */
 
-import { BUILDS_KEY, SCHEMA_VERSION } from '../../src/shared/keys.ts'
+import { buildKey } from '../../src/shared/keys.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
-import type { KvTarget } from './kv-target.ts'
+import type { KvKey, KvTarget } from './kv-target.ts'
 
-export interface KeptBuild {
+/** A build whose manifest is in KV. */
+export interface ListedBuild {
   id: string
-  /** ISO time it was last deployed or rolled back to. */
-  at: string
+  /** ISO time it was last deployed or rolled back to; null when its key has no metadata. */
+  at: string | null
 }
 
 export interface DeployState {
-  v: typeof SCHEMA_VERSION
-  /** Newest first; the first is the most recently deployed. */
-  builds: KeptBuild[]
-  /** Blob hashes known to be present. */
-  blobs: string[]
+  /** Every build with a manifest in KV, newest first. */
+  builds: ListedBuild[]
+  /** Ids of the newest `keep` builds. */
+  kept: string[]
+  /** Blob hashes the kept manifests reference: present, by the invariant above. */
+  blobs: ReadonlySet<string>
 }
+
+/** The KV metadata a manifest key is put with. */
+export type BuildMetadata = { at: string }
 
 export const DEFAULT_KEEP = 10
 
-export const emptyState = (): DeployState => ({ v: SCHEMA_VERSION, builds: [], blobs: [] })
+export const BUILD_PREFIX = buildKey('')
 
-export function parseState(json: string | null): DeployState {
-  if (json === null) return emptyState()
-  const value = JSON.parse(json) as DeployState
-  if (value?.v !== SCHEMA_VERSION || !Array.isArray(value.builds) || !Array.isArray(value.blobs)) {
-    throw new Error(`${BUILDS_KEY} is not a Kumo v${SCHEMA_VERSION} deploy record; refusing to guess what the namespace holds`)
-  }
-  return value
+export const emptyState = (): DeployState => ({ builds: [], kept: [], blobs: new Set() })
+
+export const buildMetadata = (at: Date): BuildMetadata => ({ at: at.toISOString() })
+
+/** The deploy time in a key's metadata, or null when there is none that reads as a time. */
+function deployedAt(metadata: unknown): string | null {
+  const at = (metadata as { at?: unknown } | null | undefined)?.at
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : null
 }
 
-export async function readState(kv: KvTarget): Promise<DeployState> {
-  return parseState(await kv.get(BUILDS_KEY))
+/** Newest first by `at`; keys without it last, in list (name) order. */
+export function sortBuilds(keys: KvKey[]): ListedBuild[] {
+  const time = (b: ListedBuild) => (b.at === null ? -Infinity : Date.parse(b.at))
+  return keys
+    .filter((k) => k.name.startsWith(BUILD_PREFIX))
+    .map((k) => ({ id: k.name.slice(BUILD_PREFIX.length), at: deployedAt(k.metadata) }))
+    .sort((a, b) => (time(a) === time(b) ? 0 : time(b) > time(a) ? 1 : -1))
 }
 
-/** Puts `id` first (moving it if already kept) and keeps the newest `keep`. */
-export function promote(builds: KeptBuild[], id: string, at: Date, keep: number): KeptBuild[] {
-  return [{ id, at: at.toISOString() }, ...builds.filter((b) => b.id !== id)].slice(0, Math.max(1, keep))
+export async function listBuilds(kv: KvTarget): Promise<ListedBuild[]> {
+  return sortBuilds(await kv.list(BUILD_PREFIX))
+}
+
+/** `id` first, dated `at`: the listing after its manifest is (re-)put. */
+export function promote(builds: ListedBuild[], id: string, at: Date): ListedBuild[] {
+  return [{ id, at: at.toISOString() }, ...builds.filter((b) => b.id !== id)]
+}
+
+/**
+ * The state for a listing: kept = the newest `keep`, blobs = what they
+ * reference. `refs` returns null for a build it cannot tell (the dry run's
+ * cache); its blobs then count as absent, which overestimates writes, never
+ * underestimates them.
+ */
+export async function deriveState(
+  builds: ListedBuild[],
+  keep: number,
+  refs: (id: string) => Promise<ReadonlySet<string> | null>,
+): Promise<DeployState> {
+  const kept = builds.slice(0, Math.max(1, keep)).map((b) => b.id)
+  const blobs = new Set<string>()
+  for (const id of kept) for (const hash of (await refs(id)) ?? []) blobs.add(hash)
+  return { builds, kept, blobs }
+}
+
+/** Lists the builds in KV and derives the state (see cache.ts's buildReader for `refs`). */
+export async function readState(kv: KvTarget, keep: number, refs: (id: string) => Promise<ReadonlySet<string>>): Promise<DeployState> {
+  return deriveState(await listBuilds(kv), keep, refs)
 }
 
 /**
@@ -60,7 +103,7 @@ export async function referencedBlobs(manifest: Manifest, readBlob: (hash: strin
   for (const hash of new Set(tables)) {
     if (!hash) continue
     const json = await readBlob(hash)
-    if (json === null) throw new Error(`search doc table ${hash} is missing from KV; gc stops rather than guess what it used`)
+    if (json === null) throw new Error(`search doc table ${hash} of build ${manifest.buildId} is missing from KV; stopping rather than guess what the build uses`)
     for (const doc of (JSON.parse(json) as SearchDocsRecord).docs) out.add(doc[4])
   }
   return out

@@ -9,6 +9,8 @@
  *                       is never written twice.
  *   v1:build:<buildId>  a build manifest: every route and logical record of one
  *                       build, mapped to blob hashes, with the ETags of its pages.
+ *                       Deploys put it with KV metadata `{ at }` (when it went
+ *                       live): the deploy state is derived from these keys.
  *   v1:current          the build id that a worker with no BUILD_ID var serves
  *                       (local preview; a deploy pins BUILD_ID instead).
  */
@@ -19,7 +21,6 @@ const PREFIX = `v${SCHEMA_VERSION}:`
 export const blobKey = (hash: string): string => `${PREFIX}blob:${hash}`
 export const buildKey = (buildId: string): string => `${PREFIX}build:${buildId}`
 export const CURRENT_KEY = `${PREFIX}current`
-export const BUILDS_KEY = `${PREFIX}builds`
 
 /** Logical names of records that are not pages of their own. */
 export const metaRecord = (postPath: string): string => `meta:${postPath}`

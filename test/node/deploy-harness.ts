@@ -26,24 +26,43 @@ export const DEPLOY_NOW = new Date('2024-01-01T00:00:00Z')
 export interface Counted extends KvTarget {
   writes: number
   deletes: number
+  /** Each bulk put request, in order. */
   puts: KvEntry[][]
+  /** Each bulk delete request, in order. */
+  dels: string[][]
+  /** Every key read with get, in order. */
+  reads: string[]
+  /** Prefixes listed, in order. */
+  lists: string[]
   reset(): void
 }
 
-/** Wraps a target and counts what it writes: one KV write per key put, one delete per key. */
+/** Wraps a target and counts what it does: one KV write per key put, one delete per key, every read and list. */
 export function counting(inner: KvTarget): Counted {
   const c: Counted = {
     name: inner.name,
     writes: 0,
     deletes: 0,
     puts: [],
+    dels: [],
+    reads: [],
+    lists: [],
     reset() {
       c.writes = 0
       c.deletes = 0
       c.puts = []
+      c.dels = []
+      c.reads = []
+      c.lists = []
     },
-    get: (k) => inner.get(k),
-    list: (p) => inner.list(p),
+    get: (k) => {
+      c.reads.push(k)
+      return inner.get(k)
+    },
+    list: (p) => {
+      c.lists.push(p)
+      return inner.list(p)
+    },
     async putMany(entries) {
       await inner.putMany(entries)
       c.writes += entries.length
@@ -52,6 +71,7 @@ export function counting(inner: KvTarget): Counted {
     async deleteMany(keys) {
       await inner.deleteMany(keys)
       c.deletes += keys.length
+      c.dels.push(keys)
     },
   }
   return c

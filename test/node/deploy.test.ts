@@ -9,12 +9,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { deploy, DeployError } from '../../scripts/deploy/deploy.ts'
+import { buildReader, deployCache } from '../../scripts/deploy/cache.ts'
 import { planGc, runGc } from '../../scripts/deploy/gc.ts'
+import { planDeploy } from '../../scripts/deploy/plan.ts'
 import type { KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { rollback } from '../../scripts/deploy/rollback.ts'
-import { manifestBlobs, readState, referencedBlobs } from '../../scripts/deploy/state.ts'
+import { listBuilds, manifestBlobs, readState, referencedBlobs, sortBuilds } from '../../scripts/deploy/state.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
-import { BUILDS_KEY, blobKey, buildKey } from '../../src/shared/keys.ts'
+import { blobKey, buildKey } from '../../src/shared/keys.ts'
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { serveAll, setup } from './deploy-harness.ts'
 
@@ -39,29 +42,39 @@ describe('deploy --dry-run', { timeout: 150_000 }, () => {
     expect(run.status).toBe(0)
     const out = run.stdout
     expect(out).toContain('nothing is written')
-    const records = Number(/would write: (\d+) records, 1 manifest, 1 state record/.exec(out)?.[1])
+    const records = Number(/would write: (\d+) records, 1 manifest \(/.exec(out)?.[1])
     expect(records).toBeGreaterThan(10)
     // Every record is listed, then the manifest.
     expect(out.match(/^ {4}\+ v1:blob:[0-9a-f]{32}$/gm)).toHaveLength(records)
     expect(out).toMatch(/^ {4}\+ v1:build:[0-9a-f]{16}$/m)
-    expect(out).toContain(`KV writes it would use: ${records + 2}`)
+    expect(out).toContain(`KV writes it would use: ${records + 1}`)
+    expect(out).not.toMatch(/state record|v1:builds/)
     const kib = Number(/worker bundle: ([\d.]+) KiB/.exec(out)?.[1])
     expect(kib).toBeGreaterThan(10)
   })
 
-  it('plans a Cloudflare deploy from the cached deploy record alone, still offline', () => {
+  it('plans a Cloudflare deploy from the deploy cache alone, still offline', () => {
     const run = dryRun([])
     expect(run.status).toBe(0)
-    // No deploy from this checkout: a first deploy; after one: against its cached record.
-    expect(run.stdout).toMatch(/planned against (nothing|the record cached by the last deploy)/)
+    // No deploy from this checkout: a first deploy; after one: against the builds it cached.
+    expect(run.stdout).toMatch(/planned against (nothing|the namespace as the last deploy, rollback or gc from this checkout left it)/)
     expect(run.stdout).toMatch(/KV writes it would use: \d+/)
     expect(run.stdout).toMatch(/worker bundle: [\d.]+ KiB/)
   })
 })
 
 const THIRD = '/2023/11/third/'
+const FIRST_AT = '2024-01-01T00:00:00.000Z'
 const ctx = await setup()
+const cache = deployCache(join(ctx.dir, 'deploy-cache'))
 const builds: Manifest[] = []
+const ids = () => builds.map((m) => m.buildId)
+const refsFromKv = () => buildReader(ctx.kv).refs
+/** The test's own blob reads, each key fetched once (a `wrangler kv key get` is a process). */
+function memoGet() {
+  const seen = new Map<string, Promise<string | null>>()
+  return (hash: string) => seen.get(hash) ?? seen.set(hash, ctx.kv.get(blobKey(hash))).get(hash)!
+}
 
 /** Every route of the build answers 200: nothing half-published. */
 async function expectServesWhole(manifest: Manifest, extra: string[] = []) {
@@ -72,64 +85,122 @@ async function expectServesWhole(manifest: Manifest, extra: string[] = []) {
   return pages
 }
 
+describe('deploy state, derived from manifest key metadata', () => {
+  it('sorts builds newest first by `at`; keys without a readable `at` last, in list order', () => {
+    const sorted = sortBuilds([
+      { name: buildKey('nometa') },
+      { name: buildKey('old'), metadata: { at: '2024-01-01T00:00:00.000Z' } },
+      { name: buildKey('garbage'), metadata: { at: 'yesterday-ish' } },
+      { name: buildKey('new'), metadata: { at: '2025-06-01T12:00:00.000Z' } },
+      { name: buildKey('number'), metadata: { at: 5 } },
+      { name: buildKey('nullmeta'), metadata: null },
+    ])
+    expect(sorted.map((b) => b.id)).toEqual(['new', 'old', 'nometa', 'garbage', 'number', 'nullmeta'])
+    expect(sorted.slice(2).every((b) => b.at === null)).toBe(true)
+  })
+
+  it('plans 0 writes for the newest build, 1 for any other build whose manifest is in KV, kept or not', () => {
+    const manifest: Manifest = { v: 1, buildId: 'b', builtAt: FIRST_AT, template: 't', routes: { '/x/': ['h1', '"e"', 0] }, records: { site: 'h2' }, redirects: {}, schedule: [] }
+    const blobs = new Map([['h1', '{}'], ['h2', '{}']])
+    const now = new Date('2025-01-01T00:00:00Z')
+    const newer = { id: 'a', at: '2024-12-01T00:00:00.000Z' }
+    const older = { id: 'b', at: '2024-11-01T00:00:00.000Z' }
+    // Not kept with --keep 1, so its blobs are not in the derived set: its listed manifest vouches for them.
+    const redeploy = planDeploy(manifest, blobs, { builds: [newer, older], kept: ['a'], blobs: new Set() }, { keep: 1, now })
+    expect(redeploy.batches.flat().map((e) => [e.key, e.metadata])).toEqual([[buildKey('b'), { at: now.toISOString() }]])
+    expect([redeploy.writes, redeploy.skipped]).toEqual([1, 2])
+    expect(redeploy.builds.map((b) => b.id)).toEqual(['b', 'a'])
+    expect(redeploy.retired).toEqual(['a'])
+    const again = planDeploy(manifest, blobs, { builds: redeploy.builds, kept: ['b'], blobs: new Set(['h1', 'h2']) }, { keep: 1, now })
+    expect([again.writes, again.batches.length]).toEqual([0, 0])
+    // Newest but undated (an older Kumo's manifest): dated now, 1 write.
+    const undated = planDeploy(manifest, blobs, { builds: [{ id: 'b', at: null }], kept: ['b'], blobs: new Set(['h1', 'h2']) }, { keep: 1, now })
+    expect(undated.writes).toBe(1)
+    // Unknown build: every blob, then the manifest alone.
+    const fresh = planDeploy(manifest, blobs, { builds: [newer], kept: ['a'], blobs: new Set(['h2']) }, { keep: 10, now })
+    expect(fresh.batches.map((b) => b.map((e) => e.key))).toEqual([[blobKey('h1')], [buildKey('b')]])
+  })
+})
+
 describe('deploy to local KV', { timeout: 300_000 }, () => {
-  it('first deploy: uploads every record, the manifest and the state record, then switches the worker', async () => {
+  it('first deploy: uploads every record, then the dated manifest alone, then switches the worker', async () => {
     const result = await ctx.build()
-    const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, now: new Date('2024-01-01T00:00:00Z') })
+    const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache, now: new Date(FIRST_AT) })
     // Every blob the build made: the manifest's and the search snippet texts its doc table names.
     const blobs = result.blobs.size
     expect(blobs).toBeGreaterThan(manifestBlobs(result.manifest).size)
     expect(report.skipped).toBe(0)
-    expect(report.writes).toBe(blobs + 2)
-    expect(ctx.kv.writes).toBe(blobs + 2)
-    // Order: blobs, manifest last among the content, the state record after, and only then the worker.
-    const keys = ctx.kv.puts.flat().map((e) => e.key)
-    expect(keys.at(-2)).toBe(buildKey(result.manifest.buildId))
-    expect(keys.at(-1)).toBe(BUILDS_KEY)
+    expect(report.writes).toBe(blobs + 1)
+    expect(ctx.kv.writes).toBe(blobs + 1)
+    // Order: blobs, then the manifest in a request of its own with its deploy time, and only then the worker.
+    const last = ctx.kv.puts.at(-1)!
+    expect(last.map((e) => [e.key, e.metadata])).toEqual([[buildKey(result.manifest.buildId), { at: FIRST_AT }]])
+    expect(ctx.kv.puts.slice(0, -1).flat().every((e) => e.key.startsWith(blobKey('')) && e.metadata === undefined)).toBe(true)
+    expect(ctx.kv.puts.flat().map((e) => e.key)).not.toContain('v1:builds')
+    // State is read with one list of manifest keys on an empty namespace: nothing to get.
+    expect(ctx.kv.lists).toEqual([buildKey('')])
+    expect(ctx.kv.reads).toEqual([])
     expect(await ctx.worker.current()).toBe(result.manifest.buildId)
-    const state = await readState(ctx.kv)
-    expect(state.builds.map((b) => b.id)).toEqual([result.manifest.buildId])
+    expect(await listBuilds(ctx.kv)).toEqual([{ id: result.manifest.buildId, at: FIRST_AT }])
+    // Derived from KV alone: the manifest's references are exactly the blobs the build made.
+    const state = await readState(ctx.kv, 10, refsFromKv())
+    expect(state.kept).toEqual([result.manifest.buildId])
     expect(new Set(state.blobs)).toEqual(new Set(result.blobs.keys()))
+    expect(await ctx.kv.list('v1:builds')).toEqual([])
     builds.push(result.manifest)
     await expectServesWhole(result.manifest)
   })
 
-  it('redeploying unchanged content writes nothing', async () => {
+  it('redeploying unchanged content writes nothing, reading each key at most once (none with the cache)', async () => {
     ctx.kv.reset()
     const result = await ctx.build()
     expect(result.manifest.buildId).toBe(builds[0]!.buildId)
+    // No cache: the manifest and its search doc tables are read from KV, each once.
     const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker })
     expect(report.writes).toBe(0)
     expect(ctx.kv.writes).toBe(0)
     expect(report.skipped).toBe(result.blobs.size)
+    expect(ctx.kv.reads[0]).toBe(buildKey(result.manifest.buildId))
+    expect(ctx.kv.reads.slice(1).every((k) => k.startsWith(blobKey('')))).toBe(true)
+    expect(new Set(ctx.kv.reads).size).toBe(ctx.kv.reads.length)
+    expect(ctx.kv.lists).toHaveLength(1)
+    // With the cache the first deploy filled: one list, no reads, still no writes.
+    ctx.kv.reset()
+    const cached = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache })
+    expect([cached.writes, ctx.kv.writes, ctx.kv.reads.length, ctx.kv.lists.length]).toEqual([0, 0, 0, 1])
+    expect((await listBuilds(ctx.kv))[0]!.at).toBe(FIRST_AT)
   })
 
-  it('a deploy with one post body changed writes at most 5 keys, plus the search index', async () => {
+  it('a deploy with one post body changed writes its 3 records and the manifest, plus the search index', async () => {
     ctx.kv.reset()
     // Its first paragraph: the post's summary too, the most a body edit can change.
     await ctx.edit('2023-11-20-third.md', (t) => t.replace('Its body is what the tests edit.', 'Its body was edited, version two.'))
     const result = await ctx.build()
-    const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker })
+    const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache })
     const written = ctx.kv.puts.flat().map((e) => e.key)
     // The post's record, its feed entry (the body with absolute URLs), its `meta:` record (the
-    // summary changed), the manifest and the state record. Listings, feeds and /llms.txt hold
-    // paths, so they are not rewritten; its links (next = the scheduled 2099 post, at that
-    // step) are records of their own, so the schedule epochs share one copy of the body.
+    // summary changed) and the manifest. Listings, feeds and /llms.txt hold paths, so they are
+    // not rewritten; its links (next = the scheduled 2099 post, at that step) are records of
+    // their own, so the schedule epochs share one copy of the body. No state record.
     expect(ctx.kv.writes).toBe(report.writes)
     const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => JSON.parse(e.value) as { kind: string; path: string })
     const search = blobs.filter((b) => b.kind.startsWith('search-'))
     const content = blobs.filter((b) => !b.kind.startsWith('search-'))
     expect(content.map((b) => `${b.kind} ${b.path}`).sort()).toEqual([`entry ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`])
-    expect(ctx.kv.writes - search.length).toBe(5)
+    expect(ctx.kv.writes - search.length).toBe(4)
+    expect(written).not.toContain('v1:builds')
     // The search index (issue 9): the post's snippet text, and one copy of its changed shard and
     // docs record per schedule epoch: here 1 + 2 × (1 + 1 scheduled post). Counted, not hidden.
     expect(new Set(search.map((b) => b.kind))).toEqual(new Set(['search-text', 'search-shard', 'search-docs']))
     expect(search.length).toBeLessThanOrEqual(1 + 2 * (1 + result.manifest.schedule.length))
-    expect(written.filter((k) => k.startsWith(blobKey('')))).toHaveLength(report.writes - 2)
-    expect(written).toContain(buildKey(result.manifest.buildId))
-    expect(written.at(-1)).toBe(BUILDS_KEY)
-    expect(report.skipped).toBe(result.blobs.size - (report.writes - 2))
+    expect(written.filter((k) => k.startsWith(blobKey('')))).toHaveLength(report.writes - 1)
+    expect(written.at(-1)).toBe(buildKey(result.manifest.buildId))
+    expect(report.skipped).toBe(result.blobs.size - (report.writes - 1))
+    // Everything about the kept build came from the cache: one list, no reads.
+    expect([ctx.kv.lists.length, ctx.kv.reads.length]).toEqual([1, 0])
     builds.push(result.manifest)
+    expect((await listBuilds(ctx.kv)).map((b) => b.id)).toEqual([ids()[1], ids()[0]])
+    expect(await cache.builds()).toEqual(await listBuilds(ctx.kv))
     const pages = await expectServesWhole(result.manifest)
     expect(pages.get(THIRD)!.body).toContain('version two')
   })
@@ -148,73 +219,112 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
         return ctx.kv.putMany(entries)
       },
     }
-    const attempt = deploy(result, { kv: flaky, worker: ctx.worker, limits: { pairs: 2, bytes: 1_000_000 } })
+    const attempt = deploy(result, { kv: flaky, worker: ctx.worker, cache, limits: { pairs: 2, bytes: 1_000_000 } })
     await expect(attempt).rejects.toBeInstanceOf(DeployError)
     await expect(attempt).rejects.toThrow(/batch 2 of \d+.*previous build/s)
     expect(ctx.kv.writes).toBe(2)
-    expect(await ctx.worker.current()).toBe(builds[1]!.buildId)
-    const state = await readState(ctx.kv)
-    expect(state.builds[0]!.id).toBe(builds[1]!.buildId)
+    const sent = ctx.kv.puts.flat().map((e) => e.key)
+    expect(sent.every((k) => k.startsWith(blobKey('')))).toBe(true)
+    expect(await ctx.worker.current()).toBe(ids()[1])
+    // No manifest went up, so the namespace's state is as it was.
+    expect((await listBuilds(ctx.kv)).map((b) => b.id)).toEqual([ids()[1], ids()[0]])
     const pages = await expectServesWhole(builds[1]!)
     expect(pages.get(THIRD)!.body).toContain('version two')
     expect([...pages.values()].some((p) => p.body.includes('never live'))).toBe(false)
 
-    // Run again: it completes, re-sending what the failed run had sent (the record never claimed it).
+    // Run again: it completes, re-sending what the failed run had sent (no manifest claimed it).
     ctx.kv.reset()
-    const retry = await deploy(result, { kv: ctx.kv, worker: ctx.worker })
+    const retry = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache })
     expect(await ctx.worker.current()).toBe(result.manifest.buildId)
     expect(retry.writes).toBe(ctx.kv.writes)
+    expect(ctx.kv.puts.flat().map((e) => e.key)).toEqual(expect.arrayContaining(sent))
     builds.push(result.manifest)
+    expect((await listBuilds(ctx.kv)).map((b) => b.id)).toEqual([ids()[2], ids()[1], ids()[0]])
     const after = await expectServesWhole(result.manifest)
     expect(after.get('/2021/03/first/')!.body).toContain('version three')
   })
 
-  it('rollback brings back the earlier build, code pointer and content together', async () => {
+  it('a manifest without metadata (an older Kumo) sorts last and is read like any other', async () => {
+    const legacy = { ...builds[0]!, buildId: 'feedfacefeedface' }
+    await ctx.kv.putMany([{ key: buildKey(legacy.buildId), value: encodeManifest(legacy) }])
+    const listed = await listBuilds(ctx.kv)
+    expect(listed.map((b) => b.id)).toEqual([...ids().reverse(), legacy.buildId])
+    expect(listed.at(-1)!.at).toBeNull()
+    // The cache knows the builds deployed with it; the undated one is read from KV.
     ctx.kv.reset()
-    const { buildId } = await rollback(undefined, { kv: ctx.kv, worker: ctx.worker })
-    expect(buildId).toBe(builds[1]!.buildId)
-    expect(await ctx.worker.current()).toBe(builds[1]!.buildId)
-    expect(ctx.kv.writes).toBe(1)
-    expect((await readState(ctx.kv)).builds.map((b) => b.id)).toEqual([builds[1]!.buildId, builds[2]!.buildId, builds[0]!.buildId])
-    const pages = await expectServesWhole(builds[1]!)
-    expect(pages.get('/2021/03/first/')!.body).toContain('body version one')
-    await expect(rollback('0123456789abcdef', { kv: ctx.kv, worker: ctx.worker })).rejects.toThrow(/not kept/)
+    const state = await readState(ctx.kv, 10, buildReader(ctx.kv, cache).refs)
+    expect(state.kept).toEqual(listed.map((b) => b.id))
+    expect(ctx.kv.reads).toContain(buildKey(legacy.buildId))
+    for (const id of ids()) expect(ctx.kv.reads).not.toContain(buildKey(id))
+    expect(new Set(ctx.kv.reads).size).toBe(ctx.kv.reads.length)
+    // Redeploying the newest build is still free: the undated manifest does not displace it.
+    ctx.kv.reset()
+    const again = await deploy(await ctx.build(), { kv: ctx.kv, worker: ctx.worker, cache })
+    expect([again.writes, ctx.kv.writes, ctx.kv.reads.length]).toEqual([0, 0, 0])
   })
 
-  it('gc deletes exactly what no kept build references, after listing it', async () => {
-    // Keep two: deploying build 3 again (newest) retires build 1.
+  it('rollback re-dates the earlier build (1 write) and brings it back, code pointer and content together', async () => {
+    ctx.kv.reset()
+    const { buildId } = await rollback(undefined, { kv: ctx.kv, worker: ctx.worker })
+    expect(buildId).toBe(ids()[1])
+    expect(await ctx.worker.current()).toBe(ids()[1])
+    expect(ctx.kv.writes).toBe(1)
+    // Its manifest, the same value, put again with a new `at`: read once, from KV.
+    const [put] = ctx.kv.puts.flat()
+    expect(put!.key).toBe(buildKey(ids()[1]!))
+    expect(put!.value).toBe(encodeManifest(builds[1]!))
+    expect(Date.parse(put!.metadata!.at!)).toBeGreaterThan(Date.parse(FIRST_AT))
+    expect(ctx.kv.reads).toEqual([buildKey(ids()[1]!)])
+    // Promoted: the list order changed.
+    expect((await listBuilds(ctx.kv)).map((b) => b.id)).toEqual([ids()[1], ids()[2], ids()[0], 'feedfacefeedface'])
+    const pages = await expectServesWhole(builds[1]!)
+    expect(pages.get('/2021/03/first/')!.body).toContain('body version one')
+    ctx.kv.reset()
+    await expect(rollback('0123456789abcdef', { kv: ctx.kv, worker: ctx.worker })).rejects.toThrow(/no manifest in KV/)
+    expect(ctx.kv.writes).toBe(0)
+    expect(await ctx.worker.current()).toBe(ids()[1])
+  })
+
+  it('gc deletes the manifests of builds not kept first, then exactly the blobs only they used', async () => {
+    // Keep two: deploying build 3 again re-dates it (1 write), so builds 1 and the legacy one fall out.
     ctx.kv.reset()
     const result = await ctx.build()
+    expect(result.manifest.buildId).toBe(ids()[2])
     const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, keep: 2 })
-    expect(report.retired).toEqual([builds[0]!.buildId])
     expect(report.writes).toBe(1)
+    expect(ctx.kv.puts.flat().map((e) => e.key)).toEqual([buildKey(ids()[2]!)])
+    expect(report.retired).toEqual([ids()[0], 'feedfacefeedface'])
     const kept = [builds[2]!, builds[1]!]
+    const readBlob = memoGet()
     const referenced = new Set<string>()
-    for (const m of kept) for (const h of await referencedBlobs(m, (hash) => ctx.kv.get(blobKey(hash)))) referenced.add(h)
+    for (const m of kept) for (const h of await referencedBlobs(m, readBlob)) referenced.add(h)
     // The live build's search snippet texts are referenced only through its doc table: gc must keep them.
     const docs = JSON.parse(result.blobs.get(result.manifest.records[DOCS_RECORD]!)!) as SearchDocsRecord
     for (const doc of docs.docs) expect(referenced.has(doc[4])).toBe(true)
 
-    const plan = await planGc(ctx.kv)
-    expect(plan.kept).toEqual(kept.map((m) => m.buildId))
-    expect(plan.keys).toContain(buildKey(builds[0]!.buildId))
-    // Build 1's own post records are gone with it; nothing a kept build uses is listed.
-    const onlyFirst = [...manifestBlobs(builds[0]!)].filter((h) => !referenced.has(h))
+    const plan = await planGc(ctx.kv, { keep: 2 })
+    expect(plan.kept.map((b) => b.id)).toEqual(kept.map((m) => m.buildId))
+    expect(plan.manifests).toEqual([buildKey(ids()[0]!), buildKey('feedfacefeedface')])
+    // Build 1's own records and nothing else: the legacy copy shares them, the kept builds use the rest.
+    const onlyFirst = [...(await referencedBlobs(builds[0]!, readBlob))].filter((h) => !referenced.has(h))
     expect(onlyFirst.length).toBeGreaterThan(0)
-    expect(plan.keys.filter((k) => k.startsWith(blobKey('')))).toEqual(expect.arrayContaining(onlyFirst.map(blobKey)))
-    for (const key of plan.keys) if (key.startsWith(blobKey(''))) expect(referenced.has(key.slice(blobKey('').length))).toBe(false)
+    expect(new Set(plan.blobs)).toEqual(new Set(onlyFirst.map(blobKey)))
+    expect(plan.keys).toEqual([...plan.manifests, ...plan.blobs])
 
     ctx.kv.reset()
     const deleted = await runGc(ctx.kv, plan)
     expect(deleted).toBe(plan.keys.length)
     expect(ctx.kv.deletes).toBe(plan.keys.length)
-    expect(ctx.kv.writes).toBe(1)
-    // What is left is exactly what the kept builds use, and the state record agrees.
-    const left = (await ctx.kv.list(blobKey(''))).map((k) => k.slice(blobKey('').length))
+    expect(ctx.kv.writes).toBe(0)
+    // Manifests in the first request, before any blob.
+    expect(ctx.kv.dels[0]).toEqual(plan.manifests)
+    expect(ctx.kv.dels.slice(1).flat()).toEqual(plan.blobs)
+    // What is left is exactly what the kept builds use, and the state derived from KV agrees.
+    const left = (await ctx.kv.list(blobKey(''))).map((k) => k.name.slice(blobKey('').length))
     expect(new Set(left)).toEqual(referenced)
-    expect(new Set((await readState(ctx.kv)).blobs)).toEqual(referenced)
-    expect((await ctx.kv.list(buildKey(''))).sort()).toEqual(kept.map((m) => buildKey(m.buildId)).sort())
-    expect((await planGc(ctx.kv)).keys).toEqual([])
+    expect(new Set((await readState(ctx.kv, 2, buildReader(ctx.kv, cache).refs)).blobs)).toEqual(referenced)
+    expect((await listBuilds(ctx.kv)).map((b) => b.id)).toEqual(kept.map((m) => m.buildId))
+    expect((await planGc(ctx.kv, { keep: 2, cache })).keys).toEqual([])
     // The live build still serves whole (the other kept build's keys are all there, checked above).
     await expectServesWhole(builds[2]!)
   })
