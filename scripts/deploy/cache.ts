@@ -4,7 +4,8 @@
  *
  * On disk (`deployCache`, under .kumo/deploy for Cloudflare, beside the persist
  * dir for local KV; not committed): each manifest read or written, by build id,
- * and the blobs it references. Both are immutable: a build id is the hash of
+ * the blobs it references, and the few blobs a deploy reads back (the search
+ * doc table the next build measures its delta against). Both are immutable: a build id is the hash of
  * its manifest's content and blob keys are content hashes, so a cached entry
  * never goes stale. Also the build listing as the last command left it, which
  * only the dry run uses, to plan with no account and no network; real runs
@@ -26,6 +27,9 @@ export interface DeployCache {
   /** The blobs a build references (see referencedBlobs). */
   refs(id: string): Promise<Set<string> | null>
   saveBuild(id: string, stored: string, refs: ReadonlySet<string>): Promise<void>
+  /** A blob as stored (kept for the ones a deploy reads back: search doc tables). */
+  blob(hash: string): Promise<string | null>
+  saveBlob(hash: string, json: string): Promise<void>
   /** The listing as the last command that wrote to the namespace left it. */
   builds(): Promise<ListedBuild[] | null>
   saveBuilds(builds: ListedBuild[]): Promise<void>
@@ -53,7 +57,10 @@ export function deployCache(dir: string): DeployCache {
   const manifestFile = (id: string) => join(dir, 'manifests', `${id}.txt`)
   const refsFile = (id: string) => join(dir, 'refs', `${id}.json`)
   const buildsFile = join(dir, 'builds.json')
+  const blobFile = (hash: string) => join(dir, 'blobs', `${hash}.json`)
   return {
+    blob: (hash) => readFile(blobFile(hash), 'utf8').catch(() => null),
+    saveBlob: (hash, json) => writeAtomic(blobFile(hash), json),
     manifest: (id) => readFile(manifestFile(id), 'utf8').catch(() => null),
     async refs(id) {
       const hashes = await readJson<string[]>(refsFile(id))
@@ -77,6 +84,8 @@ export interface BuildReader {
   manifest(id: string): Promise<string | null>
   /** Every blob a build in KV references; throws if its manifest is gone. */
   refs(id: string): Promise<Set<string>>
+  /** A blob, from the disk cache or KV (and then kept on disk). */
+  blob(hash: string): Promise<string | null>
 }
 
 /** Memoises a promise per key, so concurrent and repeated asks share one fetch. */
@@ -91,7 +100,13 @@ function memo<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T>
 
 /** Reads manifests and the blobs they point at through the disk cache, then KV, each at most once. */
 export function buildReader(kv: KvTarget, disk?: DeployCache): BuildReader {
-  const blob = memo((hash) => kv.get(blobKey(hash)))
+  const blob = memo(async (hash) => {
+    const cached = await disk?.blob(hash)
+    if (cached) return cached
+    const json = await kv.get(blobKey(hash))
+    if (json !== null) await disk?.saveBlob(hash, json)
+    return json
+  })
   const manifest = memo(async (id) => (await disk?.manifest(id)) ?? kv.get(buildKey(id)))
   const refs = memo(async (id) => {
     const cached = await disk?.refs(id)
@@ -102,5 +117,5 @@ export function buildReader(kv: KvTarget, disk?: DeployCache): BuildReader {
     await disk?.saveBuild(id, stored, found)
     return found
   })
-  return { manifest, refs }
+  return { manifest, refs, blob }
 }

@@ -14,7 +14,8 @@ import type { Manifest } from '../../src/shared/schema.ts'
 import { buildReader, type DeployCache } from './cache.ts'
 import type { KvTarget } from './kv-target.ts'
 import { planDeploy, type DeployPlan, type Limits } from './plan.ts'
-import { DEFAULT_KEEP, readState, referencedBlobs } from './state.ts'
+import { DEFAULT_KEEP, deriveState, readState, referencedBlobs, type ListedBuild } from './state.ts'
+import { DOCS_RECORD } from '../../src/shared/search.ts'
 import type { WorkerTarget } from './worker-target.ts'
 
 export interface DeployOptions {
@@ -25,6 +26,8 @@ export interface DeployOptions {
   now?: Date
   /** What earlier runs learned about this namespace (cache.ts); updated as this one writes. */
   cache?: DeployCache
+  /** The namespace's builds, when this run has listed them already (to find the search base). */
+  builds?: ListedBuild[]
   log?: (line: string) => void
 }
 
@@ -34,15 +37,28 @@ export interface DeployReport extends DeployPlan {
 
 export class DeployError extends Error {}
 
-export async function deploy(build: { manifest: Manifest; blobs: ReadonlyMap<string, string> }, options: DeployOptions): Promise<DeployReport> {
+export interface Deployable {
+  manifest: Manifest
+  blobs: ReadonlyMap<string, string>
+  /** Blobs the manifest uses from the live build's search base, already in KV. */
+  external?: ReadonlySet<string>
+}
+
+export async function deploy(build: Deployable, options: DeployOptions): Promise<DeployReport> {
   const keep = options.keep ?? DEFAULT_KEEP
-  const state = await readState(options.kv, keep, buildReader(options.kv, options.cache).refs)
-  const plan = planDeploy(build.manifest, build.blobs, state, { keep, now: options.now ?? new Date(), limits: options.limits })
+  const reader = buildReader(options.kv, options.cache)
+  const state = options.builds ? await deriveState(options.builds, keep, reader.refs) : await readState(options.kv, keep, reader.refs)
+  const plan = planDeploy(build.manifest, build.blobs, state, { keep, now: options.now ?? new Date(), limits: options.limits, external: build.external })
   await upload(plan, options)
   if (options.cache) {
-    const refs = await referencedBlobs(build.manifest, async (hash) => build.blobs.get(hash) ?? null)
+    const blob = async (hash: string) => build.blobs.get(hash) ?? (await reader.blob(hash))
+    const refs = await referencedBlobs(build.manifest, blob)
     await options.cache.saveBuild(plan.buildId, encodeManifest(build.manifest), refs)
     await options.cache.saveBuilds(plan.builds)
+    // The next deploy measures its search index against this build's: keep its doc table at hand.
+    const docs = build.manifest.records[DOCS_RECORD]
+    const table = docs ? await blob(docs) : null
+    if (docs && table) await options.cache.saveBlob(docs, table)
   }
   let version: string
   try {

@@ -23,7 +23,9 @@ import { planGc, runGc } from './gc.ts'
 import { wranglerKv, type KvTarget } from './kv-target.ts'
 import { planDeploy } from './plan.ts'
 import { rollback } from './rollback.ts'
-import { DEFAULT_KEEP, deriveState, emptyState, readState, referencedBlobs, type DeployState } from './state.ts'
+import { DEFAULT_KEEP, deriveState, emptyState, listBuilds, readState, referencedBlobs, type DeployState } from './state.ts'
+import { searchBaseOf } from './search-base.ts'
+import type { SearchBase } from '../build/search-index.ts'
 import { bundleSize, localWorker, wranglerWorker } from './worker-target.ts'
 
 const { values, positionals } = parseArgs({
@@ -52,9 +54,10 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-async function buildSite() {
+/** Builds the site, its search index measured against `searchBase` (the live build's) when there is one. */
+async function buildSite(searchBase?: SearchBase) {
   try {
-    return await buildToDisk({ ...paths })
+    return await buildToDisk({ ...paths, searchBase })
   } catch (error) {
     if (error instanceof BuildErrors || error instanceof BuildError) fail(`build failed, nothing deployed:\n${error.message}`)
     throw error
@@ -75,9 +78,11 @@ async function dryRunState(): Promise<{ state: DeployState; source: string }> {
 }
 
 async function dryRun(): Promise<void> {
-  const result = await buildSite()
   const { state, source } = await dryRunState()
-  const plan = planDeploy(result.manifest, result.blobs, state, { keep, now: new Date() })
+  // Offline: the live build's search base only as far as the deploy cache knows it (else the plan counts a new base).
+  const offline = local ? buildReader(kv, cache) : { manifest: cache.manifest, blob: cache.blob }
+  const result = await buildSite(await searchBaseOf(state.builds[0]?.id, offline))
+  const plan = planDeploy(result.manifest, result.blobs, state, { keep, now: new Date(), external: result.external })
   console.log(`dry run, planned against ${source}; nothing is written`)
   for (const line of describe(plan, { wrote: 'would write', writes: 'it would use' })) console.log(line)
   for (const batch of plan.batches) for (const e of batch) console.log(`    + ${e.key}`)
@@ -94,10 +99,12 @@ async function dryRun(): Promise<void> {
 }
 
 async function runDeploy(): Promise<void> {
-  const result = await buildSite()
+  const builds = await listBuilds(kv)
+  const result = await buildSite(await searchBaseOf(builds[0]?.id, buildReader(kv, cache)))
   console.log(`deploying to ${kv.name}, worker ${worker.name}`)
+  if (result.summary.search.delta) console.log(`  search index: ${result.summary.search.delta} posts in the delta on the live build's base`)
   try {
-    const report = await deploy(result, { kv, worker, keep, cache, log: (l) => console.log(l) })
+    const report = await deploy(result, { kv, worker, keep, cache, builds, log: (l) => console.log(l) })
     for (const line of describe(report, { wrote: 'wrote', writes: 'used' })) console.log(line)
     console.log(`  live: build ${report.buildId} (${report.version})`)
   } catch (error) {

@@ -59,10 +59,15 @@ export function planDeploy(
   manifest: Manifest,
   blobs: ReadonlyMap<string, string>,
   state: DeployState,
-  options: { keep: number; now: Date; limits?: Limits },
+  options: { keep: number; now: Date; limits?: Limits; external?: ReadonlySet<string> },
 ): DeployPlan {
+  // A build measured against the live search base uses that base's blobs as they are in KV.
+  const external = options.external ?? new Set<string>()
   for (const hash of manifestBlobs(manifest)) {
-    if (!blobs.has(hash)) throw new Error(`the build references blob ${hash} but did not produce it`)
+    if (!blobs.has(hash) && !external.has(hash)) throw new Error(`the build references blob ${hash} but did not produce it`)
+  }
+  for (const hash of external) {
+    if (!state.blobs.has(hash)) throw new Error(`the build's search index builds on blob ${hash}, which no kept build has in KV; run the deploy again`)
   }
   // Every blob the build made: the manifest's, and those records point at (search snippet texts).
   const needed = [...blobs.keys()]

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unstable_dev } from 'wrangler'
 import { build } from '../../scripts/build/index.ts'
+import type { SearchBase } from '../../scripts/build/search-index.ts'
 import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { wranglerKv } from '../../scripts/deploy/kv-target.ts'
 import { localWorker } from '../../scripts/deploy/worker-target.ts'
@@ -90,7 +91,8 @@ export async function setup() {
     persistTo,
     kv,
     worker,
-    build: () => build({ contentDir: content, outDir: '', publicDir: '', now: DEPLOY_NOW }),
+    /** Builds the fixture copy; with a search base, its index is a delta on it (as `npm run deploy` builds). */
+    build: (searchBase?: SearchBase) => build({ contentDir: content, outDir: '', publicDir: '', now: DEPLOY_NOW, searchBase }),
     async edit(file: string, change: (text: string) => string) {
       const path = join(content, 'posts', file)
       await writeFile(path, change(await readFile(path, 'utf8')))
