@@ -55,7 +55,7 @@ async function rssMiB(pid: number): Promise<Record<string, number>> {
 const enc = (p: string) => p.split('/').map(encodeURIComponent).join('/')
 
 /** The request mix: every kind a public blog sees, weighted roughly as in logs. */
-function mix(routes: Record<string, [string, string, number]>): Array<{ path: string; headers?: Record<string, string>; method?: string }> {
+function mix(routes: Record<string, [string, string, number, ...unknown[]]>): Array<{ path: string; headers?: Record<string, string>; method?: string }> {
   const pages = Object.keys(routes).filter((p) => !isDataPath(p))
   const feeds = Object.keys(routes).filter((p) => isDataPath(p))
   const list: Array<{ path: string; headers?: Record<string, string>; method?: string }> = []

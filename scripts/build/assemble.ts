@@ -7,21 +7,28 @@
  * Listings and feeds hold post paths, not post data: a post's body can change
  * without rewriting every listing it appears in (the worker fetches the items
  * with one bulk KV read). The ETag of a listing still changes, because the
- * `deps` of each route feed its ETag (see write.ts).
+ * `deps` of each route feed its ETag (see manifest.ts).
+ *
+ * Listing and feed pages have no record of their own: each list is cut into
+ * chunks counted from its oldest post (src/shared/paging.ts), and a page's
+ * route names its scope record and the chunks it spans. A new post then
+ * changes one chunk per list it is in, not every page of it.
  */
 
 import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
+import { chunkRecord, chunksOf, pageChunks, pageCount } from '../../src/shared/paging.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { archivesHtml } from '../../src/views/archives.tsx'
 import type {
   ArchiveYears,
   ArchivesRecord,
+  ChunkRecord,
   EntryRecord,
   FeedFormat,
-  FeedRecord,
-  ListingRecord,
+  FeedScopeRecord,
   ListingScope,
+  ListingScopeRecord,
   PageRecord,
   PostLink,
   PostBodyRecord,
@@ -44,6 +51,8 @@ export interface RouteOut {
   deps: string[]
   /** Epoch seconds for Last-Modified. */
   lastModified: number
+  /** A listing or feed page (`record` is its scope): the chunks it spans, newest first, the list's length, its number. */
+  paged?: { chunks: ChunkRecord[]; total: number; page: number }
 }
 
 export interface Assembly {
@@ -62,12 +71,6 @@ export interface AssembleOptions {
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
 const modifiedMs = (p: Post) => Math.max(p.ms, p.updatedMs ?? 0)
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const pages: T[][] = []
-  for (let i = 0; i < items.length; i += size) pages.push(items.slice(i, i + size))
-  return pages.length ? pages : [[]]
-}
 
 function metaOf(p: Post): PostMetaRecord {
   return {
@@ -243,8 +246,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   ]
   for (const { scope, posts: items, feeds } of listings) {
     addListing(routes, scope, items, paginate)
-    const feedItems = scope.type === 'home' ? sorted : items
-    for (const format of feeds) addFeed(routes, scope, format, feedItems)
+    addFeeds(routes, scope, feeds, scope.type === 'home' ? sorted : items)
   }
 
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
@@ -259,45 +261,37 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   return { routes, records }
 }
 
+/**
+ * One list's pages over its chunks. Home lists pinned posts first, so a new
+ * post goes in below them, not at the top: the chunks holding the pinned posts
+ * change with it, but every chunk of posts older than it still keeps its
+ * content. Pinned posts are few, so that is one or two chunks, not every page.
+ */
+function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
+  const chunks = chunksOf(items.map((p) => p.path), size).map(chunkRecord)
+  const total = items.length
+  for (let page = 1; page <= pageCount(total, size); page++) {
+    const posts = items.slice((page - 1) * size, page * size)
+    each(page, posts, { chunks: pageChunks(total, size, page).map((j) => chunks[j]!), total, page })
+  }
+}
+
 function addListing(routes: Map<string, RouteOut>, scope: ListingScope, items: Post[], paginate: number) {
-  const pages = chunk(items, paginate)
-  pages.forEach((pagePosts, i) => {
-    const page = i + 1
-    const record: ListingRecord = {
-      kind: 'listing',
-      v: SCHEMA_VERSION,
-      scope,
-      page,
-      pages: pages.length,
-      total: items.length,
-      items: pagePosts.map((p) => p.path),
-      prev: page > 1 ? listingPath(scope, page - 1) : null,
-      next: page < pages.length ? listingPath(scope, page + 1) : null,
-    }
-    const lastModified = pagePosts.length ? seconds(Math.max(...pagePosts.map(modifiedMs))) : 0
-    routes.set(listingPath(scope, page), { record, deps: record.items.map(metaRecord), lastModified })
+  const record: ListingScopeRecord = { kind: 'listing-scope', v: SCHEMA_VERSION, scope, pageSize: paginate }
+  pagesOf(items, paginate, (page, posts, paged) => {
+    const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
+    routes.set(listingPath(scope, page), { record, deps: posts.map((p) => metaRecord(p.path)), lastModified, paged })
   })
 }
 
-function addFeed(routes: Map<string, RouteOut>, scope: ListingScope, format: FeedFormat, items: Post[]) {
-  const pages = chunk(items, FEED_PAGE_SIZE)
-  pages.forEach((pagePosts, i) => {
-    const page = i + 1
-    const newestMs = pagePosts.length ? Math.max(...pagePosts.map(modifiedMs)) : 0
-    const record: FeedRecord = {
-      kind: 'feed',
-      v: SCHEMA_VERSION,
-      format,
-      scope,
-      page,
-      pages: pages.length,
-      items: pagePosts.map((p) => p.path),
-      self: feedPath(scope, format, page),
-      next: page < pages.length ? feedPath(scope, format, page + 1) : null,
-      updated: pagePosts.find((p) => modifiedMs(p) === newestMs)?.updated ?? pagePosts[0]?.date ?? new Date(0).toISOString(),
-    }
+/** Every feed format of a scope, over one series of chunks they share. */
+function addFeeds(routes: Map<string, RouteOut>, scope: ListingScope, formats: FeedFormat[], items: Post[]) {
+  const records = formats.map((format): FeedScopeRecord => ({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format, pageSize: FEED_PAGE_SIZE }))
+  pagesOf(items, FEED_PAGE_SIZE, (page, posts, paged) => {
+    const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
     // Deps are the entries, not the post routes: a neighbour's new title changes a post page, not the feed.
-    routes.set(record.self, { record, deps: record.items.map(entryRecord), lastModified: seconds(newestMs) })
+    const deps = posts.map((p) => entryRecord(p.path))
+    for (const record of records) routes.set(feedPath(scope, record.format, page), { record, deps, lastModified, paged })
   })
 }
 

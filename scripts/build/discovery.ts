@@ -26,7 +26,7 @@ function pageUrls(routes: Map<string, RouteOut>): Url[] {
   const urls: Url[] = []
   for (const [path, { record, lastModified }] of routes) {
     if (record.kind === 'post') urls.push({ path, lastmod: record.updated ?? record.date })
-    else if (['listing', 'page', 'terms', 'archives'].includes(record.kind)) urls.push(lastModified > 0 ? { path, lastmod: w3c(lastModified) } : { path })
+    else if (['listing-scope', 'page', 'terms', 'archives'].includes(record.kind)) urls.push(lastModified > 0 ? { path, lastmod: w3c(lastModified) } : { path })
   }
   return urls
 }

@@ -64,6 +64,8 @@ export class BlobStore {
   }
 }
 
+const etagOf = (template: string, siteHash: string, own: string, deps: string[]) => sha256([template, siteHash, own, ...deps].join('\n')).slice(0, 24)
+
 /** Hashes an assembly's records into the store and computes each route's ETag. */
 export function materialise(assembly: Assembly, store: BlobStore, siteHash: string, template: string): Materialised {
   const records: Record<string, string> = { [SITE_RECORD]: siteHash }
@@ -72,15 +74,22 @@ export function materialise(assembly: Assembly, store: BlobStore, siteHash: stri
   for (const [path, route] of assembly.routes) hashes.set(path, store.put(route.record))
   const routes: Record<string, RouteEntry> = {}
   for (const [path, route] of assembly.routes) {
-    const own = hashes.get(path)!
+    const record = hashes.get(path)!
     const deps = route.deps.map((d) => records[d] ?? hashes.get(d) ?? '')
-    const etag = sha256([template, siteHash, own, ...deps].join('\n')).slice(0, 24)
-    routes[path] = [own, etag, route.lastModified]
+    if (!route.paged) {
+      routes[path] = [record, etagOf(template, siteHash, record, deps), route.lastModified]
+      continue
+    }
+    // A listing or feed page is its scope, its chunks, the list's length and its number: all of it shapes the page.
+    const { chunks, total, page } = route.paged
+    const chunkList = chunks.map((c) => store.put(c)).join(',')
+    const own = sha256([record, chunkList, total, page].join('\n'))
+    routes[path] = [record, etagOf(template, siteHash, own, deps), route.lastModified, chunkList, total, page]
   }
   return { routes, records }
 }
 
-/** What changed from one epoch to the next, as a schedule step. */
+/** What changed from one epoch to the next, as a schedule step. A listing or feed page's entry changes with its chunks, length or number. */
 export function diff(at: number, before: Materialised, after: Materialised): ScheduleStep {
   const step: ScheduleStep = { at, routes: {}, records: {} }
   for (const [path, entry] of Object.entries(after.routes)) {

@@ -16,7 +16,8 @@
  */
 
 import { buildKey } from '../../src/shared/keys.ts'
-import type { Manifest } from '../../src/shared/schema.ts'
+import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
+import { entryBlobs } from '../../src/shared/paging.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import type { KvKey, KvTarget } from './kv-target.ts'
 
@@ -112,8 +113,9 @@ export async function referencedBlobs(manifest: Manifest, readBlob: (hash: strin
 /** Every blob hash a manifest references, its schedule steps included. */
 export function manifestBlobs(manifest: Manifest): Set<string> {
   const out = new Set<string>()
-  const add = (routes: Record<string, [string, ...unknown[]] | null>, records: Record<string, string | null>) => {
-    for (const entry of Object.values(routes)) if (entry) out.add(entry[0])
+  const add = (routes: Record<string, RouteEntry | null>, records: Record<string, string | null>) => {
+    // A listing or feed page names its chunks too (src/shared/paging.ts).
+    for (const entry of Object.values(routes)) if (entry) for (const hash of entryBlobs(entry)) out.add(hash)
     for (const hash of Object.values(records)) if (hash) out.add(hash)
   }
   add(manifest.routes, manifest.records)

@@ -5,14 +5,16 @@
  *
  * Records every request needs (the manifest and the site settings) are parsed
  * once per isolate and kept per build id, so a warm cache-miss request costs one
- * KV read for a page, two for a listing (its record, then its items in one bulk
- * read).
+ * KV read for a page, two for a listing (its scope and chunks in one bulk read,
+ * then its items in another).
  */
 
 import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
 import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
-import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import { isPaged } from '../shared/paging.ts'
+import { readPage } from './pages.ts'
 import { recordAt } from './resolve.ts'
 
 export { nextChangeAt, recordAt, routeAt } from './resolve.ts'
@@ -146,11 +148,19 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
 
 /**
  * A route's record, ready to render. A post's links live in their own record
- * (see PostLinksRecord); both come back in the same single bulk read.
+ * (see PostLinksRecord); both come back in the same single bulk read. A listing
+ * or feed page is rebuilt from its scope and chunks, read together.
  */
-export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, hash: string, now: number): Promise<ServedRecord> {
+export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, entry: RouteEntry, now: number): Promise<ServedRecord> {
+  if (isPaged(entry)) return readPage(kv, path, entry)
+  const [hash] = entry
   const links = recordAt(manifest, linksRecord(path), now)
-  if (!links) return readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)
+  if (!links) {
+    const record = await readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)
+    // A scope record only makes a page with the chunks a paged entry names.
+    if (record.kind === 'listing-scope' || record.kind === 'feed-scope') throw new HttpError('unavailable', `route ${path} names a ${record.kind} record without its chunks`)
+    return record
+  }
   const [body, link] = (await readRecords(kv, [hash, links])) as [PostBodyRecord, PostLinksRecord]
   if (body.kind !== 'post' || link.kind !== 'links') throw new HttpError('unavailable', `records of ${path} are not a post and its links`)
   return { ...body, prev: link.prev, next: link.next, related: link.related }

@@ -18,7 +18,7 @@ import { currentBuildId, loadBuild, readRecord, readRecords, readRouteRecord, re
 import { HttpError } from '../errors.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, listingPath } from '../shared/paths.ts'
-import type { ListingRecord, ListingScope, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
+import type { ListingScope, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { decodePath } from './content.ts'
 import { hashesOf } from './render.ts'
@@ -42,13 +42,13 @@ async function served(c: Ctx): Promise<Served> {
 }
 
 /** A 304 from the route's build-time validators, else the JSON that `body` produces. */
-async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (hash: string) => Promise<unknown>): Promise<Response> {
-  const [hash, routeEtag, lastModified] = entry
+async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (entry: RouteEntry) => Promise<unknown>): Promise<Response> {
+  const [, routeEtag, lastModified] = entry
   const etag = `${routeEtag}-api`
   const headers = validatedHeaders('api', { manifest: s.manifest, now: s.now, etag, lastModified, path: new URL(c.req.url).pathname })
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   headers.set('Content-Type', JSON_TYPE)
-  return new Response(JSON.stringify(await body(hash)), { status: 200, headers })
+  return new Response(JSON.stringify(await body(entry)), { status: 200, headers })
 }
 
 function routeOr404(s: Served, path: string, what: string): RouteEntry {
@@ -84,9 +84,12 @@ api.get('/posts', async (c) => {
   const pageParam = c.req.query('page') ?? '1'
   if (!PAGE.test(pageParam)) throw new HttpError('not-found', '`page` must be a whole number from 1')
   const page = Number(pageParam)
-  const entry = routeOr404(s, listingPath(scope, page), `no page ${page} of that listing`)
-  return respond(c, s, entry, async (hash) => {
-    const listing = await readRecord<ListingRecord>(c.env.CONTENT, hash)
+  const path = listingPath(scope, page)
+  const entry = routeOr404(s, path, `no page ${page} of that listing`)
+  return respond(c, s, entry, async () => {
+    // Rebuilt from its scope and chunks in one bulk read, as the page itself is.
+    const listing = await readRouteRecord(c.env.CONTENT, s.manifest, path, entry, s.now)
+    if (listing.kind !== 'listing') throw new HttpError('not-found', `${path} is not a listing`)
     const items = await readRecords<PostMetaRecord>(c.env.CONTENT, hashesOf(s, listing.items, 'meta'))
     return {
       scope: listing.scope,
@@ -107,9 +110,9 @@ api.get('/posts/*', async (c) => {
   const path = [asked, `${asked}/`].find((p) => p.startsWith('/') && recordAt(s.manifest, metaRecord(p), s.now))
   if (!path) throw new HttpError('not-found', `no post at ${asked}`)
   const entry = routeOr404(s, path, `no post at ${asked}`)
-  return respond(c, s, entry, async (hash) => {
+  return respond(c, s, entry, async () => {
     // The body and its links (prev/next/related: a record of their own) in one bulk read.
-    const record = await readRouteRecord(c.env.CONTENT, s.manifest, path, hash, s.now)
+    const record = await readRouteRecord(c.env.CONTENT, s.manifest, path, entry, s.now)
     if (record.kind !== 'post') throw new HttpError('unavailable', `${path} has a meta record but is not a post`)
     const { kind: _k, v: _v, scriptHashes: _h, ...post } = record
     return { ...post, url: absoluteUrl(s.site.url, post.path) }
@@ -119,7 +122,7 @@ api.get('/posts/*', async (c) => {
 function terms(taxonomy: 'tag' | 'category', index: string) {
   return async (c: Ctx) => {
     const s = await served(c)
-    return respond(c, s, routeOr404(s, index, `no ${taxonomy} index`), async (hash) => {
+    return respond(c, s, routeOr404(s, index, `no ${taxonomy} index`), async ([hash]) => {
       const record = await readRecord<TermsRecord>(c.env.CONTENT, hash)
       return {
         taxonomy,

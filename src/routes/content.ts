@@ -87,13 +87,13 @@ content.get('*', async (c) => {
     const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
     return new Response(null, { status: 301, headers: { ...headers, Location: sameSiteLocation(target, url.search) } })
   }
-  const [hash, etag, lastModified] = entry
+  const [, etag, lastModified] = entry
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
   if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path)))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
-  const record = await readRouteRecord(kv, manifest, path, hash, now)
+  const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
   // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).

@@ -7,6 +7,7 @@ import { readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { renderDiscovery, renderFeed } from '../feeds/index.ts'
 import { entryRecord, metaRecord } from '../shared/keys.ts'
+import { feedUpdated } from '../shared/paging.ts'
 import type { EntryRecord, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { ListingPage } from '../views/listing.tsx'
@@ -52,7 +53,7 @@ export async function renderRecord(ctx: RenderContext, record: ServedRecord): Pr
     }
     case 'feed': {
       const items = await readRecords<EntryRecord>(ctx.kv, hashesOf(ctx, record.items, 'entry'))
-      return renderFeed(site, record, items)
+      return renderFeed(site, { ...record, updated: feedUpdated(items) }, items)
     }
     case 'llms': {
       const posts = await readRecords<PostMetaRecord>(ctx.kv, hashesOf(ctx, record.posts, 'meta'))

@@ -15,7 +15,9 @@
  *   <key><TAB><fields…><LF>            one per entry, sorted by the UTF-8 bytes of <key>
  *
  * Keys and fields:
- *   /path          route: blob hash, ETag, Last-Modified (epoch seconds)
+ *   /path          route: blob hash, ETag, Last-Modified (epoch seconds); a
+ *                  listing or feed page adds its chunks (hashes joined by `,`),
+ *                  the list's length and its page number (PagedRouteEntry)
  *   >/old/path     redirect_from: the canonical path
  *   #/path         CSP hash sources of the page's inline scripts
  *   name           record (`site`, `meta:/path/`, `search:docs`, …): blob hash
@@ -71,13 +73,20 @@ export function encodeManifest(m: Manifest): string {
   const entries: Array<[string, string]> = []
   const add = (key: string, fields: Array<string | number>) =>
     entries.push([checked(key, 'key'), [key, ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')])
-  for (const [path, [hash, etag, lastModified]] of Object.entries(m.routes)) add(path, [hash, etag, lastModified])
+  for (const [path, entry] of Object.entries(m.routes)) add(path, entry)
   for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
   for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
   for (const [path, hashes] of Object.entries(m.scriptHashes ?? {})) add(`#${path}`, hashes)
   entries.sort((a, b) => byCodePoint(a[0], b[0]))
   const header: Header = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule }
   return `${MAGIC}${JSON.stringify(header)}\n${entries.map((e) => `${e[1]}\n`).join('')}`
+}
+
+/** A route line's fields as its entry: three for a page with a record, six for a listing or feed page. */
+function routeEntry(f: string[]): RouteEntry | undefined {
+  if (f.length === 3) return [f[0]!, f[1]!, Number(f[2])]
+  if (f.length === 6) return [f[0]!, f[1]!, Number(f[2]), f[3]!, Number(f[4]), Number(f[5])]
+  return undefined
 }
 
 const encoder = new TextEncoder()
@@ -132,7 +141,7 @@ export function decodeManifest(bytes: Uint8Array): ManifestIndex {
     ...header,
     route(path) {
       const f = fields(path)
-      return f && f.length === 3 ? [f[0]!, f[1]!, Number(f[2])] : undefined
+      return f && routeEntry(f)
     },
     record: (name) => fields(name)?.[0],
     redirect: (path) => fields(`>${path}`)?.[0],
@@ -149,7 +158,11 @@ export function manifestFromBytes(bytes: Uint8Array): Manifest {
   for (const line of lines) {
     if (!line) continue
     const [key, ...f] = line.split('\t') as [string, ...string[]]
-    if (key.startsWith('/')) m.routes[key] = [f[0]!, f[1]!, Number(f[2])]
+    if (key.startsWith('/')) {
+      const entry = routeEntry(f)
+      if (!entry) throw new Error(`manifest route ${key} has ${f.length} fields; expected 3 or 6`)
+      m.routes[key] = entry
+    }
     else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
     else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
     else m.records[key] = f[0]!

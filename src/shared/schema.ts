@@ -8,7 +8,24 @@ import { SCHEMA_VERSION } from './keys.ts'
 import type { SearchRecord } from './search.ts'
 
 /** A route's entry: blob hash of its record, its strong ETag, Last-Modified (epoch seconds). */
-export type RouteEntry = [hash: string, etag: string, lastModified: number]
+export type PlainRouteEntry = [hash: string, etag: string, lastModified: number]
+
+/**
+ * A listing or feed page's entry: no record of its own, but what it is made of
+ * (src/shared/paging.ts). `scope` is the blob hash of its ListingScopeRecord or
+ * FeedScopeRecord; `chunks` the blob hashes of the ChunkRecords the page spans
+ * (one or two, newest first, joined by `,`; empty for an empty list); `total`
+ * the list's length; `page` the page number from 1. The worker rebuilds the
+ * ListingRecord or FeedRecord from these with one bulk KV read.
+ *
+ * Why: pages of a newest-first list all shift when a post is added, so a stored
+ * record per page made every page a new blob (a KV write) per new post. Chunks
+ * are counted from the oldest post, so a new post changes only the newest chunk
+ * of each list it is in; the page numbering lives in the manifest.
+ */
+export type PagedRouteEntry = [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number]
+
+export type RouteEntry = PlainRouteEntry | PagedRouteEntry
 
 /**
  * Routes and records that change at a scheduled post's publication time.
@@ -123,7 +140,42 @@ export type ListingScope =
   | { type: 'home' }
   | { type: 'tag' | 'category'; name: string; slug: string }
 
-/** One page of a paginated list of posts; items are post paths, resolved through `meta:` records. */
+/**
+ * A run of post paths, newest first, of one list (a listing scope in one
+ * order): chunk j holds the items at oldest-first positions [j·size, (j+1)·size).
+ */
+export interface ChunkRecord {
+  kind: 'chunk'
+  v: typeof SCHEMA_VERSION
+  items: string[]
+}
+
+/**
+ * What the pages of a listing have in common, the `scope` of their PagedRouteEntry.
+ * Stable: it changes only when the term's display name or the page size does.
+ */
+export interface ListingScopeRecord {
+  kind: 'listing-scope'
+  v: typeof SCHEMA_VERSION
+  scope: ListingScope
+  pageSize: number
+}
+
+/** The same for the pages of one feed format of a scope; every format shares the scope's feed chunks. */
+export interface FeedScopeRecord {
+  kind: 'feed-scope'
+  v: typeof SCHEMA_VERSION
+  scope: ListingScope
+  format: FeedFormat
+  pageSize: number
+}
+
+export type ScopeRecord = ListingScopeRecord | FeedScopeRecord
+
+/**
+ * One page of a paginated list of posts; items are post paths, resolved through
+ * `meta:` records. Not stored: the worker rebuilds it from its PagedRouteEntry.
+ */
 export interface ListingRecord {
   kind: 'listing'
   v: typeof SCHEMA_VERSION
@@ -138,7 +190,11 @@ export interface ListingRecord {
 
 export type FeedFormat = 'json' | 'atom' | 'rss'
 
-/** One page of a feed; items are post paths, resolved through `entry:` records. */
+/**
+ * One page of a feed; items are post paths, resolved through `entry:` records.
+ * Not stored: the worker rebuilds it from its PagedRouteEntry (FeedPageRecord)
+ * and computes `updated` from the entries it reads (src/shared/paging.ts).
+ */
 export interface FeedRecord {
   kind: 'feed'
   v: typeof SCHEMA_VERSION
@@ -204,10 +260,14 @@ export interface ArchivesRecord {
   html: string
 }
 
+/** A feed page as rebuilt from its route entry, before its entries are read. */
+export type FeedPageRecord = Omit<FeedRecord, 'updated'>
+
+/** The record a route's entry names (the first field), as stored. */
 export type RouteRecord =
   | PostBodyRecord
-  | ListingRecord
-  | FeedRecord
+  | ListingScopeRecord
+  | FeedScopeRecord
   | PageRecord
   | TermsRecord
   | ArchivesRecord
@@ -215,10 +275,10 @@ export type RouteRecord =
   | RobotsRecord
   | LlmsRecord
 
-export type AnyRecord = RouteRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
+export type AnyRecord = RouteRecord | ChunkRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
 
-/** A route's record as the worker renders it: a post comes with its links. */
-export type ServedRecord = Exclude<RouteRecord, PostBodyRecord> | PostRecord
+/** A route's record as the worker renders it: a post comes with its links, a listing or feed page rebuilt from its chunks. */
+export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'

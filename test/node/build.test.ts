@@ -10,6 +10,7 @@ import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
 import type { SearchRecord } from '../../src/shared/search.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
+import { routeRecord } from './route-record.ts'
 
 const tempDir = useTempDirs('kumo-build-')
 
@@ -17,9 +18,8 @@ const buildFixture = (options: { drafts?: boolean; contentDir?: string; searchBa
   build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, ...options })
 
 function record<T>(result: Awaited<ReturnType<typeof build>>, path: string): T {
-  const entry = result.manifest.routes[path]
-  expect(entry, `route ${path}`).toBeDefined()
-  return JSON.parse(result.blobs.get(entry![0])!) as T
+  expect(result.manifest.routes[path], `route ${path}`).toBeDefined()
+  return routeRecord<T>(result, path)
 }
 
 describe('build of the fixture blog', () => {

@@ -12,9 +12,11 @@ import { SITEMAP_LIMIT, sitemapRoutes } from '../../scripts/build/discovery.ts'
 import { build, type BuildResult } from '../../scripts/build/index.ts'
 import { renderDiscovery, renderFeed, sitemap } from '../../src/feeds/index.ts'
 import { entryRecord, metaRecord } from '../../src/shared/keys.ts'
-import type { EntryRecord, FeedRecord, PostMetaRecord, RobotsRecord, RouteRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import { feedUpdated } from '../../src/shared/paging.ts'
+import type { EntryRecord, FeedPageRecord, PostMetaRecord, RobotsRecord, ServedRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { POST_COUNT, titleOf, writeFeedFixture, xmlVisible } from './feed-fixture.ts'
+import { routeRecord } from './route-record.ts'
 
 const ORIGIN = 'https://feeds.example.org'
 let dir: string
@@ -29,11 +31,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
 const blob = <T>(hash: string): T => JSON.parse(result.blobs.get(hash)!) as T
-const recordOf = <T extends RouteRecord>(path: string): T => {
-  const entry = result.manifest.routes[path]
-  if (!entry) throw new Error(`no route ${path}`)
-  return blob<T>(entry[0])
-}
+const recordOf = <T extends ServedRecord>(path: string): T => routeRecord<T>(result, path)
 const entryOf = (path: string) => blob<EntryRecord>(result.manifest.records[entryRecord(path)]!)
 const metaOf = (path: string) => blob<PostMetaRecord>(result.manifest.records[metaRecord(path)]!)
 const postPaths = () => Object.keys(result.manifest.routes).filter((p) => /\/post-\d+\/$/.test(p))
@@ -41,8 +39,11 @@ const indexOf = (path: string) => Number(/post-(\d+)\/$/.exec(path)![1])
 
 /** What the worker serves at a path: the route's record through the same renderer. */
 function served(path: string): { body: string; type: string } {
-  const record = recordOf<RouteRecord>(path)
-  if (record.kind === 'feed') return renderFeed(site, record, record.items.map(entryOf))
+  const record = recordOf<ServedRecord>(path)
+  if (record.kind === 'feed') {
+    const items = record.items.map(entryOf)
+    return renderFeed(site, { ...record, updated: feedUpdated(items) }, items)
+  }
   if (record.kind === 'llms') return renderDiscovery(site, record, record.posts.map(metaOf))
   if (record.kind === 'sitemap' || record.kind === 'robots') return renderDiscovery(site, record)
   throw new Error(`${path} is a ${record.kind}`)
@@ -205,7 +206,7 @@ describe('JSON Feed 1.1', () => {
         seen.push(...doc.items.map((i: { url: string }) => pathOf(i.url)))
         path = doc.next_url ? pathOf(doc.next_url) : undefined
       }
-      const scope = recordOf<FeedRecord>(first).scope
+      const scope = recordOf<FeedPageRecord>(first).scope
       const expected = postPaths().filter((p) => scope.type !== 'tag' || scope.slug === 'alpha' || indexOf(p) % 2 === 1)
       expect(seen.length).toBe(expected.length)
       expect(new Set(seen)).toEqual(new Set(expected))
@@ -302,9 +303,9 @@ describe('feed ETags', () => {
       // Its neighbour's page shows the new title (previous/next links) ...
       expect(etag(after, eleven)).not.toBe(etag(result, eleven))
       // ... but the feeds that hold the neighbour and not post 10 keep their ETags, so readers keep getting 304s.
-      expect(recordOf<FeedRecord>('/tags/beta/feed.xml').items).toContain(eleven)
+      expect(recordOf<FeedPageRecord>('/tags/beta/feed.xml').items).toContain(eleven)
       for (const path of ['/tags/beta/feed.xml', '/tags/beta/feed.json', '/feed.xml', '/feed.json', '/rss.xml']) expect(etag(after, path), path).toBe(etag(result, path))
-      const holding = Object.keys(result.manifest.routes).filter((p) => /\.(xml|json)$/.test(p) && recordOf<RouteRecord>(p).kind === 'feed' && recordOf<FeedRecord>(p).items.includes(ten))
+      const holding = Object.keys(result.manifest.routes).filter((p) => /\.(xml|json)$/.test(p) && recordOf<ServedRecord>(p).kind === 'feed' && recordOf<FeedPageRecord>(p).items.includes(ten))
       // Page 2 of the home feed in three formats; JSON and Atom under tag alpha and category Feeds.
       expect(holding.length).toBe(7)
       for (const path of holding) expect(etag(after, path), path).not.toBe(etag(result, path))
@@ -320,9 +321,9 @@ describe('feeds of the shared fixture blog (Chinese titles, code-heavy posts)', 
     const sharedSite = JSON.parse(shared.blobs.get(shared.manifest.records.site!)!) as SiteRecord
     const paths = Object.keys(shared.manifest.routes).filter((p) => p.endsWith('.xml') && !p.startsWith('/sitemap'))
     const docs = paths.map((path) => {
-      const feed = JSON.parse(shared.blobs.get(shared.manifest.routes[path]![0])!) as FeedRecord
+      const feed = routeRecord<FeedPageRecord>(shared, path)
       const items = feed.items.map((p) => JSON.parse(shared.blobs.get(shared.manifest.records[entryRecord(p)]!)!) as EntryRecord)
-      return renderFeed(sharedSite, feed, items).body
+      return renderFeed(sharedSite, { ...feed, updated: feedUpdated(items) }, items).body
     })
     expect(paths).toEqual(expect.arrayContaining(['/feed.xml', '/rss.xml', '/tags/大模型/feed.xml', '/categories/南箕北斗集/feed.xml']))
     const parsed = feedparser(docs)
