@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/build/index.ts'
 import { byCodePoint, decodeManifest, encodeManifest, indexManifest, manifestFromText } from '../../src/shared/manifest-codec.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
-import type { Manifest } from '../../src/shared/schema.ts'
+import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 
 // Path characters that stress the order: ASCII, CJK, an astral ideograph, a
@@ -20,7 +20,8 @@ const manifestOf = (routes: string[], records: string[], h: string): Manifest =>
   buildId: 'b',
   builtAt: '2025-01-01T00:00:00.000Z',
   template: 't',
-  routes: Object.fromEntries(routes.map((p, i) => [p, [h, `e${i}`, i]])),
+  // Every third route a listing or feed page: its chunks (none, one or two), the list's length, its number.
+  routes: Object.fromEntries(routes.map((p, i): [string, RouteEntry] => [p, i % 3 === 1 ? [h, `e${i}`, i, [h, h.slice(1) + '0'].slice(0, i % 5 % 3).join(','), i * 7, (i % 4) + 1] : [h, `e${i}`, i]])),
   records: Object.fromEntries(records.map((p, i) => [`meta:${p}`, `${h.slice(0, 30)}${i % 10}${i % 7}`])),
   redirects: Object.fromEntries(routes.slice(0, 3).map((p) => [`${p}-old`, p])),
   schedule: [],
@@ -65,6 +66,12 @@ describe('manifest codec', () => {
     const { manifest } = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
     const back = manifestFromText(encodeManifest(manifest))
     expect(back).toEqual(JSON.parse(JSON.stringify(manifest)))
+    // Listing and feed pages (six fields) and pages with a record (three) both come back whole.
+    const index = indexManifest(manifest)
+    expect(index.route('/page/2/')).toHaveLength(6)
+    expect(index.route('/page/2/')).toEqual(manifest.routes['/page/2/'])
+    expect(index.route('/about/')).toHaveLength(3)
+    expect(() => manifestFromText(encodeManifest(manifest).replace(/^(\/about\/\t[^\n]*)$/m, '$1\tx'))).toThrow(/has 4 fields/)
     expect(indexManifest(manifest).schedule).toEqual(manifest.schedule)
   })
 

@@ -166,6 +166,22 @@ describe('corrupt records', () => {
     await expect503(await fetchWith(kv((key) => (key === blobKey(hash) ? { value: null } : 'pass')), POST), /Temporarily unavailable/)
   })
 
+  it.each([
+    ['a chunk of the wrong length', (items: string[]) => ({ kind: 'chunk', v: 1, items: items.slice(1) })],
+    ['not a chunk', () => ({ kind: 'post', v: 1, title: 'not a chunk' })],
+  ])('answers 503 for a listing page whose chunk is %s, and its API too', async (_, make) => {
+    const manifest = await seededManifest()
+    const entry = manifest.routes['/page/2/']!
+    expect(entry).toHaveLength(6)
+    const [chunk] = String(entry[3]).split(',')
+    const json = (await env.CONTENT.get(blobKey(chunk!)))!
+    const value = JSON.stringify(make((JSON.parse(json) as { items: string[] }).items))
+    const plan = kv((key) => (key === blobKey(chunk!) ? { value } : 'pass'))
+    await expect503(await fetchWith(plan, '/page/2/', withRay), /Temporarily unavailable/)
+    expect((await fetchWith(plan, '/api/posts?page=2')).status).toBe(503)
+    expect((await fetchWith(plan, POST)).status).toBe(200)
+  })
+
   it('answers 503 everywhere, never 500, when the manifest itself is corrupt', async () => {
     const manifest = await seededManifest()
     const plan = kv((key) => (key === buildKey(manifest.buildId) ? { value: '{not json' } : 'pass'))
