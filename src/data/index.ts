@@ -13,8 +13,8 @@ import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
 import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
 import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
-import { isPaged } from '../shared/paging.ts'
-import { readPage } from './pages.ts'
+import { entryBlobs, isPaged } from '../shared/paging.ts'
+import { pageFrom } from './pages.ts'
 import { recordAt } from './resolve.ts'
 
 export { nextChangeAt, recordAt, routeAt } from './resolve.ts'
@@ -152,7 +152,7 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
  * or feed page is rebuilt from its scope and chunks, read together.
  */
 export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, entry: RouteEntry, now: number): Promise<ServedRecord> {
-  if (isPaged(entry)) return readPage(kv, path, entry)
+  if (isPaged(entry)) return pageFrom(path, entry, await readRecords(kv, entryBlobs(entry)))
   const [hash] = entry
   const links = recordAt(manifest, linksRecord(path), now)
   if (!links) {

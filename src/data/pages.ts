@@ -1,19 +1,18 @@
 /**
- * Listing and feed pages, rebuilt from their route entry (PagedRouteEntry):
- * the scope record and the chunks the page spans come back in one bulk KV
- * read, and the page is the record the build used to store for it
- * (src/shared/paging.ts does the arithmetic).
+ * Listing and feed pages, rebuilt from their route entry (PagedRouteEntry)
+ * and the records it names: its scope record, then the chunks the page spans,
+ * which the caller reads in one bulk KV read. The page is the record the build
+ * used to store for it (src/shared/paging.ts does the arithmetic).
  */
 
 import { HttpError } from '../errors.ts'
-import { chunkHashes, feedPage, listingPage } from '../shared/paging.ts'
-import type { ChunkRecord, FeedPageRecord, ListingRecord, PagedRouteEntry, ScopeRecord } from '../shared/schema.ts'
-import { readRecords } from './index.ts'
+import { feedPage, listingPage } from '../shared/paging.ts'
+import type { AnyRecord, ChunkRecord, FeedPageRecord, ListingRecord, PagedRouteEntry } from '../shared/schema.ts'
 
-/** The page a paged entry describes. Blobs that are not what the entry says make a 503 for this page only. */
-export async function readPage(kv: KVNamespace, path: string, entry: PagedRouteEntry): Promise<ListingRecord | FeedPageRecord> {
-  const [scopeHash, , , , total, page] = entry
-  const [scope, ...chunks] = await readRecords<ScopeRecord | ChunkRecord>(kv, [scopeHash, ...chunkHashes(entry)])
+/** The page from `records` = [scope, ...chunks]. Records that are not what the entry says make a 503 for this page only. */
+export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecord[]): ListingRecord | FeedPageRecord {
+  const [scope, ...chunks] = records
+  const [, , , , total, page] = entry
   if (chunks.some((c) => c.kind !== 'chunk')) throw new HttpError('unavailable', `records of ${path} are not chunks`)
   try {
     if (scope?.kind === 'listing-scope') return listingPage(scope, chunks as ChunkRecord[], total, page)

@@ -1,7 +1,8 @@
 // A route's record as the worker serves it, read from a build's blobs: a
 // listing or feed page is rebuilt from its scope and chunks as src/data does.
-import { chunkHashes, feedPage, isPaged, listingPage } from '../../src/shared/paging.ts'
-import type { ChunkRecord, Manifest, RouteEntry, ScopeRecord } from '../../src/shared/schema.ts'
+import { pageFrom } from '../../src/data/pages.ts'
+import { entryBlobs, isPaged } from '../../src/shared/paging.ts'
+import type { AnyRecord, Manifest, RouteEntry } from '../../src/shared/schema.ts'
 
 interface Built {
   manifest: Manifest
@@ -14,17 +15,10 @@ const blob = <T>(built: Built, hash: string): T => {
   return JSON.parse(json) as T
 }
 
-/** The record an entry makes: a stored record, or a listing or feed page (feeds without `updated`). */
-export function entryRecord<T>(built: Built, entry: RouteEntry): T {
-  if (!isPaged(entry)) return blob<T>(built, entry[0])
-  const scope = blob<ScopeRecord>(built, entry[0])
-  const chunks = chunkHashes(entry).map((h) => blob<ChunkRecord>(built, h))
-  const [, , , , total, page] = entry
-  return (scope.kind === 'listing-scope' ? listingPage(scope, chunks, total, page) : feedPage(scope, chunks, total, page)) as T
-}
-
+/** The record a route's entry makes: a stored record, or a listing or feed page (feeds without `updated`). */
 export function routeRecord<T>(built: Built, path: string): T {
-  const entry = built.manifest.routes[path]
+  const entry: RouteEntry | undefined = built.manifest.routes[path]
   if (!entry) throw new Error(`no route ${path}`)
-  return entryRecord<T>(built, entry)
+  if (!isPaged(entry)) return blob<T>(built, entry[0])
+  return pageFrom(path, entry, entryBlobs(entry).map((h) => blob<AnyRecord>(built, h))) as T
 }
