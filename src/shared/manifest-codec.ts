@@ -77,7 +77,10 @@ export function encodeManifest(m: Manifest): string {
   for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
   for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
   for (const [path, hashes] of Object.entries(m.scriptHashes ?? {})) add(`#${path}`, hashes)
-  entries.sort((a, b) => byCodePoint(a[0], b[0]))
+  // UTF-16 order is code point order unless a key holds a surrogate or a unit at U+E000 and
+  // above: then the slower comparison (CJK ideographs sit below U+D800, so most blogs skip it).
+  const simple = !entries.some(([key]) => /[\uD800-\uFFFF]/.test(key))
+  entries.sort(simple ? (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) : (a, b) => byCodePoint(a[0], b[0]))
   const header: Header = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule }
   return `${MAGIC}${JSON.stringify(header)}\n${entries.map((e) => `${e[1]}\n`).join('')}`
 }
