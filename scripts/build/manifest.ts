@@ -108,7 +108,10 @@ export function buildManifest(
   template: string,
   builtAt: Date,
 ): Manifest {
-  const body = { template, routes: base.routes, records: base.records, redirects, schedule }
+  // Records in one order whatever assembled them (a search base read back from KV comes sorted),
+  // so equal content always gives an equal id.
+  const records = Object.fromEntries(Object.entries(base.records).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+  const body = { template, routes: base.routes, records, redirects, schedule }
   // The id depends on content only: rebuilding unchanged content gives the same id.
   const buildId = sha256(JSON.stringify(body)).slice(0, 16)
   return { v: SCHEMA_VERSION, buildId, builtAt: builtAt.toISOString(), ...body }

@@ -87,7 +87,7 @@ async function dryRun(): Promise<void> {
   for (const line of describe(plan, { wrote: 'would write', writes: 'it would use' })) console.log(line)
   for (const batch of plan.batches) for (const e of batch) console.log(`    + ${e.key}`)
   // What a gc after this deploy would delete: builds out of the window, and blobs only they use.
-  const keptBlobs = await referencedBlobs(result.manifest, async (h) => result.blobs.get(h) ?? null)
+  const keptBlobs = await referencedBlobs(result.manifest, async (h) => result.blobs.get(h) ?? (await offline.blob(h)))
   for (const b of plan.builds.slice(1, keep)) for (const h of (await cache.refs(b.id)) ?? []) keptBlobs.add(h)
   for (const id of plan.retired) {
     const refs = await cache.refs(id)

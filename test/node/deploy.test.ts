@@ -28,13 +28,14 @@ import { serveAll, setup } from './deploy-harness.ts'
 // network attempt would fail the run.
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-function dryRun(args: string[]) {
+function deployCli(args: string[]) {
   const offline = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9' }
   const env: Record<string, string | undefined> = { ...process.env, ...offline, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
   delete env.CLOUDFLARE_API_TOKEN
   delete env.CLOUDFLARE_ACCOUNT_ID
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy', 'index.ts'), 'deploy', '--dry-run', ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 })
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy', 'index.ts'), 'deploy', ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 })
 }
+const dryRun = (args: string[]) => deployCli(['--dry-run', ...args])
 
 describe('deploy --dry-run', { timeout: 150_000 }, () => {
   it('prints the keys to write, the KV writes and the bundle size, with no account and no network', async () => {
@@ -52,6 +53,16 @@ describe('deploy --dry-run', { timeout: 150_000 }, () => {
     expect(out).not.toMatch(/state record|v1:builds/)
     const kib = Number(/worker bundle: ([\d.]+) KiB/.exec(out)?.[1])
     expect(kib).toBeGreaterThan(10)
+  })
+
+  it('plans against a namespace it deployed to: the same content needs no write', async () => {
+    const persist = await mkdtemp(join(tmpdir(), 'kumo-dry-'))
+    expect(deployCli(['--persist-to', persist]).status).toBe(0)
+    // Built on the live build's search base, whose records are in KV but not in this build's blobs.
+    const run = dryRun(['--persist-to', persist])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('KV writes it would use: 0')
   })
 
   it('plans a Cloudflare deploy from the deploy cache alone, still offline', () => {
