@@ -125,9 +125,8 @@ function ownRecords(post: Post, siteUrl: string): OwnRecords {
 
 const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
 
-/** Up to five posts sharing the most tags, newer first among equals. */
 /**
- * Related posts: most shared tags first, then newest. Scores live in a typed
+ * Related posts: most shared tags first, then nearest in date. Scores live in a typed
  * array indexed by position in `sorted` (newest first), so a 10,000-post blog
  * whose big tags hold thousands of posts costs milliseconds, not a Map per post.
  */
@@ -142,8 +141,12 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
         if (j !== self && scores[j]!++ === 0) touched.push(j)
       }
     }
-    // Top five in one pass; a lower index is a newer post, the tie-break.
-    const before = (a: number, b: number) => scores[b]! - scores[a]! || a - b
+    // Top five in one pass. Among equal scores the post nearest in time wins (then the newer):
+    // what a reader of an old post wants next to it, and a new post then enters only the lists
+    // of posts near it in time, so publishing one does not rewrite the links of hundreds.
+    const at = post.ms
+    const distance = (j: number) => Math.abs(sorted[j]!.ms - at)
+    const before = (a: number, b: number) => scores[b]! - scores[a]! || distance(a) - distance(b) || a - b
     const top: number[] = []
     for (const j of touched) {
       if (top.length === 5 && before(j, top[4]!) >= 0) continue

@@ -128,7 +128,11 @@ describe('adding one post to a 300-post blog', () => {
     // Indexes of every post: tags, categories, archives, sitemap, llms.txt.
     const indexes = count('terms') + count('archives') + count('sitemap') + count('llms')
     expect(indexes).toBeLessThanOrEqual(5)
-    // Everything else is search (its own budget) or a post's links (related posts prefer the newest).
+    // Links: its own, its older neighbour's (`next`), and those of the posts it now stands among
+    // the related of: related posts tie-break by nearness in date, so only posts near it in time.
+    expect(count('links')).toBeGreaterThanOrEqual(2)
+    expect(count('links')).toBeLessThanOrEqual(12)
+    // Everything else is search (its own budget) or a post's links.
     const other = fresh.filter((k) => !k.startsWith('search') && k !== 'links')
     expect(other.length).toBeLessThanOrEqual(3 + chunkBound + 5)
     expect(other.length).toBe(3 + count('chunk') + indexes)
