@@ -265,13 +265,32 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 }
 
 /**
+ * Chunk records by their items, shared by every list, schedule epoch and
+ * rebuild in this process that holds the same chunk: the one object is
+ * stringified and hashed once (manifest.ts), not once per epoch. Cleared
+ * whole when it grows past a bound, which only costs a rehash.
+ */
+const chunks = new Map<string, ChunkRecord>()
+const MAX_CHUNKS = 200_000
+
+function sharedChunk(items: string[]): ChunkRecord {
+  const key = items.join('\n')
+  let record = chunks.get(key)
+  if (!record) {
+    if (chunks.size >= MAX_CHUNKS) chunks.clear()
+    chunks.set(key, (record = chunkRecord(items)))
+  }
+  return record
+}
+
+/**
  * One list's pages over its chunks. Home lists pinned posts first, so a new
  * post goes in below them, not at the top: the chunks holding the pinned posts
  * change with it, but every chunk of posts older than it still keeps its
  * content. Pinned posts are few, so that is one or two chunks, not every page.
  */
 function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
-  const chunks = chunksOf(items.map((p) => p.path), size).map(chunkRecord)
+  const chunks = chunksOf(items.map((p) => p.path), size).map(sharedChunk)
   const total = items.length
   for (let page = 1; page <= pageCount(total, size); page++) {
     const posts = items.slice((page - 1) * size, page * size)
