@@ -46,6 +46,11 @@ interface BuildTiming {
   oneChangedShare: number
   /** One post changed, built by a new process with the render cache on disk (`npm run build`). */
   freshProcessMs: number
+  /**
+   * KV writes a deploy would make after adding one newest post (3 tags, 2 categories): the
+   * blobs the build makes that the build before it did not, search measured as a delta.
+   */
+  newPostWrites: number
   kvMiB: number
   routes: number
   hugoMs?: number
@@ -81,6 +86,13 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
   await writeFile(victim, `${original}\nAnother paragraph, added by the benchmark.\n`)
   const [, freshProcessMs] = await timed(() => buildToDisk(options))
   await writeFile(victim, original)
+  // A new newest post, as a deploy would upload it: its search measured against the build before.
+  const before = await buildToDisk({ ...options, session })
+  const added = join(posts, '2026-01-01-added-by-the-benchmark.md')
+  await writeFile(added, '---\ntitle: Added by the benchmark\ndate: 2026-01-01 10:00 +08:00\ntags: [Swift, 性能, Web]\ncategories: [Programming, Notes]\n---\n\nA new post.\n')
+  const after = await buildToDisk({ ...options, session, searchBase: before.searchBase })
+  await rm(added)
+  const newPostWrites = [...after.blobs.keys()].filter((h) => !before.blobs.has(h)).length + 1 // + the manifest
   const timing: BuildTiming = {
     corpus,
     posts: cold.summary.posts,
@@ -89,6 +101,7 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
     oneChangedMs: Math.round(oneChangedMs),
     oneChangedShare: round(oneChangedMs / coldMs, 3),
     freshProcessMs: Math.round(freshProcessMs),
+    newPostWrites,
     kvMiB: round(cold.summary.kvBytes / 2 ** 20, 1),
     routes: cold.summary.routes,
   }
