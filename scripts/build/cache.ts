@@ -9,10 +9,11 @@
  * did not use are dropped, so the cache never grows past one build's worth.
  */
 
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256 } from './manifest.ts'
+import { writeFileAtomic } from './write.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -158,8 +159,7 @@ export class RenderCache {
       await Promise.all(
         [...lines].map(async ([shard, list]) => {
           const file = join(this.dir, `pack-${shard}.ndjson`)
-          await writeFile(`${file}.tmp`, list.length ? `${list.join('\n')}\n` : '')
-          await rename(`${file}.tmp`, file)
+          await writeFileAtomic(file, list.length ? `${list.join('\n')}\n` : '')
         }),
       )
     } catch {

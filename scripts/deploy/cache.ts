@@ -14,10 +14,11 @@
  * In memory (`buildReader`): one run reads each manifest and blob at most once.
  */
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
 import { manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { writeFileAtomic } from '../build/write.ts'
 import type { KvTarget } from './kv-target.ts'
 import { referencedBlobs, type ListedBuild } from './state.ts'
 
@@ -45,12 +46,10 @@ const readJson = async <T>(file: string): Promise<T | null> => {
   }
 }
 
-/** Written beside, renamed over: a reader sees the old file or the new one, whole. */
+/** Written beside, renamed over (write.ts): a reader sees the old file or the new one, whole. */
 async function writeAtomic(file: string, data: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
-  const tmp = `${file}.tmp-${process.pid}`
-  await writeFile(tmp, data)
-  await rename(tmp, file)
+  await writeFileAtomic(file, data)
 }
 
 export function deployCache(dir: string): DeployCache {
