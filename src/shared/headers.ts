@@ -55,7 +55,7 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 }
 
-export { isDataPath } from '../shared/paths.ts'
+export { isDataPath } from './paths.ts'
 
 export const GET_HEAD = 'GET, HEAD'
 export const GET_HEAD_OPTIONS = 'GET, HEAD, OPTIONS'
