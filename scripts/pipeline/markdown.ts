@@ -12,72 +12,42 @@
  */
 
 import GithubSlugger from 'github-slugger'
-import hljs from 'highlight.js'
-import { Marked, Renderer, type Token, type Tokens } from 'marked'
+import { Marked, type Token, type Tokens } from 'marked'
+import markedCjkFriendly from 'marked-cjk-friendly'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
+import { highlight } from './highlight.ts'
+import { kramdownBlocks, type KramdownTableToken } from './kramdown-blocks.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
+import { guillemets, smartTokens } from './typography.ts'
 
 export interface RenderedMarkdown {
   html: string
   toc: TocEntry[]
   /** Things the writer should know (Liquid that had no equivalent and was removed). */
   warnings: string[]
+  /** Fence languages shown as plain code because highlight.js does not know them (for the build summary). */
+  unknownLanguages: string[]
 }
 
 export interface RenderOptions {
   /** For `{{ site.url }}` and friends; without it those outputs are removed with a warning. */
   site?: LiquidSite
+  /** site.yml `typography`: kramdown's smart quotes and symbols (default), or text as written. */
+  typography?: 'kramdown' | 'plain'
 }
 
 interface RenderState {
   slugger: GithubSlugger
   toc: TocEntry[]
+  typography: boolean
+  /** Fence languages highlight.js does not know, shown as plain code. */
+  unknown: Set<string>
 }
 
-let state: RenderState = { slugger: new GithubSlugger(), toc: [] }
-
-// Names Jekyll writers use (Rouge's) that highlight.js spells differently.
-// Rouge's `shell` is Bash, not highlight.js's prompt-only "Shell Session".
-const ALIASES: Record<string, string> = {
-  'objective-c': 'objectivec',
-  'obj-c': 'objectivec',
-  shell: 'bash',
-  sh: 'bash',
-  zsh: 'bash',
-  terminal: 'bash',
-  jsonc: 'json',
-  text: 'plaintext',
-  plain: 'plaintext',
-  txt: 'plaintext',
-}
-
-/** The highlight.js language for a fence's info string, or '' when unknown. */
-export function languageOf(name: string): string {
-  const lang = ALIASES[name] ?? name
-  return lang && hljs.getLanguage(lang) ? lang : ''
-}
-
-/**
- * Highlights code when highlight.js knows the language; plain, escaped code
- * otherwise (```swift-diff, ```sequence never fail). `linenos` in the info
- * string (from `{% highlight lang linenos %}`) adds a line-number gutter.
- */
-export function highlight(code: string, info: string | undefined): string {
-  const [first = '', ...opts] = (info ?? '').trim().split(/\s+/)
-  const name = first.toLowerCase()
-  const language = languageOf(name)
-  const body = language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code)
-  const cls = name ? ` class="hljs language-${escapeHtml(name)}"` : ' class="hljs"'
-  // tabindex: a box that scrolls must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable).
-  const pre = `<pre tabindex="0"><code${cls}>${body}</code></pre>`
-  if (!opts.includes('linenos')) return `${pre}\n`
-  const count = code.replace(/\n$/, '').split('\n').length
-  const gutter = Array.from({ length: count }, (_, i) => i + 1).join('\n')
-  return `<div class="code-linenos"><pre class="gutter" aria-hidden="true">${gutter}</pre>${pre}</div>\n`
-}
+let state: RenderState = { slugger: new GithubSlugger(), toc: [], typography: true, unknown: new Set() }
 
 /** Plain text of inline tokens, for heading ids and the table of contents. */
 function plainText(tokens: Tokens.Generic[] | undefined): string {
@@ -88,16 +58,25 @@ function plainText(tokens: Tokens.Generic[] | undefined): string {
 
 const marked = new Marked({ gfm: true })
 marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }))
+// kramdown's emphasis opens and closes next to CJK punctuation (`**结论：**Swift`), CommonMark's does not.
+marked.use(markedCjkFriendly())
+marked.use(kramdownBlocks)
 marked.use({
   hooks: {
     // In place: marked-footnote keeps a reference to this very array.
     processAllTokens(tokens) {
       const list = tokens as Token[]
+      // marked-footnote puts its section where its tokenizer first ran, which is not the
+      // first block when an extension above took that one: it belongs at the end.
+      const notes = list.findIndex((t) => t.type === 'footnotes')
+      if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
       list.splice(0, list.length, ...processBlocks(list))
+      if (state.typography) smartTokens(list)
       return tokens
     },
   },
   extensions: [
+    guillemets(() => state.typography),
     {
       name: 'ialBlock',
       level: 'block',
@@ -126,11 +105,19 @@ marked.use({
       return `<h${depth} id="${escapeHtml(id)}">${this.parser.parseInline(tokens)}</h${depth}>\n`
     },
     code({ text, lang }) {
-      return highlight(text, lang)
+      const { html, unknown } = highlight(text, lang)
+      if (unknown) state.unknown.add(unknown)
+      return html
     },
     table(token) {
+      // kramdown's tables (kramdown-blocks.ts) may have no header row, or several.
+      const t = token as KramdownTableToken
+      const row = (cells: Tokens.TableCell[]) => `<tr>\n${cells.map((c) => this.tablecell(c)).join('')}</tr>\n`
+      const head = [t.header, ...(t.moreHeader ?? [])].filter((r) => r.length > 0)
+      const thead = head.length ? `<thead>\n${head.map(row).join('')}</thead>\n` : ''
+      const tbody = t.rows.length ? `<tbody>${t.rows.map(row).join('')}</tbody>` : ''
       // Wide tables scroll inside their own box (see style.css), so they take keyboard focus like <pre>.
-      return Renderer.prototype.table.call(this, token).replace(/^<table>/, '<table tabindex="0">')
+      return `<table tabindex="0">\n${thead}${tbody}</table>\n`
     },
     image({ href, title, text }) {
       const t = title ? ` title="${escapeHtml(title)}"` : ''
@@ -142,7 +129,7 @@ marked.use({
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
-  state = { slugger: new GithubSlugger(), toc: [] }
+  state = { slugger: new GithubSlugger(), toc: [], typography: options.typography !== 'plain', unknown: new Set() }
   const html = unparkIals(marked.parse(parkIals(liquid.text), { async: false }))
-  return { html, toc: state.toc, warnings: liquid.warnings }
+  return { html, toc: state.toc, warnings: liquid.warnings, unknownLanguages: [...state.unknown] }
 }

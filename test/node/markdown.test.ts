@@ -100,7 +100,7 @@ describe('code highlighting', () => {
     expect(out).toContain(`class="${cls}"`)
   })
 
-  it.each(['swift-diff', 'sequence', 'no-such-lang'])('%s falls back to plain, escaped code', (lang) => {
+  it.each(['sequence', 'no-such-lang'])('%s falls back to plain, escaped code', (lang) => {
     const out = html(`\`\`\`${lang}\n+ a <b> & c\n\`\`\`\n`)
     expect(out).toBe(`<pre tabindex="0"><code class="hljs language-${lang}">+ a &lt;b&gt; &amp; c</code></pre>\n`)
   })

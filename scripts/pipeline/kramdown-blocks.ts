@@ -1,0 +1,205 @@
+/**
+ * Where kramdown's block grammar (GFM parser, as Jekyll runs it) differs from
+ * CommonMark's in ways real posts show, as a marked extension. Each rule cites
+ * the kramdown 2.4 source it follows (lib/kramdown/parser/…):
+ *
+ * - Fences (gfm.rb FENCED_CODEBLOCK_MATCH): the info string is one word at most,
+ *   and a fence with no closing line is no fence. A signature line like
+ *   `~~~——Name 2012.5.14~~~` is text, not a code block that eats the post.
+ * - Tables (kramdown/table.rb): a table starts after a blank line, any line with
+ *   an unescaped `|` outside code spans continues it whatever its indentation,
+ *   a separator line is optional, `|` inside a code span is not a cell border,
+ *   and the table must end at a blank line (else it is a paragraph).
+ * - HTML blocks (kramdown/html.rb): an element that is not a span element runs
+ *   to its matching end tag, blank lines and all, and its content is raw
+ *   (`parse_block_html` is off in Jekyll) unless it says `markdown="1"`.
+ *   Span elements (`<img>`, `<span>`, `<a>`…) at a line start begin a paragraph.
+ * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): `~~` only; one `~` is text
+ *   (`1~2 天` stays as written).
+ */
+
+import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
+
+// kramdown/parser/html.rb HTML_SPAN_ELEMENTS (+ the raw ones that are also span-level).
+const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var'.split(' '))
+// html.rb HTML_CONTENT_MODEL_BLOCK: with markdown="1" their content is parsed as blocks.
+const BLOCK_MODEL = new Set('address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td'.split(' '))
+// html.rb HTML_CONTENT_MODEL_SPAN: with markdown="1" their content is parsed as spans.
+const SPAN_MODEL = new Set('a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt'.split(' '))
+// html.rb HTML_ELEMENTS_WITHOUT_BODY
+const VOID = new Set('area base br col command embed hr img input keygen link meta param source track wbr'.split(' '))
+// Raw text elements: their end tag is the first one (no nesting inside).
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'pre'])
+
+const START_TAG = /^ {0,3}<([A-Za-z][\w:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/
+const MARKDOWN_ATTR = /\s+markdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i
+
+/** Index just past the end tag matching the element opened before `from`, or -1. */
+function matchingEnd(src: string, name: string, from: number): number {
+  const re = new RegExp(`<(/?)${name}(?=[\\s/>])[^>]*>`, 'gi')
+  re.lastIndex = from
+  let depth = 1
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    if (m[1]) depth--
+    else if (!RAW_TEXT.has(name) && !m[0].endsWith('/>')) depth++
+    if (depth === 0) return m.index + m[0].length
+  }
+  return -1
+}
+
+interface HtmlBlockToken {
+  type: 'kramdownHtml'
+  raw: string
+  open: string
+  close: string
+  inline: boolean
+  tokens: Token[]
+}
+
+const htmlBlock: TokenizerExtension & RendererExtension = {
+  name: 'kramdownHtml',
+  level: 'block',
+  tokenizer(src) {
+    const m = START_TAG.exec(src)
+    if (!m) return undefined
+    const name = m[1]!.toLowerCase()
+    if (SPAN_ELEMENTS.has(name) || VOID.has(name) || m[3]) return undefined
+    const end = matchingEnd(src, name, m[0].length)
+    // No end tag: kramdown would run the element to the end of the post; CommonMark's
+    // shorter reading (to the next blank line) shows the reader more of it.
+    if (end < 0) return undefined
+    const after = /^[ \t]*(?:\n|$)/.exec(src.slice(end))
+    const raw = src.slice(0, end + (after ? after[0].length : 0))
+    const mode = MARKDOWN_ATTR.exec(m[2]!)
+    const value = mode ? (mode[1] ?? mode[2] ?? mode[3] ?? '').toLowerCase() : undefined
+    const parse = value === '1' || value === 'block' || value === 'span'
+    if (!parse) {
+      const text = mode ? raw.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')) : raw
+      return { type: 'html', block: true, pre: RAW_TEXT.has(name), raw, text } as Tokens.HTML
+    }
+    const open = m[0].replace(MARKDOWN_ATTR, '').trimStart()
+    const innerEnd = src.lastIndexOf('<', end - 1)
+    const inner = src.slice(m[0].length, innerEnd)
+    const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
+    const tokens = inline ? this.lexer.inlineTokens(inner.trim()) : this.lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
+    const token: HtmlBlockToken = { type: 'kramdownHtml', raw, open, close: src.slice(innerEnd, end), inline, tokens }
+    return token as unknown as Tokens.Generic
+  },
+  renderer(token) {
+    const t = token as unknown as HtmlBlockToken
+    return t.inline ? `${t.open}${this.parser.parseInline(t.tokens)}${t.close}\n` : `${t.open}\n${this.parser.parse(t.tokens)}${t.close}\n`
+  },
+}
+
+// kramdown/table.rb TABLE_LINE: a pipe that is not escaped, anywhere on the line.
+const TABLE_LINE = /^(?:\||.*?[^\\\n]\|)/
+const TABLE_SEP_LINE = /^([+|: \t-]*?-[+|: \t-]*?)[ \t]*$/
+const TABLE_FOOT_LINE = /^[+|: \t=]*?=[+|: \t=]*?[ \t]*$/
+const TABLE_HSEP_ALIGN = /[ \t]?(:?)-+(:?)[ \t]?/g
+// Blocks that kramdown tries before tables (its @block_parsers order): a line starting one is never a table row.
+const OTHER_BLOCK = /^ {0,3}(?:[*+-][ \t]|\d+[.)][ \t]|>|#|<|`{3}|~{3}|\{:)|^(?: {4}|\t)/
+const CODE_SPAN = /(`+)[\s\S]*?[^`]\1(?!`)|(`+)\2(?!`)/g
+
+/** The cells of one row: split on unescaped pipes outside code spans (table.rb's split). */
+function splitRow(line: string, leadingPipe: boolean): string[] | undefined {
+  const cells: string[] = ['']
+  let outsidePipe = false
+  let last = 0
+  const plain = (s: string) => {
+    const parts = s.split(/(?<!\\)\|/)
+    if (parts.length > 1) outsidePipe = true
+    cells[cells.length - 1] += parts[0]!.replace(/\\\|/g, '|')
+    for (const p of parts.slice(1)) cells.push(p.replace(/\\\|/g, '|'))
+  }
+  for (const m of line.matchAll(CODE_SPAN)) {
+    plain(line.slice(last, m.index))
+    cells[cells.length - 1] += m[0]
+    last = m.index + m[0].length
+  }
+  plain(line.slice(last))
+  if (!outsidePipe) return undefined
+  if (leadingPipe && cells[0]!.trim() === '') cells.shift()
+  if (cells.length && cells[cells.length - 1]!.trim() === '') cells.pop()
+  return cells.map((c) => c.trim())
+}
+
+export interface KramdownTableToken extends Tokens.Table {
+  /** Header rows beyond the first (kramdown allows several); usually empty. */
+  moreHeader: Tokens.TableCell[][]
+}
+
+const table: TokenizerExtension = {
+  name: 'kramdownTable',
+  level: 'block',
+  tokenizer(src, tokens) {
+    const last = tokens[tokens.length - 1]
+    // table.rb after_block_boundary?: first in its container, or after a blank line.
+    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    if (!/^ {0,3}\S/.test(src) || OTHER_BLOCK.test(src)) return undefined
+    const lines = src.split('\n')
+    const leadingPipe = /^\s*\|/.test(lines[0]!)
+    const head: string[][] = []
+    const body: string[][] = []
+    let align: Array<'center' | 'left' | 'right' | null> | undefined
+    let consumed = 0
+    let columns = 0
+    for (const line of lines) {
+      if (!TABLE_LINE.test(line)) break
+      const sep = TABLE_SEP_LINE.exec(line)
+      if (sep) {
+        if (head.length === 0 && body.length > 0 && !align) {
+          head.push(...body.splice(0))
+          align = [...sep[1]!.matchAll(TABLE_HSEP_ALIGN)].map(([, l, r]) => (l && r ? 'center' : r ? 'right' : l ? 'left' : null))
+        }
+      } else if (!TABLE_FOOT_LINE.test(line)) {
+        const cells = splitRow(line, leadingPipe)
+        if (!cells) return undefined
+        body.push(cells)
+        columns = Math.max(columns, cells.length)
+      }
+      consumed++
+    }
+    if (consumed === 0 || body.length === 0) return undefined
+    // table.rb before_block_boundary?: a blank line, an attribute list or the end must follow.
+    const next = lines[consumed]
+    if (next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
+    const raw = lines.slice(0, consumed).join('\n') + (next !== undefined ? '\n' : '')
+    const aligns = Array.from({ length: columns }, (_, i) => align?.[i] ?? null)
+    const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inlineTokens(text), header, align: aligns[i] ?? null })
+    const row = (cells: string[], header: boolean) => Array.from({ length: columns }, (_, i) => cell(cells[i] ?? '', header, i))
+    const [first, ...more] = head.map((r) => row(r, true))
+    const token: KramdownTableToken = { type: 'table', raw, align: aligns, header: first ?? [], moreHeader: more, rows: body.map((r) => row(r, false)) }
+    return token as Tokens.Generic
+  },
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
+
+export const kramdownBlocks: MarkedExtension = {
+  extensions: [htmlBlock, table],
+  tokenizer: {
+    fences(src) {
+      const m = FENCE_OPEN.exec(src)
+      if (!m) return false
+      const [whole, fence, info] = m as unknown as [string, string, string]
+      // One word of info (kramdown's `lang` or `lang?opts`); `linenos` is what liquid.ts adds for {% highlight %}.
+      if (!/^[ \t]*(?:\S+(?:[ \t]+linenos)?)?[ \t]*$/.test(info)) return undefined
+      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm')
+      if (!close.test(src.slice(whole.length))) return undefined
+      return false
+    },
+    // The GFM table is replaced by kramdown's (above); marked's would split `a | b` in code.
+    table() {
+      return undefined
+    },
+    html(src) {
+      // A span element starts a paragraph in kramdown (html.rb parse_block_html), never an HTML block.
+      const m = /^ {0,3}<\/?([A-Za-z][\w-]*)/.exec(src)
+      return m && SPAN_ELEMENTS.has(m[1]!.toLowerCase()) ? undefined : false
+    },
+    del(src) {
+      // gfm.rb STRIKETHROUGH_MATCH: two tildes, not one.
+      return src.startsWith('~~') ? false : undefined
+    },
+  },
+}

@@ -1,0 +1,312 @@
+/**
+ * The differential check of post bodies: the HTML real Jekyll (kramdown +
+ * rouge) made for a post against the HTML Kumo made for it, element by
+ * element, as a reader would notice. Both sides are parsed with parse5 (the
+ * WHATWG algorithm browsers use), so markup spelling (`<br />`, attribute
+ * order, rouge's wrappers, highlight.js's spans) never counts; what counts:
+ *
+ *   headings (level and text), paragraphs, strong/em, code blocks (count,
+ *   language, exact text), tables (rows × cells), lists (kind and items),
+ *   blockquotes, images, links, footnotes, raw HTML elements, classes from
+ *   attribute lists, literal Markdown left in the text (`**`, `__`, `{:`),
+ *   in-page links whose target is missing, and visible-text similarity.
+ *
+ * A library: `compareBody` for one post, `compareBodies` for a site's worth.
+ * `bodies-cli.ts` builds both sides from a Jekyll site folder; the migration
+ * report calls `compareBodies` itself. Deliberate differences (README, "How
+ * Kumo's Markdown differs from kramdown") are normalised here, not counted.
+ */
+
+import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
+
+type Node = DefaultTreeAdapterMap['node']
+type Element = DefaultTreeAdapterMap['element']
+
+/** One aspect in which the two bodies differ, with a short excerpt of each side. */
+export interface BodyDifference {
+  aspect: string
+  jekyll: string
+  kumo: string
+}
+
+export interface BodyComparison {
+  id: string
+  /** Every structural count and list is the same (similarity aside). */
+  identical: boolean
+  /** Visible-text similarity, 0…1 (Sørensen–Dice over character bigrams, whitespace ignored). */
+  similarity: number
+  differences: BodyDifference[]
+}
+
+export interface BodiesReport {
+  posts: number
+  identical: number
+  medianSimilarity: number
+  minSimilarity: number
+  /** Posts where Kumo shows literal `**`, `__` or `{:` and Jekyll shows none. */
+  literalMarkup: string[]
+  /** Only the posts that differ, worst first. */
+  differing: BodyComparison[]
+}
+
+/** What a reader sees of a body, reduced to comparable lists. */
+interface Features {
+  headings: string[]
+  paragraphs: number
+  strong: number
+  em: number
+  code: string[]
+  tables: string[]
+  lists: string[]
+  blockquotes: number
+  images: string[]
+  links: string[]
+  footnotes: string[]
+  html: string[]
+  classes: string[]
+  literals: string[]
+  brokenAnchors: string[]
+  text: string
+}
+
+const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value
+const classesOf = (el: Element) => (attr(el, 'class') ?? '').split(/\s+/).filter(Boolean)
+const isElement = (n: Node): n is Element => 'tagName' in n
+
+function children(n: Node): Node[] {
+  const c = (n as { childNodes?: Node[] }).childNodes ?? []
+  return n.nodeName === 'template' ? ((n as unknown as { content: { childNodes: Node[] } }).content.childNodes ?? []) : c
+}
+
+/** Text content; with `skip`, subtrees it matches are left out. */
+function textOf(n: Node, skip?: (el: Element) => boolean): string {
+  if (n.nodeName === '#text') return (n as DefaultTreeAdapterMap['textNode']).value
+  if (isElement(n) && skip?.(n)) return ''
+  return children(n).map((c) => textOf(c, skip)).join('')
+}
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim()
+
+// Classes the generators add, never the writer: rouge and highlight.js, kramdown's
+// and marked-footnote's footnotes, Kumo's code wrappers and task lists.
+const GENERATED_CLASS = /^(hljs.*|language-.*|highlighter-rouge|highlight|rouge-.*|gutter|gl|lineno|code-linenos|footnotes?|reversefootnote|sr-only|task-list-item.*|contains-task-list|diff-(add|del)|kramdown-.*)$/
+// Elements Markdown itself makes; any other element in a body is raw HTML the writer wrote.
+const MARKDOWN_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'img', 'hr', 'br', 'del', 'sup', 'section', 'input', 'span', 'div'])
+
+const isFootnoteBlock = (el: Element) => (el.tagName === 'div' || el.tagName === 'section') && classesOf(el).includes('footnotes')
+const isGutter = (el: Element) => el.tagName === 'pre' && (classesOf(el).includes('gutter') || classesOf(el).includes('lineno'))
+const isFootnoteRef = (el: Element) => el.tagName === 'sup' && children(el).some((c) => isElement(c) && c.tagName === 'a' && /^#fn/.test(attr(c, 'href') ?? ''))
+const isRougeTable = (el: Element) => el.tagName === 'table' && classesOf(el).some((c) => c.startsWith('rouge'))
+
+/** The language a code block names: on <code> (both) or on rouge's wrapper <div>. */
+function codeLanguage(pre: Element, ancestors: Element[]): string {
+  const code = children(pre).find((c): c is Element => isElement(c) && c.tagName === 'code')
+  for (const el of [code, pre, ...[...ancestors].reverse()]) {
+    const lang = el && classesOf(el).find((c) => c.startsWith('language-'))
+    if (lang) return lang.slice('language-'.length).toLowerCase()
+  }
+  return ''
+}
+
+const excerpt = (s: string, max = 60) => {
+  const t = squash(s)
+  return t.length > max ? `${t.slice(0, max)}…` : t
+}
+
+function decodeHref(href: string): string {
+  try {
+    return decodeURI(href)
+  } catch {
+    return href
+  }
+}
+
+/** Extracts the features of one body's HTML. */
+export function features(html: string): Features {
+  const root = parseFragment(html) as unknown as Node
+  const f: Features = { headings: [], paragraphs: 0, strong: 0, em: 0, code: [], tables: [], lists: [], blockquotes: 0, images: [], links: [], footnotes: [], html: [], classes: [], literals: [], brokenAnchors: [], text: '' }
+  const ids = new Set<string>()
+  const anchors: string[] = []
+  const visit = (n: Node, ancestors: Element[], inFootnotes: boolean, inCode: boolean) => {
+    if (!isElement(n)) return
+    const el = n
+    const tag = el.tagName
+    const id = attr(el, 'id') ?? attr(el, 'name')
+    if (id) ids.add(id)
+    if (isFootnoteBlock(el)) {
+      for (const li of children(el).flatMap((c) => (isElement(c) && c.tagName === 'ol' ? children(c) : []))) {
+        if (isElement(li) && li.tagName === 'li') f.footnotes.push(`note: ${excerpt(textOf(li, (e) => e.tagName === 'a' && /^#fnref/.test(attr(e, 'href') ?? '')).replace(/[↩︎]/g, ''))}`)
+      }
+      for (const c of children(el)) visit(c, [...ancestors, el], true, inCode)
+      return
+    }
+    if (isGutter(el)) return
+    if (isFootnoteRef(el)) {
+      f.footnotes.push('ref')
+      return
+    }
+    if (/^h[1-6]$/.test(tag) && !inFootnotes) f.headings.push(`${tag} ${excerpt(textOf(el), 80)}`)
+    else if (tag === 'p' && !inFootnotes) f.paragraphs++
+    else if (tag === 'strong' || tag === 'b') f.strong++
+    else if (tag === 'em' || tag === 'i') f.em++
+    else if (tag === 'blockquote') f.blockquotes++
+    else if (tag === 'pre') {
+      const text = textOf(el).replace(/\n+$/, '')
+      f.code.push(`${codeLanguage(el, ancestors) || '(none)'}: ${text}`)
+    } else if (tag === 'table' && !isRougeTable(el)) {
+      const rows = ownRows(el)
+      f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
+    } else if ((tag === 'ul' || tag === 'ol') && !inFootnotes) {
+      f.lists.push(`${tag} ${children(el).filter((c) => isElement(c) && c.tagName === 'li').length}`)
+    } else if (tag === 'img') f.images.push(decodeHref(attr(el, 'src') ?? ''))
+    else if (tag === 'a' && attr(el, 'href') !== undefined) {
+      const href = attr(el, 'href')!
+      if (!/^#fn/.test(href)) f.links.push(`${decodeHref(href)}`)
+      if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
+    }
+    // Inside code, elements and classes are the highlighter's (rouge's or highlight.js's), never the writer's.
+    if (!inCode) {
+      if (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el))) f.html.push(tag)
+      for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${tag}.${c}`)
+    }
+    const code = inCode || tag === 'pre' || tag === 'script' || tag === 'style'
+    for (const c of children(el)) visit(c, [...ancestors, el], inFootnotes, code)
+  }
+  for (const c of children(root)) visit(c, [], false, false)
+  for (const a of anchors) {
+    let target = a
+    try {
+      target = decodeURIComponent(a)
+    } catch {}
+    if (!ids.has(target) && !ids.has(a)) f.brokenAnchors.push(`#${a}`)
+  }
+  const prose = textOf(root, (el) => el.tagName === 'code' || el.tagName === 'pre' || el.tagName === 'script' || el.tagName === 'style')
+  for (const m of prose.matchAll(/\*\*|__|\{:/g)) f.literals.push(`${m[0]} in “${excerpt(prose.slice(Math.max(0, m.index - 20), m.index + 22), 44)}”`)
+  f.text = textOf(root, (el) => el.tagName === 'script' || el.tagName === 'style' || isGutter(el) || (el.tagName === 'h2' && classesOf(el).includes('sr-only')) || (el.tagName === 'a' && /^#fnref/.test(attr(el, 'href') ?? '')))
+  f.classes.sort()
+  f.html.sort()
+  return f
+}
+
+/** A div or span that is not a generator's wrapper (rouge's, Kumo's line numbers, diff lines, hljs spans). */
+function isAuthorWrapper(el: Element): boolean {
+  const classes = classesOf(el)
+  if (classes.some((c) => GENERATED_CLASS.test(c))) return false
+  return el.attrs.length > 0 || el.tagName === 'div'
+}
+
+/** A table's own rows (in its thead, tbody, tfoot or directly), not those of a table nested in a cell. */
+function ownRows(table: Element): Element[] {
+  const direct = children(table).filter(isElement)
+  const sections = direct.filter((c) => c.tagName === 'thead' || c.tagName === 'tbody' || c.tagName === 'tfoot')
+  return [...direct, ...sections.flatMap((s) => children(s).filter(isElement))].filter((c) => c.tagName === 'tr')
+}
+
+/** Sørensen–Dice coefficient of the character-bigram multisets of two texts, whitespace ignored. */
+export function similarity(a: string, b: string): number {
+  const x = a.replace(/\s+/g, '')
+  const y = b.replace(/\s+/g, '')
+  if (x === y) return 1
+  if (x.length < 2 || y.length < 2) return 0
+  const counts = new Map<string, number>()
+  for (let i = 0; i < x.length - 1; i++) {
+    const g = x.slice(i, i + 2)
+    counts.set(g, (counts.get(g) ?? 0) + 1)
+  }
+  let common = 0
+  for (let i = 0; i < y.length - 1; i++) {
+    const g = y.slice(i, i + 2)
+    const n = counts.get(g) ?? 0
+    if (n > 0) {
+      common++
+      counts.set(g, n - 1)
+    }
+  }
+  return (2 * common) / (x.length - 1 + (y.length - 1))
+}
+
+/** The first place two lists differ, as excerpts; undefined when equal. */
+function listDifference(aspect: string, a: string[], b: string[]): BodyDifference | undefined {
+  if (a.length === b.length && a.every((v, i) => v === b[i])) return undefined
+  const i = a.findIndex((v, k) => v !== b[k])
+  const at = i < 0 ? a.length : i
+  const count = a.length === b.length ? '' : `${a.length} vs ${b.length}; `
+  return { aspect, jekyll: `${count ? `${a.length}: ` : ''}${excerpt(a[at] ?? '(none)', 90)}`, kumo: `${count ? `${b.length}: ` : ''}${excerpt(b[at] ?? '(none)', 90)}` }
+}
+
+/** A multiset difference: what one side has more of, as excerpts. */
+function bagDifference(aspect: string, a: string[], b: string[]): BodyDifference | undefined {
+  const left = [...a]
+  const right: string[] = []
+  for (const v of b) {
+    const i = left.indexOf(v)
+    if (i >= 0) left.splice(i, 1)
+    else right.push(v)
+  }
+  if (!left.length && !right.length) return undefined
+  const show = (xs: string[]) => (xs.length ? excerpt(xs.slice(0, 3).join(', '), 90) : '—')
+  return { aspect, jekyll: `${a.length}, only here: ${show(left)}`, kumo: `${b.length}, only here: ${show(right)}` }
+}
+
+const countDifference = (aspect: string, a: number, b: number): BodyDifference | undefined =>
+  a === b ? undefined : { aspect, jekyll: String(a), kumo: String(b) }
+
+/** Compares one post's body as Jekyll rendered it with Kumo's. */
+export function compareBody(id: string, jekyllHtml: string, kumoHtml: string): BodyComparison {
+  const j = features(jekyllHtml)
+  const k = features(kumoHtml)
+  const differences = [
+    listDifference('headings', j.headings, k.headings),
+    countDifference('paragraphs', j.paragraphs, k.paragraphs),
+    countDifference('strong', j.strong, k.strong),
+    countDifference('emphasis', j.em, k.em),
+    listDifference('code blocks', j.code, k.code),
+    listDifference('tables (rows×cells)', j.tables, k.tables),
+    listDifference('lists', j.lists, k.lists),
+    countDifference('blockquotes', j.blockquotes, k.blockquotes),
+    listDifference('images', j.images, k.images),
+    listDifference('links', j.links, k.links),
+    listDifference('footnotes', j.footnotes, k.footnotes),
+    bagDifference('raw HTML elements', j.html, k.html),
+    bagDifference('classes', j.classes, k.classes),
+    j.literals.length === 0 ? listDifference('literal Markdown', j.literals, k.literals) : undefined,
+    k.brokenAnchors.length > j.brokenAnchors.length ? listDifference('in-page links to nothing', j.brokenAnchors, k.brokenAnchors) : undefined,
+  ].filter((d): d is BodyDifference => d !== undefined)
+  return { id, identical: differences.length === 0, similarity: similarity(j.text, k.text), differences }
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 1
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Compares every post: `pairs` are id, Jekyll's body HTML, Kumo's body HTML. */
+export function compareBodies(pairs: Iterable<{ id: string; jekyll: string; kumo: string }>): BodiesReport {
+  const results = [...pairs].map((p) => compareBody(p.id, p.jekyll, p.kumo))
+  const sims = results.map((r) => r.similarity)
+  return {
+    posts: results.length,
+    identical: results.filter((r) => r.identical).length,
+    medianSimilarity: median(sims),
+    minSimilarity: sims.length ? Math.min(...sims) : 1,
+    literalMarkup: results.filter((r) => r.differences.some((d) => d.aspect === 'literal Markdown')).map((r) => r.id),
+    differing: results.filter((r) => !r.identical || r.similarity < 0.98).sort((a, b) => a.differences.length === b.differences.length ? a.similarity - b.similarity : b.differences.length - a.differences.length),
+  }
+}
+
+/** The report as lines for a terminal: the totals, then each differing post with its differences. */
+export function formatReport(name: string, report: BodiesReport, limit = 50): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  const lines = [
+    `${name}: ${report.posts} posts, ${report.identical} structurally identical (${pct(report.posts ? report.identical / report.posts : 1)}), text similarity median ${pct(report.medianSimilarity)}, min ${pct(report.minSimilarity)}`,
+  ]
+  if (report.literalMarkup.length) lines.push(`  literal **, __ or {: where Jekyll shows none: ${report.literalMarkup.join(', ')}`)
+  for (const r of report.differing.slice(0, limit)) {
+    lines.push(`  ${r.id} (text ${pct(r.similarity)})`)
+    for (const d of r.differences) lines.push(`    ${d.aspect}: jekyll ${d.jekyll} | kumo ${d.kumo}`)
+  }
+  if (report.differing.length > limit) lines.push(`  … ${report.differing.length - limit} more`)
+  return lines.join('\n')
+}
