@@ -39,6 +39,8 @@ try {
       `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms (${summary.cached} files from cache); ` +
       `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
   )
+  const unknown = Object.entries(summary.unknownLanguages)
+  if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
   if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)
 } catch (error) {
   if (error instanceof BuildErrors || error instanceof BuildError) {

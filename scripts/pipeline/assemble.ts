@@ -15,6 +15,7 @@
  * changes one chunk per list it is in, not every page of it.
  */
 
+import { isStrict } from './embeds.ts'
 import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { chunkRecord, chunksOf, pageChunks, pageCount } from '../../src/shared/paging.ts'
@@ -116,6 +117,7 @@ function ownRecords(post: Post, siteUrl: string): OwnRecords {
     html: post.html,
     toc: post.showToc ? post.toc : [],
     scriptHashes: post.scriptHashes,
+    ...(isStrict(post.csp) ? {} : { csp: post.csp }),
     source: post.source,
   }
   const made = { siteUrl, meta: metaOf(post), entry: entryOf(post, siteUrl), body }
@@ -256,7 +258,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
   routes.set(ARCHIVES, { record: archives(sorted, options.lang), deps: [], lastModified: newest })
   for (const page of pages) {
-    const record: PageRecord = { kind: 'page', v: SCHEMA_VERSION, path: page.path, title: page.title, description: page.description, html: page.html, scriptHashes: page.scriptHashes }
+    const record: PageRecord = { kind: 'page', v: SCHEMA_VERSION, path: page.path, title: page.title, description: page.description, html: page.html, scriptHashes: page.scriptHashes, ...(isStrict(page.csp) ? {} : { csp: page.csp }) }
     routes.set(page.path, { record, deps: [], lastModified: newest })
   }
   // Last: the sitemap lists the pages made above.

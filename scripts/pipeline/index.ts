@@ -33,7 +33,7 @@ import { buildSources, outcomeError } from './render-pool.ts'
 import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
-import { scriptHashesByPath } from './safety.ts'
+import { cspByPath, scriptHashesByPath } from './safety.ts'
 import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
 import { parseSiteConfig, siteRecordFields } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
@@ -95,6 +95,8 @@ export interface BuildSummary {
   /** Source files whose parse + render came from the cache. */
   cached: number
   warnings: number
+  /** Fence languages highlight.js does not know (shown as plain code) → how many posts and pages use each. */
+  unknownLanguages: Record<string, number>
 }
 
 export interface BuildResult {
@@ -181,6 +183,13 @@ async function primeDerived(posts: Post[], siteUrl: string, cache: RenderCache, 
     primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post)))
     derivedKeys.set(post, [feedKey, searchKey])
   }
+}
+
+/** Language → how many items show code in it as plain text, most first; listed once in the build summary. */
+function countLanguages(items: Array<{ unknownLanguages: string[] }>): Record<string, number> {
+  const counts = new Map<string, number>()
+  for (const item of items) for (const lang of item.unknownLanguages) counts.set(lang, (counts.get(lang) ?? 0) + 1)
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)))
 }
 
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
@@ -306,6 +315,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Outside the build id's hash on purpose: it is derived from records the routes already hash.
   const scripts = scriptHashesByPath([...included, ...pages])
   if (Object.keys(scripts).length > 0) manifest.scriptHashes = scripts
+  const csp = cspByPath([...included, ...pages])
+  if (Object.keys(csp).length > 0) manifest.csp = csp
   const visible = included.filter((p) => p.ms <= nowMs)
   const summary: BuildSummary = {
     buildId: manifest.buildId,
@@ -321,6 +332,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ms: 0,
     cached,
     warnings: 0,
+    unknownLanguages: countLanguages([...included, ...pages]),
   }
   const warnings = [...posts, ...pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
   summary.warnings = warnings.length

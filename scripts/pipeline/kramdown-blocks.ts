@@ -174,10 +174,32 @@ const table: TokenizerExtension = {
 }
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
+// paragraph.rb LAZY_END: where a blockquote's (or paragraph's) lazy lines stop.
+const HTML_START_OR_STOP = /^ {0,3}<\/?([A-Za-z][\w:-]*)/
+function lazyEnd(line: string): boolean {
+  if (line.trim() === '' || /^ {0,3}\{:/.test(line) || /^\^\s*$/.test(line)) return true
+  const html = HTML_START_OR_STOP.exec(line)
+  return !!html && !SPAN_ELEMENTS.has(html[1]!.toLowerCase()) && html[1]!.toLowerCase() !== 'script'
+}
 
 export const kramdownBlocks: MarkedExtension = {
   extensions: [htmlBlock, table],
   tokenizer: {
+    // blockquote.rb: from a `>` line to the next blank line (or LAZY_END), every line in it,
+    // with or without its `>`: `> - a` then `- b` is one quoted list.
+    blockquote(src) {
+      if (!/^ {0,3}>/.test(src)) return false
+      const lines = src.split('\n')
+      let n = 1
+      while (n < lines.length && !lazyEnd(lines[n]!)) n++
+      const raw = lines.slice(0, n).join('\n') + (n < lines.length ? '\n' : '')
+      const text = raw.replace(/^ {0,3}> ?/gm, '')
+      const top = this.lexer.state.top
+      this.lexer.state.top = true
+      const tokens = this.lexer.blockTokens(text, [])
+      this.lexer.state.top = top
+      return { type: 'blockquote', raw, text, tokens }
+    },
     fences(src) {
       const m = FENCE_OPEN.exec(src)
       if (!m) return false

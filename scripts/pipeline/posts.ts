@@ -3,12 +3,14 @@
  * permalink, rendered HTML, excerpt and reading time. Pure: no file system.
  */
 
+import type { CspSources } from '../../src/shared/headers.ts'
 import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/schema.ts'
 import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
 import { parseSource } from './front-matter.ts'
-import { htmlToText, inlineScriptHashes } from './html.ts'
+import { cspSourcesOf } from './embeds.ts'
+import { decodeEntities, htmlToText, inlineScriptHashes } from './html.ts'
 import { liquidSite, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
 import { checkUrls } from './safety.ts'
@@ -39,6 +41,10 @@ export interface Post {
   pinned: boolean
   lang: string
   scriptHashes: string[]
+  /** What the post's embeds and style attributes add to its CSP (embeds.ts). */
+  csp: CspSources
+  /** Fence languages highlight.js does not know (plain code), for the build summary. */
+  unknownLanguages: string[]
   redirectFrom: string[]
   published: boolean
   /** Show a table of contents: front matter `toc`, else three or more headings. */
@@ -56,6 +62,8 @@ export interface Page {
   html: string
   description: string
   scriptHashes: string[]
+  csp: CspSources
+  unknownLanguages: string[]
   warnings: string[]
 }
 
@@ -89,15 +97,19 @@ function slugOf(path: string, slugField: string | undefined): string {
 }
 
 /** The excerpt: text before the separator (Jekyll's default is the first blank line). */
-function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite): string {
+function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite, typography: SiteConfig['typography']): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
     // An HTML-comment marker passes through to the HTML: cut there, no second render.
     if (marker.startsWith('<!--') && html.includes(marker)) return truncate(htmlToText(html.slice(0, html.indexOf(marker))), EXCERPT_GRAPHEMES)
-    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker)), { site }).html), EXCERPT_GRAPHEMES)
+    return truncate(htmlToText(renderMarkdown(body.slice(0, body.indexOf(marker)), { site, typography }).html), EXCERPT_GRAPHEMES)
   }
-  const firstParagraph = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html
-  return truncate(htmlToText(firstParagraph), EXCERPT_GRAPHEMES)
+  // The first paragraph with text: a post that opens with an image or a heading still gets one.
+  for (const m of html.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p>/g)) {
+    const text = htmlToText(m[1]!)
+    if (text) return truncate(text, EXCERPT_GRAPHEMES)
+  }
+  return truncate(htmlToText(html), EXCERPT_GRAPHEMES)
 }
 
 export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
@@ -121,13 +133,14 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings } = renderMarkdown(body, { site: liquid })
+  const { html, toc, warnings, unknownLanguages } = renderMarkdown(body, { site: liquid, typography: site.typography })
   const text = htmlToText(html)
-  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid)
+  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid, site.typography)
   return {
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
-    title: data.title,
+    // Jekyll prints a title as written, so `Result&lt;T&gt;` reads `Result<T>`: decoded here, escaped once by each output.
+    title: decodeEntities(data.title),
     path,
     ms,
     date: toRfc3339(ms, offsetMinutes),
@@ -146,6 +159,8 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     pinned: data.pin,
     lang: data.lang ?? site.lang,
     scriptHashes: inlineScriptHashes(html),
+    csp: cspSourcesOf(html),
+    unknownLanguages,
     redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
@@ -159,14 +174,16 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
   checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
-  const { html, warnings } = renderMarkdown(body, { site: liquidSite(site) })
+  const { html, warnings, unknownLanguages } = renderMarkdown(body, { site: liquidSite(site), typography: site.typography })
   return {
     source: file.path,
-    title: data.title,
+    title: decodeEntities(data.title),
     path,
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
     scriptHashes: inlineScriptHashes(html),
+    csp: cspSourcesOf(html),
+    unknownLanguages,
     warnings,
   }
 }

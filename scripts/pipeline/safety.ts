@@ -10,6 +10,7 @@
  * writes are the fixed names in index.ts, joined with `safeJoin` (write.ts).
  */
 
+import type { CspSources } from '../../src/shared/headers.ts'
 import type { ImageRef, Term } from '../../src/shared/schema.ts'
 import { categoryPath, tagPath } from '../../src/shared/paths.ts'
 import { isSafeUrl } from '../../src/shared/urls.ts'
@@ -61,6 +62,13 @@ export function checkUrls(file: string, fields: UrlFields, lineOf: (key: string)
     const src = fields.image.src
     if (!isSafeUrl(src) || CONTROL.test(src)) fail('image', src, 'is not an http(s) URL or a path', 'use a path such as `/assets/cover.png` or an https:// URL')
   }
+}
+
+/** Path → CSP additions (see `Manifest.csp`); items that need none are left out. */
+export function cspByPath(items: Array<{ path: string; csp: CspSources }>): Record<string, CspSources> {
+  const out: Record<string, CspSources> = {}
+  for (const item of items) if (Object.keys(item.csp).length > 0) out[item.path] = item.csp
+  return out
 }
 
 /** Path → inline-script hashes, for the manifest (see `Manifest.scriptHashes`); items without scripts are left out. */

@@ -150,8 +150,9 @@ export function features(html: string): Features {
     else if (tag === 'strong' || tag === 'b') f.strong++
     else if (tag === 'em' || tag === 'i') f.em++
     else if (tag === 'blockquote') f.blockquotes++
-    else if (tag === 'pre') {
-      const text = textOf(el).replace(/\n+$/, '')
+    else if (tag === 'pre' && !inCode) {
+      // rouge's line numbers are a table inside the <pre>: its gutter is not code.
+      const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
       f.code.push(`${codeLanguage(el, ancestors) || '(none)'}: ${text}`)
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)

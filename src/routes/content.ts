@@ -91,13 +91,13 @@ content.get('*', async (c) => {
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
-  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path)))
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), manifest.csp(path)))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
   // This page's own inline scripts, hashed by the build, and no others (see src/shared/headers.ts).
-  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
+  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes, record.csp))
   else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
   const response = new Response(body, { status: 200, headers })
   // Only the first render of each version in this isolate pays for the copy (see src/security/stale.ts).

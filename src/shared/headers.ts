@@ -7,7 +7,8 @@
  * scripts a post's own HTML carries are allowed by the sha256 hashes the build
  * computed for that post (CSP Level 3 §8.2 "hash-source"). Styles are 'self'
  * only: marked, highlight.js (classes, no `style=`) and our views emit no
- * inline style, so nothing needs 'unsafe-inline' there either.
+ * inline style; a post whose author wrote `style="…"` attributes gets
+ * `style-src-attr 'unsafe-inline'` for them (scripts/pipeline/embeds.ts says why).
  *
  * Feeds and the API are data: they get CORS (readable by any origin, never with
  * credentials) and a CSP that forbids framing and running anything, plus
@@ -44,6 +45,8 @@ export interface CspSources {
   style?: readonly string[]
   connect?: readonly string[]
   img?: readonly string[]
+  /** The page's own HTML has `style="…"` attributes: allow them, and only them (`style-src-attr`, CSP Level 3 §6.1.4). */
+  styleAttributes?: boolean
 }
 
 /** An origin as a CSP host-source: https, a host, an optional port; nothing else can widen a policy. */
@@ -65,6 +68,8 @@ export function pageCsp(scriptHashes: readonly string[] = [], extra: CspSources 
     if (d.startsWith('img-src ')) return widen(d, extra.img)
     return d
   })
+  // style-src-attr governs attributes only: <style> elements and sheets stay under style-src.
+  if (extra.styleAttributes === true) directives.push("style-src-attr 'unsafe-inline'")
   return [...directives, widen(["script-src 'self'", ...hashes].join(' '), extra.script)].join('; ')
 }
 

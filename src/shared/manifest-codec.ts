@@ -20,6 +20,7 @@
  *                  the list's length and its page number (PagedRouteEntry)
  *   >/old/path     redirect_from: the canonical path
  *   #/path         CSP hash sources of the page's inline scripts
+ *   %/path         what its embeds add to its CSP: `script https://a …`, `frame …`, `style …`, `style-attr`
  *   name           record (`site`, `meta:/path/`, `search:docs`, …): blob hash
  * No key or field holds a tab, a line break or any other C0 control character;
  * the encoder refuses one. Schedule steps stay in the header: they are few, and
@@ -27,6 +28,7 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
+import type { CspSources } from './headers.ts'
 import type { Manifest, RouteEntry, ScheduleStep } from './schema.ts'
 
 const MAGIC = 'kumo-manifest\t1\n'
@@ -41,6 +43,25 @@ export interface ManifestIndex extends Header {
   record(name: string): string | undefined
   redirect(path: string): string | undefined
   scriptHashes(path: string): string[] | undefined
+  csp(path: string): CspSources | undefined
+}
+
+const CSP_DIRECTIVES = ['script', 'frame', 'style', 'connect', 'img'] as const
+
+/** A page's CSP additions as manifest fields, one per directive. */
+function cspFields(s: CspSources): string[] {
+  const fields = CSP_DIRECTIVES.filter((d) => s[d]?.length).map((d) => [d, ...s[d]!].join(' '))
+  return s.styleAttributes ? [...fields, 'style-attr'] : fields
+}
+
+function cspFromFields(fields: string[]): CspSources {
+  const out: { -readonly [K in keyof CspSources]: CspSources[K] } = {}
+  for (const f of fields) {
+    if (f === 'style-attr') out.styleAttributes = true
+    const [d, ...origins] = f.split(' ')
+    if ((CSP_DIRECTIVES as readonly string[]).includes(d!)) out[d as (typeof CSP_DIRECTIVES)[number]] = origins
+  }
+  return out
 }
 
 /** UTF-8 byte order, computed on UTF-16 strings: code point order. */
@@ -77,6 +98,7 @@ export function encodeManifest(m: Manifest): string {
   for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
   for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
   for (const [path, hashes] of Object.entries(m.scriptHashes ?? {})) add(`#${path}`, hashes)
+  for (const [path, sources] of Object.entries(m.csp ?? {})) add(`%${path}`, cspFields(sources))
   // UTF-16 order is code point order unless a key holds a surrogate or a unit at U+E000 and
   // above: then the slower comparison (CJK ideographs sit below U+D800, so most blogs skip it).
   const simple = !entries.some(([key]) => /[\uD800-\uFFFF]/.test(key))
@@ -149,6 +171,10 @@ export function decodeManifest(bytes: Uint8Array): ManifestIndex {
     record: (name) => fields(name)?.[0],
     redirect: (path) => fields(`>${path}`)?.[0],
     scriptHashes: (path) => fields(`#${path}`),
+    csp: (path) => {
+      const f = fields(`%${path}`)
+      return f && cspFromFields(f)
+    },
   }
 }
 
@@ -168,6 +194,7 @@ export function manifestFromBytes(bytes: Uint8Array): Manifest {
     }
     else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
     else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
+    else if (key.startsWith('%')) (m.csp ??= {})[key.slice(1)] = cspFromFields(f)
     else m.records[key] = f[0]!
   }
   return m

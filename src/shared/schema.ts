@@ -4,6 +4,7 @@
  * checks `v` before trusting a record.
  */
 
+import type { CspSources } from './headers.ts'
 import { SCHEMA_VERSION } from './keys.ts'
 import type { SearchRecord } from './search.ts'
 
@@ -60,6 +61,8 @@ export interface Manifest {
    * response's headers with a 304's, RFC 9111 §4.3.4).
    */
   scriptHashes?: Record<string, string[]>
+  /** Path → what its embeds and style attributes add to its CSP, for the same reason; only pages that need any. */
+  csp?: Record<string, CspSources>
 }
 
 export interface Term {
@@ -112,6 +115,8 @@ export interface PostBodyRecord extends PostMeta {
   toc: TocEntry[]
   /** CSP source expressions ('sha256-…') for inline scripts the post's own HTML carries. */
   scriptHashes: string[]
+  /** Origins the post's embeds need and whether it has style attributes (scripts/pipeline/embeds.ts); absent when none. */
+  csp?: CspSources
   /** Source file, relative to content/, for error messages and the API. */
   source: string
 }
@@ -300,6 +305,7 @@ export interface PageRecord {
   description: string
   html: string
   scriptHashes: string[]
+  csp?: CspSources
 }
 
 /** The tags or categories index: every term with its post count. */
