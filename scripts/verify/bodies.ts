@@ -43,7 +43,7 @@ export interface BodiesReport {
   identical: number
   medianSimilarity: number
   minSimilarity: number
-  /** Posts where Kumo shows literal `**`, `__` or `{:` and Jekyll shows none. */
+  /** Posts where Kumo shows more literal `**`, `__` or `{:` than Jekyll does. */
   literalMarkup: string[]
   /** Only the posts that differ, worst first. */
   differing: BodyComparison[]
@@ -270,7 +270,7 @@ export function compareBody(id: string, jekyllHtml: string, kumoHtml: string): B
     listDifference('footnotes', j.footnotes, k.footnotes),
     bagDifference('raw HTML elements', j.html, k.html),
     bagDifference('classes', j.classes, k.classes),
-    j.literals.length === 0 ? listDifference('literal Markdown', j.literals, k.literals) : undefined,
+    k.literals.length > j.literals.length ? listDifference('literal Markdown', j.literals, k.literals) : undefined,
     k.brokenAnchors.length > j.brokenAnchors.length ? listDifference('in-page links to nothing', j.brokenAnchors, k.brokenAnchors) : undefined,
   ].filter((d): d is BodyDifference => d !== undefined)
   return { id, identical: differences.length === 0, similarity: similarity(j.text, k.text), differences }
