@@ -9,6 +9,7 @@
  *   - no horizontal scroll at 390 px
  *   - axe-core: zero serious or critical violations on every page kind, both schemes
  *   - the seed post's HTML is under 30 KB gzipped; no page loads or runs a script
+ *   - author HTML (author-html.ts): inline-styled images keep their width, a gist embed's origin alone is allowed
  * Prints one summary line, `e2e: N passed, M failed`, and exits non-zero on failure.
  */
 
@@ -17,6 +18,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { checkAuthorHtml } from './author-html.ts'
 import { startServer, type Server } from './server.ts'
 
 const require = createRequire(import.meta.url)
@@ -216,6 +218,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
   await run(server, browser)
+  await checkAuthorHtml(browser, check)
 } catch (error) {
   failures.push(`harness: ${(error as Error).stack}`)
   console.error(error)
