@@ -14,11 +14,13 @@
  *   to its matching end tag, blank lines and all, and its content is raw
  *   (`parse_block_html` is off in Jekyll) unless it says `markdown="1"`.
  *   Span elements (`<img>`, `<span>`, `<a>`…) at a line start begin a paragraph.
+ * - Lists (list.rb): kramdown-lists.ts.
  * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): `~~` only; one `~` is text
  *   (`1~2 天` stays as written).
  */
 
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
+import { kramdownList } from './kramdown-lists.ts'
 
 // kramdown/parser/html.rb HTML_SPAN_ELEMENTS (+ the raw ones that are also span-level).
 const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var'.split(' '))
@@ -185,6 +187,9 @@ function lazyEnd(line: string): boolean {
 export const kramdownBlocks: MarkedExtension = {
   extensions: [htmlBlock, table],
   tokenizer: {
+    list(src) {
+      return kramdownList.call(this, src)
+    },
     // blockquote.rb: from a `>` line to the next blank line (or LAZY_END), every line in it,
     // with or without its `>`: `> - a` then `- b` is one quoted list.
     blockquote(src) {

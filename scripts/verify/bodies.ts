@@ -98,6 +98,9 @@ const isGutter = (el: Element) => el.tagName === 'pre' && (classesOf(el).include
 const isFootnoteRef = (el: Element) => el.tagName === 'sup' && children(el).some((c) => isElement(c) && c.tagName === 'a' && /^#fn/.test(attr(c, 'href') ?? ''))
 const isRougeTable = (el: Element) => el.tagName === 'table' && classesOf(el).some((c) => c.startsWith('rouge'))
 
+// No language, and the names for none: rouge labels an unnamed fence `plaintext`.
+const PLAIN = new Set(['', 'plaintext', 'text', 'plain', 'txt'])
+
 /** The language a code block names: on <code> (both) or on rouge's wrapper <div>. */
 function codeLanguage(pre: Element, ancestors: Element[]): string {
   const code = children(pre).find((c): c is Element => isElement(c) && c.tagName === 'code')
@@ -153,7 +156,7 @@ export function features(html: string): Features {
     else if (tag === 'pre' && !inCode) {
       // rouge's line numbers are a table inside the <pre>: its gutter is not code.
       const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
-      f.code.push(`${codeLanguage(el, ancestors) || '(none)'}: ${text}`)
+      f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${text}`)
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)
       f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
@@ -162,13 +165,18 @@ export function features(html: string): Features {
     } else if (tag === 'img') f.images.push(decodeHref(attr(el, 'src') ?? ''))
     else if (tag === 'a' && attr(el, 'href') !== undefined) {
       const href = attr(el, 'href')!
-      if (!/^#fn/.test(href)) f.links.push(`${decodeHref(href)}`)
+      // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
+      const text = squash(textOf(el))
+      const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
+      if (!/^#fn/.test(href) && !bare) f.links.push(decodeHref(href))
       if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
     }
     // Inside code, elements and classes are the highlighter's (rouge's or highlight.js's), never the writer's.
     if (!inCode) {
       if (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el))) f.html.push(tag)
-      for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${tag}.${c}`)
+        // A code block's attribute list lands on rouge's wrapper <div> in Jekyll, on the <pre> in Kumo: both are the code block's.
+      const owner = tag === 'pre' || (tag === 'div' && classesOf(el).includes('highlighter-rouge')) ? 'code' : tag
+      for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${owner}.${c}`)
     }
     const code = inCode || tag === 'pre' || tag === 'script' || tag === 'style'
     for (const c of children(el)) visit(c, [...ancestors, el], inFootnotes, code)

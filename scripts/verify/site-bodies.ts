@@ -20,8 +20,8 @@ import { BuildErrors } from '../pipeline/errors.ts'
 import { build } from '../pipeline/index.ts'
 import { compareBodies, type BodiesReport } from './bodies.ts'
 
-/** The key both sides share: the post's file name without extension. */
-export const postKey = (path: string) => path.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, '')
+/** The key both sides share: the path under `_posts/` (Jekyll) or `posts/` (Kumo), without extension. */
+export const postKey = (path: string) => path.replace(/^(?:.*\/)?_?posts\//, '').replace(/\.(md|markdown)$/i, '')
 
 const BODY_OPEN = /<article data-kumo-ref="body"[^>]*>/
 
