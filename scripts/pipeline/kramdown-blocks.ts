@@ -15,6 +15,8 @@
  *   (`parse_block_html` is off in Jekyll) unless it says `markdown="1"`.
  *   Span elements (`<img>`, `<span>`, `<a>`…) at a line start begin a paragraph.
  * - Lists (list.rb): kramdown-lists.ts.
+ * - Link and image URLs may hold spaces (link.rb), as posts whose assets sit
+ *   in folders named like the post do.
  * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): `~~` only; one `~` is text
  *   (`1~2 天` stays as written).
  */
@@ -175,6 +177,25 @@ const table: TokenizerExtension = {
   },
 }
 
+// kramdown/link.rb: an inline link's URL runs to its `)`, spaces and all (`![](/assets/My Post.md/a.png)`);
+// CommonMark stops at the first space and shows the Markdown. Only such URLs are taken here.
+const SPACED_LINK = /^(!?)\[((?:!?\[[^\]\n]*\]\([^)\n]*\)|\\.|[^\]\n])*)\]\(([^()\n"']*?[ \t][^()\n"']*?)(?:[ \t]+(["'])([^\n]*?)\4)?[ \t]*\)/
+
+const spacedLink: TokenizerExtension = {
+  name: 'spacedLink',
+  level: 'inline',
+  start: (src) => src.match(/!?\[/)?.index,
+  tokenizer(src) {
+    const m = SPACED_LINK.exec(src)
+    if (!m) return undefined
+    const href = m[3]!.trim()
+    if (!/\s/.test(href) || /^<.*>$/.test(href)) return undefined
+    const title = m[5] ?? null
+    if (m[1]) return { type: 'image', raw: m[0], href, title, text: m[2]!, tokens: this.lexer.inlineTokens(m[2]!) }
+    return { type: 'link', raw: m[0], href, title, text: m[2]!, tokens: this.lexer.inlineTokens(m[2]!) }
+  },
+}
+
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
 // paragraph.rb LAZY_END: where a blockquote's (or paragraph's) lazy lines stop.
 const HTML_START_OR_STOP = /^ {0,3}<\/?([A-Za-z][\w:-]*)/
@@ -185,7 +206,7 @@ function lazyEnd(line: string): boolean {
 }
 
 export const kramdownBlocks: MarkedExtension = {
-  extensions: [htmlBlock, table],
+  extensions: [htmlBlock, table, spacedLink],
   tokenizer: {
     list(src) {
       return kramdownList.call(this, src)

@@ -30,6 +30,8 @@ export interface RenderedMarkdown {
   warnings: string[]
   /** Fence languages shown as plain code because highlight.js does not know them (for the build summary). */
   unknownLanguages: string[]
+  /** The body holds its own table of contents (kramdown's `{:toc}`), so the page need not add one. */
+  bodyToc: boolean
 }
 
 export interface RenderOptions {
@@ -126,10 +128,37 @@ marked.use({
   },
 })
 
+// kramdown's `{:toc}`: the list item it follows becomes the table of contents (kramdown/converter/html.rb
+// convert_ul with `toc`), as `<ul id="markdown-toc">` with nested lists by heading level.
+const TOC_MARKER = /^[ \t]*(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$/gm
+const TOC_PLACEHOLDER = '<!--kumo:toc-->'
+
+function tocList(entries: TocEntry[]): string {
+  let html = ''
+  const stack: number[] = []
+  for (const e of entries) {
+    while (stack.length && stack[stack.length - 1]! > e.depth) {
+      html += '</li>\n</ul>\n'
+      stack.pop()
+    }
+    if (stack.length && stack[stack.length - 1] === e.depth) html += '</li>\n'
+    else {
+      html += stack.length ? '<ul>\n' : '<ul id="markdown-toc">\n'
+      stack.push(e.depth)
+    }
+    html += `<li><a href="#${escapeHtml(e.id)}" id="markdown-toc-${escapeHtml(e.id)}">${escapeHtml(e.text)}</a>`
+  }
+  while (stack.pop() !== undefined) html += '</li>\n</ul>\n'
+  return html
+}
+
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
   state = { slugger: new GithubSlugger(), toc: [], typography: options.typography !== 'plain', unknown: new Set() }
-  const html = unparkIals(marked.parse(parkIals(liquid.text), { async: false }))
-  return { html, toc: state.toc, warnings: liquid.warnings, unknownLanguages: [...state.unknown] }
+  const text = liquid.text.includes('{:') ? liquid.text.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`) : liquid.text
+  let html = unparkIals(marked.parse(parkIals(text), { async: false }))
+  const bodyToc = html.includes(TOC_PLACEHOLDER)
+  if (bodyToc) html = html.replace(TOC_PLACEHOLDER, tocList(state.toc))
+  return { html, toc: state.toc, warnings: liquid.warnings, unknownLanguages: [...state.unknown], bodyToc }
 }

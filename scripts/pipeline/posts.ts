@@ -133,7 +133,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings, unknownLanguages } = renderMarkdown(body, { site: liquid, typography: site.typography })
+  const { html, toc, warnings, unknownLanguages, bodyToc } = renderMarkdown(body, { site: liquid, typography: site.typography })
   const text = htmlToText(html)
   const excerpt = excerptOf(html, body, data.excerptSeparator, liquid, site.typography)
   return {
@@ -163,7 +163,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     unknownLanguages,
     redirectFrom,
     published: data.published,
-    showToc: data.toc ?? toc.length >= 3,
+    showToc: data.toc ?? (!bodyToc && toc.length >= 3),
     warnings,
   }
 }

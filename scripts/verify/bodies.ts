@@ -168,7 +168,8 @@ export function features(html: string): Features {
       // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
       const text = squash(textOf(el))
       const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
-      if (!/^#fn/.test(href) && !bare) f.links.push(decodeHref(href))
+      // In-page links are compared by whether they resolve (brokenAnchors): heading ids are Kumo's own (README).
+      if (!/^#fn/.test(href) && !bare) f.links.push(href.startsWith('#') ? '#…' : decodeHref(href))
       if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
     }
     // Inside code, elements and classes are the highlighter's (rouge's or highlight.js's), never the writer's.
