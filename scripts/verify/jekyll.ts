@@ -399,6 +399,27 @@ class KumoRefStubBlock < Liquid::Block
   def render(_context) = ''
 end
 ${tags.join('\n')}
+# Debian's jekyll replaced upstream's SafeYAML with Psych.safe_load, which
+# refuses a plain scalar such as ":PLATFORM and :THEME" (a Symbol) that
+# upstream reads as the string it is. Read it upstream's way. Plugins load
+# before Jekyll reads data and front matter, so this covers all but _config.yml.
+module Jekyll
+  module Utils
+    def self.kumo_unsymbol(v)
+      case v
+      when Symbol then ":#{v}"
+      when Hash then v.each_with_object({}) { |(k, x), h| h[kumo_unsymbol(k)] = kumo_unsymbol(x) }
+      when Array then v.map { |x| kumo_unsymbol(x) }
+      else v
+      end
+    end
+
+    def safe_load_yaml(yaml)
+      Utils.kumo_unsymbol(Psych.safe_load(yaml, permitted_classes: [Date, Time, Symbol], aliases: true))
+    end
+    module_function :safe_load_yaml
+  end
+end
 Jekyll::Hooks.register :site, :post_write do |site|
   out = ENV['KUMO_REF_JSON']
   next unless out
@@ -505,9 +526,14 @@ async function repairFor(ctx: Ctx, output: string): Promise<{ kind: string; name
 }
 
 function firstErrorLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim())
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim())
   const hit =
-    lines.find((l) => /\b(Error|Exception|error|Fatal)\b:?/.test(l) && !/deprecat/i.test(l)) ??
+    // Jekyll's own report: "Liquid Exception: …", "Conversion error: …", "Error: …"
+    lines.find((l) => /^(?:\S+ )?(?:Liquid Exception|Conversion error|Error|Fatal|ERROR):/i.test(l)) ??
+    // an uncaught Ruby exception: "file:12:in `m': message (Some::Error)"
+    lines.find((l) => !l.startsWith('from ') && /:in `.*\((?:\w+::)*\w+\)$/.test(l)) ??
+    lines.find((l) => /\b(?:Error|Exception)\b/.test(l) && !l.startsWith('from ') && !/deprecat/i.test(l)) ??
     lines.filter(Boolean).at(-1) ??
     'no output'
   return hit.length > 400 ? `${hit.slice(0, 400)}…` : hit
