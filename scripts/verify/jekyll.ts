@@ -33,6 +33,12 @@ export interface JekyllBuildOptions {
   keepTemp?: boolean
   /** Kill a Jekyll run after this long (a site's plugin may try the network). */
   timeoutMs?: number
+  /**
+   * Build as GitHub Pages' own builder would: its default plugins on, the
+   * site's _plugins/ off (Pages runs in safe mode). Default: when the Gemfile
+   * names the github-pages gem.
+   */
+  githubPages?: boolean
   /** Progress lines; default silent. */
   log?: (line: string) => void
 }
@@ -65,11 +71,22 @@ export interface JekyllReference {
     siteFallback?: string
     stubLayouts: { site: string[]; bodies: string[] }
   }
-  plugins: { requested: string[]; kept: string[]; dropped: string[]; fromGemfile: string[]; fromTheme: string[] }
+  plugins: {
+    requested: string[]
+    kept: string[]
+    dropped: string[]
+    fromGemfile: string[]
+    fromTheme: string[]
+    fromGithubPages: string[]
+  }
+  /** Built as GitHub Pages would (see JekyllBuildOptions.githubPages). */
+  githubPages: boolean
   /** Ruby files under the site's own _plugins/ (Jekyll runs them; read them first). */
   sitePlugins: string[]
+  /** Whether those ran: not in a GitHub Pages build. */
+  sitePluginsRan: boolean
   /** Changes made to the temporary copy so the build could finish. */
-  repairs: { build: 'site' | 'bodies'; kind: string; name: string }[]
+  repairs: { build: 'site' | 'bodies'; kind: string; name: string; error: string }[]
   posts: RefEntry[]
   pages: RefEntry[]
   staticFiles: RefEntry[]
@@ -123,6 +140,21 @@ const THEME_PLUGINS: Record<string, string[]> = {
   'jekyll-theme-hydejack': ['jekyll-include-cache', 'jekyll-feed', 'jekyll-seo-tag', 'jekyll-sitemap'],
 }
 
+// The plugins GitHub Pages turns on for every site (the github-pages gem's
+// DEFAULT_PLUGINS), less jekyll-github-metadata, which needs the network, and
+// the coffeescript and commonmark converters, which change no post. Some change
+// URLs and bodies: README.md becomes index.html, Markdown files without front
+// matter become pages, links to .md files are rewritten to the pages' URLs.
+const GITHUB_PAGES_PLUGINS = [
+  'jekyll-gist',
+  'jekyll-paginate',
+  'jekyll-relative-links',
+  'jekyll-optional-front-matter',
+  'jekyll-readme-index',
+  'jekyll-default-layout',
+  'jekyll-titles-from-headings',
+]
+
 // Layout names themes commonly use: stubbed as well so a page naming one that
 // we did not spot still gets the marker.
 const COMMON_LAYOUTS = ['default', 'post', 'page', 'home', 'archive', 'categories', 'category', 'tags', 'tag', 'single']
@@ -148,11 +180,14 @@ export async function jekyllBuild(
     // Without a Gemfile (and with JEKYLL_NO_BUNDLER_REQUIRE) Debian's jekyll
     // uses the system gems instead of trying to resolve the site's bundle.
     for (const f of ['Gemfile', 'Gemfile.lock', 'gems.rb', 'gems.locked']) await rm(join(src, f), { force: true })
-    const gemfilePlugins = jekyllPluginsGroup(await readFile(join(source, 'Gemfile'), 'utf8').catch(() => ''))
+    const gemfile = await readFile(join(source, 'Gemfile'), 'utf8').catch(() => '')
+    const gemfilePlugins = jekyllPluginsGroup(gemfile).filter((g) => g !== 'github-pages')
+    const githubPages = options.githubPages ?? /^\s*gem\s+["']github-pages["']/m.test(gemfile)
+    const pagesPlugins = githubPages ? GITHUB_PAGES_PLUGINS : []
 
     const probe = await runProbe(ctx, gemfilePlugins)
     const themeDeps = probe.theme && !probe.themeDir ? (THEME_PLUGINS[probe.theme] ?? []) : []
-    const requested = unique([...probe.plugins, ...gemfilePlugins, ...themeDeps])
+    const requested = unique([...probe.plugins, ...gemfilePlugins, ...themeDeps, ...pagesPlugins])
     const kept = requested.filter((p) => probe.requireOk[p])
     const dropped = requested.filter((p) => !probe.requireOk[p])
     if (dropped.length) log(`dropped plugins not installed: ${dropped.join(', ')}`)
@@ -160,6 +195,8 @@ export async function jekyllBuild(
     const pluginsDir = join(src, probe.pluginsDir)
     const layoutsDir = join(src, probe.layoutsDir)
     const sitePlugins = (await listFiles(pluginsDir)).filter((f) => f.endsWith('.rb'))
+    // Pages never runs a site's own plugins; leave them out of the copy too.
+    if (githubPages) for (const f of sitePlugins) await rm(join(pluginsDir, f))
     const ownLayouts = await layoutNames(layoutsDir)
     const referenced = unique([...(await referencedLayouts(src)), ...probe.defaultLayouts, ...COMMON_LAYOUTS])
     const themeLayouts = probe.themeDir ? probe.themeLayouts : []
@@ -231,8 +268,10 @@ export async function jekyllBuild(
         ...(siteFallback ? { siteFallback } : {}),
         stubLayouts: { site: siteMode === 'stub' ? bodiesStubs : siteStubs, bodies: bodiesStubs },
       },
-      plugins: { requested, kept, dropped, fromGemfile: gemfilePlugins, fromTheme: themeDeps },
-      sitePlugins: sitePlugins.filter((f) => f !== PLUGIN_FILE).map((f) => join(probe.pluginsDir, f)),
+      plugins: { requested, kept, dropped, fromGemfile: gemfilePlugins, fromTheme: themeDeps, fromGithubPages: pagesPlugins },
+      githubPages,
+      sitePlugins: sitePlugins.map((f) => join(probe.pluginsDir, f)),
+      sitePluginsRan: !githubPages,
       repairs,
       posts: await withFrontMatterDates(src, bodiesRef.posts),
       pages: bodiesRef.pages,
@@ -376,7 +415,7 @@ async function runProbe(ctx: Ctx, extra: string[]): Promise<Probe> {
   const script = join(ctx.work, 'probe.rb')
   const out = join(ctx.work, 'probe.json')
   await writeFile(script, PROBE_RB)
-  const extraAll = unique([...extra, ...Object.values(THEME_PLUGINS).flat()])
+  const extraAll = unique([...extra, ...Object.values(THEME_PLUGINS).flat(), ...GITHUB_PAGES_PLUGINS])
   const res = await run('ruby', [script, ctx.src, out, JSON.stringify(extraAll)], ctx.src, ctx)
   if (res.code !== 0) throw new JekyllBuildError(ctx.name, firstErrorLine(res.output), res.output)
   return JSON.parse(await readFile(out, 'utf8')) as Probe
@@ -490,7 +529,7 @@ async function buildWithRepairs(
       throw new JekyllBuildError(ctx.name, line, res.output)
     }
     ctx.log(`${ctx.name}: repair ${repair.kind} ${repair.name}`)
-    repairs.push({ build, ...repair })
+    repairs.push({ build, ...repair, error: firstErrorLine(res.output) })
   }
   throw new JekyllBuildError(ctx.name, 'too many repairs', '')
 }
@@ -528,9 +567,18 @@ async function repairFor(ctx: Ctx, output: string): Promise<{ kind: string; name
 function firstErrorLine(output: string): string {
   // eslint-disable-next-line no-control-regex
   const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim())
+  const at = (i: number) => {
+    // "Conversion error: … while converting 'x.scss':" has its reason on the next line.
+    const l = lines[i]!
+    return l.endsWith(':') && lines[i + 1] ? `${l} ${lines[i + 1]}` : l
+  }
+  const found = (pred: (l: string) => boolean) => {
+    const i = lines.findIndex(pred)
+    return i < 0 ? undefined : at(i)
+  }
   const hit =
     // Jekyll's own report: "Liquid Exception: …", "Conversion error: …", "Error: …"
-    lines.find((l) => /^(?:\S+ )?(?:Liquid Exception|Conversion error|Error|Fatal|ERROR):/i.test(l)) ??
+    found((l) => /^(?:\S+ )?(?:Liquid Exception|Conversion error|Error|Fatal|ERROR):/i.test(l)) ??
     // an uncaught Ruby exception: "file:12:in `m': message (Some::Error)"
     lines.find((l) => !l.startsWith('from ') && /:in `.*\((?:\w+::)*\w+\)$/.test(l)) ??
     lines.find((l) => /\b(?:Error|Exception)\b/.test(l) && !l.startsWith('from ') && !/deprecat/i.test(l)) ??
