@@ -155,6 +155,10 @@ const GITHUB_PAGES_PLUGINS = [
   'jekyll-titles-from-headings',
 ]
 
+// remote_theme repositories whose gem Debian packages: used for site/ instead of
+// stubs. (The remote head can be newer than the gem: minima's master is 3.x.)
+const REMOTE_THEME_GEMS: Record<string, string> = { 'jekyll/minima': 'minima' }
+
 // Layout names themes commonly use: stubbed as well so a page naming one that
 // we did not spot still gets the marker.
 const COMMON_LAYOUTS = ['default', 'post', 'page', 'home', 'archive', 'categories', 'category', 'tags', 'tag', 'single']
@@ -208,7 +212,13 @@ export async function jekyllBuild(
     const override = join(work, 'kumo-override.yml')
     await writeFile(
       override,
-      JSON.stringify({ plugins: kept, gems: [], safe: false, ...(probe.theme && !probe.themeDir ? { theme: false } : {}) }) + '\n',
+      JSON.stringify({
+        plugins: kept,
+        gems: [],
+        safe: false,
+        ...(probe.theme && !probe.themeDir ? { theme: false } : {}),
+        ...(probe.remoteThemeGem ? { theme: probe.remoteThemeGem } : {}),
+      }) + '\n',
     )
     const configs = [...probe.configFiles, override].join(',')
     await mkdir(pluginsDir, { recursive: true })
@@ -263,7 +273,7 @@ export async function jekyllBuild(
       theme: {
         requested: probe.theme,
         remote: probe.remoteTheme,
-        used: probe.themeDir ? probe.theme : null,
+        used: probe.themeDir ? (probe.theme ?? probe.remoteThemeGem) : null,
         siteMode,
         ...(siteFallback ? { siteFallback } : {}),
         stubLayouts: { site: siteMode === 'stub' ? bodiesStubs : siteStubs, bodies: bodiesStubs },
@@ -351,6 +361,8 @@ interface Probe {
   config: Record<string, unknown>
   theme: string | null
   remoteTheme: string | null
+  /** The installed gem standing in for remoteTheme, if any. */
+  remoteThemeGem: string | null
   themeDir: string | null
   themeLayouts: string[]
   plugins: string[]
@@ -385,10 +397,13 @@ ok = {}
   end
 end
 theme = conf['theme'].is_a?(String) ? conf['theme'] : nil
+remote = conf['remote_theme'].is_a?(String) ? conf['remote_theme'] : nil
+remote_gem = remote && !theme ? JSON.parse(ARGV[3])[remote.sub(/@.*\z/, '').downcase] : nil
 theme_dir = nil
-if theme
+gem_theme = theme || remote_gem
+if gem_theme
   begin
-    theme_dir = Gem::Specification.find_by_name(theme).gem_dir
+    theme_dir = Gem::Specification.find_by_name(gem_theme).gem_dir
   rescue StandardError, Gem::LoadError
     theme_dir = nil
   end
@@ -403,8 +418,8 @@ rel = ->(d) { d.to_s.start_with?(src) ? d.to_s[(src.length + 1)..].to_s : d.to_s
 pd = conf['plugins_dir']
 pd = pd.first if pd.is_a?(Array)
 File.write(out, JSON.generate(
-  'configFiles' => files, 'config' => cfg, 'theme' => theme,
-  'remoteTheme' => conf['remote_theme'].is_a?(String) ? conf['remote_theme'] : nil,
+  'configFiles' => files, 'config' => cfg, 'theme' => theme, 'remoteTheme' => remote,
+  'remoteThemeGem' => theme_dir ? remote_gem : nil,
   'themeDir' => theme_dir, 'themeLayouts' => layouts, 'plugins' => plugins, 'requireOk' => ok,
   'pluginsDir' => rel.(pd || '_plugins'), 'layoutsDir' => rel.(conf['layouts_dir'] || '_layouts'),
   'includesDir' => rel.(conf['includes_dir'] || '_includes'), 'defaultLayouts' => defaults
@@ -416,7 +431,8 @@ async function runProbe(ctx: Ctx, extra: string[]): Promise<Probe> {
   const out = join(ctx.work, 'probe.json')
   await writeFile(script, PROBE_RB)
   const extraAll = unique([...extra, ...Object.values(THEME_PLUGINS).flat(), ...GITHUB_PAGES_PLUGINS])
-  const res = await run('ruby', [script, ctx.src, out, JSON.stringify(extraAll)], ctx.src, ctx)
+  const args = [script, ctx.src, out, JSON.stringify(extraAll), JSON.stringify(REMOTE_THEME_GEMS)]
+  const res = await run('ruby', args, ctx.src, ctx)
   if (res.code !== 0) throw new JekyllBuildError(ctx.name, firstErrorLine(res.output), res.output)
   return JSON.parse(await readFile(out, 'utf8')) as Probe
 }
