@@ -475,6 +475,14 @@ module Jekyll
     module_function :safe_load_yaml
   end
 end
+# jekyll-relative-links 0.7.0 wraps a page's front-matter excerpt in a
+# Jekyll::Excerpt, which asks the page for yaml_file?; Jekyll 4.3.1 pages lack
+# it and the build dies (GitHub Pages' Jekyll 3.10 has it). A page never is one.
+class Jekyll::Page
+  unless method_defined?(:yaml_file?) || private_method_defined?(:yaml_file?)
+    def yaml_file? = false
+  end
+end
 Jekyll::Hooks.register :site, :post_write do |site|
   out = ENV['KUMO_REF_JSON']
   next unless out
