@@ -88,6 +88,11 @@ export interface JekyllReference {
   /** Changes made to the temporary copy so the build could finish. */
   repairs: { build: 'site' | 'bodies'; kind: string; name: string; error: string }[]
   posts: RefEntry[]
+  /**
+   * Files in a _posts folder that are not posts in the build, and why (as far
+   * as we can tell): Jekyll skips them silently, so an importer must too.
+   */
+  postsNotBuilt: { path: string; reason: string }[]
   pages: RefEntry[]
   staticFiles: RefEntry[]
   collections: Record<string, RefEntry[]>
@@ -284,6 +289,7 @@ export async function jekyllBuild(
       sitePluginsRan: !githubPages,
       repairs,
       posts: await withFrontMatterDates(src, bodiesRef.posts),
+      postsNotBuilt: await postsNotBuilt(src, probe, bodiesRef),
       pages: bodiesRef.pages,
       staticFiles: bodiesRef.static_files,
       collections: bodiesRef.collections,
@@ -371,6 +377,7 @@ interface Probe {
   layoutsDir: string
   includesDir: string
   defaultLayouts: string[]
+  exclude: string[]
 }
 
 // Reads the configuration the way Jekyll does (its own code, so YAML quirks and
@@ -422,7 +429,8 @@ File.write(out, JSON.generate(
   'remoteThemeGem' => theme_dir ? remote_gem : nil,
   'themeDir' => theme_dir, 'themeLayouts' => layouts, 'plugins' => plugins, 'requireOk' => ok,
   'pluginsDir' => rel.(pd || '_plugins'), 'layoutsDir' => rel.(conf['layouts_dir'] || '_layouts'),
-  'includesDir' => rel.(conf['includes_dir'] || '_includes'), 'defaultLayouts' => defaults
+  'includesDir' => rel.(conf['includes_dir'] || '_includes'), 'defaultLayouts' => defaults,
+  'exclude' => list.(conf['exclude'])
 ))
 `
 
@@ -712,6 +720,40 @@ async function withFrontMatterDates(src: string, posts: RefEntry[]): Promise<Ref
       return m ? { ...p, frontMatterDate: m[1] } : p
     }),
   )
+}
+
+// Jekyll's PostReader: a name without a leading date is skipped outright; one
+// without front matter is copied as a static file; then published: false and
+// (unless future: true) dates after the build are left out.
+async function postsNotBuilt(src: string, probe: Probe, ref: BuildRef): Promise<JekyllReference['postsNotBuilt']> {
+  const built = new Set(ref.posts.map((p) => p.path))
+  const statics = new Set(ref.static_files.map((f) => f.path))
+  const root = probe.config.collections_dir ? `${String(probe.config.collections_dir).replace(/\/$/, '')}/` : ''
+  const excluded = (f: string) =>
+    probe.exclude.some((e) => {
+      const x = e.replace(/^\/+|\/+$/g, '')
+      return x && (f === x || f.startsWith(`${x}/`) || (x.includes('*') && globRe(x).test(f)))
+    })
+  const out: JekyllReference['postsNotBuilt'] = []
+  for (const f of await listFiles(src)) {
+    if (!f.startsWith(root) || !/(?:^|\/)_posts\//.test(f.slice(root.length)) || built.has(f) || excluded(f)) continue
+    if (f.split('/').some((part) => part.startsWith('.') || part === '_site')) continue
+    const name = f.slice(f.lastIndexOf('/') + 1)
+    let reason = 'not built (reason unknown)'
+    if (!/^\d{2,4}-\d{1,2}-\d{1,2}-.+\.[^.]+$/.test(name)) reason = 'file name does not start with a date'
+    else if (statics.has(f)) reason = 'no front matter: copied as a static file'
+    else {
+      const fm = frontMatter((await readSmallText(join(src, f))) ?? '') ?? ''
+      if (/^published:[ \t]*false\b/m.test(fm)) reason = 'published: false'
+      else if (!probe.config.future) reason = 'dated after the build (future: false), or unreadable'
+    }
+    out.push({ path: f, reason })
+  }
+  return out
+}
+
+function globRe(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(?:/|$)`)
 }
 
 function urls(ref: BuildRef): string[] {

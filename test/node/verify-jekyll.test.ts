@@ -26,6 +26,10 @@ describe.skipIf(!existsSync('/usr/bin/jekyll'))('verify:jekyll reference build',
     ])
     expect(ref.posts[0]).toMatchObject({ frontMatterDate: '2023-05-06 10:30:00 +0000', date: '2023-05-06T10:30:00+00:00' })
     expect(ref.posts[1]!.excerpt).toBe('<p>First paragraph, the excerpt.</p>\n')
+    expect(ref.postsNotBuilt).toEqual([
+      { path: '_posts/2999-01-01-far-future.md', reason: 'dated after the build (future: false), or unreadable' },
+      { path: '_posts/README.md', reason: 'file name does not start with a date' },
+    ])
     expect(ref.pages.map((p) => [p.path, p.url, p.output])).toEqual([['about.md', '/about/', 'about/index.html']])
     expect(ref.staticFiles.map((f) => [f.path, f.url])).toEqual([['assets/note.txt', '/assets/note.txt']])
 
