@@ -6,8 +6,8 @@
 
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BuildError, BuildErrors } from './build/errors.ts'
-import { buildToDisk } from './build/index.ts'
+import { BuildError, BuildErrors } from './pipeline/errors.ts'
+import { buildToDisk } from './pipeline/index.ts'
 import { paths } from './project.ts'
 
 const { values } = parseArgs({

@@ -10,7 +10,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CURRENT_KEY } from '../src/shared/keys.ts'
-import { kvEntries, type BuildResult } from './build/index.ts'
+import { kvEntries, type BuildResult } from './pipeline/index.ts'
 import { wranglerKv } from './deploy/kv-target.ts'
 import { spawnWrangler } from './wrangler.ts'
 

@@ -12,7 +12,7 @@ import { open, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { slugify } from 'transliteration'
-import { parseSiteConfig } from './build/site-config.ts'
+import { parseSiteConfig } from './pipeline/site-config.ts'
 import { zonedParts, zoneOffsetMinutes } from '../src/shared/time.ts'
 import { paths } from './project.ts'
 

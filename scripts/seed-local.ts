@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { CURRENT_KEY, blobKey, buildKey } from '../src/shared/keys.ts'
 import { encodeManifest } from '../src/shared/manifest-codec.ts'
 import type { Manifest } from '../src/shared/schema.ts'
-import { blobFile, blobsOnDisk } from './build/write.ts'
+import { blobFile, blobsOnDisk } from './pipeline/write.ts'
 import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
 import { paths } from './project.ts'
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
-import { build, kvEntries } from '../scripts/build/index.ts'
+import { build, kvEntries } from '../scripts/pipeline/index.ts'
 import { DELTA_EDIT, FIXTURE_CONTENT, FIXTURE_NOW } from './fixture.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))

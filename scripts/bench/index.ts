@@ -18,7 +18,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BuildSession, buildToDisk, type BuildResult } from '../build/index.ts'
+import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.ts'
 import { startLocalServer } from '../local-server.ts'
 import { paths } from '../project.ts'
 import { bundle } from './bundle.ts'

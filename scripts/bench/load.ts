@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { isDataPath } from '../../src/shared/paths.ts'
-import { buildToDisk } from '../build/index.ts'
+import { buildToDisk } from '../pipeline/index.ts'
 import { startLocalServer } from '../local-server.ts'
 import { paths } from '../project.ts'
 

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises'
 import { Miniflare } from 'miniflare'
 import { CURRENT_KEY } from '../../src/shared/keys.ts'
-import type { BuildResult } from '../build/index.ts'
-import { kvEntries } from '../build/index.ts'
+import type { BuildResult } from '../pipeline/index.ts'
+import { kvEntries } from '../pipeline/index.ts'
 
 export interface RouteTiming {
   route: string

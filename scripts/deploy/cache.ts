@@ -18,7 +18,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
 import { manifestFromText } from '../../src/shared/manifest-codec.ts'
-import { writeFileAtomic } from '../build/write.ts'
+import { writeFileAtomic } from '../pipeline/write.ts'
 import type { KvTarget } from './kv-target.ts'
 import { referencedBlobs, type ListedBuild } from './state.ts'
 

@@ -11,7 +11,7 @@
 
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import { manifestFromText } from '../../src/shared/manifest-codec.ts'
-import type { SearchBase } from '../build/search-index.ts'
+import type { SearchBase } from '../pipeline/search-index.ts'
 
 export interface BaseReader {
   manifest(id: string): Promise<string | null>

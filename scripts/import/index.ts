@@ -11,7 +11,7 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, join, relative, sep } from 'node:path'
 import yaml from 'js-yaml'
-import { renderLiquid, liquidSite } from '../build/liquid.ts'
+import { renderLiquid, liquidSite } from '../pipeline/liquid.ts'
 
 export interface ImportReport {
   posts: number

@@ -7,7 +7,7 @@
 import { absoluteUrl, CATEGORIES_INDEX, TAGS_INDEX } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord, Term } from '../shared/schema.ts'
 import { feedAuthor, feedLinks, feedTitle, pagingLinks } from './paging.ts'
-import { XML_DECLARATION, element, empty, htmlElement } from './xml.ts'
+import { XML_DECLARATION, element, empty, htmlElement } from '../shared/xml.ts'
 
 const GENERATOR = 'Kumo'
 

@@ -7,7 +7,7 @@ import type { EntryRecord, FeedFormat, FeedRecord, LlmsRecord, PostMetaRecord, R
 import { atomFeed } from './atom.ts'
 import { jsonFeed } from './json-feed.ts'
 import { rssFeed } from './rss.ts'
-import { sitemap } from './sitemap.ts'
+import { sitemap } from '../shared/sitemap.ts'
 import { llmsTxt, robotsTxt } from './text.ts'
 
 export const FEED_TYPES: Record<FeedFormat, string> = {

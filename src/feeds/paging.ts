@@ -5,7 +5,7 @@
 
 import { absoluteUrl, feedPath, scopePath } from '../shared/paths.ts'
 import type { FeedRecord, SiteRecord } from '../shared/schema.ts'
-import { empty } from './xml.ts'
+import { empty } from '../shared/xml.ts'
 
 export interface FeedLinks {
   /** This page. */

@@ -9,7 +9,7 @@
 import { absoluteUrl } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
 import { feedLinks, feedTitle, pagingLinks } from './paging.ts'
-import { XML_DECLARATION, element, empty, htmlElement, rfc822, xml } from './xml.ts'
+import { XML_DECLARATION, element, empty, htmlElement, rfc822, xml } from '../shared/xml.ts'
 
 function item(site: SiteRecord, entry: EntryRecord): string {
   const url = absoluteUrl(site.url, entry.path)

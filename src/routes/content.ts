@@ -96,7 +96,7 @@ content.get('*', async (c) => {
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
-  // This page's own inline scripts, hashed by the build, and no others (see src/security/headers.ts).
+  // This page's own inline scripts, hashed by the build, and no others (see src/shared/headers.ts).
   if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
   else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
   const response = new Response(body, { status: 200, headers })

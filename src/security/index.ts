@@ -6,9 +6,9 @@
  */
 
 import type { MiddlewareHandler } from 'hono'
-import { COMMON_HEADERS, CORS_HEADERS, DATA_CSP, GET_HEAD, GET_HEAD_OPTIONS, PREFLIGHT_HEADERS, isDataPath, pageCsp } from './headers.ts'
+import { COMMON_HEADERS, CORS_HEADERS, DATA_CSP, GET_HEAD, GET_HEAD_OPTIONS, PREFLIGHT_HEADERS, isDataPath, pageCsp } from '../shared/headers.ts'
 
-export { pageCsp } from './headers.ts'
+export { pageCsp } from '../shared/headers.ts'
 export { keepForOutage, needsKeeping, staleOnError } from './stale.ts'
 
 /** The methods a path supports, for `Allow` on 405 (RFC 9110 §15.5.6) and 204. */

@@ -222,9 +222,74 @@ export interface SiteRecord {
   paginate: number
   /** Static asset paths produced by the build. */
   assets: { css: string; favicon?: string }
+  /** A line under the title (Chirpy's `tagline`). */
+  tagline?: string
+  /** The owner's picture: a path under the site or an https URL. */
+  avatar?: string
+  /** Links to the owner elsewhere, shown with rel="me". */
+  social?: SocialLink[]
+  /** The author's own favicon (a path under the site), replacing Kumo's. */
+  favicon?: string
+  /** Comment threads under posts; absent: no comments. */
+  comments?: CommentsConfig
+  /** Analytics ids; each loads only when set. */
+  analytics?: AnalyticsConfig
+  /** The licence notice in the footer. */
+  license?: { name: string; url?: string }
+  /** A WebSub hub (W3C Recommendation) the feeds advertise and the deploy pings. */
+  hub?: string
 }
 
-export type SiteConfig = Omit<SiteRecord, 'kind' | 'v' | 'assets'> & { permalink: string }
+export interface SocialLink {
+  name: string
+  url: string
+}
+
+/**
+ * Comment providers Jekyll themes use. Each keeps the old site's thread
+ * mapping, so existing threads stay attached to the same pages.
+ */
+export type CommentsConfig =
+  | { provider: 'utterances'; repo: string; issueTerm: string; label?: string; theme?: string }
+  | {
+      provider: 'giscus'
+      repo: string
+      repoId: string
+      category: string
+      categoryId: string
+      mapping: string
+      strict?: boolean
+      reactions?: boolean
+      inputPosition?: 'top' | 'bottom'
+      lang?: string
+      theme?: string
+    }
+  | { provider: 'disqus'; shortname: string }
+
+export interface AnalyticsConfig {
+  /** Google Analytics 4 measurement id (G-…). */
+  google?: string
+  /** GoatCounter site code (the `code` in code.goatcounter.com). */
+  goatcounter?: string
+  /** Cloudflare Web Analytics beacon token. */
+  cloudflare?: string
+}
+
+/** site.yml as the build reads it: what the site record carries, and settings only the build uses. */
+export type SiteConfig = Omit<SiteRecord, 'kind' | 'v' | 'assets'> & {
+  permalink: string
+  /**
+   * `kramdown`: smart quotes, dashes and ellipses as kramdown makes them
+   * (Jekyll's default); `plain`: text as written.
+   */
+  typography?: 'kramdown' | 'plain'
+  /** How many posts a tag or category page lists before it paginates. */
+  taxonomyPaginate?: number
+  /** Old URL → new URL, answered with a 301 (the importer writes Jekyll's old listing URLs here). */
+  redirects?: Record<string, string>
+  /** KV writes the account allows a day (Workers Free: 1,000); the deploy plans against it. */
+  kvWritesPerDay?: number
+}
 
 /** A standalone page from content/pages/, such as /about/. */
 export interface PageRecord {
@@ -249,7 +314,7 @@ export interface TermsRecord {
 export type ArchiveYears = Array<{ year: string; months: Array<{ month: string; posts: Array<PostLink & { day: string }> }> }>
 
 /**
- * What /archives/ shows. Its list is rendered at build time (src/views/archives.tsx):
+ * What /archives/ shows. Its list is rendered at build time (src/shared/archives.tsx):
  * a page listing every post grows with the blog, and rendering ten thousand links on
  * each cache miss would cost more CPU than a Worker request may use.
  */
@@ -320,7 +385,7 @@ export interface SitemapRecord {
   type: 'urlset' | 'index'
   /**
    * The `<url>` (or `<sitemap>`) elements, rendered and escaped at build time
-   * (src/feeds/sitemap.ts): a sitemap grows with the blog, and building ten
+   * (src/shared/sitemap.ts): a sitemap grows with the blog, and building ten
    * thousand elements on each cache miss would cost more CPU than a request may use.
    */
   body: string

@@ -10,7 +10,7 @@ import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, href } from '../shared/paths.ts'
 import type { SiteRecord } from '../shared/schema.ts'
-import { strings } from './i18n.ts'
+import { strings } from '../shared/i18n.ts'
 
 export interface HeadProps {
   title?: string

@@ -3,10 +3,10 @@
  * Page links are also in the head as rel=prev/next (HTML §4.6.7.16/17).
  */
 
-import { isSafeUrl } from '../security/urls.ts'
+import { isSafeUrl } from '../shared/urls.ts'
 import { feedPath, href, listingPath } from '../shared/paths.ts'
 import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
-import { strings } from './i18n.ts'
+import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
 import { TermLinks } from './post.tsx'
 

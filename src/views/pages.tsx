@@ -7,7 +7,7 @@ import { raw } from 'hono/html'
 import type { ErrorCode } from '../errors.ts'
 import { ARCHIVES, categoryPath, href, tagPath } from '../shared/paths.ts'
 import type { ArchivesRecord, PageRecord, SiteRecord, TermsRecord } from '../shared/schema.ts'
-import { strings } from './i18n.ts'
+import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
 
 export function TermsPage(props: { site: SiteRecord; record: TermsRecord; path: string }) {

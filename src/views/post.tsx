@@ -7,9 +7,9 @@
 
 import { raw } from 'hono/html'
 import { categoryPath, href, tagPath } from '../shared/paths.ts'
-import { isSafeUrl } from '../security/urls.ts'
+import { isSafeUrl } from '../shared/urls.ts'
 import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
-import { strings } from './i18n.ts'
+import { strings } from '../shared/i18n.ts'
 import { Layout, absolute } from './layout.tsx'
 
 export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
@@ -68,7 +68,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
   const { site, post } = props
   const t = strings(site.lang)
   const hasToc = post.toc.some((h) => h.depth <= 3)
-  // A cover whose URL is not http(s) or a path is dropped, never emitted (see src/security/urls.ts).
+  // A cover whose URL is not http(s) or a path is dropped, never emitted (see src/shared/urls.ts).
   const image = post.image && isSafeUrl(post.image.src) ? post.image : undefined
   return (
     <Layout

@@ -9,7 +9,7 @@ import type { Child } from 'hono/jsx'
 import type { Hit, QueryProblem, SearchResult, Segment } from '../search/index.ts'
 import { href } from '../shared/paths.ts'
 import type { SiteRecord } from '../shared/schema.ts'
-import { strings } from './i18n.ts'
+import { strings } from '../shared/i18n.ts'
 import { Layout, SEARCH } from './layout.tsx'
 
 // The search page's own strings; shared ones (the word "search") come from i18n.ts.

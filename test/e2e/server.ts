@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildToDisk } from '../../scripts/build/index.ts'
+import { buildToDisk } from '../../scripts/pipeline/index.ts'
 import { startLocalServer } from '../../scripts/local-server.ts'
 import { paths } from '../../scripts/project.ts'
 

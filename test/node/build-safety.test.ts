@@ -5,12 +5,12 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BuildError, BuildErrors } from '../../scripts/build/errors.ts'
-import { buildToDisk } from '../../scripts/build/index.ts'
-import { urlPathProblem } from '../../scripts/build/safety.ts'
-import { safeJoin, writeTrees } from '../../scripts/build/write.ts'
-import { COMMON_HEADERS } from '../../src/security/headers.ts'
-import { isSafeUrl } from '../../src/security/urls.ts'
+import { BuildError, BuildErrors } from '../../scripts/pipeline/errors.ts'
+import { buildToDisk } from '../../scripts/pipeline/index.ts'
+import { urlPathProblem } from '../../scripts/pipeline/safety.ts'
+import { safeJoin, writeTrees } from '../../scripts/pipeline/write.ts'
+import { COMMON_HEADERS } from '../../src/shared/headers.ts'
+import { isSafeUrl } from '../../src/shared/urls.ts'
 
 const SITE = `title: Safety
 url: https://safe.example

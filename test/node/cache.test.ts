@@ -3,7 +3,7 @@
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BuildSession, build } from '../../scripts/build/index.ts'
+import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'

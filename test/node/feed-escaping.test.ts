@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { parseFragment, serialize } from 'parse5'
 import { describe, expect, it } from 'vitest'
-import { absoluteUrls } from '../../scripts/build/absolute-urls.ts'
-import { cdata, rfc822, xml, xmlAttr } from '../../src/feeds/xml.ts'
+import { absoluteUrls } from '../../scripts/pipeline/absolute-urls.ts'
+import { cdata, rfc822, xml, xmlAttr } from '../../src/shared/xml.ts'
 
 /** Round-trips strings through `<t>${xml(s)}</t>` and Python's expat. */
 function expatRoundTrip(texts: string[]): string[] {

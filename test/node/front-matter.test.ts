@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BuildError } from '../../scripts/build/errors.ts'
-import { parseSource } from '../../scripts/build/front-matter.ts'
+import { BuildError } from '../../scripts/pipeline/errors.ts'
+import { parseSource } from '../../scripts/pipeline/front-matter.ts'
 
 const parse = (text: string) => parseSource('posts/x.md', text)
 

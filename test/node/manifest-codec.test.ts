@@ -2,7 +2,7 @@
 // exactly what the build put in, for any keys, and nothing else.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { build } from '../../scripts/build/index.ts'
+import { build } from '../../scripts/pipeline/index.ts'
 import { byCodePoint, decodeManifest, encodeManifest, indexManifest, manifestFromText } from '../../src/shared/manifest-codec.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'

@@ -1,8 +1,8 @@
 // Markdown as kramdown-in-GFM-mode renders real Jekyll/Chirpy posts: attribute
 // lists and Liquid leave no stray text, code is highlighted at build time.
 import { describe, expect, it } from 'vitest'
-import { htmlToText } from '../../scripts/build/html.ts'
-import { renderMarkdown } from '../../scripts/build/markdown.ts'
+import { htmlToText } from '../../scripts/pipeline/html.ts'
+import { renderMarkdown } from '../../scripts/pipeline/markdown.ts'
 
 const site = { url: 'https://blog.example', baseurl: '/sub', title: 'Blog', description: 'D' }
 const render = (source: string) => renderMarkdown(source, { site })

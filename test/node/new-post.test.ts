@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { build } from '../../scripts/build/index.ts'
+import { build } from '../../scripts/pipeline/index.ts'
 import { asciiSlug, newPost } from '../../scripts/new-post.ts'
 import { DEPLOY_FIXTURE } from './deploy-harness.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { permalink } from '../../scripts/build/permalink.ts'
+import { permalink } from '../../scripts/pipeline/permalink.ts'
 import { parseDate } from '../../src/shared/time.ts'
 import { jekyllSlugify, termSlug } from '../../src/shared/slug.ts'
 

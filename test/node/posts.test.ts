@@ -1,7 +1,7 @@
 // Posts as Jekyll reads them: filename forms, every date form in the site
 // timezone (and the URL day/month that follows), excerpts, image forms.
 import { describe, expect, it } from 'vitest'
-import { buildPost } from '../../scripts/build/posts.ts'
+import { buildPost } from '../../scripts/pipeline/posts.ts'
 import type { SiteConfig } from '../../src/shared/schema.ts'
 
 const site = (over: Partial<SiteConfig> = {}): SiteConfig => ({

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
-import { build } from '../../scripts/build/index.ts'
-import { PARALLEL_MIN_FILES } from '../../scripts/build/render-pool.ts'
+import { build } from '../../scripts/pipeline/index.ts'
+import { PARALLEL_MIN_FILES } from '../../scripts/pipeline/render-pool.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-pool-')

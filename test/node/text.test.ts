@@ -1,8 +1,8 @@
 // CJK-aware text: excerpts cut by grapheme, reading time at CJK 500/min and Latin 200/min.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { htmlToText } from '../../scripts/build/html.ts'
-import { readingMinutes, truncate } from '../../scripts/build/text.ts'
+import { htmlToText } from '../../scripts/pipeline/html.ts'
+import { readingMinutes, truncate } from '../../scripts/pipeline/text.ts'
 
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment)
 const isWellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)

@@ -1,7 +1,7 @@
 // Views are pure functions of data: render them directly and check the UI language follows site.yml's `lang`.
 import { describe, expect, it } from 'vitest'
 import type { ArchiveYears, ArchivesRecord, SiteRecord } from '../../src/shared/schema.ts'
-import { archivesHtml } from '../../src/views/archives.tsx'
+import { archivesHtml } from '../../src/shared/archives.tsx'
 import { renderDocument } from '../../src/views/layout.tsx'
 import { ArchivesPage, ErrorPage } from '../../src/views/pages.tsx'
 

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { resetCaches } from '../../src/data/index.ts'
-import { isDataPath } from '../../src/security/headers.ts'
+import { isDataPath } from '../../src/shared/headers.ts'
 import { staleKey } from '../../src/security/stale.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
 import { blobKey } from '../../src/shared/keys.ts'

@@ -5,8 +5,8 @@
  * the page shell.
  */
 
-import { href } from '../shared/paths.ts'
-import type { ArchiveYears } from '../shared/schema.ts'
+import { href } from './paths.ts'
+import type { ArchiveYears } from './schema.ts'
 import { strings } from './i18n.ts'
 
 export function ArchiveList(props: { years: ArchiveYears; lang: string }) {

@@ -33,11 +33,39 @@ const PAGE_DIRECTIVES = [
 /** A 'sha256-<base64>' source expression, as the build stores it. */
 const HASH_SOURCE = /^'sha256-[A-Za-z0-9+/]{43}='$/
 
-/** The CSP of an HTML page that may run exactly the inline scripts hashed here. */
-export function pageCsp(scriptHashes: readonly string[] = []): string {
-  // A record is data from KV: take only well-formed hashes, so it can never widen the policy.
+/**
+ * Origins one page adds to its policy, directive by directive: the third-party
+ * embeds its author wrote (computed at build time) or the comment and analytics
+ * providers the site configures. Pages without any keep the strict policy.
+ */
+export interface CspSources {
+  script?: readonly string[]
+  frame?: readonly string[]
+  style?: readonly string[]
+  connect?: readonly string[]
+  img?: readonly string[]
+}
+
+/** An origin as a CSP host-source: https, a host, an optional port; nothing else can widen a policy. */
+const ORIGIN_SOURCE = /^https:\/\/[a-z0-9.-]+(:\d+)?$/
+
+/** The CSP of an HTML page that may run exactly the inline scripts hashed here, plus the origins `extra` names. */
+export function pageCsp(scriptHashes: readonly string[] = [], extra: CspSources = {}): string {
+  // A record is data from KV: take only well-formed hashes and origins, so it can never widen the policy otherwise.
   const hashes = [...new Set(scriptHashes.filter((h) => HASH_SOURCE.test(h)))]
-  return [...PAGE_DIRECTIVES, ["script-src 'self'", ...hashes].join(' ')].join('; ')
+  const origins = (list: readonly string[] | undefined) => [...new Set((list ?? []).filter((o) => ORIGIN_SOURCE.test(o)))]
+  const widen = (directive: string, list: readonly string[] | undefined) => {
+    const add = origins(list)
+    return add.length === 0 ? directive : `${directive} ${add.join(' ')}`
+  }
+  const directives = PAGE_DIRECTIVES.map((d) => {
+    if (d.startsWith('style-src ')) return widen(d, extra.style)
+    if (d.startsWith('connect-src ')) return widen(d, extra.connect)
+    if (d.startsWith('frame-src ')) return widen(d, extra.frame)
+    if (d.startsWith('img-src ')) return widen(d, extra.img)
+    return d
+  })
+  return [...directives, widen(["script-src 'self'", ...hashes].join(' '), extra.script)].join('; ')
 }
 
 /** The CSP of anything that is not a page: load nothing, run nothing, frame nowhere. */
@@ -55,7 +83,7 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 }
 
-export { isDataPath } from '../shared/paths.ts'
+export { isDataPath } from './paths.ts'
 
 export const GET_HEAD = 'GET, HEAD'
 export const GET_HEAD_OPTIONS = 'GET, HEAD, OPTIONS'

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { staticAssetHeaders } from '../../src/security/headers.ts'
+import { staticAssetHeaders } from '../../src/shared/headers.ts'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
@@ -35,7 +35,7 @@ import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type M
 import type { Page, Post } from './posts.ts'
 import { scriptHashesByPath } from './safety.ts'
 import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
-import { parseSiteConfig } from './site-config.ts'
+import { parseSiteConfig, siteRecordFields } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
 import { writeBlobs, writeFileAtomic, writeTrees, type OutputFile } from './write.ts'
 
@@ -47,7 +47,7 @@ export interface BuildOptions {
   /** The build's "now": posts dated after it are scheduled. */
   now?: Date
   onProgress?: (done: number, total: number) => void
-  /** Folder of the content-hash cache (scripts/build/cache.ts); none when absent. */
+  /** Folder of the content-hash cache (scripts/pipeline/cache.ts); none when absent. */
   cacheDir?: string
   /** Render on a second thread when there are many files to render (render-pool.ts). */
   parallel?: boolean
@@ -279,7 +279,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   ]
   const template = await templateHash()
   const store = new BlobStore()
-  const siteHash = store.put(siteRecord({ ...site, assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
+  const siteHash = store.put(siteRecord({ ...siteRecordFields(site), assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
   const epoch = (at: number): Materialised => {
     const visible = included.filter((p) => p.ms <= at)
     return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)

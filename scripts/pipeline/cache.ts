@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 // The code a cached Post may depend on: every build module and shared module
 // (listing them one by one would go stale as imports change), and the lock file.
-const RENDERER_DIRS = ['scripts/build', 'src/shared']
+const RENDERER_DIRS = ['scripts/pipeline', 'src/shared']
 
 let version: Promise<string> | undefined
 
@@ -27,7 +27,9 @@ let version: Promise<string> | undefined
 export function rendererVersion(): Promise<string> {
   version ??= (async () => {
     const files = (
-      await Promise.all(RENDERER_DIRS.map(async (d) => (await readdir(join(ROOT, d))).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`)))
+      await Promise.all(
+        RENDERER_DIRS.map(async (d) => (await readdir(join(ROOT, d), { recursive: true })).filter((f) => /\.tsx?$/.test(f)).map((f) => `${d}/${f}`)),
+      )
     )
       .flat()
       .sort()

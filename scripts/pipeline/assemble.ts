@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { chunkRecord, chunksOf, pageChunks, pageCount } from '../../src/shared/paging.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
-import { archivesHtml } from '../../src/views/archives.tsx'
+import { archivesHtml } from '../../src/shared/archives.tsx'
 import type {
   ArchiveYears,
   ArchivesRecord,

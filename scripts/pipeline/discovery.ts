@@ -8,7 +8,7 @@
 
 import { SCHEMA_VERSION, metaRecord } from '../../src/shared/keys.ts'
 import { LLMS, ROBOTS, SITEMAP, sitemapPartPath } from '../../src/shared/paths.ts'
-import { sitemapBody } from '../../src/feeds/sitemap.ts'
+import { sitemapBody } from '../../src/shared/sitemap.ts'
 import type { LlmsRecord, RobotsRecord, SitemapRecord, SitemapUrl } from '../../src/shared/schema.ts'
 import type { RouteOut } from './assemble.ts'
 import type { Post } from './posts.ts'

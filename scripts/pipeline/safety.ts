@@ -12,7 +12,7 @@
 
 import type { ImageRef, Term } from '../../src/shared/schema.ts'
 import { categoryPath, tagPath } from '../../src/shared/paths.ts'
-import { isSafeUrl } from '../../src/security/urls.ts'
+import { isSafeUrl } from '../../src/shared/urls.ts'
 import { BuildError } from './errors.ts'
 
 // eslint-disable-next-line no-control-regex

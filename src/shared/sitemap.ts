@@ -5,8 +5,8 @@
  * percent-encoded by `absoluteUrl` and entity-escaped, as the protocol asks.
  */
 
-import { absoluteUrl } from '../shared/paths.ts'
-import type { SitemapRecord, SitemapUrl } from '../shared/schema.ts'
+import { absoluteUrl } from './paths.ts'
+import type { SitemapRecord, SitemapUrl } from './schema.ts'
 import { XML_DECLARATION, element } from './xml.ts'
 
 const NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
