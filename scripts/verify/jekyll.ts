@@ -182,7 +182,7 @@ export async function jekyllBuild(
 
   const work = await mkdtemp(join(tmpdir(), 'kumo-jekyll-'))
   const src = join(work, 'src')
-  const ctx: Ctx = { jekyll, env, work, src, name, timeoutMs: options.timeoutMs ?? 15 * 60_000, log, stubTags: new Map() }
+  const ctx: Ctx = { jekyll, env, work, src, source, name, timeoutMs: options.timeoutMs ?? 15 * 60_000, log, stubTags: new Map() }
   try {
     log(`copying ${source}`)
     await cp(source, src, { recursive: true, filter: (from) => keep(source, from) })
@@ -317,6 +317,8 @@ interface Ctx {
   env: string
   work: string
   src: string
+  /** The site folder we were given: error lines name it instead of the copy. */
+  source: string
   name: string
   timeoutMs: number
   log: (line: string) => void
@@ -558,7 +560,7 @@ async function buildWithRepairs(
     const repair = await repairFor(ctx, res.output)
     if (!repair) {
       const line = res.code === 0 ? 'jekyll exited 0 but the reference plugin did not run' : firstErrorLine(res.output)
-      throw new JekyllBuildError(ctx.name, line, res.output)
+      throw new JekyllBuildError(ctx.name, line.replaceAll(ctx.src, ctx.source), res.output)
     }
     ctx.log(`${ctx.name}: repair ${repair.kind} ${repair.name}`)
     repairs.push({ build, ...repair, error: firstErrorLine(res.output) })
