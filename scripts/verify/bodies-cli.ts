@@ -1,27 +1,46 @@
 /**
- * `npm run verify:bodies -- <jekyll site folder> --ref <reference build> [--json] [--limit N]`:
+ * `npm run verify:bodies -- <jekyll site folder> [--ref <reference build>] [--json] [--limit N]`:
  * imports and builds the site with Kumo and compares every post body with the
- * one real Jekyll made (the reference build from `npm run verify:jekyll`),
- * element by element (see bodies.ts). Prints the totals and each post that
- * differs with an excerpt of each difference; `--json` prints the report.
- * Exits 1 when a post differs.
+ * one real Jekyll made, element by element (see bodies.ts). The reference is
+ * `--ref` (a folder `npm run verify:jekyll` wrote), else built now with
+ * Debian's jekyll into a temporary folder (scripts/verify/jekyll.ts). Prints
+ * the totals and each post that differs with an excerpt of each difference;
+ * `--json` prints the report. Exits 1 when a post differs.
  */
 
-import { basename, resolve } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { formatReport } from './bodies.ts'
+import { JekyllBuildError, JekyllMissingError, jekyllBuild } from './jekyll.ts'
 import { verifySiteBodies } from './site-bodies.ts'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { ref: { type: 'string' }, json: { type: 'boolean', default: false }, limit: { type: 'string', default: '50' } },
 })
-if (positionals.length !== 1 || !values.ref) {
-  console.error('usage: npm run verify:bodies -- <jekyll site folder> --ref <reference build from npm run verify:jekyll> [--json] [--limit N]')
+if (positionals.length !== 1) {
+  console.error('usage: npm run verify:bodies -- <jekyll site folder> [--ref <reference build from npm run verify:jekyll>] [--json] [--limit N]')
   process.exit(2)
 }
 const site = resolve(positionals[0]!)
-const report = await verifySiteBodies(site, resolve(values.ref))
+let ref = values.ref ? resolve(values.ref) : undefined
+const made = ref ? undefined : await mkdtemp(join(tmpdir(), 'kumo-bodies-ref-'))
+if (made) {
+  try {
+    await jekyllBuild(site, made, { log: values.json ? undefined : (line) => console.error(line) })
+  } catch (error) {
+    await rm(made, { recursive: true, force: true })
+    if (error instanceof JekyllBuildError || error instanceof JekyllMissingError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+  ref = made
+}
+const report = await verifySiteBodies(site, ref!).finally(() => (made ? rm(made, { recursive: true, force: true }) : undefined))
 if (values.json) console.log(JSON.stringify(report, null, 2))
 else {
   console.log(formatReport(basename(site), report, Number(values.limit)))
