@@ -251,3 +251,28 @@ export const kramdownBlocks: MarkedExtension = {
     },
   },
 }
+
+// CJK letters and full-width punctuation: GFM's autolink runs to the next space, which in
+// Chinese prose is often the end of the sentence (`见 https://a.example/x，然后…`).
+const CJK_CHAR = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/
+
+/** Ends each bare-URL link before its first CJK character; the rest is text again. In place. */
+export function trimCjkAutolinks(tokens: Token[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token & { tokens?: Token[]; items?: Array<{ tokens: Token[] }>; header?: Array<{ tokens: Token[] }>; rows?: Array<Array<{ tokens: Token[] }>> }
+    if (t.type === 'link' && t.raw === (t as Tokens.Link).text) {
+      const link = t as Tokens.Link
+      const cut = link.text.search(CJK_CHAR)
+      if (cut > 0) {
+        const url = link.text.slice(0, cut)
+        const rest = link.text.slice(cut)
+        tokens.splice(i, 1, { ...link, raw: url, text: url, href: url, tokens: [{ type: 'text', raw: url, text: url }] }, { type: 'text', raw: rest, text: rest })
+        i++
+        continue
+      }
+    }
+    if (t.tokens) trimCjkAutolinks(t.tokens)
+    for (const item of t.items ?? []) trimCjkAutolinks(item.tokens ?? [])
+    for (const cell of [...(t.header ?? []), ...(t.rows ?? []).flat()]) trimCjkAutolinks(cell.tokens)
+  }
+}

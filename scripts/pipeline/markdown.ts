@@ -19,7 +19,7 @@ import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
-import { kramdownBlocks, type KramdownTableToken } from './kramdown-blocks.ts'
+import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kramdown-blocks.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
 import { guillemets, smartTokens } from './typography.ts'
 
@@ -73,6 +73,7 @@ marked.use({
       const notes = list.findIndex((t) => t.type === 'footnotes')
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
       list.splice(0, list.length, ...processBlocks(list))
+      trimCjkAutolinks(list)
       if (state.typography) smartTokens(list)
       return tokens
     },

@@ -69,6 +69,10 @@ describe('kramdown block rules', () => {
     expect(out).not.toContain('markdown=')
   })
 
+  it('a bare URL is linked up to the CJK text after it', () => {
+    expect(html('见 http://10.0.0.1:3000/，然后\n')).toBe('<p>见 <a href="http://10.0.0.1:3000/">http://10.0.0.1:3000/</a>，然后</p>\n')
+  })
+
   it('one tilde is text, two strike through', () => {
     expect(html('1~2 天，3~4 周\n')).not.toContain('<del>')
     expect(html('~~gone~~\n')).toContain('<del>gone</del>')
