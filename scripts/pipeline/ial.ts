@@ -204,9 +204,9 @@ function processInline(tokens: Token[]): Token[] {
     if (token.type === 'text') {
       const t = token as Tokens.Text
       const prev = out[out.length - 1]
-      const m = LEADING_SPAN.exec(t.text)
-      if (m && prev && prev.type !== 'text' && prev.type !== 'br') {
-        out[out.length - 1] = wrap('ialSpan', prev, parseIal(m[0]))
+      // `{: width="600" }{: .shadow }`: each list in a row applies to the same element.
+      for (let m = LEADING_SPAN.exec(t.text); m && prev && prev.type !== 'text' && prev.type !== 'br'; m = LEADING_SPAN.exec(t.text)) {
+        out[out.length - 1] = wrap('ialSpan', out[out.length - 1]!, parseIal(m[0]))
         t.text = t.text.slice(m[0].length)
         t.raw = t.raw.replace(LEADING_SPAN, '')
       }

@@ -15,6 +15,7 @@
  *   (`parse_block_html` is off in Jekyll) unless it says `markdown="1"`.
  *   Span elements (`<img>`, `<span>`, `<a>`…) at a line start begin a paragraph.
  * - Lists (list.rb): kramdown-lists.ts.
+ * - Math (math.rb): `$$…$$` is MathJax's `\\[…\\]` or `\\(…\\)`, untouched by Markdown.
  * - Link and image URLs may hold spaces (link.rb), as posts whose assets sit
  *   in folders named like the post do.
  * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): `~~` only; one `~` is text
@@ -22,6 +23,7 @@
  */
 
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
+import { escapeHtml } from './html.ts'
 import { kramdownList } from './kramdown-lists.ts'
 
 // kramdown/parser/html.rb HTML_SPAN_ELEMENTS (+ the raw ones that are also span-level).
@@ -196,6 +198,49 @@ const spacedLink: TokenizerExtension = {
   },
 }
 
+// kramdown/math.rb with the default MathJax engine: `$$…$$` standing alone between blank lines is
+// display math, `\[…\]`; inside text it is inline math, `\(…\)`. Either way no Markdown applies
+// inside, so `x_1` and `a*b` reach MathJax intact. One `$` is text.
+const BLOCK_MATH = /^ {0,3}\$\$([\s\S]*?)\$\$[ \t]*(?:\n|$)/
+
+interface MathToken {
+  type: 'kramdownMath'
+  raw: string
+  display: boolean
+  math: string
+}
+
+const math: TokenizerExtension & RendererExtension = {
+  name: 'kramdownMath',
+  level: 'block',
+  tokenizer(src, tokens) {
+    const last = tokens[tokens.length - 1]
+    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    const m = BLOCK_MATH.exec(src)
+    if (!m) return undefined
+    const next = src.slice(m[0].length).split('\n', 1)[0]!
+    if (src.length > m[0].length && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
+    const token: MathToken = { type: 'kramdownMath', raw: m[0], display: true, math: m[1]!.trim() }
+    return token as unknown as Tokens.Generic
+  },
+  renderer(token) {
+    const t = token as unknown as MathToken
+    return t.display ? `\\[${escapeHtml(t.math)}\\]\n` : `\\(${escapeHtml(t.math)}\\)`
+  },
+}
+
+const inlineMath: TokenizerExtension = {
+  name: 'kramdownMath',
+  level: 'inline',
+  start: (src) => src.indexOf('$$'),
+  tokenizer(src) {
+    const m = /^\$\$([\s\S]*?)\$\$/.exec(src)
+    if (!m) return undefined
+    const token: MathToken = { type: 'kramdownMath', raw: m[0], display: false, math: m[1]!.trim() }
+    return token as unknown as Tokens.Generic
+  },
+}
+
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
 // paragraph.rb LAZY_END: where a blockquote's (or paragraph's) lazy lines stop.
 const HTML_START_OR_STOP = /^ {0,3}<\/?([A-Za-z][\w:-]*)/
@@ -206,7 +251,7 @@ function lazyEnd(line: string): boolean {
 }
 
 export const kramdownBlocks: MarkedExtension = {
-  extensions: [htmlBlock, table, spacedLink],
+  extensions: [htmlBlock, table, math, inlineMath, spacedLink],
   tokenizer: {
     list(src) {
       return kramdownList.call(this, src)

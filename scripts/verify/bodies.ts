@@ -179,7 +179,7 @@ export function features(html: string): Features {
       const owner = tag === 'pre' || (tag === 'div' && classesOf(el).includes('highlighter-rouge')) ? 'code' : tag
       for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${owner}.${c}`)
     }
-    const code = inCode || tag === 'pre' || tag === 'script' || tag === 'style'
+    const code = inCode || tag === 'pre' || tag === 'code' || tag === 'script' || tag === 'style'
     for (const c of children(el)) visit(c, [...ancestors, el], inFootnotes, code)
   }
   for (const c of children(root)) visit(c, [], false, false)
@@ -235,13 +235,25 @@ export function similarity(a: string, b: string): number {
   return (2 * common) / (x.length - 1 + (y.length - 1))
 }
 
+/** Excerpts of two texts from a little before where they first differ. */
+function around(a: string, b: string): [string, string] {
+  const x = squash(a)
+  const y = squash(b)
+  let i = 0
+  while (i < x.length && x[i] === y[i]) i++
+  const from = i > 40 ? i - 30 : 0
+  const cut = (s: string) => `${from ? '…' : ''}${excerpt(s.slice(from), 90)}`
+  return [cut(x), cut(y)]
+}
+
 /** The first place two lists differ, as excerpts; undefined when equal. */
 function listDifference(aspect: string, a: string[], b: string[]): BodyDifference | undefined {
   if (a.length === b.length && a.every((v, i) => v === b[i])) return undefined
   const i = a.findIndex((v, k) => v !== b[k])
   const at = i < 0 ? a.length : i
-  const count = a.length === b.length ? '' : `${a.length} vs ${b.length}; `
-  return { aspect, jekyll: `${count ? `${a.length}: ` : ''}${excerpt(a[at] ?? '(none)', 90)}`, kumo: `${count ? `${b.length}: ` : ''}${excerpt(b[at] ?? '(none)', 90)}` }
+  const count = a.length !== b.length
+  const [x, y] = around(a[at] ?? '(none)', b[at] ?? '(none)')
+  return { aspect, jekyll: `${count ? `${a.length}: ` : ''}${x}`, kumo: `${count ? `${b.length}: ` : ''}${y}` }
 }
 
 /** A multiset difference: what one side has more of, as excerpts. */
