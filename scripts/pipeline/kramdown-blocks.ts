@@ -278,8 +278,13 @@ export const kramdownBlocks: MarkedExtension = {
       // One word of info (kramdown's `lang` or `lang?opts`); `linenos` is what liquid.ts adds for {% highlight %}.
       if (!/^[ \t]*(?:\S+(?:[ \t]+linenos)?)?[ \t]*$/.test(info)) return undefined
       const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm')
-      if (!close.test(src.slice(whole.length))) return undefined
-      return false
+      const rest = src.slice(whole.length)
+      const end = close.exec(rest)
+      if (!end) return undefined
+      if (!/^ /.test(whole)) return false
+      // An indented fence: kramdown keeps its lines' indentation, where CommonMark strips the fence's.
+      const raw = whole + rest.slice(0, end.index + end[0].length) + (rest[end.index + end[0].length] === '\n' ? '\n' : '')
+      return { type: 'code', raw, lang: info.trim(), text: rest.slice(0, end.index).replace(/\n$/, '') }
     },
     // The GFM table is replaced by kramdown's (above); marked's would split `a | b` in code.
     table() {

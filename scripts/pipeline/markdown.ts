@@ -134,6 +134,29 @@ marked.use({
 const TOC_MARKER = /^[ \t]*(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$/gm
 const TOC_PLACEHOLDER = '<!--kumo:toc-->'
 
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/
+
+/** Applies `edit` to the runs of lines outside fenced code. */
+function outsideFences(source: string, edit: (part: string) => string): string {
+  const out: string[] = []
+  let run: string[] = []
+  let fence: string | undefined
+  for (const line of source.split('\n')) {
+    const open = FENCE_LINE.exec(line)?.[1]
+    if (fence) {
+      out.push(line)
+      if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
+    } else if (open) {
+      if (run.length) out.push(edit(run.join('\n')))
+      out.push(line)
+      run = []
+      fence = open
+    } else run.push(line)
+  }
+  if (run.length) out.push(edit(run.join('\n')))
+  return out.join('\n')
+}
+
 function tocList(entries: TocEntry[]): string {
   let html = ''
   const stack: number[] = []
@@ -157,7 +180,7 @@ function tocList(entries: TocEntry[]): string {
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
   state = { slugger: new GithubSlugger(), toc: [], typography: options.typography !== 'plain', unknown: new Set() }
-  const text = liquid.text.includes('{:') ? liquid.text.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`) : liquid.text
+  const text = liquid.text.includes('{:') ? outsideFences(liquid.text, (part) => part.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`)) : liquid.text
   let html = unparkIals(marked.parse(parkIals(text), { async: false }))
   const bodyToc = html.includes(TOC_PLACEHOLDER)
   if (bodyToc) html = html.replace(TOC_PLACEHOLDER, tocList(state.toc))

@@ -89,7 +89,7 @@ const squash = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 // Classes the generators add, never the writer: rouge and highlight.js, kramdown's
 // and marked-footnote's footnotes, Kumo's code wrappers and task lists.
-const GENERATED_CLASS = /^(hljs.*|language-.*|highlighter-rouge|highlight|rouge-.*|gutter|gl|lineno|code-linenos|footnotes?|reversefootnote|sr-only|task-list-item.*|contains-task-list|diff-(add|del)|kramdown-.*)$/
+const GENERATED_CLASS = /^(hljs.*|language-.*|highlighter-rouge|highlight|rouge-.*|gutter|gl|lineno|code-linenos|footnotes?|reversefootnote|sr-only|task-list(-item.*)?|contains-task-list|diff-(add|del)|kramdown-.*)$/
 // Elements Markdown itself makes; any other element in a body is raw HTML the writer wrote.
 const MARKDOWN_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'img', 'hr', 'br', 'del', 'sup', 'section', 'input', 'span', 'div'])
 
@@ -156,7 +156,9 @@ export function features(html: string): Features {
     else if (tag === 'pre' && !inCode) {
       // rouge's line numbers are a table inside the <pre>: its gutter is not code.
       const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
-      f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${text}`)
+      // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
+      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '')
+      f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)
       f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
