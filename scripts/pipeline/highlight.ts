@@ -83,7 +83,9 @@ export interface Highlighted {
  * A code block as HTML. `linenos` in the info string (from
  * `{% highlight lang linenos %}`) adds a line-number gutter.
  */
-export function highlight(code: string, info: string | undefined): Highlighted {
+export function highlight(source: string, info: string | undefined): Highlighted {
+  // Rouge drops a code block's leading blank lines (Jekyll never shows them); so do we.
+  const code = source.replace(/^\n+/, '')
   const [first = '', ...opts] = (info ?? '').trim().split(/\s+/)
   const name = first.toLowerCase().replace(/\?.*$/, '') // kramdown's `lang?opts`
   const diff = DIFF.exec(name)
