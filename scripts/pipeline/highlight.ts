@@ -84,12 +84,12 @@ export interface Highlighted {
  * `{% highlight lang linenos %}`) adds a line-number gutter.
  */
 export function highlight(source: string, info: string | undefined): Highlighted {
-  // Rouge drops a code block's leading blank lines (Jekyll never shows them); so do we.
-  const code = source.replace(/^\n+/, '')
   const [first = '', ...opts] = (info ?? '').trim().split(/\s+/)
   const name = first.toLowerCase().replace(/\?.*$/, '') // kramdown's `lang?opts`
   const diff = DIFF.exec(name)
   const language = languageOf(diff ? (diff[1] ?? diff[2])! : name)
+  // A lexer drops a block's leading blank lines (rouge does, so Jekyll never showed them); plain code keeps them.
+  const code = language ? source.replace(/^\n+/, '') : source
   const body = diff ? highlightDiff(code, language) : language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code)
   const cls = name ? ` class="hljs language-${escapeHtml(name)}"` : ' class="hljs"'
   const unknown = name && !language ? name : undefined
