@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import { BuildError, BuildErrors } from '../pipeline/errors.ts'
 import { buildToDisk } from '../pipeline/index.ts'
-import { paths } from '../project.ts'
+import { DEPLOY_CACHE, LOCAL_STATE, paths } from '../project.ts'
 import { buildKey } from '../../src/shared/keys.ts'
 import { buildReader, deployCache } from './cache.ts'
 import { deploy, describe, DeployError } from './deploy.ts'
@@ -43,11 +43,11 @@ const keep = Number(values.keep)
 if (!Number.isInteger(keep) || keep < 1) fail(`--keep must be a whole number of builds, at least 1 (got "${values.keep}")`)
 
 const local = values.local || values['persist-to'] !== undefined
-const persistTo = values['persist-to'] ?? join(paths.root, '.wrangler', 'state')
+const persistTo = values['persist-to'] ?? LOCAL_STATE
 const kv: KvTarget = local ? wranglerKv({ persistTo }) : wranglerKv({ remote: true })
 const worker = local ? localWorker(join(persistTo, 'kumo-local-worker.json')) : wranglerWorker()
 // One cache per namespace: what a local run learns must not mislead a dry run for Cloudflare.
-const cache = deployCache(local ? join(persistTo, 'kumo-deploy') : join(paths.root, '.kumo', 'deploy'))
+const cache = deployCache(local ? join(persistTo, 'kumo-deploy') : DEPLOY_CACHE)
 
 function fail(message: string): never {
   console.error(message)
