@@ -1,7 +1,7 @@
 /**
- * Stages "discover" and "read": the only part of the build, with `write`, that
- * touches the file system. Everything between works on the SourceFile values
- * returned here.
+ * Stage "discover", and the file reads of stages "config" and "read": the
+ * content folder is read here and nowhere else. Everything after works on the
+ * SourceFile values returned here.
  */
 
 import { readdir, readFile, stat } from 'node:fs/promises'
@@ -37,8 +37,14 @@ async function walk(dir: string): Promise<string[]> {
   return files
 }
 
+/** A Markdown source found by `discover`: its kind and absolute path. */
+export interface Found {
+  kind: SourceKind
+  file: string
+}
+
 /** Lists Markdown sources: posts always, drafts only when asked. */
-export async function discover(contentDir: string, drafts: boolean): Promise<Array<{ kind: SourceKind; file: string }>> {
+export async function discover(contentDir: string, drafts: boolean): Promise<Found[]> {
   const kinds: SourceKind[] = drafts ? ['post', 'draft', 'page'] : ['post', 'page']
   const folders: Record<SourceKind, string> = { post: 'posts', draft: 'drafts', page: 'pages' }
   const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]))).map((file) => ({ kind, file }))))
