@@ -37,6 +37,7 @@ import { scriptHashesByPath } from './safety.ts'
 import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
 import { parseSiteConfig, siteRecordFields } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
+import { contentCopies, copiesDigest } from './static-files.ts'
 import { writeBlobs, writeFileAtomic, writeTrees, type OutputFile } from './write.ts'
 
 export interface BuildOptions {
@@ -299,6 +300,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (post.ms > nowMs) continue
     for (const from of post.redirectFrom) if (!(from in base.routes)) redirects[from] = post.path
   }
+  for (const [from, to] of Object.entries(site.redirects ?? {})) if (!(from in base.routes) && !(from in redirects)) redirects[from] = to
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(included, store, options.searchBase ?? session?.search)
   Object.assign(base.records, index.records)
@@ -348,12 +350,12 @@ ${staticAssetHeaders()}/_kumo/*
 `
 
 /**
- * What public/ would be made from: the build's asset files and content/assets/
- * (names and contents).
+ * What public/ would be made from: the build's asset files and the content
+ * folders copied as they are (static-files.ts), names and contents.
  */
-async function publicDigest(result: BuildResult, assets: string): Promise<string> {
+async function publicDigest(result: BuildResult, copies: Array<[string, string]>): Promise<string> {
   const parts = result.assets.map((a) => `${a.path}\n${sha256(typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('base64'))}`)
-  parts.push(await treeState(assets))
+  parts.push(await copiesDigest(copies))
   return sha256(parts.join('\n'))
 }
 
@@ -396,15 +398,15 @@ async function earlierStylesheets(publicDir: string, current: string): Promise<A
  */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
-  const assets = join(options.contentDir, 'assets')
   const earlier = await earlierStylesheets(options.publicDir, result.assets[0]!.path)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   // public/ is left alone when it was made from the same inputs and nobody changed it since.
-  const digest = await publicDigest(result, assets)
+  const copies = await contentCopies(options.contentDir)
+  const digest = await publicDigest(result, copies)
   const previous = await readOptional(join(options.outDir, 'public.digest'))
   const publicFresh = previous === `${digest}\n${await treeState(options.publicDir)}`
   if (!publicFresh) {
-    await writeTrees([{ dir: options.publicDir, files: result.assets, copies: [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])] }])
+    await writeTrees([{ dir: options.publicDir, files: result.assets, copies: [...earlier, ...copies] }])
   }
   // Blobs first, then the manifest that names them: whoever reads dist/ (npm run seed) starts from the manifest.
   await mkdir(options.outDir, { recursive: true })

@@ -9,7 +9,7 @@ import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
 import { parseSource, type DateValue } from './front-matter.ts'
 import { htmlToText, inlineScriptHashes } from './html.ts'
-import { liquidSite, type LiquidSite } from './liquid.ts'
+import { liquidSite, renderLiquid, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
 import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
@@ -155,13 +155,19 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   }
 }
 
+function htmlPage(body: string, site: LiquidSite): { html: string; warnings: string[] } {
+  const { text, warnings } = renderLiquid(body, site)
+  return { html: text, warnings }
+}
+
 /** A standalone page such as content/pages/about.md → /about/. */
 export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const { data, body, lineOf } = parseSource(file.path, file.text)
-  const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
+  const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
   checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
-  const { html, warnings } = renderMarkdown(body, { site: liquidSite(site) })
+  // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
+  const { html, warnings } = /\.html$/i.test(file.path) ? htmlPage(body, liquidSite(site)) : renderMarkdown(body, { site: liquidSite(site) })
   return {
     source: file.path,
     title: data.title,
