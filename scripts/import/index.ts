@@ -210,8 +210,9 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
     }
     if (name === '404') return // Kumo answers unknown paths with its own 404 page
     if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
-      const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title) })
+      const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...tags], categories: [...categories] })
       if (url !== to) redirects[url] = to
+      if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) redirects[`/${outputFile(url, ext)}`] = to
       return
     }
     const edits: Record<string, string> = { permalink: url }

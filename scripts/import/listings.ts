@@ -18,12 +18,25 @@ export interface PageInfo {
 }
 
 const LISTING_LAYOUT = /^(home|blog|posts|paginate|archive|archives|year-archive|category|categories|category-archive|tag|tags|tag-archive|search|collection)$/i
-const LISTING_LOOP = /\{%-?\s*for\s+\w+\s+in\s+(paginator\.posts|site\.posts|site\.tags|site\.categories|site\.related_posts)\b/
+// Liquid that reads the posts (in a loop, an assign, an output): the page lists them.
+const LISTING_LIQUID = /\{[{%][^}]*\b(paginator\.posts|site\.posts|site\.tags|site\.categories)\b/
+// One tag's or category's posts: `site.categories.Dev`, `site.tags['C++']`.
+const ONE_TERM = /\bsite\.(categories|tags)(?:\.([\w-]+)|\[\s*['"]([^'"]+)['"]\s*\])/
 
-/** Where Kumo has what a listing page showed, judged by its layout, title and URL. */
-export function kumoEquivalent(page: Pick<PageInfo, 'url' | 'layout' | 'title'>): string {
+/**
+ * Where Kumo has what a listing page showed: one tag's or category's page when
+ * it lists one (and the site has it), else judged by its layout, title and URL.
+ */
+export function kumoEquivalent(page: Pick<PageInfo, 'url' | 'layout' | 'title'> & { body?: string }, terms?: { tags: string[]; categories: string[] }): string {
+  const one = page.body ? ONE_TERM.exec(page.body) : null
+  if (one && terms) {
+    const name = (one[2] ?? one[3])!.toLowerCase()
+    const kind = one[1] === 'tags' ? 'tags' : 'categories'
+    const found = terms[kind].find((t) => t.toLowerCase() === name)
+    if (found) return kind === 'tags' ? tagPath(toTerm(found).slug) : categoryPath(toTerm(found).slug)
+  }
   const hint = `${page.layout ?? ''} ${page.title ?? ''} ${page.url}`.toLowerCase()
-  if (/search/.test(hint)) return '/search'
+  if (/\bsearch\b/.test(hint)) return '/search'
   if (/categor/.test(hint)) return CATEGORIES_INDEX
   if (/\btags?\b|tag-archive|\/tags?\//.test(hint)) return TAGS_INDEX
   if (/archive|year/.test(hint)) return ARCHIVES
@@ -33,7 +46,7 @@ export function kumoEquivalent(page: Pick<PageInfo, 'url' | 'layout' | 'title'>)
 /** True for a page that lists posts (a theme's home, archive, tag or search page) rather than saying something itself. */
 export function isListing(page: PageInfo): boolean {
   if (page.layout && LISTING_LAYOUT.test(page.layout)) return true
-  return LISTING_LOOP.test(page.body)
+  return LISTING_LIQUID.test(page.body)
 }
 
 export interface ListingInput {
@@ -89,7 +102,10 @@ export function listingRedirects(input: ListingInput): Record<string, string> {
   if (input.about && input.about !== '/about/') add('/about/', input.about)
   // jekyll-archives: /tag/:name/ and /category/:name/ unless the site says otherwise (Chirpy: /tags/…, /categories/…).
   const archives = (config['jekyll-archives'] ?? {}) as { enabled?: unknown; permalinks?: Record<string, unknown>; slug_mode?: unknown }
-  const enabled = archives.enabled === 'all' ? ['tags', 'categories'] : Array.isArray(archives.enabled) ? archives.enabled : []
+  // Only where jekyll-archives runs: listed in plugins, or brought by Chirpy's gem.
+  const plugins = Array.isArray(config.plugins) ? config.plugins : Array.isArray(config.gems) ? config.gems : []
+  const runs = input.chirpy || plugins.includes('jekyll-archives')
+  const enabled = !runs ? [] : archives.enabled === 'all' ? ['tags', 'categories'] : Array.isArray(archives.enabled) ? archives.enabled : []
   const mode = (typeof archives.slug_mode === 'string' ? archives.slug_mode : 'default') as Parameters<typeof jekyllSlugify>[1]
   const archive = (kind: 'tag' | 'category', names: string[], to: (slug: string) => string) => {
     if (!enabled.includes(kind === 'tag' ? 'tags' : 'categories')) return

@@ -93,6 +93,7 @@ export async function oldUrls(old: string): Promise<string[]> {
 
 /** Why a URL Kumo does not answer was probably lost: what kind of file it was. */
 export function likelyReason(path: string): string {
+  if (/(^|\/)404(\.html|\/)?$/.test(path)) return "the old site's not-found page; Kumo answers every unknown URL with its own"
   if (/\.(css|js|mjs|map|woff2?|ttf|eot|otf)$/i.test(path)) return "the old theme's stylesheet, script or font (Kumo's pages do not use it); re-import with --built <old _site> to keep it"
   if (/\.(json|xml|txt|webmanifest|ico|svg|png|jpe?g|gif|webp)$/i.test(path)) return 'a file the old theme or a plugin generated; re-import with --built <old _site> to keep it, or copy it into content/static/'
   if (/\/(page|p)\d+\/?$|\/page\/\d+\/?$/.test(path)) return 'a listing page past the last page Kumo has'
