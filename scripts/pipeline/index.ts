@@ -37,7 +37,7 @@ import { scriptHashesByPath } from './safety.ts'
 import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
 import { parseSiteConfig, siteRecordFields } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
-import { contentCopies, copiesDigest } from './static-files.ts'
+import { contentCopies, copiesDigest, workerHeaders } from './static-files.ts'
 import { writeBlobs, writeFileAtomic, writeTrees, type OutputFile } from './write.ts'
 
 export interface BuildOptions {
@@ -276,7 +276,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const assets: OutputFile[] = [
     { path: css, data: style },
     { path: 'favicon.svg', data: await readFile(FAVICON) },
-    { path: '_headers', data: HEADERS },
+    { path: '_headers', data: HEADERS + (await workerHeaders(options.contentDir)) },
   ]
   const template = await templateHash()
   const store = new BlobStore()

@@ -38,3 +38,23 @@ export async function copiesDigest(copies: Array<[string, string]>): Promise<str
   }
   return hash.digest('hex')
 }
+
+// A service-worker script by name (sw.js, service-worker.js, sw.min.js…): see scripts/import/service-worker.ts.
+const WORKER_NAME = /^(sw|service-?worker|serviceworker)(\.min)?\.js$/i
+
+/**
+ * `_headers` rules for service-worker scripts in static/: the policy every
+ * static file gets ends in `sandbox`, which gives a worker an opaque origin,
+ * and there the Cache API it needs to clear the old site's caches throws. A
+ * worker keeps `default-src 'none'` (it loads nothing) without `sandbox`, and
+ * is never cached, so a browser's update check always sees the current one.
+ */
+export async function workerHeaders(contentDir: string): Promise<string> {
+  const dir = join(contentDir, 'static')
+  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).map((f) => f.split('\\').join('/'))
+  return names
+    .filter((f) => WORKER_NAME.test(f.slice(f.lastIndexOf('/') + 1)))
+    .sort()
+    .map((f) => `/${f}\n  ! Content-Security-Policy\n  Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\n  Cache-Control: no-cache\n`)
+    .join('')
+}
