@@ -26,7 +26,7 @@ export function splitFrontMatter(text: string): { data: Record<string, unknown>;
 }
 
 /** Sets top-level keys (replacing a line that sets the same key), or adds a front matter block when there is none. */
-export function setFrontMatter(text: string, values: Record<string, string>): string {
+export function setFrontMatter(text: string, values: Record<string, string | string[]>): string {
   const lines = Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
   const open = OPEN.exec(text)
   if (!open) return `---\n${lines.join('\n')}\n---\n${text}`

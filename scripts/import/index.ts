@@ -29,7 +29,7 @@ import { setFrontMatter, splitFrontMatter } from './front-matter-edit.ts'
 import { isListing, kumoEquivalent, listingRedirects } from './listings.ts'
 import { readInventory, POST_FILENAME, type TextFile } from './reader.ts'
 import { RETIRING_WORKER, isWorkerPath, workerPaths } from './service-worker.ts'
-import { settings } from './settings.ts'
+import { postPermalink, settings } from './settings.ts'
 import { documentUrl, outputExt, outputFile, pageUrl } from './urls.ts'
 
 export { ImportError } from './errors.ts'
@@ -102,14 +102,14 @@ export async function importJekyll(from: string, into: string, options: ImportOp
   if (!(await isDir(from))) throw new ImportError(`${from}: not a folder; point the importer at the folder that holds _config.yml and _posts/`)
   const { config } = await readConfig(from)
   const collectionsDir = str(config.collections_dir) ?? ''
-  if (!(await isDir(join(from, collectionsDir, '_posts')))) {
+  const inv = await readInventory(from, config)
+  if (inv.posts.length === 0 && !(await isDir(join(from, collectionsDir, '_posts')))) {
     throw new ImportError(`${join(from, collectionsDir, '_posts')}: missing; a Jekyll blog keeps its posts there. Create it (it may be empty) if this site has none`)
   }
   if (options.built && !(await isDir(options.built))) throw new ImportError(`${options.built}: not a folder; give the old site's built _site/ folder`)
   if ((await hasContent(into)) && !options.replace) {
     throw new ImportError(`${into} already has content (a fresh clone has Kumo's sample posts there); run again with --replace to replace it (the current folder is moved aside, not deleted), or import elsewhere with --into <dir>`)
   }
-  const inv = await readInventory(from, config)
   const tmp = `${into}.importing-${process.pid}`
   await rm(tmp, { recursive: true, force: true })
   await mkdir(tmp, { recursive: true })
@@ -159,7 +159,7 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
   // Posts and drafts: copied, with the title Jekyll would show when they have none.
   const tags = new Set<string>()
   const categories = new Set<string>()
-  const sitePostPermalink = str(defaults.valuesFor('_posts/x.md', 'posts').permalink) ?? style
+  const sitePostPermalink = postPermalink(config, defaults)
   for (const [rels, kind, target] of [[inv.posts, 'posts', 'posts'], [inv.drafts, 'drafts', 'drafts']] as const) {
     for (const rel of rels) {
       const inside = rel.slice(rel.indexOf(`_${kind}/`) + kind.length + 2)
@@ -171,11 +171,18 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
       const { data } = splitFrontMatter(text)
       const merged = { ...defaults.valuesFor(rel, kind), ...data }
       if (merged.published === false) continue
-      const edits: Record<string, string> = {}
+      const edits: Record<string, string | string[]> = {}
       if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
-      // A permalink that front-matter defaults give this folder only is written into the post.
+      // A permalink that front-matter defaults give this folder only is written into the post, and
+      // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
       const own = str(merged.permalink)
-      if (own && !str(data.permalink) && own !== sitePostPermalink) edits.permalink = own
+      if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
+      // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
+      const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
+      if (above.length) {
+        const own2 = Array.isArray(data.categories) ? data.categories.map(String) : typeof data.categories === 'string' ? data.categories.split(/\s+/) : []
+        edits.categories = [...new Set([...above, ...own2])]
+      }
       if (Object.keys(edits).length) text = setFrontMatter(text, edits)
       if (kind === 'posts') {
         for (const key of ['tags', 'tag', 'categories', 'category']) {
@@ -186,7 +193,6 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
       }
       liquidNotes(rel, text)
       const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
-      if (prefix) notCarried.push(`${rel}: Jekyll adds the folder ${prefix.replace(/\/$/, '')} to its categories; add it to \`categories:\` if the URL uses them`)
       await write(`${target}/${prefix}${inside}`, text)
       report[kind === 'posts' ? 'posts' : 'drafts']++
     }

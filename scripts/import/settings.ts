@@ -142,7 +142,8 @@ export function settings(config: JekyllConfig, defaults: FrontMatterDefaults, fi
   if (site.tagline === undefined && str(config.subtitle)) site.tagline = str(config.subtitle)
   const who = author(config)
   if (who) site.author = who
-  site.permalink = postPermalink(config, defaults)
+  // `:path` is filled into each post by the importer; the site-wide pattern keeps what Kumo can read.
+  site.permalink = postPermalink(config, defaults).includes(':path') ? '/:year/:month/:day/:title/' : postPermalink(config, defaults)
   if (typeof config.paginate === 'number' && config.paginate >= 1) site.paginate = Math.min(100, Math.floor(config.paginate))
   const avatar = str(config.avatar) ?? str(obj(config.author).avatar)
   if (avatar) site.avatar = avatar
