@@ -37,11 +37,11 @@ async function waitForReady(url: string, timeoutMs: number, exited: () => string
   }
 }
 
-/** Seeds `result` and serves it, with static assets from `publicDir`. */
-export async function startLocalServer(result: BuildResult, publicDir: string): Promise<LocalServer> {
+/** Seeds `result` and serves it, with static assets from `publicDir`, on `port` (default: a free one). */
+export async function startLocalServer(result: BuildResult, publicDir: string, options: { port?: number } = {}): Promise<LocalServer> {
   const persist = await mkdtemp(join(tmpdir(), 'kumo-kv-'))
   await wranglerKv({ persistTo: persist }).putMany([...kvEntries(result), { key: CURRENT_KEY, value: result.manifest.buildId }])
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const child = spawnWrangler(
     ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
     { quiet: true, detached: true },

@@ -2,7 +2,8 @@
  * Stage "assets": the files the build adds to the static-assets folder (the
  * stylesheet under a content-hashed name, the favicon, Workers Static Assets'
  * `_headers`) and the template hash that is part of every ETag. It reads the
- * worker's own sources (src/), never the content folder.
+ * worker's own sources (src/), and of the content folder only the names of
+ * service-worker scripts under static/.
  */
 
 import { readdir, readFile } from 'node:fs/promises'
@@ -10,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { staticAssetHeaders } from '../../src/shared/headers.ts'
 import { sha256 } from './manifest.ts'
+import { workerHeaders } from './static-files.ts'
 import type { OutputFile } from './write.ts'
 
 export interface Assets {
@@ -33,13 +35,14 @@ ${staticAssetHeaders()}/_kumo/*
   Cache-Control: public, max-age=3600, s-maxage=86400
 `
 
-export async function assets(): Promise<Assets> {
+/** `contentDir`: its static/ service-worker scripts get their own `_headers` rule (static-files.ts). */
+export async function assets(contentDir: string): Promise<Assets> {
   const style = await readFile(STYLE, 'utf8')
   const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
   const files: OutputFile[] = [
     { path: css, data: style },
     { path: 'favicon.svg', data: await readFile(FAVICON) },
-    { path: '_headers', data: HEADERS },
+    { path: '_headers', data: HEADERS + (await workerHeaders(contentDir)) },
   ]
   return { files, css: `/${css}`, favicon: '/favicon.svg', template: await templateHash() }
 }

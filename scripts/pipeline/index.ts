@@ -114,9 +114,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (cache) await derive(linked.included, { siteUrl: site.url, cache, renderer, session })
   await cache?.save()
 
-  const files = await assets()
+  const files = await assets(contentDir)
   const assembled = epochs(linked, site, files, nowMs, session)
-  const redirectTable = redirects(linked.included, nowMs, assembled.base)
+  const redirectTable = redirects(linked.included, nowMs, assembled.base, site.redirects)
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
   const items = [...linked.included, ...linked.pages]

@@ -1,6 +1,7 @@
 /**
  * The static-assets folder (public/) as buildToDisk writes it: the build's
- * asset files, content/assets/ at /assets/, and the stylesheets of earlier
+ * asset files, content/static/ at the root and content/assets/ at /assets/
+ * (static-files.ts), and the stylesheets of earlier
  * builds. It is replaced only when its contents change: `wrangler dev`
  * reloads on any change there, which would slow `npm start`'s edit-to-refresh
  * loop for a text edit.
@@ -11,6 +12,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sha256 } from './manifest.ts'
 import { exists, readOptional } from './sources.ts'
+import { contentCopies, copiesDigest } from './static-files.ts'
 import { writeTrees, type OutputFile } from './write.ts'
 
 export interface PublicDirs {
@@ -27,13 +29,12 @@ const DIGEST = 'public.digest'
  * since. Returns the inputs' digest, for `rememberPublic` once the build is written.
  */
 export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<string> {
-  const assets = join(dirs.contentDir, 'assets')
+  const copies = await contentCopies(dirs.contentDir)
   const earlier = await earlierStylesheets(dirs.publicDir, files[0]!.path)
-  const digest = await publicDigest(files, assets)
+  const digest = await publicDigest(files, copies)
   const previous = await readOptional(join(dirs.outDir, DIGEST))
   if (previous === `${digest}\n${await treeState(dirs.publicDir)}`) return digest
-  const copies: Array<[string, string]> = [...earlier, ...((await exists(assets)) ? [[assets, 'assets'] as [string, string]] : [])]
-  await writeTrees([{ dir: dirs.publicDir, files, copies }])
+  await writeTrees([{ dir: dirs.publicDir, files, copies: [...earlier, ...copies] }])
   return digest
 }
 
@@ -42,10 +43,10 @@ export async function rememberPublic(dirs: PublicDirs, digest: string): Promise<
   await writeFile(join(dirs.outDir, DIGEST), `${digest}\n${await treeState(dirs.publicDir)}`)
 }
 
-/** What public/ would be made from: the build's asset files and content/assets/ (names and contents). */
-async function publicDigest(files: OutputFile[], assets: string): Promise<string> {
+/** What public/ would be made from: the build's asset files and the content folders copied as they are (static-files.ts). */
+async function publicDigest(files: OutputFile[], copies: Array<[string, string]>): Promise<string> {
   const parts = files.map((a) => `${a.path}\n${sha256(typeof a.data === 'string' ? a.data : Buffer.from(a.data).toString('base64'))}`)
-  parts.push(await treeState(assets))
+  parts.push(await copiesDigest(copies))
   return sha256(parts.join('\n'))
 }
 

@@ -18,8 +18,10 @@ export interface SourceFile {
 }
 
 const MARKDOWN = /\.(md|markdown)$/i
+// A page may also be HTML with front matter, as a Jekyll page may: Liquid runs, Markdown does not.
+const PAGE = /\.(md|markdown|html)$/i
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
   let entries
   try {
     entries = await readdir(dir, { withFileTypes: true })
@@ -31,8 +33,8 @@ async function walk(dir: string): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full)))
-    else if (entry.isFile() && MARKDOWN.test(entry.name)) files.push(full)
+    if (entry.isDirectory()) files.push(...(await walk(full, pattern)))
+    else if (entry.isFile() && pattern.test(entry.name)) files.push(full)
   }
   return files
 }
@@ -47,7 +49,7 @@ export interface Found {
 export async function discover(contentDir: string, drafts: boolean): Promise<Found[]> {
   const kinds: SourceKind[] = drafts ? ['post', 'draft', 'page'] : ['post', 'page']
   const folders: Record<SourceKind, string> = { post: 'posts', draft: 'drafts', page: 'pages' }
-  const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]))).map((file) => ({ kind, file }))))
+  const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]), kind === 'page' ? PAGE : MARKDOWN)).map((file) => ({ kind, file }))))
   return found.flat()
 }
 
