@@ -12,7 +12,7 @@
  */
 
 import GithubSlugger from 'github-slugger'
-import { Marked, type Token, type Tokens } from 'marked'
+import { Marked, type MarkedExtension, type Token, type Tokens } from 'marked'
 import markedCjkFriendly from 'marked-cjk-friendly'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
@@ -41,15 +41,14 @@ export interface RenderOptions {
   typography?: 'kramdown' | 'plain'
 }
 
-interface RenderState {
+/** What one render accumulates: heading ids unique within the document, its table of contents, its settings. */
+interface RenderContext {
   slugger: GithubSlugger
   toc: TocEntry[]
   typography: boolean
   /** Fence languages highlight.js does not know, shown as plain code. */
   unknown: Set<string>
 }
-
-let state: RenderState = { slugger: new GithubSlugger(), toc: [], typography: true, unknown: new Set() }
 
 /** Plain text of inline tokens, for heading ids and the table of contents. */
 function plainText(tokens: Tokens.Generic[] | undefined): string {
@@ -58,12 +57,25 @@ function plainText(tokens: Tokens.Generic[] | undefined): string {
     .join('')
 }
 
-const marked = new Marked({ gfm: true })
-marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }))
-// kramdown's emphasis opens and closes next to CJK punctuation (`**结论：**Swift`), CommonMark's does not.
-marked.use(markedCjkFriendly())
-marked.use(kramdownBlocks)
-marked.use({
+/**
+ * A marked instance and the context of the render it is doing. marked keeps
+ * per-parse state on its instance (the renderer's options and parser, and
+ * marked-footnote's list of notes), so a render takes an idle instance, or
+ * makes one, for itself: a render started inside another (or alongside it)
+ * never shares one. An instance goes back to the idle list only after a
+ * render that finished, so a failed one cannot leave half a footnote list behind.
+ */
+interface Renderer {
+  marked: Marked
+  ctx: RenderContext
+}
+
+const freshContext = (typography = true): RenderContext => ({ slugger: new GithubSlugger(), toc: [], typography, unknown: new Set() })
+const idle: Renderer[] = []
+
+/** Attribute lists (ial.ts), footnotes' place, autolinks and typography, reading the render's context. */
+function kumoExtension(ctx: () => RenderContext): MarkedExtension {
+  return {
   hooks: {
     // In place: marked-footnote keeps a reference to this very array.
     processAllTokens(tokens) {
@@ -74,12 +86,12 @@ marked.use({
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
       list.splice(0, list.length, ...processBlocks(list))
       trimCjkAutolinks(list)
-      if (state.typography) smartTokens(list)
+      if (ctx().typography) smartTokens(list)
       return tokens
     },
   },
   extensions: [
-    guillemets(() => state.typography),
+    guillemets(() => ctx().typography),
     {
       name: 'ialBlock',
       level: 'block',
@@ -98,18 +110,23 @@ marked.use({
       },
     },
   ],
-  renderer: {
+  }
+}
+
+/** HTML for headings (ids and the toc go to the render's context), code, tables and images. */
+function htmlRenderer(ctx: () => RenderContext): MarkedExtension['renderer'] {
+  return {
     heading(token) {
       const { tokens, depth } = token
       const custom = (token as Tokens.Heading & { customId?: string }).customId
       const text = plainText(tokens as Tokens.Generic[]).trim()
-      const id = custom ?? state.slugger.slug(text)
-      state.toc.push({ depth, id, text })
+      const id = custom ?? ctx().slugger.slug(text)
+      ctx().toc.push({ depth, id, text })
       return `<h${depth} id="${escapeHtml(id)}">${this.parser.parseInline(tokens)}</h${depth}>\n`
     },
     code({ text, lang }) {
       const { html, unknown } = highlight(text, lang)
-      if (unknown) state.unknown.add(unknown)
+      if (unknown) ctx().unknown.add(unknown)
       return html
     },
     table(token) {
@@ -126,8 +143,16 @@ marked.use({
       const t = title ? ` title="${escapeHtml(title)}"` : ''
       return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}"${t} loading="lazy" decoding="async">`
     },
-  },
-})
+  }
+}
+
+function createRenderer(): Renderer {
+  const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
+  const ctx = () => renderer.ctx
+  // kramdown's emphasis opens and closes next to CJK punctuation (`**结论：**Swift`), CommonMark's does not.
+  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownBlocks, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  return renderer
+}
 
 // kramdown's `{:toc}`: the list item it follows becomes the table of contents (kramdown/converter/html.rb
 // convert_ul with `toc`), as `<ul id="markdown-toc">` with nested lists by heading level.
@@ -179,10 +204,12 @@ function tocList(entries: TocEntry[]): string {
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
-  state = { slugger: new GithubSlugger(), toc: [], typography: options.typography !== 'plain', unknown: new Set() }
+  const renderer = idle.pop() ?? createRenderer()
+  const ctx = (renderer.ctx = freshContext(options.typography !== 'plain'))
   const text = liquid.text.includes('{:') ? outsideFences(liquid.text, (part) => part.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`)) : liquid.text
-  let html = unparkIals(marked.parse(parkIals(text), { async: false }))
+  let html = unparkIals(renderer.marked.parse(parkIals(text), { async: false }))
+  idle.push(renderer)
   const bodyToc = html.includes(TOC_PLACEHOLDER)
-  if (bodyToc) html = html.replace(TOC_PLACEHOLDER, tocList(state.toc))
-  return { html, toc: state.toc, warnings: liquid.warnings, unknownLanguages: [...state.unknown], bodyToc }
+  if (bodyToc) html = html.replace(TOC_PLACEHOLDER, tocList(ctx.toc))
+  return { html, toc: ctx.toc, warnings: liquid.warnings, unknownLanguages: [...ctx.unknown], bodyToc }
 }
