@@ -85,7 +85,7 @@ function tag(name: string, args: string): string | undefined {
   return undefined
 }
 
-const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\s*-?%\}/g
+const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
 const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
 const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
 const FENCE = /^ {0,3}(`{3,}|~{3,})/

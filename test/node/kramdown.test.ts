@@ -118,6 +118,12 @@ describe('code', () => {
     for (const line of out.split('\n').slice(0, 2)) expect(line.split('<span').length).toBe(line.split('</span>').length)
   })
 
+  it('`{% endhighlight java %}` closes its block, as Liquid lets it', () => {
+    const r = renderMarkdown('{% highlight java %}\nenum A {}\n{% endhighlight java %}\n\n**after**\n', { site: { url: 'https://a.example', baseurl: '', title: 't', description: '' } })
+    expect(features(r.html).code).toHaveLength(1)
+    expect(r.html).toContain('<strong>after</strong>')
+  })
+
   it('unknown languages are plain code, reported once, not as warnings', () => {
     const r = renderMarkdown('```sequence\na\n```\n\n```sequence\nb\n```\n\n```mermaid2\nc\n```\n')
     expect(r.unknownLanguages.sort()).toEqual(['mermaid2', 'sequence'])
