@@ -24,8 +24,7 @@ import { wranglerKv, type KvTarget } from './kv-target.ts'
 import { planDeploy } from './plan.ts'
 import { rollback } from './rollback.ts'
 import { DEFAULT_KEEP, deriveState, emptyState, listBuilds, readState, referencedBlobs, type DeployState } from './state.ts'
-import { searchBaseOf } from './search-base.ts'
-import type { SearchBase } from '../pipeline/search-index.ts'
+import { liveBuild, type LiveBuild } from './live.ts'
 import { bundleSize, localWorker, wranglerWorker } from './worker-target.ts'
 
 const { values, positionals } = parseArgs({
@@ -54,10 +53,10 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-/** Builds the site, its search index measured against `searchBase` (the live build's) when there is one. */
-async function buildSite(searchBase?: SearchBase) {
+/** Builds the site against the live build, when there is one: its dates and its search base. */
+async function buildSite(live: LiveBuild) {
   try {
-    return await buildToDisk({ ...paths, searchBase })
+    return await buildToDisk({ ...paths, ...live })
   } catch (error) {
     if (error instanceof BuildErrors || error instanceof BuildError) fail(`build failed, nothing deployed:\n${error.message}`)
     throw error
@@ -81,7 +80,7 @@ async function dryRun(): Promise<void> {
   const { state, source } = await dryRunState()
   // Offline: the live build's search base only as far as the deploy cache knows it (else the plan counts a new base).
   const offline = local ? buildReader(kv, cache) : { manifest: cache.manifest, blob: cache.blob }
-  const result = await buildSite(await searchBaseOf(state.builds[0]?.id, offline))
+  const result = await buildSite(await liveBuild(state.builds[0]?.id, offline))
   const plan = planDeploy(result.manifest, result.blobs, state, { keep, now: new Date(), external: result.external })
   console.log(`dry run, planned against ${source}; nothing is written`)
   for (const line of describe(plan, { wrote: 'would write', writes: 'it would use' })) console.log(line)
@@ -100,7 +99,7 @@ async function dryRun(): Promise<void> {
 
 async function runDeploy(): Promise<void> {
   const builds = await listBuilds(kv)
-  const result = await buildSite(await searchBaseOf(builds[0]?.id, buildReader(kv, cache)))
+  const result = await buildSite(await liveBuild(builds[0]?.id, buildReader(kv, cache)))
   console.log(`deploying to ${kv.name}, worker ${worker.name}`)
   if (result.summary.search.delta) console.log(`  search index: ${result.summary.search.delta} posts in the delta on the live build's base`)
   try {

@@ -34,6 +34,7 @@ import { POST_URL_MARK } from './liquid.ts'
 import { BlobStore, buildManifest, diff, materialise, sha256, siteRecord, type Materialised } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
 import { scriptHashesByPath } from './safety.ts'
+import { carryDates, editTimes, historyOf, postEdits } from './history.ts'
 import { indexBytes, primeAnalysis, searchIndex, storedAnalysis, type SearchBase } from './search-index.ts'
 import { parseSiteConfig, siteRecordFields } from './site-config.ts'
 import { discover, exists, read, readOptional, type SourceFile } from './sources.ts'
@@ -55,6 +56,8 @@ export interface BuildOptions {
   session?: BuildSession
   /** The search base to measure a delta against (a deploy passes the live build's); else the session's. */
   searchBase?: SearchBase
+  /** The build this one follows (a deploy passes the live build's); else the session's. Dates what changed (history.ts). */
+  previous?: Manifest
 }
 
 /**
@@ -65,6 +68,8 @@ export interface BuildOptions {
 export class BuildSession {
   posts = new Map<string, Post | Page>()
   search?: SearchBase
+  /** The last build's manifest: the next one dates its changes against it. */
+  previous?: Manifest
   /** The render cache, read from disk once per process rather than once per build. */
   cache?: { dir: string; cache: RenderCache }
 }
@@ -280,17 +285,22 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const template = await templateHash()
   const store = new BlobStore()
   const siteHash = store.put(siteRecord({ ...siteRecordFields(site), assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
+  const history = historyOf(options.previous ?? session?.previous, nowMs)
+  const edits = postEdits(included, history, Math.floor(nowMs / 1000))
+  const edited = editTimes(edits)
   const epoch = (at: number): Materialised => {
     const visible = included.filter((p) => p.ms <= at)
-    return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)
+    return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang, edited }), store, siteHash, template)
   }
 
   const base = epoch(nowMs)
+  carryDates(history?.routes, base, Math.floor(nowMs / 1000))
   const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)
   const schedule: ScheduleStep[] = []
   let previous = base
   for (const at of times) {
     const next = epoch(at)
+    carryDates(previous.routes, next, Math.floor(at / 1000))
     schedule.push(diff(at, previous, next))
     previous = next
   }
@@ -306,6 +316,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Outside the build id's hash on purpose: it is derived from records the routes already hash.
   const scripts = scriptHashesByPath([...included, ...pages])
   if (Object.keys(scripts).length > 0) manifest.scriptHashes = scripts
+  manifest.edits = edits
   const visible = included.filter((p) => p.ms <= nowMs)
   const summary: BuildSummary = {
     buildId: manifest.buildId,
@@ -328,6 +339,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (session) {
     session.posts = kept
     session.search = index.base
+    session.previous = manifest
   }
   return { manifest, blobs: store.blobs, external: new Set(index.external), searchBase: index.base, summary, assets, warnings }
 }

@@ -3,6 +3,7 @@
  * permalink, rendered HTML, excerpt and reading time. Pure: no file system.
  */
 
+import { createHash } from 'node:crypto'
 import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/schema.ts'
 import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
@@ -43,9 +44,13 @@ export interface Post {
   published: boolean
   /** Show a table of contents: front matter `toc`, else three or more headings. */
   showToc: boolean
-  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
   /** The HTML with links made absolute against the post's URL, for feeds (set by the build). */
   feedHtml?: string
+  /** Hash of the source file's text: how a later build tells that the post itself was edited (history.ts). */
+  sourceHash: string
+  /** Authors named in front matter (`author`, `authors`); none: the site's author. */
+  authors?: Array<{ name: string; url?: string }>
+  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
   warnings: string[]
 }
 
@@ -149,6 +154,8 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
+    sourceHash: createHash('sha256').update(file.text, 'utf8').digest('hex').slice(0, 16),
+    authors: data.authors,
     warnings,
   }
 }

@@ -16,7 +16,7 @@ export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecor
   if (chunks.some((c) => c.kind !== 'chunk')) throw new HttpError('unavailable', `records of ${path} are not chunks`)
   try {
     if (scope?.kind === 'listing-scope') return listingPage(scope, chunks as ChunkRecord[], total, page)
-    if (scope?.kind === 'feed-scope') return feedPage(scope, chunks as ChunkRecord[], total, page)
+    if (scope?.kind === 'feed-scope') return feedPage(scope, chunks as ChunkRecord[], entry)
   } catch (error) {
     throw new HttpError('unavailable', `chunks of ${path} do not make its page: ${(error as Error).message}`, { cause: error })
   }

@@ -23,7 +23,14 @@ export type PlainRouteEntry = [hash: string, etag: string, lastModified: number]
  * are counted from the oldest post, so a new post changes only the newest chunk
  * of each list it is in; the page numbering lives in the manifest.
  */
-export type PagedRouteEntry = [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number]
+export type PagedRouteEntry =
+  | [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number]
+  /**
+   * A feed page cut by size (paging.ts, sizedRanges): its newest-first range
+   * [from, to) of the list and the list's page count, which the arithmetic of
+   * a fixed page size can no longer give.
+   */
+  | [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number, from: number, to: number, pages: number]
 
 export type RouteEntry = PlainRouteEntry | PagedRouteEntry
 
@@ -60,7 +67,15 @@ export interface Manifest {
    * response's headers with a 304's, RFC 9111 §4.3.4).
    */
   scriptHashes?: Record<string, string[]>
+  /**
+   * Post path → [hash of its source file, epoch seconds when a build last saw
+   * that hash change (0: not yet seen)]: how the next build dates an edit that
+   * has no `last_modified_at` (scripts/pipeline/history.ts). Build-side only.
+   */
+  edits?: Record<string, PostEdit>
 }
+
+export type PostEdit = [source: string, editedAt: number]
 
 export interface Term {
   name: string
@@ -371,10 +386,19 @@ export interface EntryRecord {
   tags: Term[]
   categories: Term[]
   lang: string
-  /** Absolute URL of the post's image. */
+  /** The post's own authors (front matter); absent: the site's author. */
+  authors?: Person[]
+  /** Absolute URL of the post's image (also first in `html`). */
   image?: string
   /** Post HTML with absolute URLs. */
   html: string
+  /** The post was too long for a feed page: `html` is its summary and a link to it. */
+  truncated?: true
+}
+
+export interface Person {
+  name: string
+  url?: string
 }
 
 /** `/sitemap.xml` or one of its parts (sitemaps.org protocol 0.9). */
