@@ -8,6 +8,7 @@
 
 import { Hono } from 'hono'
 import { cacheHeaders, secondsToNextChange } from './cache/index.ts'
+import { compress } from './compress/index.ts'
 import { currentBuildId, loadBuild } from './data/index.ts'
 import { HttpError } from './errors.ts'
 import { api } from './routes/api.ts'
@@ -22,6 +23,7 @@ const app = new Hono<{ Bindings: Env }>()
 
 // Outermost: every response below, error pages included, leaves with the security headers.
 app.use('*', security())
+app.use('*', compress())
 
 // RFC 9110 §15.5.6: a 405 must list the methods the resource supports (`Allow`, set below).
 app.use('*', async (c, next) => {

@@ -106,6 +106,10 @@ async function runDeploy(): Promise<void> {
     const report = await deploy(result, { kv, worker, keep, cache, builds, log: (l) => console.log(l) })
     for (const line of describe(report, { wrote: 'wrote', writes: 'used' })) console.log(line)
     console.log(`  live: build ${report.buildId} (${report.version})`)
+    if (report.websub) {
+      console.log(`  websub: ${report.websub.pinged.length} changed feeds announced to ${report.websub.hub}`)
+      for (const line of report.websub.failed) console.log(`  warning: the hub was not told of ${line}; subscribers will see it at their next poll`)
+    }
   } catch (error) {
     if (error instanceof DeployError) fail(`deploy failed: ${error.message}`)
     throw error

@@ -11,6 +11,7 @@ import { HttpError } from '../errors.ts'
 import { keepForOutage, needsKeeping, pageCsp } from '../security/index.ts'
 import { href, isDataPath } from '../shared/paths.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
+import { addHubLinks } from '../feeds/websub.ts'
 import { renderRecord } from './render.ts'
 
 export const content = new Hono<{ Bindings: Env }>()
@@ -92,6 +93,7 @@ content.get('*', async (c) => {
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
   if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path)))
+  addHubLinks(headers, site, path)
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)

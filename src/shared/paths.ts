@@ -43,6 +43,9 @@ export function feedPath(scope: ListingScope, format: 'json' | 'atom' | 'rss', p
   return page <= 1 ? `${base}${name}.${ext}` : `${base}${name}/page/${page}.${ext}`
 }
 
+/** Whether a path is a page of a feed (any scope, any format): what `feedPath` makes. */
+export const isFeedPath = (path: string): boolean => /\/(feed(\/page\/[1-9][0-9]*)?\.(xml|json)|rss(\/page\/[1-9][0-9]*)?\.xml)$/.test(path)
+
 // Characters encodeURIComponent leaves alone, and `/`.
 const URL_SAFE = /^[A-Za-z0-9\-_.!~*'()/]*$/
 
