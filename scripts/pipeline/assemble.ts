@@ -29,6 +29,7 @@ import type {
   FeedScopeRecord,
   ListingScope,
   ListingScopeRecord,
+  MarkdownRecord,
   PageRecord,
   PostLink,
   PostBodyRecord,
@@ -41,6 +42,7 @@ import type {
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { discoveryRoutes } from './discovery.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
+import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 
 export const FEED_PAGE_SIZE = 20
@@ -57,8 +59,11 @@ export interface RouteOut {
 
 export interface Assembly {
   routes: Map<string, RouteOut>
-  records: Map<string, PostMetaRecord | PostLinksRecord | EntryRecord>
+  records: Map<string, OwnRecord>
 }
+
+/** Records named by logical name rather than by route. */
+export type OwnRecord = PostMetaRecord | PostLinksRecord | EntryRecord | MarkdownRecord
 
 export interface AssembleOptions {
   /** The site's absolute URL (site.yml `url`), against which feed content is made absolute. */
@@ -212,7 +217,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   // Newest first; ties broken by path so the order never depends on the file system.
   const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
   const routes = new Map<string, RouteOut>()
-  const records = new Map<string, PostMetaRecord | PostLinksRecord | EntryRecord>()
+  const records = new Map<string, OwnRecord>()
   const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
@@ -239,6 +244,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     addFeeds(routes, scope, feeds, scope.type === 'home' ? sorted : items, (p) => own.get(p)!.weight)
   }
 
+  addMachineReaders(routes, records, sorted, options.siteUrl, sharedChunk)
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
   routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
   routes.set(ARCHIVES, { record: archives(sorted, options.lang), deps: [], lastModified: newest })

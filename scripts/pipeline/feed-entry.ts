@@ -12,13 +12,12 @@
  */
 
 import { absoluteUrl } from '../../src/shared/paths.ts'
-import { strings } from '../../src/shared/i18n.ts'
+import { coverHtml, summaryHtml } from '../../src/shared/feed-summary.ts'
 import { FEED_ENTRY_BYTES } from '../../src/shared/paging.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { toRfc3339 } from '../../src/shared/time.ts'
 import type { EntryRecord } from '../../src/shared/schema.ts'
 import { absoluteUrls } from './absolute-urls.ts'
-import { escapeHtml } from './html.ts'
 import type { Post } from './posts.ts'
 
 /** The offset a post's date was written with, in minutes (`+09:00` → 540), so `updated` reads in the same zone. */
@@ -40,7 +39,7 @@ export function entryWeight(entry: EntryRecord): number {
 export function entryOf(p: Post, siteUrl: string, editedAt?: number): EntryRecord {
   const url = absoluteUrl(siteUrl, p.path)
   const image = p.image ? new URL(p.image.src, url).href : undefined
-  const cover = image ? `<p><img src="${escapeHtml(image)}" alt="${escapeHtml(p.image!.alt)}"></p>\n` : ''
+  const cover = image ? coverHtml(image, p.image!.alt) : ''
   const entry: EntryRecord = {
     kind: 'entry',
     v: SCHEMA_VERSION,
@@ -54,10 +53,10 @@ export function entryOf(p: Post, siteUrl: string, editedAt?: number): EntryRecor
     lang: p.lang,
     ...(p.authors?.length ? { authors: p.authors } : {}),
     image,
+    ...(image && p.image!.alt ? { imageAlt: p.image!.alt } : {}),
     html: cover + (p.feedHtml ?? absoluteUrls(p.html, url)),
   }
   if (entryWeight(entry) <= FEED_ENTRY_BYTES) return entry
   // Too long for any feed page: what the post is about, and where to read it.
-  const more = `<p><a href="${escapeHtml(url)}">${escapeHtml(strings(p.lang).readWhole)}</a></p>`
-  return { ...entry, html: `${cover}<p>${escapeHtml(p.description)}</p>\n${more}`, truncated: true }
+  return { ...entry, html: summaryHtml(entry, url), truncated: true }
 }

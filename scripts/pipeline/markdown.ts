@@ -25,6 +25,8 @@ export interface RenderedMarkdown {
   toc: TocEntry[]
   /** Things the writer should know (Liquid that had no equivalent and was removed). */
   warnings: string[]
+  /** The Markdown with its Liquid resolved: what machine readers get (scripts/pipeline/machine-readers.ts). */
+  markdown: string
 }
 
 export interface RenderOptions {
@@ -144,5 +146,5 @@ export function renderMarkdown(source: string, options: RenderOptions = {}): Ren
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
   state = { slugger: new GithubSlugger(), toc: [] }
   const html = unparkIals(marked.parse(parkIals(liquid.text), { async: false }))
-  return { html, toc: state.toc, warnings: liquid.warnings }
+  return { html, toc: state.toc, warnings: liquid.warnings, markdown: liquid.text }
 }

@@ -46,6 +46,8 @@ export interface Post {
   showToc: boolean
   /** The HTML with links made absolute against the post's URL, for feeds (set by the build). */
   feedHtml?: string
+  /** The body's Markdown, Liquid resolved, for machine readers. */
+  markdown: string
   /** Hash of the source file's text: how a later build tells that the post itself was edited (history.ts). */
   sourceHash: string
   /** Authors named in front matter (`author`, `authors`); none: the site's author. */
@@ -126,7 +128,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings } = renderMarkdown(body, { site: liquid })
+  const { html, toc, warnings, markdown } = renderMarkdown(body, { site: liquid })
   const text = htmlToText(html)
   const excerpt = excerptOf(html, body, data.excerptSeparator, liquid)
   return {
@@ -154,6 +156,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
+    markdown,
     sourceHash: createHash('sha256').update(file.text, 'utf8').digest('hex').slice(0, 16),
     authors: data.authors,
     warnings,

@@ -5,6 +5,7 @@
  * spec makes it the feed's unique identifier.
  */
 
+import { JSON_STRING_LIMIT, summaryHtml } from '../shared/feed-summary.ts'
 import { absoluteUrl, feedPath } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
 import { entryAuthors, feedAuthor, feedImages, feedLinks, feedTitle } from './paging.ts'
@@ -35,7 +36,7 @@ export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[
       url: absoluteUrl(site.url, item.path),
       title: item.title,
       // URLs already absolute (EntryRecord), since JSON Feed gives content no base URL.
-      content_html: item.html,
+      content_html: item.html.length < JSON_STRING_LIMIT ? item.html : summaryHtml(item, absoluteUrl(site.url, item.path)),
       ...(item.summary ? { summary: item.summary } : {}),
       ...(item.image ? { image: item.image } : {}),
       authors: entryAuthors(site, item),

@@ -5,10 +5,10 @@
 
 import { readRecords, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
-import { renderDiscovery, renderFeed } from '../feeds/index.ts'
-import { entryRecord, metaRecord } from '../shared/keys.ts'
+import { MARKDOWN_TYPE, TEXT_TYPE, llmsFullTxt, renderDiscovery, renderFeed } from '../feeds/index.ts'
+import { entryRecord, markdownRecord, metaRecord } from '../shared/keys.ts'
 import { feedUpdated } from '../shared/paging.ts'
-import type { EntryRecord, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, MarkdownRecord, PostMetaRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { ListingPage } from '../views/listing.tsx'
 import { renderDocument } from '../views/layout.tsx'
@@ -30,13 +30,12 @@ export interface Rendered {
 
 const HTML = 'text/html; charset=utf-8'
 
-/** Blob hashes of the records named for each post path (`meta:`, `entry:`), or of the post routes themselves. */
-export function hashesOf(ctx: Pick<RenderContext, 'manifest' | 'now'>, names: string[], lookup: 'meta' | 'entry' | 'route'): string[] {
+const RECORD_NAMES = { meta: metaRecord, entry: entryRecord, markdown: markdownRecord }
+
+/** Blob hashes of the records named for each post path (`meta:`, `entry:`, `markdown:`), or of the post routes themselves. */
+export function hashesOf(ctx: Pick<RenderContext, 'manifest' | 'now'>, names: string[], lookup: keyof typeof RECORD_NAMES | 'route'): string[] {
   return names.map((name) => {
-    const hash =
-      lookup === 'route'
-        ? routeAt(ctx.manifest, name, ctx.now)?.[0]
-        : recordAt(ctx.manifest, lookup === 'meta' ? metaRecord(name) : entryRecord(name), ctx.now)
+    const hash = lookup === 'route' ? routeAt(ctx.manifest, name, ctx.now)?.[0] : recordAt(ctx.manifest, RECORD_NAMES[lookup](name), ctx.now)
     if (!hash) throw new HttpError('unavailable', `manifest ${ctx.manifest.buildId} lacks ${name}`)
     return hash
   })
@@ -58,6 +57,12 @@ export async function renderRecord(ctx: RenderContext, record: ServedRecord): Pr
     case 'llms': {
       const posts = await readRecords<PostMetaRecord>(ctx.kv, hashesOf(ctx, record.posts, 'meta'))
       return renderDiscovery(site, record, posts)
+    }
+    case 'markdown':
+      return { type: MARKDOWN_TYPE, body: record.text }
+    case 'llms-full': {
+      const docs = await readRecords<MarkdownRecord>(ctx.kv, hashesOf(ctx, record.items, 'markdown'))
+      return { type: TEXT_TYPE, body: llmsFullTxt(site, record, docs) }
     }
     case 'sitemap':
     case 'robots':

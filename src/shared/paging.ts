@@ -13,8 +13,8 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
-import { feedPath, listingPath } from './paths.ts'
-import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
+import { feedPath, listingPath, llmsFullPath } from './paths.ts'
+import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, LlmsFullPageRecord, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
 
 /** Pages of a list of `total` items: an empty list still has its first page. */
 export const pageCount = (total: number, size: number): number => Math.max(1, Math.ceil(total / size))
@@ -144,6 +144,21 @@ export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: P
     self: feedPath(scope.scope, scope.format, page),
     next: page < pages ? feedPath(scope.scope, scope.format, page + 1) : null,
   }
+}
+
+/**
+ * /llms-full.txt is cut like a feed: chunks of paths by count, pages by size,
+ * each bounded so a crawler or a model's context takes one page whole.
+ */
+export const LLMS_FULL_PAGE_BYTES = 512_000
+export const LLMS_FULL_CHUNK = 100
+
+/** A page of /llms-full.txt from its chunks. */
+export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullPageRecord {
+  const [, , , , total, page] = entry
+  const { from, to, pages } = pageSpan(entry, scope.pageSize)
+  const items = rangeItems(chunks.map((c) => c.items), total, scope.pageSize, from, to, `page ${page}`)
+  return { kind: 'llms-full', v: SCHEMA_VERSION, page, pages, items, next: page < pages ? llmsFullPath(page + 1) : null }
 }
 
 const modified = (e: EntryRecord) => Math.max(Date.parse(e.date), e.updated ? Date.parse(e.updated) : 0)

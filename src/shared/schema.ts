@@ -185,7 +185,36 @@ export interface FeedScopeRecord {
   pageSize: number
 }
 
-export type ScopeRecord = ListingScopeRecord | FeedScopeRecord
+/** What the pages of /llms-full.txt share: chunks of post paths, `pageSize` to a chunk (pages are cut by size). */
+export interface LlmsFullScopeRecord {
+  kind: 'llms-full-scope'
+  v: typeof SCHEMA_VERSION
+  pageSize: number
+}
+
+export type ScopeRecord = ListingScopeRecord | FeedScopeRecord | LlmsFullScopeRecord
+
+/** A page of /llms-full.txt as rebuilt from its entry; items resolve through `markdown:` records. */
+export interface LlmsFullPageRecord {
+  kind: 'llms-full'
+  v: typeof SCHEMA_VERSION
+  page: number
+  pages: number
+  items: string[]
+  next: string | null
+}
+
+/**
+ * A post as Markdown (`<post path>index.md`, and `markdown:<path>` for
+ * /llms-full.txt): a title block, then the source's body with Liquid resolved
+ * as the build resolves it for the page. Rendered once at build time.
+ */
+export interface MarkdownRecord {
+  kind: 'markdown'
+  v: typeof SCHEMA_VERSION
+  path: string
+  text: string
+}
 
 /**
  * One page of a paginated list of posts; items are post paths, resolved through
@@ -354,11 +383,13 @@ export type RouteRecord =
   | SitemapRecord
   | RobotsRecord
   | LlmsRecord
+  | MarkdownRecord
+  | LlmsFullScopeRecord
 
 export type AnyRecord = RouteRecord | ChunkRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
 
 /** A route's record as the worker renders it: a post comes with its links, a listing or feed page rebuilt from its chunks. */
-export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord
+export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord | LlmsFullPageRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
@@ -390,6 +421,7 @@ export interface EntryRecord {
   authors?: Person[]
   /** Absolute URL of the post's image (also first in `html`). */
   image?: string
+  imageAlt?: string
   /** Post HTML with absolute URLs. */
   html: string
   /** The post was too long for a feed page: `html` is its summary and a link to it. */
