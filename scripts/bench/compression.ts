@@ -23,8 +23,8 @@ export interface CompressionRow {
 }
 
 const CODINGS = ['identity', 'gzip', 'br'] as const
-const RUNS = 7
-const PER_RUN = 40
+const RUNS = 5
+const PER_RUN = 150
 
 /** Clock ticks of every workerd process on the machine that Miniflare started (children of this process). */
 function workerdTicks(): number {

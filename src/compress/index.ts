@@ -14,7 +14,10 @@
  *
  * HTTP semantics (RFC 9110):
  *   - §12.5.3: the client's Accept-Encoding picks the coding, brotli before
- *     gzip; `q=0` refuses one; nothing acceptable means identity.
+ *     gzip; `q=0` refuses one; nothing acceptable means identity. Cloudflare
+ *     (and `wrangler dev`) hands the worker `Accept-Encoding: br, gzip`
+ *     whatever the client sent, and keeps the client's own header in
+ *     `request.cf.clientAcceptEncoding`: that is the one read here.
  *   - §12.5.5: every response whose form depends on Accept-Encoding says
  *     `Vary: Accept-Encoding`, the identity form and 304s included, so no
  *     cache hands a gzip body to a client that cannot read it.
@@ -55,6 +58,12 @@ export const encodedTag = (etag: string, coding: Coding): string => etag.replace
 /** The identity form's tag behind an encoded form's, for comparing If-None-Match. */
 export const identityTag = (tag: string): string => tag.replace(/-(br|gzip)"$/, '"')
 
+/** What the client itself accepts: Cloudflare's copy of its header when it rewrote it ('' for none), else the header. */
+function clientAcceptEncoding(request: Request): string | null {
+  const cf = (request as { cf?: { clientAcceptEncoding?: unknown } }).cf
+  return typeof cf?.clientAcceptEncoding === 'string' ? cf.clientAcceptEncoding : request.headers.get('Accept-Encoding')
+}
+
 function addVary(headers: Headers): void {
   const vary = headers.get('Vary')
   if (!vary) headers.set('Vary', 'Accept-Encoding')
@@ -72,7 +81,7 @@ export function compress(): MiddlewareHandler {
     if (res.headers.has('Content-Encoding')) return
     const headers = new Headers(res.headers)
     addVary(headers)
-    const coding = negotiate(c.req.header('Accept-Encoding'))
+    const coding = negotiate(clientAcceptEncoding(c.req.raw))
     const etag = headers.get('ETag')
     if (coding && etag) headers.set('ETag', encodedTag(etag, coding))
     if (coding && !notModified) {
