@@ -9,19 +9,24 @@
  * process per edit, and public/ is left alone unless an asset changed, so
  * `wrangler dev` does not reload. The worker follows `v1:current`, re-read at
  * most once a second.
+ *
+ * `--content DIR` builds and watches another content folder (the dev-loop
+ * measurement runs on a temporary copy).
  */
 
 import { watch } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors } from './pipeline/errors.ts'
 import { BuildSession, buildToDisk } from './pipeline/index.ts'
 import { bindingKv } from './deploy/kv-target.ts'
-import { paths } from './project.ts'
-import { LOCAL_STATE, seedLocal } from './seed-local.ts'
-import { spawnWrangler } from './wrangler.ts'
+import { LOCAL_STATE, RENDER_CACHE, paths, signalGroup, spawnWrangler } from './project.ts'
+import { seedLocal } from './seed-local.ts'
 
 const port = process.env.PORT ?? '8787'
+const { values } = parseArgs({ options: { content: { type: 'string' } } })
+const contentDir = values.content ? resolve(values.content) : paths.contentDir
 
 const proxy = await getPlatformProxy<{ CONTENT: KVNamespace }>({
   configPath: join(paths.root, 'wrangler.toml'),
@@ -36,7 +41,7 @@ const session = new BuildSession()
 async function rebuild(): Promise<boolean> {
   const started = performance.now()
   try {
-    const result = await buildToDisk({ ...paths, cacheDir: join(paths.root, '.kumo', 'cache'), session })
+    const result = await buildToDisk({ ...paths, contentDir, cacheDir: RENDER_CACHE, session })
     const { summary } = result
     const { written } = await seedLocal({ kv, build: result })
     const ms = Math.round(performance.now() - started)
@@ -62,13 +67,7 @@ dev.on('exit', async (code) => {
   await proxy.dispose()
   process.exit(code ?? 0)
 })
-const stopDev = (signal: NodeJS.Signals) => {
-  try {
-    process.kill(-dev.pid!, signal)
-  } catch {
-    dev.kill(signal)
-  }
-}
+const stopDev = (signal: NodeJS.Signals) => signalGroup(dev, signal)
 // First in line: the local KV proxy's own exit hook ends the process on a signal.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => stopDev(signal))
 // And however this process ends, wrangler and its workerd end with it.
@@ -77,7 +76,7 @@ process.on('exit', () => stopDev('SIGTERM'))
 // Debounced: an editor's save is often several file events.
 let timer: NodeJS.Timeout | undefined
 let running: Promise<unknown> = Promise.resolve()
-watch(paths.contentDir, { recursive: true }, () => {
+watch(contentDir, { recursive: true }, () => {
   clearTimeout(timer)
   timer = setTimeout(() => {
     running = running.then(rebuild)

@@ -44,6 +44,7 @@ import { discoveryRoutes } from './discovery.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
+import type { AssemblyMemo } from './session.ts'
 
 export const FEED_PAGE_SIZE = 20
 
@@ -74,6 +75,8 @@ export interface AssembleOptions {
   lang: string
   /** Post path → epoch seconds of the edit a build last saw (history.ts): the entry's `updated`. */
   edited?: Map<string, number>
+  /** What earlier assemblies of this session made (session.ts). */
+  memo: AssemblyMemo
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -104,7 +107,7 @@ function metaOf(p: Post): PostMetaRecord {
  * process reuses unchanged posts (index.ts, BuildSession), and with them these
  * records and their hashes (manifest.ts).
  */
-interface OwnRecords {
+export interface OwnRecords {
   siteUrl: string
   editedAt: number | undefined
   meta: PostMetaRecord
@@ -113,9 +116,8 @@ interface OwnRecords {
   weight: number
   body: PostBodyRecord
 }
-const own = new WeakMap<Post, OwnRecords>()
 
-function ownRecords(post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
+function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
   const known = own.get(post)
   if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
   const body: PostBodyRecord = {
@@ -172,15 +174,14 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
 }
 
 /**
- * Related lists made by recent assemblies, by what they depend on (every
- * post's path, title, date and tags, in order): an edit to a body or a
- * description keeps them, so a rebuild in the same process does not score
- * 10,000 posts again. One entry per schedule epoch, the most recent few kept.
+ * Related lists made by recent assemblies (the session's memo), by what they
+ * depend on (every post's path, title, date and tags, in order): an edit to a
+ * body or a description keeps them, so a rebuild in the same process does not
+ * score 10,000 posts again. One entry per schedule epoch, the most recent few kept.
  */
-const relatedMemo = new Map<string, Map<string, PostLink[]>>()
 const RELATED_MEMO_SIZE = 16
 
-function relatedOf(sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
+function relatedOf(relatedMemo: AssemblyMemo['related'], sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
   const signature = createHash('sha256')
     .update(sorted.map((p) => `${p.path}\t${p.title}\t${p.ms}\t${p.tags.map((t) => t.slug).join(',')}`).join('\n'))
     .digest('hex')
@@ -222,10 +223,10 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
-  const related = relatedOf(sorted, tagGroups)
+  const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(post, options.siteUrl, options.edited?.get(post.path))
+    const { meta, entry, body } = ownRecords(options.memo.own, post, options.siteUrl, options.edited?.get(post.path))
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
@@ -240,11 +241,11 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: TERM_FEEDS })),
   ]
   for (const { scope, posts: items, feeds } of listings) {
-    addListing(routes, scope, items, paginate)
-    addFeeds(routes, scope, feeds, scope.type === 'home' ? sorted : items, (p) => own.get(p)!.weight)
+    addListing(routes, options.memo.chunks, scope, items, paginate)
+    addFeeds(routes, options.memo.chunks, scope, feeds, scope.type === 'home' ? sorted : items, (p) => options.memo.own.get(p)!.weight)
   }
 
-  addMachineReaders(routes, records, sorted, options.siteUrl, sharedChunk)
+  addMachineReaders(routes, records, sorted, options.siteUrl, options.memo, (items) => sharedChunk(options.memo.chunks, items))
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
   routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
   routes.set(ARCHIVES, { record: archives(sorted, options.lang), deps: [], lastModified: newest })
@@ -258,15 +259,14 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 }
 
 /**
- * Chunk records by their items, shared by every list, schedule epoch and
- * rebuild in this process that holds the same chunk: the one object is
- * stringified and hashed once (manifest.ts), not once per epoch. Cleared
- * whole when it grows past a bound, which only costs a rehash.
+ * Chunk records by their items (the session's memo), shared by every list,
+ * schedule epoch and rebuild in this process that holds the same chunk: the
+ * one object is stringified and hashed once (manifest.ts), not once per
+ * epoch. Cleared whole when it grows past a bound, which only costs a rehash.
  */
-const chunks = new Map<string, ChunkRecord>()
 const MAX_CHUNKS = 200_000
 
-function sharedChunk(items: string[]): ChunkRecord {
+function sharedChunk(chunks: AssemblyMemo['chunks'], items: string[]): ChunkRecord {
   const key = items.join('\n')
   let record = chunks.get(key)
   if (!record) {
@@ -282,8 +282,8 @@ function sharedChunk(items: string[]): ChunkRecord {
  * change with it, but every chunk of posts older than it still keeps its
  * content. Pinned posts are few, so that is one or two chunks, not every page.
  */
-function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
-  const chunks = chunksOf(items.map((p) => p.path), size).map(sharedChunk)
+function pagesOf(memo: AssemblyMemo['chunks'], items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
+  const chunks = chunksOf(items.map((p) => p.path), size).map((c) => sharedChunk(memo, c))
   const total = items.length
   for (let page = 1; page <= pageCount(total, size); page++) {
     const posts = items.slice((page - 1) * size, page * size)
@@ -291,9 +291,9 @@ function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[]
   }
 }
 
-function addListing(routes: Map<string, RouteOut>, scope: ListingScope, items: Post[], paginate: number) {
+function addListing(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, items: Post[], paginate: number) {
   const record: ListingScopeRecord = { kind: 'listing-scope', v: SCHEMA_VERSION, scope, pageSize: paginate }
-  pagesOf(items, paginate, (page, posts, paged) => {
+  pagesOf(memo, items, paginate, (page, posts, paged) => {
     const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
     routes.set(listingPath(scope, page), { record, deps: posts.map((p) => metaRecord(p.path)), lastModified, paged })
   })
@@ -304,9 +304,9 @@ function addListing(routes: Map<string, RouteOut>, scope: ListingScope, items: P
  * are cut by count as listings are; pages by count and size (paging.ts,
  * sizedRanges), each naming its range in its entry.
  */
-function addFeeds(routes: Map<string, RouteOut>, scope: ListingScope, formats: FeedFormat[], items: Post[], weight: (p: Post) => number) {
+function addFeeds(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, formats: FeedFormat[], items: Post[], weight: (p: Post) => number) {
   const records = formats.map((format): FeedScopeRecord => ({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format, pageSize: FEED_PAGE_SIZE }))
-  const chunks = chunksOf(items.map((p) => p.path), FEED_PAGE_SIZE).map(sharedChunk)
+  const chunks = chunksOf(items.map((p) => p.path), FEED_PAGE_SIZE).map((c) => sharedChunk(memo, c))
   const total = items.length
   const ranges = sizedRanges(items.map(weight), FEED_PAGE_SIZE, FEED_PAGE_BYTES - FEED_HEAD_BYTES)
   ranges.forEach(([from, to], i) => {

@@ -61,6 +61,20 @@ export function postEdits(posts: Post[], history: History | undefined, nowSecond
 export const editTimes = (edits: Record<string, PostEdit>): Map<string, number> =>
   new Map(Object.entries(edits).flatMap(([path, [, at]]) => (at > 0 ? [[path, at] as const] : [])))
 
+export interface Dating {
+  history: History | undefined
+  edits: Record<string, PostEdit>
+  /** Post path → epoch seconds of its last observed edit, for the posts that have one. */
+  edited: Map<string, number>
+}
+
+/** The stage: the previous build as served now, and each post's edit carried forward. */
+export function dating(posts: Post[], previous: Manifest | undefined, nowMs: number): Dating {
+  const history = historyOf(previous, nowMs)
+  const edits = postEdits(posts, history, Math.floor(nowMs / 1000))
+  return { history, edits, edited: editTimes(edits) }
+}
+
 /**
  * Dates `after`'s routes against `before` (a previous build or epoch): kept
  * where the ETag is the same, `changedAt` (epoch seconds) where it is not.

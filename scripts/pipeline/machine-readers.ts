@@ -17,6 +17,7 @@ import { absoluteUrl, llmsFullPath, markdownPath } from '../../src/shared/paths.
 import type { ChunkRecord, LlmsFullScopeRecord, MarkdownRecord } from '../../src/shared/schema.ts'
 import type { OwnRecord, RouteOut } from './assemble.ts'
 import type { Post } from './posts.ts'
+import type { AssemblyMemo } from './session.ts'
 
 /** One line: no line breaks in a heading or a list item. */
 const line = (s: string) => s.replace(/\s+/g, ' ').trim()
@@ -34,9 +35,7 @@ export function markdownText(post: Post, siteUrl: string): string {
   return `# ${line(post.title)}\n\n${meta.join('\n')}\n\n${post.markdown.trim()}\n`
 }
 
-const made = new WeakMap<Post, { siteUrl: string; record: MarkdownRecord }>()
-
-function recordOf(post: Post, siteUrl: string): MarkdownRecord {
+function recordOf(made: AssemblyMemo['markdown'], post: Post, siteUrl: string): MarkdownRecord {
   const known = made.get(post)
   if (known?.siteUrl === siteUrl) return known.record
   const record: MarkdownRecord = { kind: 'markdown', v: SCHEMA_VERSION, path: post.path, text: markdownText(post, siteUrl) }
@@ -55,10 +54,11 @@ export function addMachineReaders(
   records: Map<string, OwnRecord>,
   sorted: Post[],
   siteUrl: string,
+  memo: AssemblyMemo,
   chunk: (items: string[]) => ChunkRecord = chunkRecord,
 ): void {
   const texts = sorted.map((post) => {
-    const record = recordOf(post, siteUrl)
+    const record = recordOf(memo.markdown, post, siteUrl)
     records.set(markdownRecord(post.path), record)
     const path = markdownPath(post.path)
     // A route the site already has (an odd permalink) is never shadowed.

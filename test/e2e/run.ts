@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startServer, type Server } from './server.ts'
+import { serviceWorkerRetires } from './service-worker.ts'
 
 const require = createRequire(import.meta.url)
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -202,6 +203,8 @@ async function run(server: Server, browser: Browser): Promise<void> {
       await context.close()
     }
   }
+  console.log('moving in')
+  await check("an old Jekyll site's cache-first service worker is retired: after the move, a reload shows the Kumo page", () => serviceWorkerRetires(browser))
   console.log(`screenshots: ${SHOTS}`)
 }
 
