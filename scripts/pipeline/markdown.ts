@@ -32,6 +32,8 @@ export interface RenderedMarkdown {
   unknownLanguages: string[]
   /** The body holds its own table of contents (kramdown's `{:toc}`), so the page need not add one. */
   bodyToc: boolean
+  /** The Markdown with its Liquid resolved: what machine readers get (scripts/pipeline/machine-readers.ts). */
+  markdown: string
 }
 
 export interface RenderOptions {
@@ -211,5 +213,5 @@ export function renderMarkdown(source: string, options: RenderOptions = {}): Ren
   idle.push(renderer)
   const bodyToc = html.includes(TOC_PLACEHOLDER)
   if (bodyToc) html = html.replace(TOC_PLACEHOLDER, tocList(ctx.toc))
-  return { html, toc: ctx.toc, warnings: liquid.warnings, unknownLanguages: [...ctx.unknown], bodyToc }
+  return { html, toc: ctx.toc, warnings: liquid.warnings, unknownLanguages: [...ctx.unknown], bodyToc, markdown: liquid.text }
 }

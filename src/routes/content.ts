@@ -12,6 +12,7 @@ import { readRouteRecord, routeAt } from '../data/index.ts'
 import { listedIn } from '../data/listed.ts'
 import { canonicalFor, decodePath, sameSiteLocation } from '../data/paths.ts'
 import { HttpError } from '../errors.ts'
+import { addHubLinks } from '../feeds/websub.ts'
 import { pageCsp } from '../shared/headers.ts'
 import { isDataPath } from '../shared/paths.ts'
 import { renderRecord } from '../views/render.ts'
@@ -47,6 +48,7 @@ content.get('*', async (c) => {
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
   if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), manifest.csp(path)))
+  addHubLinks(headers, site, path)
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord(site, path, record, await listedIn(kv, c.var, record))

@@ -40,6 +40,7 @@ const zh = {
   noPosts: '还没有文章。',
   siteNav: '站点导航',
   poweredBy: '由 Kumo 驱动',
+  readWhole: '全文较长，请在网站上阅读 →',
 }
 
 const en: typeof zh = {
@@ -80,6 +81,7 @@ const en: typeof zh = {
   noPosts: 'No posts yet.',
   siteNav: 'Site',
   poweredBy: 'Powered by Kumo',
+  readWhole: 'This post is too long for a feed: read it on the site →',
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
