@@ -32,7 +32,8 @@ export function freePort(): Promise<number> {
   })
 }
 
-async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
+/** Polls `url` until the worker answers (any status below 500), or `exited` names why it never will. */
+export async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const reason = exited()

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { previewChecks } from './preview.ts'
 import { startServer, type Server } from './server.ts'
 
 const require = createRequire(import.meta.url)
@@ -205,23 +206,31 @@ async function run(server: Server, browser: Browser): Promise<void> {
   console.log(`screenshots: ${SHOTS}`)
 }
 
-const server = await startServer()
+/** `npm run test:e2e -- preview` runs only the named groups (site, preview); none named: all. */
+const only = new Set(process.argv.slice(2))
+const wanted = (group: string) => only.size === 0 || only.has(group)
+
+const server: Server | undefined = wanted('site') ? await startServer() : undefined
 let browser: Browser | undefined
 // Interrupted (Ctrl-C, CI timeout): still stop wrangler dev and remove the temp folder.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void Promise.allSettled([browser?.close(), server.stop()]).then(() => process.exit(130))
+    void Promise.allSettled([browser?.close(), server?.stop()]).then(() => process.exit(130))
   })
 }
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true })
-  await run(server, browser)
+  if (server) await run(server, browser)
+  if (wanted('preview')) {
+    console.log('preview (npm start)')
+    await previewChecks(browser, check, assert)
+  }
 } catch (error) {
   failures.push(`harness: ${(error as Error).stack}`)
   console.error(error)
 } finally {
   await browser?.close()
-  await server.stop()
+  await server?.stop()
 }
 console.log(`e2e: ${passed} passed, ${failures.length} failed${failures.length ? ` (${failures.join('; ')})` : ''}`)
 process.exit(failures.length ? 1 : 0)
