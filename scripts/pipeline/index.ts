@@ -282,7 +282,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const siteHash = store.put(siteRecord({ ...siteRecordFields(site), assets: { css: `/${css}`, favicon: '/favicon.svg' } }))
   const epoch = (at: number): Materialised => {
     const visible = included.filter((p) => p.ms <= at)
-    return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang }), store, siteHash, template)
+    return materialise(assemble(visible, pages, site.paginate, { siteUrl: site.url, lang: site.lang, taxonomyPaginate: site.taxonomyPaginate }), store, siteHash, template)
   }
 
   const base = epoch(nowMs)
