@@ -6,10 +6,12 @@
 
 import { Hono, type Context } from 'hono'
 import { cacheHeaders, notModified, validatedHeaders, type CacheKind } from '../cache/index.ts'
-import { currentBuildId, loadBuild, readRouteRecord, routeAt } from '../data/index.ts'
+import { currentBuildId, loadBuild, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
 import { HttpError } from '../errors.ts'
 import { keepForOutage, needsKeeping, pageCsp } from '../security/index.ts'
+import { metaRecord } from '../shared/keys.ts'
 import { href, isDataPath } from '../shared/paths.ts'
+import { thirdPartySources } from '../shared/third-party.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
 import { renderRecord } from './render.ts'
 
@@ -91,13 +93,15 @@ content.get('*', async (c) => {
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
-  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path)))
+  // Comment and analytics origins as site.yml configures them; a post is a path with a `meta:` record.
+  const sources = thirdPartySources(site, { post: recordAt(manifest, metaRecord(path), now) !== undefined })
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), sources))
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord({ kv, manifest, site, now, path }, record)
   headers.set('Content-Type', type)
   // This page's own inline scripts, hashed by the build, and no others (see src/shared/headers.ts).
-  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes))
+  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes, sources))
   else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
   const response = new Response(body, { status: 200, headers })
   // Only the first render of each version in this isolate pays for the copy (see src/security/stale.ts).

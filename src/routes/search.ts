@@ -14,6 +14,8 @@ import { cacheHeaders, secondsToNextChange } from '../cache/index.ts'
 import { currentBuildId, loadBuild } from '../data/index.ts'
 import { MAX_PAGE, PAGE_SIZE, parseQuery, search as runSearch, type QueryProblem } from '../search/index.ts'
 import { absoluteUrl } from '../shared/paths.ts'
+import { pageCsp } from '../shared/headers.ts'
+import { thirdPartySources } from '../shared/third-party.ts'
 import { httpDate } from '../shared/time.ts'
 import { renderDocument } from '../views/layout.tsx'
 import { SearchPage, searchStrings, segmentsHtml } from '../views/search.tsx'
@@ -36,6 +38,8 @@ async function context(c: Context<{ Bindings: Env }>) {
     ...cacheHeaders('search', { capSeconds: secondsToNextChange(manifest, now), buildId: manifest.buildId }),
     Date: httpDate(Math.floor(now / 1000)),
     'X-Content-Type-Options': 'nosniff',
+    // The search page loads the site's analytics, if any (src/shared/third-party.ts).
+    'Content-Security-Policy': pageCsp([], thirdPartySources(site, { post: false })),
   })
   return { kv, now, manifest, site, headers }
 }

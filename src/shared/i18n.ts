@@ -40,6 +40,20 @@ const zh = {
   noPosts: '还没有文章。',
   siteNav: '站点导航',
   poweredBy: '由 Kumo 驱动',
+  darkMode: '深色模式',
+  by: '作者',
+  share: '分享',
+  shareOn: (name: string) => `分享到 ${name}`,
+  shareByEmail: '通过邮件分享',
+  comments: '评论',
+  commentsNeedScript: '评论由第三方服务提供，需要启用 JavaScript 才能加载。',
+  copy: '复制',
+  copied: '已复制',
+  breadcrumb: '路径',
+  social: '社交链接',
+  license: '许可',
+  postLicense: '本文采用',
+  postLicenseEnd: '许可协议。',
 }
 
 const en: typeof zh = {
@@ -80,6 +94,20 @@ const en: typeof zh = {
   noPosts: 'No posts yet.',
   siteNav: 'Site',
   poweredBy: 'Powered by Kumo',
+  darkMode: 'Dark mode',
+  by: 'By',
+  share: 'Share',
+  shareOn: (name) => `Share on ${name}`,
+  shareByEmail: 'Share by email',
+  comments: 'Comments',
+  commentsNeedScript: 'Comments come from a third-party service and need JavaScript to load.',
+  copy: 'Copy',
+  copied: 'Copied',
+  breadcrumb: 'Breadcrumb',
+  social: 'Elsewhere',
+  license: 'Licence',
+  postLicense: 'This post is licensed under',
+  postLicenseEnd: '.',
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
