@@ -92,7 +92,8 @@ export function SearchPage(props: SearchPageProps) {
   return (
     <Layout site={site} head={{ title: query && !problem ? t.heading(query) : t.search, path: SEARCH, noindex: true }}>
       <h1>{query && !problem ? t.heading(query) : t.search}</h1>
-      <form class="search-form" role="search" action={SEARCH} method="get">
+      {/* No second role=search: the header's form is the page's one search landmark (axe landmark-unique). */}
+      <form class="search-form" action={SEARCH} method="get">
         <input type="search" name="q" value={query} aria-label={t.label} maxlength={400} />
         <button type="submit">{t.search}</button>
       </form>

@@ -38,8 +38,8 @@ export function ShareLinks(props: { url: string; title: string; lang: string; t:
           </li>
         ))}
         <li>
-          <a href={`mailto:?subject=${q(title)}&body=${q(url)}`} aria-label={t.shareByEmail}>
-            Email
+          <a href={`mailto:?subject=${q(title)}&body=${q(url)}`} aria-label={t.shareOn(t.email)}>
+            {t.email}
           </a>
         </li>
       </ul>
