@@ -28,6 +28,7 @@ import type { Manifest, ScheduleStep } from '../../src/shared/schema.ts'
 import { absoluteUrls } from './absolute-urls.ts'
 import { assemble } from './assemble.ts'
 import { RenderCache, rendererVersion } from './cache.ts'
+import { imagesStage } from './images.ts'
 import { BuildError, BuildErrors } from './errors.ts'
 import { buildSources, outcomeError } from './render-pool.ts'
 import { POST_URL_MARK } from './liquid.ts'
@@ -266,9 +267,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   if (errors.length) throw new BuildErrors(errors)
   checkCollisions(posts, pages)
-  const included = posts.filter((p) => p.published || options.drafts)
-  if (cache) await primeDerived(included, site.url, cache, renderer)
+  const published = posts.filter((p) => p.published || options.drafts)
+  if (cache) await primeDerived(published, site.url, cache, renderer)
   await cache?.save()
+  const imaged = await imagesStage(published, pages, { contentDir: options.contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
+  const included = imaged.posts
+  pages = imaged.pages
 
   const style = await readFile(STYLE, 'utf8')
   const css = `_kumo/style.${sha256(style).slice(0, 10)}.css`
@@ -276,6 +280,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     { path: css, data: style },
     { path: 'favicon.svg', data: await readFile(FAVICON) },
     { path: '_headers', data: HEADERS },
+    ...imaged.files,
   ]
   const template = await templateHash()
   const store = new BlobStore()

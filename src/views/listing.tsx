@@ -8,6 +8,7 @@ import { feedPath, href, listingPath } from '../shared/paths.ts'
 import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
+import { Picture } from './picture.tsx'
 import { TermLinks } from './post.tsx'
 
 export function PostSummary(props: { post: PostMeta; lang: string }) {
@@ -29,7 +30,7 @@ export function PostSummary(props: { post: PostMeta; lang: string }) {
         <p class="excerpt">{post.excerpt}</p>
         {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
       </div>
-      {image && <img class="thumb" src={image.src} alt="" loading="lazy" decoding="async" />}
+      {image && <Picture image={image} alt="" class="thumb" sizes="9.5rem" lazy />}
     </li>
   )
 }

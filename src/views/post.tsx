@@ -14,6 +14,7 @@ import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared
 import { strings, type Strings } from '../shared/i18n.ts'
 import { Layout, License, absolute } from './layout.tsx'
 import { Comments } from './comments.tsx'
+import { Picture } from './picture.tsx'
 import { ShareLinks } from './share.tsx'
 
 export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
@@ -143,7 +144,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
         {image && (
           <figure class="cover">
             {/* Usually the page's largest paint: fetched first, never lazily (web.dev "Optimize LCP"). */}
-            <img src={image.src} alt={image.alt} fetchpriority="high" decoding="async" />
+            <Picture image={image} alt={image.alt} sizes="(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)" priority />
           </figure>
         )}
         {hasToc && <Toc toc={post.toc} label={t.toc} />}
