@@ -4,11 +4,10 @@
  * any bad input.
  */
 
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BuildError, BuildErrors } from './pipeline/errors.ts'
 import { buildToDisk } from './pipeline/index.ts'
-import { paths } from './project.ts'
+import { RENDER_CACHE, paths } from './project.ts'
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +24,7 @@ try {
   const { summary, warnings } = await buildToDisk({
     ...paths,
     drafts: values.drafts,
-    cacheDir: values['no-cache'] ? undefined : join(paths.root, '.kumo', 'cache'),
+    cacheDir: values['no-cache'] ? undefined : RENDER_CACHE,
     parallel: values.parallel,
     onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)

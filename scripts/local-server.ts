@@ -6,30 +6,18 @@
  */
 
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CURRENT_KEY } from '../src/shared/keys.ts'
 import { kvEntries, type BuildResult } from './pipeline/index.ts'
 import { wranglerKv } from './deploy/kv-target.ts'
-import { spawnWrangler } from './wrangler.ts'
+import { freePort, signalGroup, spawnWrangler } from './project.ts'
 
 export interface LocalServer {
   url: string
   /** The wrangler dev process id (its group holds workerd), for memory readings. */
   pid: number | undefined
   stop(): Promise<void>
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Polls `url` until the worker answers (any status below 500), or `exited` names why it never will. */
@@ -50,11 +38,11 @@ export async function waitForReady(url: string, timeoutMs: number, exited: () =>
   }
 }
 
-/** Seeds `result` and serves it, with static assets from `publicDir`. */
-export async function startLocalServer(result: BuildResult, publicDir: string): Promise<LocalServer> {
+/** Seeds `result` and serves it, with static assets from `publicDir`, on `port` (default: a free one). */
+export async function startLocalServer(result: BuildResult, publicDir: string, options: { port?: number } = {}): Promise<LocalServer> {
   const persist = await mkdtemp(join(tmpdir(), 'kumo-kv-'))
   await wranglerKv({ persistTo: persist }).putMany([...kvEntries(result), { key: CURRENT_KEY, value: result.manifest.buildId }])
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const child = spawnWrangler(
     ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
     { quiet: true, detached: true },
@@ -64,14 +52,7 @@ export async function startLocalServer(result: BuildResult, publicDir: string): 
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
   child.on('exit', (code, signal) => (exit = `code ${code}, signal ${signal}\n${output}`))
-  // The whole process group: wrangler's node and the workerd it started.
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig)
-    } catch {
-      child.kill(sig)
-    }
-  }
+  const signal = (sig: NodeJS.Signals) => signalGroup(child, sig)
   const stop = async () => {
     if (exit === null && child.pid) {
       const gone = new Promise((r) => child.once('exit', r))

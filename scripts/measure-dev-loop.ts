@@ -1,30 +1,25 @@
 /**
  * Measures the writer's loop: with `npm start` running, how long from saving a
- * post to a refresh showing the edit. Appends a marker to a post (restored
- * afterwards), polls the page every 50 ms, prints each latency.
+ * post to a refresh showing the edit. Runs `npm start` on a temporary copy of
+ * content/ (no real post is touched), appends a marker to a post there, polls
+ * the page every 50 ms and prints each latency.
  *
  *   npx tsx scripts/measure-dev-loop.ts [rounds]
  */
 
 import { spawn } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { paths } from './project.ts'
+import { freePort, paths, signalGroup } from './project.ts'
 
 const rounds = Number(process.argv[2] ?? 5)
-const POST = join(paths.contentDir, 'posts', '2024-12-20-hello-kumo.md')
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
+const copy = await mkdtemp(join(tmpdir(), 'kumo-dev-loop-'))
+await cp(paths.contentDir, copy, { recursive: true })
+const POST = join(copy, 'posts', '2024-12-20-hello-kumo.md')
 
 const port = await freePort()
-const child = spawn(process.execPath, ['--import', 'tsx', join(paths.root, 'scripts', 'start.ts')], {
+const child = spawn(process.execPath, ['--import', 'tsx', join(paths.root, 'scripts', 'start.ts'), '--content', copy], {
   cwd: paths.root,
   env: { ...process.env, PORT: String(port) },
   stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +60,6 @@ try {
   const sorted = [...results].sort((a, b) => a - b)
   console.log(`edit → visible on refresh, ms: ${results.join(', ')} (median ${sorted[Math.floor(sorted.length / 2)]})`)
 } finally {
-  await writeFile(POST, original)
-  process.kill(-child.pid!, 'SIGTERM')
+  signalGroup(child, 'SIGTERM')
+  await rm(copy, { recursive: true, force: true })
 }

@@ -1,15 +1,94 @@
 /**
- * Where the project's folders are, relative to this file, so scripts work from
- * any working directory and no machine path is ever written down.
+ * The project as the local scripts see it, in one place: where its folders
+ * are (relative to this file, so scripts work from any working directory and
+ * no machine path is ever written down), how to run its own wrangler offline,
+ * how to stop a process group, and how to find a free loopback port.
  */
 
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 export const paths = {
   root,
-  contentDir: fileURLToPath(new URL('../content', import.meta.url)),
-  outDir: fileURLToPath(new URL('../dist', import.meta.url)),
-  publicDir: fileURLToPath(new URL('../public', import.meta.url)),
+  contentDir: join(root, 'content'),
+  outDir: join(root, 'dist'),
+  publicDir: join(root, 'public'),
+}
+
+/** Where `wrangler dev` and `wrangler kv --local` keep local state by default. */
+export const LOCAL_STATE = join(root, '.wrangler', 'state')
+/** The render cache of `npm run build` and `npm start` (scripts/pipeline/cache.ts). */
+export const RENDER_CACHE = join(root, '.kumo', 'cache')
+/** What the last deploys sent, so the next one sends only the difference (scripts/deploy/cache.ts). */
+export const DEPLOY_CACHE = join(root, '.kumo', 'deploy')
+
+const require = createRequire(import.meta.url)
+export const WRANGLER = require.resolve('wrangler/bin/wrangler.js')
+
+/** Telemetry and network look-ups off, so local commands work offline and quietly. */
+export const wranglerEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+}
+
+export function spawnWrangler(args: string[], options: { quiet?: boolean; detached?: boolean; cwd?: string } = {}): ChildProcess {
+  return spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: options.cwd ?? root,
+    env: wranglerEnv,
+    stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    detached: options.detached ?? false,
+  })
+}
+
+export class WranglerError extends Error {}
+
+/**
+ * Runs wrangler to completion, keeping stdout (the data: a value, a key list,
+ * a version id) apart from stderr (the chatter); a failure is a WranglerError
+ * carrying its output.
+ */
+export function runWrangler(args: string[], options: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnWrangler(args, { quiet: true, cwd: options.cwd })
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (d) => (stdout += d))
+    child.stderr?.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(new WranglerError(`\`wrangler ${args.slice(0, 3).join(' ')}\` failed (exit ${code}):\n${(stderr || stdout).trim()}`)),
+    )
+  })
+}
+
+/**
+ * Signals a child started with `detached: true` and its whole process group
+ * (wrangler's node and the workerd it started); the child alone when it has no group.
+ */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal)
+  } catch {
+    child.kill(signal)
+  }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
 }

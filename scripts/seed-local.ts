@@ -16,10 +16,7 @@ import { encodeManifest } from '../src/shared/manifest-codec.ts'
 import type { Manifest } from '../src/shared/schema.ts'
 import { blobFile, blobsOnDisk } from './pipeline/write.ts'
 import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
-import { paths } from './project.ts'
-
-/** Where `wrangler dev` and `wrangler kv --local` keep local state by default. */
-export const LOCAL_STATE = join(paths.root, '.wrangler', 'state')
+import { LOCAL_STATE, paths } from './project.ts'
 
 export interface SeedOptions {
   /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */

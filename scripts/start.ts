@@ -2,15 +2,20 @@
  * `npm start`: the writer's preview on http://localhost:8787 (or $PORT),
  * offline: builds content/, serves it, and on every save rebuilds; open pages
  * reload themselves, or show the build's error (scripts/preview/).
+ *
+ * `--content DIR` builds and watches another content folder (the dev-loop
+ * measurement runs on a temporary copy).
  */
 
-import { join } from 'node:path'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { startPreview } from './preview/index.ts'
-import { paths } from './project.ts'
-import { LOCAL_STATE } from './seed-local.ts'
+import { LOCAL_STATE, RENDER_CACHE, paths } from './project.ts'
 
 const port = Number(process.env.PORT ?? 8787)
-const preview = await startPreview({ ...paths, cacheDir: join(paths.root, '.kumo', 'cache'), stateDir: LOCAL_STATE, port })
+const { values } = parseArgs({ options: { content: { type: 'string' } } })
+const contentDir = values.content ? resolve(values.content) : paths.contentDir
+const preview = await startPreview({ ...paths, contentDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE, port })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
 console.log(`[kumo] serving http://localhost:${port} — pages reload on save`)
 await preview.stopped

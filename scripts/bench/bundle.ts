@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { wrangler } from '../wrangler.ts'
+import { runWrangler } from '../project.ts'
 
 export interface Bundle {
   file: string
@@ -17,7 +17,7 @@ export interface Bundle {
 
 export async function bundle(entry?: string): Promise<Bundle> {
   const outdir = await mkdtemp(join(tmpdir(), 'kumo-bundle-'))
-  await wrangler(['deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', outdir])
+  await runWrangler(['deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', outdir])
   const name = (await readdir(outdir)).find((f) => f.endsWith('.js'))
   if (!name) throw new Error(`wrangler wrote no bundle to ${outdir}`)
   const code = await readFile(join(outdir, name))

@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runWrangler } from './run.ts'
+import { runWrangler } from '../project.ts'
 
 export interface KvEntry {
   key: string

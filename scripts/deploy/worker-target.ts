@@ -11,7 +11,7 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { runWrangler } from './run.ts'
+import { runWrangler } from '../project.ts'
 
 export interface WorkerTarget {
   readonly name: string

@@ -1,181 +1,327 @@
 /**
- * The Jekyll importer: copies a Jekyll site's posts, drafts and assets into a
- * Kumo content folder, turns `_config.yml` into `site.yml`, and reports, item by
- * item, what it could not carry over (plugins, layouts, includes, collections,
- * front-matter defaults, Liquid with no equivalent…), so nothing is lost silently.
+ * The Jekyll importer: everything Jekyll would have published, carried into a
+ * Kumo content folder at the same URLs, and a list, item by item, of what
+ * could not be carried (plugins, layouts, Liquid with no equivalent…).
  *
- * Layout mapping:  _posts/ → posts/   _drafts/ → drafts/   assets/ → assets/
- *                  _tabs/about.md and root *.md pages → pages/
+ *   _posts/ → posts/   _drafts/ → drafts/
+ *   pages with front matter (root *.md, *.html, Chirpy's _tabs/ and tabs/,
+ *   published collections) → pages/, each with Jekyll's URL as `permalink:`
+ *   files Jekyll copies as they are (no front matter, not excluded, not
+ *   under `_` folders; assets/ too) → static/, served at the same path
+ *   theme-made listings (pagination, archives, tabs) → `redirects:` to Kumo's
+ *   an old service worker → static/, replaced by one that retires itself
+ *   _config.yml → site.yml (settings.ts)
+ *
+ * Nothing is half-written: the new content folder is made next to the target
+ * and renamed into place at the end; a target that already has content is
+ * only replaced when asked (`replace`), and is moved aside, not deleted.
  */
 
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { basename, join, relative, sep } from 'node:path'
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import yaml from 'js-yaml'
 import { renderLiquid, liquidSite } from '../pipeline/liquid.ts'
+import { parseSiteConfig } from '../pipeline/site-config.ts'
+import { BuildError } from '../pipeline/errors.ts'
+import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
+import { ImportError } from './errors.ts'
+import { setFrontMatter, splitFrontMatter } from './front-matter-edit.ts'
+import { isListing, kumoEquivalent, listingRedirects } from './listings.ts'
+import { readInventory, POST_FILENAME, type TextFile } from './reader.ts'
+import { RETIRING_WORKER, isWorkerPath, workerPaths } from './service-worker.ts'
+import { postPermalink, settings } from './settings.ts'
+import { documentUrl, outputExt, outputFile, pageUrl } from './urls.ts'
+
+export { ImportError } from './errors.ts'
+
+export interface ImportOptions {
+  /** Replace a target folder that already has content (it is moved aside, to `replacedTo`). */
+  replace?: boolean
+  /**
+   * The old site's built folder (`_site/`): files the theme generated there
+   * (compiled CSS, search JSON, manifests) that the sources cannot make are
+   * taken from it as they are.
+   */
+  built?: string
+}
 
 export interface ImportReport {
   posts: number
   drafts: number
   pages: number
+  /** Files copied as they are into static/. */
   assets: number
+  /** Of those, taken from the old build. */
+  fromBuild: number
+  /** Old URLs answered by a redirect to Kumo's page. */
+  redirects: number
+  /** Paths now serving the retiring service worker. */
+  serviceWorkers: string[]
   /** The site.yml written. */
   site: Record<string, unknown>
-  /** What was not carried over, one line each. */
+  /** What was not carried over, one line each, with what to do. */
   notCarried: string[]
+  /** Where the folder that was there before went, when it was replaced. */
+  replacedTo?: string
 }
-
-export class ImportError extends Error {}
 
 const MARKDOWN = /\.(md|markdown)$/i
-// Keys of _config.yml that site.yml takes as they are.
-const SITE_KEYS = ['title', 'tagline', 'description', 'url', 'baseurl', 'lang', 'timezone', 'permalink', 'paginate'] as const
-// Keys that only shape Jekyll's own build; nothing to carry.
-const BUILD_ONLY = new Set(['markdown', 'kramdown', 'highlighter', 'exclude', 'include', 'keep_files', 'sass', 'compress_html', 'source', 'destination', 'incremental', 'encoding', 'future', 'show_drafts', 'livereload', 'safe', 'strict_front_matter', 'liquid', 'webrick', 'jekyll-archives', 'paginate_path'])
-// Chirpy's tabs that Kumo builds itself.
+/** Files Kumo makes itself at these paths; a Jekyll-generated one is replaced by Kumo's. */
+const KUMO_MADE = new Set(['/feed.xml', '/rss.xml', '/feed.json', '/sitemap.xml', '/robots.txt', '/llms.txt'])
+const FEED_NAME = /(^|\/)(feed|atom|rss|index)\.(xml|json)$|(^|\/)feed\//i
+// Chirpy's own tabs: Kumo builds these pages.
 const BUILT_IN_TABS = new Set(['archives', 'categories', 'tags'])
 
-async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false)
+const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false)
+const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false)
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined)
+/** Utils.titleize_slug: what Jekyll shows for a post with no title. */
+const titleize = (slug: string) => slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')
+
+async function hasContent(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((n) => !n.startsWith('.'))
+  } catch {
+    return false
+  }
 }
 
-async function files(dir: string): Promise<string[]> {
-  if (!(await isDir(dir))) return []
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort()
+function themeOf(config: JekyllConfig): string {
+  return `${str(config.theme) ?? ''} ${str(config.remote_theme) ?? ''}`.toLowerCase()
 }
 
-function siteYml(config: Record<string, unknown>, notCarried: string[]): Record<string, unknown> {
-  const site: Record<string, unknown> = {}
-  for (const key of SITE_KEYS) if (config[key] !== undefined && config[key] !== null && config[key] !== '') site[key] = config[key]
-  const social = (config.social ?? {}) as { name?: string; email?: string; links?: string[] }
-  const author = config.author ?? (social.name ? { name: social.name, ...(social.email ? { email: social.email } : {}), ...(social.links?.[0] ? { url: social.links[0] } : {}) } : undefined)
-  if (author) site.author = author
-
-  // Chirpy (and many themes) set the post permalink through front-matter defaults.
-  const defaults = Array.isArray(config.defaults) ? (config.defaults as Array<{ scope?: { path?: string; type?: string }; values?: Record<string, unknown> }>) : []
-  for (const d of defaults) {
-    const values = { ...(d.values ?? {}) }
-    if (d.scope?.type === 'posts' && typeof values.permalink === 'string') {
-      site.permalink = values.permalink
-      delete values.permalink
-    }
-    // Chirpy's tabs become pages, which are at /<name>/ already.
-    if (d.scope?.type === 'tabs') continue
-    const left = Object.keys(values).filter((k) => !['layout', 'comments', 'toc'].includes(k))
-    if (left.length) notCarried.push(`_config.yml defaults for ${d.scope?.type ?? d.scope?.path ?? 'all'}: ${left.join(', ')} (set them in each post's front matter)`)
-  }
-  // Jekyll's own defaults where the config says nothing, so URLs stay the same.
-  if (site.permalink === undefined) site.permalink = 'date'
-  if (site.timezone === undefined) {
-    site.timezone = 'UTC'
-    notCarried.push('_config.yml has no timezone: Jekyll used the build machine\'s; site.yml says UTC, change it if dates near midnight should fall on another day')
-  }
-  if (site.url === undefined) {
-    site.url = 'https://example.com'
-    notCarried.push('_config.yml has no url: site.yml says https://example.com; set your real one')
-  }
-  if (site.title === undefined) site.title = 'My blog'
-  if (config.excerpt_separator !== undefined) notCarried.push('_config.yml excerpt_separator: set `excerpt_separator` in each post that needs it (Kumo reads `<!--more-->` by default)')
-
-  for (const key of ['plugins', 'gems', 'whitelist']) {
-    const list = config[key]
-    if (Array.isArray(list) && list.length) notCarried.push(`_config.yml ${key}: ${list.join(', ')} (Jekyll plugins do not run here)`)
-  }
-  const collections = Object.keys((config.collections ?? {}) as object).filter((c) => c !== 'tabs')
-  if (collections.length) notCarried.push(`_config.yml collections: ${collections.join(', ')} (only posts and pages are imported)`)
-  const handled = new Set<string>([...SITE_KEYS, 'author', 'social', 'defaults', 'plugins', 'gems', 'whitelist', 'collections', 'excerpt_separator'])
-  const ignored = Object.keys(config).filter((k) => !handled.has(k) && !BUILD_ONLY.has(k))
-  if (ignored.length) notCarried.push(`_config.yml keys with no equivalent: ${ignored.join(', ')}`)
-  return site
-}
-
-/** Titles a page that has none (Chirpy derives tab titles from file names). */
-function withTitle(source: string, name: string): string {
-  const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---/.exec(source)
-  const title = name.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase())
-  if (!match) return `---\ntitle: ${JSON.stringify(title)}\n---\n\n${source}`
-  if (/^title\s*:/m.test(match[1]!)) return source
-  return source.replace(/^(\uFEFF?---\r?\n)/, `$1title: ${JSON.stringify(title)}\n`)
+/** Every file under a folder, relative to it, with `/`. */
+async function allFiles(dir: string): Promise<string[]> {
+  const out: string[] = []
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+  return out.sort()
 }
 
 /** Imports the Jekyll site at `from` into the content folder `into`. */
-export async function importJekyll(from: string, into: string, options: { force?: boolean } = {}): Promise<ImportReport> {
-  const configFile = join(from, '_config.yml')
-  let configText: string
-  try {
-    configText = await readFile(configFile, 'utf8')
-  } catch {
-    throw new ImportError(`${from} has no _config.yml; point the importer at the root of a Jekyll site`)
+export async function importJekyll(from: string, into: string, options: ImportOptions = {}): Promise<ImportReport> {
+  if (!(await isDir(from))) throw new ImportError(`${from}: not a folder; point the importer at the folder that holds _config.yml and _posts/`)
+  const { config } = await readConfig(from)
+  const collectionsDir = str(config.collections_dir) ?? ''
+  const inv = await readInventory(from, config)
+  if (inv.posts.length === 0 && !(await isDir(join(from, collectionsDir, '_posts')))) {
+    throw new ImportError(`${join(from, collectionsDir, '_posts')}: missing; a Jekyll blog keeps its posts there. Create it (it may be empty) if this site has none`)
   }
-  let config: Record<string, unknown>
+  if (options.built && !(await isDir(options.built))) throw new ImportError(`${options.built}: not a folder; give the old site's built _site/ folder`)
+  if ((await hasContent(into)) && !options.replace) {
+    throw new ImportError(`${into} already has content (a fresh clone has Kumo's sample posts there); run again with --replace to replace it (the current folder is moved aside, not deleted), or import elsewhere with --into <dir>`)
+  }
+  const tmp = `${into}.importing-${process.pid}`
+  await rm(tmp, { recursive: true, force: true })
+  await mkdir(tmp, { recursive: true })
   try {
-    config = (yaml.load(configText) ?? {}) as Record<string, unknown>
+    const report = await writeContent(from, tmp, config, inv, options)
+    if (await hasContent(into)) {
+      const aside = join(dirname(into), '.kumo', 'replaced', `${basename(into)}-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+      await mkdir(dirname(aside), { recursive: true })
+      await rename(into, aside)
+      report.replacedTo = aside
+    } else await rm(into, { recursive: true, force: true })
+    await rename(tmp, into)
+    return report
   } catch (error) {
-    throw new ImportError(`_config.yml is not valid YAML: ${(error as { reason?: string }).reason ?? error}`)
+    await rm(tmp, { recursive: true, force: true })
+    throw error
   }
-  if (!options.force && (await files(join(into, 'posts'))).some((f) => MARKDOWN.test(f))) {
-    throw new ImportError(`${join(into, 'posts')} already has posts; import into an empty folder with --into, or pass --force to merge`)
-  }
+}
 
+async function writeContent(from: string, out: string, config: JekyllConfig, inv: Awaited<ReturnType<typeof readInventory>>, options: ImportOptions): Promise<ImportReport> {
+  const defaults = new FrontMatterDefaults(config)
+  const style = str(config.permalink) ?? 'date'
+  const theme = themeOf(config)
+  const chirpy = theme.includes('chirpy') || inv.collections.some((c) => c.name === 'tabs')
   const notCarried: string[] = []
-  const site = siteYml(config, notCarried)
-  const liquid = liquidSite({ url: String(site.url), title: String(site.title), description: String(site.description ?? '') })
-  const report: ImportReport = { posts: 0, drafts: 0, pages: 0, assets: 0, site, notCarried }
+  const redirects: Record<string, string> = {}
+  /** URLs Kumo will serve from content: pages and static files (posts are built from their own rules). */
+  const served = new Map<string, string>()
+  const siteUrl = `${str(config.url) ?? ''}${str(config.baseurl) ?? ''}`
+  const liquid = liquidSite({ url: URL.canParse(siteUrl) ? siteUrl : 'https://example.com', title: str(config.title) ?? '', description: str(config.description) ?? '' })
+  const report: ImportReport = { posts: 0, drafts: 0, pages: 0, assets: 0, fromBuild: 0, redirects: 0, serviceWorkers: [], site: {}, notCarried }
+  const write = async (rel: string, data: string | Buffer) => {
+    await mkdir(dirname(join(out, rel)), { recursive: true })
+    await writeFile(join(out, rel), data)
+  }
+  const readSource = async (rel: string) => {
+    try {
+      return await readFile(join(from, rel), 'utf8')
+    } catch (error) {
+      throw new ImportError(`${join(from, rel)}: cannot be read (${(error as NodeJS.ErrnoException).code}); check its permissions`)
+    }
+  }
+  const liquidNotes = (rel: string, text: string) => {
+    for (const w of renderLiquid(text, liquid).warnings) notCarried.push(`${rel}: ${w}`)
+  }
 
-  for (const [dir, target, kind] of [['_posts', 'posts', 'posts'], ['_drafts', 'drafts', 'drafts']] as const) {
-    for (const file of await files(join(from, dir))) {
-      const source = join(from, dir, file)
-      if (!MARKDOWN.test(file)) {
-        notCarried.push(`${dir}/${file}: only Markdown posts are imported`)
+  // Posts and drafts: copied, with the title Jekyll would show when they have none.
+  const tags = new Set<string>()
+  const categories = new Set<string>()
+  const sitePostPermalink = postPermalink(config, defaults)
+  for (const [rels, kind, target] of [[inv.posts, 'posts', 'posts'], [inv.drafts, 'drafts', 'drafts']] as const) {
+    for (const rel of rels) {
+      const inside = rel.slice(rel.indexOf(`_${kind}/`) + kind.length + 2)
+      if (!MARKDOWN.test(rel)) {
+        notCarried.push(`${rel}: only Markdown posts are imported; convert it to .md to keep it`)
         continue
       }
-      const text = await readFile(source, 'utf8')
-      for (const w of renderLiquid(text, liquid).warnings) notCarried.push(`${dir}/${file}: ${w}`)
-      await mkdir(join(into, target, file, '..'), { recursive: true })
-      await writeFile(join(into, target, file), text)
-      report[kind]++
+      let text = await readSource(rel)
+      const { data } = splitFrontMatter(text)
+      const merged = { ...defaults.valuesFor(rel, kind), ...data }
+      if (merged.published === false) continue
+      const edits: Record<string, string | string[]> = {}
+      if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
+      // A permalink that front-matter defaults give this folder only is written into the post, and
+      // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
+      const own = str(merged.permalink)
+      if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
+      // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
+      const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
+      if (above.length) {
+        const own2 = Array.isArray(data.categories) ? data.categories.map(String) : typeof data.categories === 'string' ? data.categories.split(/\s+/) : []
+        edits.categories = [...new Set([...above, ...own2])]
+      }
+      if (Object.keys(edits).length) text = setFrontMatter(text, edits)
+      if (kind === 'posts') {
+        for (const key of ['tags', 'tag', 'categories', 'category']) {
+          const v = merged[key]
+          const names = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/) : []
+          for (const n of names.filter(Boolean)) (key.startsWith('tag') ? tags : categories).add(n)
+        }
+      }
+      liquidNotes(rel, text)
+      const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
+      await write(`${target}/${prefix}${inside}`, text)
+      report[kind === 'posts' ? 'posts' : 'drafts']++
     }
   }
 
-  if (await isDir(join(from, 'assets'))) {
-    const list = await files(join(from, 'assets'))
-    await cp(join(from, 'assets'), join(into, 'assets'), { recursive: true })
-    report.assets = list.length
-    for (const file of list.filter((f) => /\.(s[ac]ss|html|js|json|xml)$/.test(f))) {
-      const head = (await readFile(join(from, 'assets', file), 'utf8')).slice(0, 4)
-      if (head.startsWith('---')) notCarried.push(`assets/${file}: has front matter, so Jekyll processed it (Sass/Liquid); copied unprocessed`)
+  // Pages and published collection documents.
+  let about: string | undefined
+  const workers: string[] = []
+  const page = async (file: TextFile, url: string, data: Record<string, unknown>, body: string) => {
+    const ext = outputExt(file.rel)
+    const name = basename(file.rel).replace(/\.[^.]+$/, '')
+    const path = `/${outputFile(url, ext)}`
+    if (isWorkerPath(path)) return void workers.push(path) // retired below
+    if (ext !== '.html') {
+      if (KUMO_MADE.has(path)) return
+      if (FEED_NAME.test(path)) return void (redirects[path] = '/feed.xml')
+      // Made by Liquid or Sass: the old build has the result.
+      if (options.built && (await isFile(join(options.built, path)))) return
+      notCarried.push(`${file.rel} → ${path}: made by Jekyll's Liquid${ext === '.css' ? '/Sass' : ''}; ${options.built ? 'not in the old build either' : 'give --built <old _site> to take the built file'}, or copy the built file into static/ if something still links to it`)
+      return
     }
-  }
-
-  const pages: Array<[string, string]> = []
-  for (const file of await files(join(from, '_tabs'))) {
-    const name = basename(file).replace(MARKDOWN, '')
-    if (BUILT_IN_TABS.has(name) && MARKDOWN.test(file)) continue
-    if (MARKDOWN.test(file)) pages.push([join(from, '_tabs', file), name])
-    else notCarried.push(`_tabs/${file}: not Markdown`)
-  }
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    if (!entry.isFile() || !MARKDOWN.test(entry.name)) continue
-    const name = entry.name.replace(MARKDOWN, '')
-    if (/^(readme|changelog|license|index|404)$/i.test(name)) continue
-    pages.push([join(from, entry.name), name])
-  }
-  for (const [source, name] of pages) {
-    const text = await readFile(source, 'utf8')
-    for (const w of renderLiquid(text, liquid).warnings) notCarried.push(`${relative(from, source)}: ${w}`)
-    await mkdir(join(into, 'pages'), { recursive: true })
-    await writeFile(join(into, 'pages', `${name}.md`), withTitle(text, name))
+    if (name === '404') return // Kumo answers unknown paths with its own 404 page
+    if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
+      const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...tags], categories: [...categories] })
+      if (url !== to) redirects[url] = to
+      if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) redirects[`/${outputFile(url, ext)}`] = to
+      return
+    }
+    const edits: Record<string, string> = { permalink: url }
+    if (!str(data.title)) edits.title = titleize(name === 'index' ? basename(dirname(file.rel)) || 'Home' : name)
+    const kumoName = file.rel.replace(/^_/, '').replace(/\.(markdown|mkd|mkdn|mdown)$/i, '.md')
+    liquidNotes(file.rel, file.text)
+    await write(`pages/${kumoName}`, setFrontMatter(file.text, edits))
+    served.set(url, file.rel)
+    if (/(^|\/)about(\.|\/|$)/i.test(file.rel) && !about) about = url
+    // GitHub Pages serves /about for about.html and the reverse; keep both answering.
+    if (!url.endsWith('/') && !/\.html?$/.test(url)) redirects[`${url}.html`] = url
     report.pages++
+  }
+  for (const file of inv.pages) {
+    const { data, body } = splitFrontMatter(file.text)
+    const merged = { ...defaults.valuesFor(file.rel, 'pages'), ...data }
+    if (merged.published === false) continue
+    await page(file, pageUrl(file.rel, str(merged.permalink), style), merged, body)
+  }
+  for (const c of inv.collections) {
+    if (!c.output) {
+      if (c.docs.length && c.name !== 'tabs') notCarried.push(`_${c.name}/: a collection Jekyll does not publish (no \`output: true\`); nothing of it was online`)
+      continue
+    }
+    for (const file of c.docs) {
+      const { data, body } = splitFrontMatter(file.text)
+      const merged = { ...defaults.valuesFor(file.rel, c.name), ...data }
+      if (merged.published === false) continue
+      const url = documentUrl(file.rel, c, { permalink: str(merged.permalink), slug: str(merged.slug) }, style)
+      const name = basename(file.rel).replace(/\.[^.]+$/, '')
+      if (c.name === 'tabs' && BUILT_IN_TABS.has(name)) {
+        const to = kumoEquivalent({ url: `/${name}/`, layout: name })
+        if (url !== to) redirects[url] = to
+        continue
+      }
+      await page(file, url, merged, body)
+    }
+    for (const rel of c.statics) inv.statics.push(rel)
+  }
+
+  // Static files, as they are; an old service worker is replaced below.
+  for (const rel of inv.statics) {
+    const path = `/${rel}`
+    if (isWorkerPath(path)) {
+      workers.push(path)
+      continue
+    }
+    await mkdir(dirname(join(out, 'static', rel)), { recursive: true })
+    await cp(join(from, rel), join(out, 'static', rel), { preserveTimestamps: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new ImportError(`${join(from, rel)}: cannot be read (${error.code}); check its permissions`)
+    })
+    served.set(path, rel)
+    report.assets++
+  }
+  report.serviceWorkers = workerPaths(workers, chirpy, config.pwa)
+  for (const path of report.serviceWorkers) {
+    await write(`static${path}`, RETIRING_WORKER)
+    served.set(path, '(retiring service worker)')
+  }
+
+  // Files the theme generated, taken from the old build.
+  if (options.built) {
+    for (const rel of await allFiles(options.built)) {
+      const path = `/${rel}`
+      if (/\.html?$/i.test(rel) || served.has(path) || KUMO_MADE.has(path) || isWorkerPath(path) || FEED_NAME.test(path)) continue
+      await mkdir(dirname(join(out, 'static', rel)), { recursive: true })
+      await cp(join(options.built, rel), join(out, 'static', rel))
+      served.set(path, `${options.built}/${rel}`)
+      report.fromBuild++
+      report.assets++
+    }
   }
 
   for (const dir of ['_layouts', '_includes', '_sass', '_plugins', '_data']) {
     if (await isDir(join(from, dir))) notCarried.push(`${dir}/: theme and plugin code; Kumo's own templates are used instead`)
   }
-  for (const name of Object.keys((config.collections ?? {}) as object).filter((c) => c !== 'tabs')) {
-    if (await isDir(join(from, `_${name}`))) notCarried.push(`_${name}/: a collection; not imported`)
-  }
 
-  await mkdir(into, { recursive: true })
-  await writeFile(join(into, 'site.yml'), `# Imported from a Jekyll _config.yml\n${yaml.dump(site, { lineWidth: -1 })}`)
+  const favicon = ['/favicon.ico', '/assets/img/favicons/favicon.ico', '/favicon.png', '/favicon.svg'].find((p) => served.has(p))
+  const { site, notCarried: settingNotes } = settings(config, defaults, { favicon })
+  notCarried.push(...settingNotes)
+  const published = inv.posts.length
+  for (const [from2, to] of Object.entries(listingRedirects({ config, posts: published, tags: [...tags], categories: [...categories], chirpy, about }))) redirects[from2] ??= to
+  // A redirect never shadows a page or file the site still serves.
+  for (const path of Object.keys(redirects)) if (served.has(path) || redirects[path] === path) delete redirects[path]
+  if (Object.keys(redirects).length) site.redirects = Object.fromEntries(Object.entries(redirects).sort(([a], [b]) => (a < b ? -1 : 1)))
+  report.redirects = Object.keys(redirects).length
+  report.site = site
+  checkSiteYml(site, notCarried)
+  await write('site.yml', `# Imported from a Jekyll _config.yml by \`npm run import\`.\n${yaml.dump(site, { lineWidth: -1 })}`)
   return report
+}
+
+/** Drops any setting Kumo's site.yml would refuse, naming it: the imported site must build. */
+function checkSiteYml(site: Record<string, unknown>, notCarried: string[]): void {
+  for (let tries = 0; tries < 20; tries++) {
+    try {
+      parseSiteConfig('site.yml', `${yaml.dump(site, { lineWidth: -1 })}`)
+      return
+    } catch (error) {
+      const key = error instanceof BuildError ? /`([^`]+)`/.exec(error.message)?.[1] : undefined
+      if (!key || !(key in site) || ['title', 'url'].includes(key)) throw new ImportError(`site.yml made from _config.yml does not validate: ${(error as Error).message}`)
+      notCarried.push(`${key}: ${JSON.stringify(site[key])} is not a value Kumo's site.yml takes (${(error as Error).message.replace(/^site\.yml(:\d+)?: /, '')}); set it by hand`)
+      delete site[key]
+    }
+  }
 }

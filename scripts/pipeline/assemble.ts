@@ -42,6 +42,7 @@ import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { absoluteUrls } from './absolute-urls.ts'
 import { discoveryRoutes } from './discovery.ts'
 import type { Page, Post } from './posts.ts'
+import type { AssemblyMemo } from './session.ts'
 
 export const FEED_PAGE_SIZE = 20
 
@@ -69,6 +70,8 @@ export interface AssembleOptions {
   lang: string
   /** Posts per tag or category page (site.yml `taxonomy_paginate`); default TAXONOMY_PAGE_SIZE. */
   taxonomyPaginate?: number
+  /** What earlier assemblies of this session made (session.ts). */
+  memo: AssemblyMemo
 }
 
 /**
@@ -107,15 +110,14 @@ function metaOf(p: Post): PostMetaRecord {
  * process reuses unchanged posts (index.ts, BuildSession), and with them these
  * records and their hashes (manifest.ts).
  */
-interface OwnRecords {
+export interface OwnRecords {
   siteUrl: string
   meta: PostMetaRecord
   entry: EntryRecord
   body: PostBodyRecord
 }
-const own = new WeakMap<Post, OwnRecords>()
 
-function ownRecords(post: Post, siteUrl: string): OwnRecords {
+function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string): OwnRecords {
   const known = own.get(post)
   if (known?.siteUrl === siteUrl) return known
   const body: PostBodyRecord = {
@@ -171,15 +173,14 @@ function relatedFinder(sorted: Post[], byTag: Map<string, Post[]>): (post: Post,
 }
 
 /**
- * Related lists made by recent assemblies, by what they depend on (every
- * post's path, title, date and tags, in order): an edit to a body or a
- * description keeps them, so a rebuild in the same process does not score
- * 10,000 posts again. One entry per schedule epoch, the most recent few kept.
+ * Related lists made by recent assemblies (the session's memo), by what they
+ * depend on (every post's path, title, date and tags, in order): an edit to a
+ * body or a description keeps them, so a rebuild in the same process does not
+ * score 10,000 posts again. One entry per schedule epoch, the most recent few kept.
  */
-const relatedMemo = new Map<string, Map<string, PostLink[]>>()
 const RELATED_MEMO_SIZE = 16
 
-function relatedOf(sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
+function relatedOf(relatedMemo: AssemblyMemo['related'], sorted: Post[], tagGroups: Map<string, { posts: Post[] }>): (post: Post, self: number) => PostLink[] {
   const signature = createHash('sha256')
     .update(sorted.map((p) => `${p.path}\t${p.title}\t${p.ms}\t${p.tags.map((t) => t.slug).join(',')}`).join('\n'))
     .digest('hex')
@@ -240,10 +241,10 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
-  const related = relatedOf(sorted, tagGroups)
+  const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(post, options.siteUrl)
+    const { meta, entry, body } = ownRecords(options.memo.own, post, options.siteUrl)
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
@@ -258,8 +259,8 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: TERM_FEEDS })),
   ]
   for (const { scope, posts: items, feeds } of listings) {
-    addListing(routes, scope, items, scope.type === 'home' ? paginate : (options.taxonomyPaginate ?? TAXONOMY_PAGE_SIZE))
-    addFeeds(routes, scope, feeds, scope.type === 'home' ? sorted : items)
+    addListing(routes, options.memo.chunks, scope, items, scope.type === 'home' ? paginate : (options.taxonomyPaginate ?? TAXONOMY_PAGE_SIZE))
+    addFeeds(routes, options.memo.chunks, scope, feeds, scope.type === 'home' ? sorted : items)
   }
 
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
@@ -275,15 +276,14 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
 }
 
 /**
- * Chunk records by their items, shared by every list, schedule epoch and
- * rebuild in this process that holds the same chunk: the one object is
- * stringified and hashed once (manifest.ts), not once per epoch. Cleared
- * whole when it grows past a bound, which only costs a rehash.
+ * Chunk records by their items (the session's memo), shared by every list,
+ * schedule epoch and rebuild in this process that holds the same chunk: the
+ * one object is stringified and hashed once (manifest.ts), not once per
+ * epoch. Cleared whole when it grows past a bound, which only costs a rehash.
  */
-const chunks = new Map<string, ChunkRecord>()
 const MAX_CHUNKS = 200_000
 
-function sharedChunk(items: string[]): ChunkRecord {
+function sharedChunk(chunks: AssemblyMemo['chunks'], items: string[]): ChunkRecord {
   const key = items.join('\n')
   let record = chunks.get(key)
   if (!record) {
@@ -299,8 +299,8 @@ function sharedChunk(items: string[]): ChunkRecord {
  * change with it, but every chunk of posts older than it still keeps its
  * content. Pinned posts are few, so that is one or two chunks, not every page.
  */
-function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
-  const chunks = chunksOf(items.map((p) => p.path), size).map(sharedChunk)
+function pagesOf(memo: AssemblyMemo['chunks'], items: Post[], size: number, each: (page: number, posts: Post[], paged: NonNullable<RouteOut['paged']>) => void) {
+  const chunks = chunksOf(items.map((p) => p.path), size).map((c) => sharedChunk(memo, c))
   const total = items.length
   for (let page = 1; page <= pageCount(total, size); page++) {
     const posts = items.slice((page - 1) * size, page * size)
@@ -308,18 +308,18 @@ function pagesOf(items: Post[], size: number, each: (page: number, posts: Post[]
   }
 }
 
-function addListing(routes: Map<string, RouteOut>, scope: ListingScope, items: Post[], paginate: number) {
+function addListing(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, items: Post[], paginate: number) {
   const record: ListingScopeRecord = { kind: 'listing-scope', v: SCHEMA_VERSION, scope, pageSize: paginate }
-  pagesOf(items, paginate, (page, posts, paged) => {
+  pagesOf(memo, items, paginate, (page, posts, paged) => {
     const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
     routes.set(listingPath(scope, page), { record, deps: posts.map((p) => metaRecord(p.path)), lastModified, paged })
   })
 }
 
 /** Every feed format of a scope, over one series of chunks they share. */
-function addFeeds(routes: Map<string, RouteOut>, scope: ListingScope, formats: FeedFormat[], items: Post[]) {
+function addFeeds(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, formats: FeedFormat[], items: Post[]) {
   const records = formats.map((format): FeedScopeRecord => ({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format, pageSize: FEED_PAGE_SIZE }))
-  pagesOf(items, FEED_PAGE_SIZE, (page, posts, paged) => {
+  pagesOf(memo, items, FEED_PAGE_SIZE, (page, posts, paged) => {
     const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
     // Deps are the entries, not the post routes: a neighbour's new title changes a post page, not the feed.
     const deps = posts.map((p) => entryRecord(p.path))

@@ -4,17 +4,48 @@
  *
  * YAML is read with js-yaml's CORE schema, not the default one, so that
  * `date: 2025-01-31 00:15:00 +09:00` stays the string the writer wrote instead
- * of becoming a JavaScript Date that has lost its offset.
+ * of becoming a JavaScript Date that has lost its offset. One type is added:
+ * an unquoted scalar that Psych (Jekyll's YAML) would load as a timestamp is
+ * marked as one, because Psych reads it differently from the same text in
+ * quotes (src/shared/ruby-time.ts).
  */
 
 import matter from 'gray-matter'
 import yaml from 'js-yaml'
 import { z } from 'zod'
+import { isPsychTimestamp } from '../../src/shared/ruby-time.ts'
 import { BuildError } from './errors.ts'
+
+/** An unquoted YAML scalar Psych loads as a Time; its text as written. */
+export class YamlTimestamp {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text
+  }
+}
+
+/** A front-matter date as written, and whether YAML saw it as a timestamp (unquoted). */
+export interface DateValue {
+  text: string
+  yamlPlain: boolean
+}
+
+// An implicit type: js-yaml tries it on unquoted scalars only, as Psych's scanner does.
+const SCHEMA = new yaml.Schema({
+  include: [yaml.CORE_SCHEMA],
+  implicit: [
+    new yaml.Type('tag:yaml.org,2002:timestamp', {
+    kind: 'scalar',
+    resolve: (data: unknown) => typeof data === 'string' && isPsychTimestamp(data),
+    construct: (data: string) => new YamlTimestamp(data),
+      instanceOf: YamlTimestamp,
+    }),
+  ],
+})
 
 export interface FrontMatter {
   title: string
-  date?: string
+  date?: DateValue
   categories: string[]
   tags: string[]
   image?: { path: string; alt: string }
@@ -22,7 +53,7 @@ export interface FrontMatter {
   excerptSeparator?: string
   published: boolean
   permalink?: string
-  lastModifiedAt?: string
+  lastModifiedAt?: DateValue
   pin: boolean
   toc?: boolean
   redirectFrom: string[]
@@ -39,8 +70,12 @@ export interface ParsedSource {
   lineOf: (key: string) => number
 }
 
-const text = z.union([z.string(), z.number(), z.boolean()]).transform(String)
+const text = z.union([z.string(), z.number(), z.boolean(), z.instanceof(YamlTimestamp)]).transform(String)
 const optionalText = z.union([text, z.null()]).optional().transform((v) => v ?? undefined)
+const dateValue = z
+  .union([z.instanceof(YamlTimestamp).transform((t) => ({ text: t.text, yamlPlain: true })), text.transform((t) => ({ text: t, yamlPlain: false })), z.null()])
+  .optional()
+  .transform((v) => v ?? undefined)
 
 // Jekyll takes `tags: a b c` as three tags and `tags: [a, b]` as a list.
 const termList = z
@@ -81,10 +116,10 @@ const bool = (fallback: boolean) =>
     .transform((v) => v ?? fallback)
 
 const schema = z.looseObject({
-  title: z.union([z.string(), z.number()], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })
+  title: z.union([z.string(), z.number(), z.instanceof(YamlTimestamp).transform(String)], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })
     .transform(String)
     .refine((s) => s.trim().length > 0, 'is empty'),
-  date: optionalText,
+  date: dateValue,
   categories: termList,
   category: termList,
   tags: termList,
@@ -94,7 +129,7 @@ const schema = z.looseObject({
   excerpt_separator: optionalText,
   published: bool(true),
   permalink: optionalText,
-  last_modified_at: optionalText,
+  last_modified_at: dateValue,
   pin: bool(false),
   toc: z.union([z.boolean(), z.null()]).optional().transform((v) => v ?? undefined),
   redirect_from: stringList,
@@ -111,7 +146,7 @@ const HINTS: Record<string, string> = {
 }
 
 function yamlLoad(source: string): object {
-  const value = yaml.load(source, { schema: yaml.CORE_SCHEMA })
+  const value = yaml.load(source, { schema: SCHEMA })
   return value ?? {}
 }
 

@@ -41,12 +41,14 @@ const ANY = new RegExp(`${IAL_BODY}|\\{::[^}\\n]*\\}`, 'g')
 const HEADER_ID = /[ \t]+\{#([\w:.-][^}\s]*)\}[ \t]*$/
 const PART = /\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g
 
-// Attribute lists are parked as `{:\uE002<n>\uE003}` before marked runs, so that
+// Attribute lists are parked as `{:\uE002<hex>\uE003}` before marked runs, so that
 // `*`, `_` or `<` inside one can never start emphasis or HTML and split it apart.
+// The placeholder carries the list itself (each UTF-16 unit as four hex digits,
+// which marked never reads as syntax), so parking keeps no state between
+// documents and the renderer stays reentrant.
 const PARK_OPEN = '\uE002'
 const PARK_CLOSE = '\uE003'
-const PARKED = new RegExp(`${PARK_OPEN}(\\d+)${PARK_CLOSE}`, 'g')
-let parked: string[] = []
+const PARKED = new RegExp(`${PARK_OPEN}((?:[0-9a-f]{4})*)${PARK_CLOSE}`, 'g')
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
 const CODE_SPAN = /(`+)[\s\S]*?\1/g
@@ -54,7 +56,6 @@ const SOURCE_IAL = new RegExp(IAL_BODY, 'g')
 
 /** Parks every attribute list outside code; returns the text for marked. */
 export function parkIals(source: string): string {
-  parked = []
   if (!source.includes('{:')) return source
   let fence: string | undefined
   return source
@@ -83,12 +84,15 @@ export function parkIals(source: string): string {
 }
 
 function park(text: string): string {
-  return text.replace(SOURCE_IAL, (_, body: string) => `{:${PARK_OPEN}${parked.push(body) - 1}${PARK_CLOSE}}`)
+  return text.replace(SOURCE_IAL, (_, body: string) => `{:${PARK_OPEN}${hex(body)}${PARK_CLOSE}}`)
 }
+
+const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('')
+const unhex = (h: string) => String.fromCharCode(...(h.match(/.{4}/g) ?? []).map((u) => parseInt(u, 16)))
 
 /** Puts parked lists back (for HTML blocks and code, where they are left as written). */
 export function unparkIals(html: string): string {
-  return html.includes(PARK_OPEN) ? html.replace(PARKED, (whole, i: string) => parked[Number(i)] ?? whole) : html
+  return html.includes(PARK_OPEN) ? html.replace(PARKED, (_, h: string) => unhex(h)) : html
 }
 
 /** Parses the inside of one or more `{: … }` lists into one attribute set. */

@@ -14,6 +14,9 @@ import { createHash } from 'node:crypto'
 import { SCHEMA_VERSION, SITE_RECORD } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry, ScheduleStep, SiteRecord } from '../../src/shared/schema.ts'
 import type { Assembly } from './assemble.ts'
+import type { Epochs } from './epochs.ts'
+import { scriptHashesByPath } from './safety.ts'
+import type { SearchIndex } from './search-index.ts'
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
 
@@ -22,24 +25,32 @@ export interface Materialised {
   records: Record<string, string>
 }
 
-/**
- * Records already hashed, by object: a post's records are made once per post
- * (assemble.ts keeps them with the post), so a rebuild in the same process
- * (`npm start`) does not stringify and hash 10,000 bodies again.
- */
-const hashed = new WeakMap<object, { hash: string; json: string; bytes: number }>()
+/** A record as a blob: its key, its JSON and that JSON's UTF-8 bytes. */
+export interface Hashed {
+  hash: string
+  json: string
+  bytes: number
+}
 
 export class BlobStore {
   readonly blobs = new Map<string, string>()
   /** UTF-8 bytes of each blob, counted once per record rather than once per build. */
   private readonly sizes = new Map<string, number>()
 
+  /**
+   * `hashed` remembers records already hashed, by object (the session's): a
+   * post's records are made once per post (assemble.ts keeps them with the
+   * post), so a rebuild in the same process (`npm start`) does not stringify
+   * and hash 10,000 bodies again.
+   */
+  constructor(private readonly hashed: WeakMap<object, Hashed> = new WeakMap()) {}
+
   put(value: object): string {
-    let known = hashed.get(value)
+    let known = this.hashed.get(value)
     if (!known) {
       const json = JSON.stringify(value)
       known = { hash: sha256(json).slice(0, 32), json, bytes: Buffer.byteLength(json) }
-      hashed.set(value, known)
+      this.hashed.set(value, known)
     }
     this.blobs.set(known.hash, known.json)
     this.sizes.set(known.hash, known.bytes)
@@ -115,6 +126,20 @@ export function buildManifest(
   // The id depends on content only: rebuilding unchanged content gives the same id.
   const buildId = sha256(JSON.stringify(body)).slice(0, 16)
   return { v: SCHEMA_VERSION, buildId, builtAt: builtAt.toISOString(), ...body }
+}
+
+/**
+ * Stage "manifest": the base epoch with the search index's records, the
+ * schedule and the redirects, under an id that hashes them; then the script
+ * hashes of each page.
+ */
+export function manifest(input: { epochs: Epochs; index: SearchIndex; redirects: Record<string, string>; template: string; now: Date; items: Array<{ path: string; scriptHashes: string[] }> }): Manifest {
+  const { base, schedule } = input.epochs
+  const out = buildManifest({ routes: base.routes, records: { ...base.records, ...input.index.records } }, schedule, input.redirects, input.template, input.now)
+  // Outside the build id's hash on purpose: it is derived from records the routes already hash.
+  const scripts = scriptHashesByPath(input.items)
+  if (Object.keys(scripts).length > 0) out.scriptHashes = scripts
+  return out
 }
 
 export function siteRecord(site: Omit<SiteRecord, 'kind' | 'v'>): SiteRecord {

@@ -13,7 +13,7 @@
 
 import GithubSlugger from 'github-slugger'
 import hljs from 'highlight.js'
-import { Marked, Renderer, type Token, type Tokens } from 'marked'
+import { Marked, Renderer as MarkedRenderer, type MarkedExtension, type Token, type Tokens } from 'marked'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
@@ -32,12 +32,11 @@ export interface RenderOptions {
   site?: LiquidSite
 }
 
-interface RenderState {
+/** What one render accumulates: heading ids unique within the document, and its table of contents. */
+interface RenderContext {
   slugger: GithubSlugger
   toc: TocEntry[]
 }
-
-let state: RenderState = { slugger: new GithubSlugger(), toc: [] }
 
 // Names Jekyll writers use (Rouge's) that highlight.js spells differently.
 // Rouge's `shell` is Bash, not highlight.js's prompt-only "Shell Session".
@@ -86,9 +85,24 @@ function plainText(tokens: Tokens.Generic[] | undefined): string {
     .join('')
 }
 
-const marked = new Marked({ gfm: true })
-marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }))
-marked.use({
+/**
+ * A marked instance and the context of the render it is doing. marked keeps
+ * per-parse state on its instance (the renderer's options and parser, and
+ * marked-footnote's list of notes), so a render takes an idle instance, or
+ * makes one, for itself: a render started inside another (or alongside it)
+ * never shares one. An instance goes back to the idle list only after a
+ * render that finished, so a failed one cannot leave half a footnote list behind.
+ */
+interface Renderer {
+  marked: Marked
+  ctx: RenderContext
+}
+
+const freshContext = (): RenderContext => ({ slugger: new GithubSlugger(), toc: [] })
+const idle: Renderer[] = []
+
+/** kramdown attribute lists (ial.ts): stateless, so every instance shares them. */
+const IAL_EXTENSION: MarkedExtension = {
   hooks: {
     // In place: marked-footnote keeps a reference to this very array.
     processAllTokens(tokens) {
@@ -116,13 +130,17 @@ marked.use({
       },
     },
   ],
-  renderer: {
+}
+
+/** HTML for headings (ids and the toc go to the render's context), code, tables and images. */
+function htmlRenderer(ctx: () => RenderContext): MarkedExtension['renderer'] {
+  return {
     heading(token) {
       const { tokens, depth } = token
       const custom = (token as Tokens.Heading & { customId?: string }).customId
       const text = plainText(tokens as Tokens.Generic[]).trim()
-      const id = custom ?? state.slugger.slug(text)
-      state.toc.push({ depth, id, text })
+      const id = custom ?? ctx().slugger.slug(text)
+      ctx().toc.push({ depth, id, text })
       return `<h${depth} id="${escapeHtml(id)}">${this.parser.parseInline(tokens)}</h${depth}>\n`
     },
     code({ text, lang }) {
@@ -130,19 +148,27 @@ marked.use({
     },
     table(token) {
       // Wide tables scroll inside their own box (see style.css), so they take keyboard focus like <pre>.
-      return Renderer.prototype.table.call(this, token).replace(/^<table>/, '<table tabindex="0">')
+      return MarkedRenderer.prototype.table.call(this, token).replace(/^<table>/, '<table tabindex="0">')
     },
     image({ href, title, text }) {
       const t = title ? ` title="${escapeHtml(title)}"` : ''
       return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}"${t} loading="lazy" decoding="async">`
     },
-  },
-})
+  }
+}
+
+function createRenderer(): Renderer {
+  const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
+  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), IAL_EXTENSION, { renderer: htmlRenderer(() => renderer.ctx) })
+  return renderer
+}
 
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
-  state = { slugger: new GithubSlugger(), toc: [] }
-  const html = unparkIals(marked.parse(parkIals(liquid.text), { async: false }))
-  return { html, toc: state.toc, warnings: liquid.warnings }
+  const renderer = idle.pop() ?? createRenderer()
+  const ctx = (renderer.ctx = freshContext())
+  const html = unparkIals(renderer.marked.parse(parkIals(liquid.text), { async: false }))
+  idle.push(renderer)
+  return { html, toc: ctx.toc, warnings: liquid.warnings }
 }

@@ -7,9 +7,9 @@ import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/sche
 import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
-import { parseSource } from './front-matter.ts'
+import { parseSource, type DateValue } from './front-matter.ts'
 import { htmlToText, inlineScriptHashes } from './html.ts'
-import { liquidSite, type LiquidSite } from './liquid.ts'
+import { liquidSite, renderLiquid, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
 import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
@@ -67,17 +67,18 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-function resolveDate(file: SourceFile, site: SiteConfig, dateField: string | undefined, line: number, fallbackMs: number) {
+function resolveDate(file: SourceFile, site: SiteConfig, dateField: DateValue | undefined, line: number, nowMs: number, warnings: string[]) {
   const name = POST_NAME.exec(basename(file.path))
-  const written = dateField ?? (name ? `${name[1]}-${name[2]}-${name[3]}` : undefined)
+  const written = dateField ?? (name ? { text: `${name[1]}-${name[2]}-${name[3]}`, yamlPlain: false } : undefined)
   if (written === undefined) {
-    if (file.kind === 'draft') return { ms: fallbackMs, offsetMinutes: 0 }
+    if (file.kind === 'draft') return { ms: nowMs, offsetMinutes: 0 }
     throw new BuildError(file.path, 'missing date: name the file YYYY-MM-DD-title.md or add `date: YYYY-MM-DD HH:MM:SS +ZZ:ZZ`', line)
   }
-  const parsed = parseDate(written, site.timezone)
+  const parsed = parseDate(written.text, site.timezone, { yamlPlain: written.yamlPlain, nowMs })
   if (!parsed) {
-    throw new BuildError(file.path, `\`date\` "${written}" is not a real date; write it as YYYY-MM-DD HH:MM:SS +ZZ:ZZ (time and offset optional)`, dateField ? line : undefined)
+    throw new BuildError(file.path, `\`date\` "${written.text}" is not a date Jekyll can read; write it as YYYY-MM-DD HH:MM:SS +ZZ:ZZ (time and offset optional)`, dateField ? line : undefined)
   }
+  if (parsed.rolledOver) warnings.push(`\`date\` "${written.text}" names a day its month does not have; read as Jekyll reads it, ${dayInZone(parsed.ms, site.timezone)}`)
   return parsed
 }
 
@@ -102,12 +103,13 @@ function excerptOf(html: string, body: string, separator: string | undefined, si
 
 export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
   const { data, body, lineOf } = parseSource(file.path, file.text)
-  const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs)
+  const dateWarnings: string[] = []
+  const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs, dateWarnings)
   let updatedMs: number | undefined
   let updatedOffset = 0
   if (data.lastModifiedAt) {
-    const parsed = parseDate(data.lastModifiedAt, site.timezone)
-    if (!parsed) throw new BuildError(file.path, `\`last_modified_at\` "${data.lastModifiedAt}" is not a real date`, lineOf('last_modified_at'))
+    const parsed = parseDate(data.lastModifiedAt.text, site.timezone, { yamlPlain: data.lastModifiedAt.yamlPlain, nowMs })
+    if (!parsed) throw new BuildError(file.path, `\`last_modified_at\` "${data.lastModifiedAt.text}" is not a date Jekyll can read`, lineOf('last_modified_at'))
     updatedMs = parsed.ms
     updatedOffset = parsed.offsetMinutes
   }
@@ -149,17 +151,23 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
-    warnings,
+    warnings: [...dateWarnings, ...warnings],
   }
+}
+
+function htmlPage(body: string, site: LiquidSite): { html: string; warnings: string[] } {
+  const { text, warnings } = renderLiquid(body, site)
+  return { html: text, warnings }
 }
 
 /** A standalone page such as content/pages/about.md → /about/. */
 export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const { data, body, lineOf } = parseSource(file.path, file.text)
-  const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown)$/i, '').replace(/(^|\/)index$/, '')
+  const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
   checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
-  const { html, warnings } = renderMarkdown(body, { site: liquidSite(site) })
+  // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
+  const { html, warnings } = /\.html$/i.test(file.path) ? htmlPage(body, liquidSite(site)) : renderMarkdown(body, { site: liquidSite(site) })
   return {
     source: file.path,
     title: data.title,

@@ -58,7 +58,7 @@ const TEXT_LIMIT = 4000
  */
 export const COMPACT_AT = { docs: 32, bytes: 256 * 1024 }
 
-interface Analysed {
+export interface Analysed {
   tf: Map<string, number>
   length: number
   text: string
@@ -66,7 +66,8 @@ interface Analysed {
   hash: string
 }
 
-const analysed = new WeakMap<Post, Analysed>()
+/** Analyses already made, by post: the session's (session.ts), so an unchanged post is tokenized once per process. */
+export type AnalysisMemo = WeakMap<Post, Analysed>
 
 function add(tf: Map<string, number>, text: string, weight: number): number {
   let n = 0
@@ -92,20 +93,20 @@ export interface StoredAnalysis {
   hash: string
 }
 
-export function storedAnalysis(post: Post): StoredAnalysis {
-  const { tf, length, text, hash } = analyse(post)
+export function storedAnalysis(post: Post, memo: AnalysisMemo): StoredAnalysis {
+  const { tf, length, text, hash } = analyse(post, memo)
   return { tf: [...tf], length, text, hash }
 }
 
 /** Gives a post its analysis from an earlier build, so an unchanged post is not tokenized again. */
-export function primeAnalysis(post: Post, stored: StoredAnalysis): void {
-  if (analysed.has(post)) return
-  analysed.set(post, { tf: new Map(stored.tf), length: stored.length, text: stored.text, hash: stored.hash })
+export function primeAnalysis(post: Post, stored: StoredAnalysis, memo: AnalysisMemo): void {
+  if (memo.has(post)) return
+  memo.set(post, { tf: new Map(stored.tf), length: stored.length, text: stored.text, hash: stored.hash })
 }
 
 /** A post's weighted term frequencies and snippet text, computed once per post. */
-export function analyse(post: Post): Analysed {
-  const cached = analysed.get(post)
+export function analyse(post: Post, memo: AnalysisMemo = new WeakMap()): Analysed {
+  const cached = memo.get(post)
   if (cached) return cached
   const code: string[] = []
   const prose = post.html.replace(/<pre\b[\s\S]*?<\/pre\s*>/gi, (block) => {
@@ -120,12 +121,12 @@ export function analyse(post: Post): Analysed {
   for (const block of code) length += add(tf, block, WEIGHTS.code)
   const kept = cut(text, TEXT_LIMIT)
   const result = { tf, length, text: kept, hash: sha256(JSON.stringify([length, kept, [...tf]])) }
-  analysed.set(post, result)
+  memo.set(post, result)
   return result
 }
 
 /** Everything a post gives the index, its place and visibility included. */
-const fingerprint = (post: Post): string => sha256(`${analyse(post).hash}\n${post.path}\n${post.title}\n${post.day}\n${post.ms}`).slice(0, FINGERPRINT_CHARS)
+const fingerprint = (post: Post, memo: AnalysisMemo): string => sha256(`${analyse(post, memo).hash}\n${post.path}\n${post.title}\n${post.day}\n${post.ms}`).slice(0, FINGERPRINT_CHARS)
 
 /** Publication order, oldest first: the order doc ids follow. */
 export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path.localeCompare(b.path)
@@ -134,8 +135,8 @@ export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path
  * Shards for a blog, from its postings: a power of two. A base keeps its
  * count; a build whose count differs folds the delta into a new base.
  */
-export function shardCount(posts: Post[]): number {
-  const postings = posts.reduce((n, p) => n + analyse(p).tf.size, 0)
+export function shardCount(posts: Post[], memo: AnalysisMemo = new WeakMap()): number {
+  const postings = posts.reduce((n, p) => n + analyse(p, memo).tf.size, 0)
   let shards = 1
   while (shards < MAX_SHARDS && (postings * BYTES_PER_POSTING) / shards > TARGET_SHARD_BYTES) shards *= 2
   return shards
@@ -167,25 +168,25 @@ export interface SearchIndex {
 }
 
 /** Builds the index of `posts` (every post, scheduled ones included) into the store. */
-export function searchIndex(posts: Post[], store: BlobStore, base?: SearchBase): SearchIndex {
+export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | undefined, memo: AnalysisMemo): SearchIndex {
   const ordered = [...posts].sort(byPublication)
-  const shards = shardCount(ordered)
+  const shards = shardCount(ordered, memo)
   if (base && base.table.shards === shards) {
-    const delta = deltaOf(ordered, base)
+    const delta = deltaOf(ordered, base, memo)
     const json = delta && JSON.stringify(delta)
     if (delta && delta.docs.length <= COMPACT_AT.docs && json!.length <= COMPACT_AT.bytes) return onBase(base, delta, store)
   }
-  return fullIndex(ordered, shards, store)
+  return fullIndex(ordered, shards, store, memo)
 }
 
 /** A new base of every post, and an empty delta. */
-function fullIndex(ordered: Post[], shards: number, store: BlobStore): SearchIndex {
+function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: AnalysisMemo): SearchIndex {
   const docs: DocEntry[] = []
   const lists = new Map<string, Array<[id: number, tf: number]>>()
   let total = 0
   const blobs: string[] = []
   ordered.forEach((post, id) => {
-    const { tf, length, text } = analyse(post)
+    const { tf, length, text } = analyse(post, memo)
     const textHash = store.put({ kind: 'search-text', v: SCHEMA_VERSION, text } satisfies SearchTextRecord)
     blobs.push(textHash)
     docs.push([post.path, post.title, post.day, length, textHash, post.ms])
@@ -208,7 +209,7 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore): SearchInd
     records[shardRecord(n)] = hash
     blobs.push(hash)
   })
-  const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, docs, fingerprints: ordered.map(fingerprint).join('') }
+  const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, docs, fingerprints: ordered.map((p) => fingerprint(p, memo)).join('') }
   records[DOCS_RECORD] = store.put(table)
   blobs.push(records[DOCS_RECORD])
   const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.get(h)!])) }
@@ -220,7 +221,7 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore): SearchInd
 const emptyDelta = (): SearchDeltaRecord => ({ kind: 'search-delta', v: SCHEMA_VERSION, removed: [], docs: [], data: '' })
 
 /** The posts that differ from the base and the base ids they hide; null when the base is not a Kumo base. */
-function deltaOf(ordered: Post[], base: SearchBase): SearchDeltaRecord | null {
+function deltaOf(ordered: Post[], base: SearchBase, memo: AnalysisMemo): SearchDeltaRecord | null {
   const { docs, fingerprints } = base.table
   if (typeof fingerprints !== 'string' || fingerprints.length !== docs.length * FINGERPRINT_CHARS) return null
   const current = new Map<string, number>()
@@ -228,14 +229,14 @@ function deltaOf(ordered: Post[], base: SearchBase): SearchDeltaRecord | null {
   const kept = new Set<number>()
   const changed: Post[] = []
   for (const post of ordered) {
-    const id = current.get(`${post.path}\n${fingerprint(post)}`)
+    const id = current.get(`${post.path}\n${fingerprint(post, memo)}`)
     if (id === undefined) changed.push(post)
     else kept.add(id)
   }
   const removed = docs.map((_, id) => id).filter((id) => !kept.has(id))
   const lists = new Map<string, Array<[number, number]>>()
   const deltaDocs: DeltaDoc[] = changed.map((post, i) => {
-    const { tf, length, text } = analyse(post)
+    const { tf, length, text } = analyse(post, memo)
     for (const [term, n] of tf) {
       let list = lists.get(term)
       if (!list) lists.set(term, (list = []))

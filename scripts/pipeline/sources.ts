@@ -1,7 +1,7 @@
 /**
- * Stages "discover" and "read": the only part of the build, with `write`, that
- * touches the file system. Everything between works on the SourceFile values
- * returned here.
+ * Stage "discover", and the file reads of stages "config" and "read": the
+ * content folder is read here and nowhere else. Everything after works on the
+ * SourceFile values returned here.
  */
 
 import { readdir, readFile, stat } from 'node:fs/promises'
@@ -18,8 +18,10 @@ export interface SourceFile {
 }
 
 const MARKDOWN = /\.(md|markdown)$/i
+// A page may also be HTML with front matter, as a Jekyll page may: Liquid runs, Markdown does not.
+const PAGE = /\.(md|markdown|html)$/i
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
   let entries
   try {
     entries = await readdir(dir, { withFileTypes: true })
@@ -31,17 +33,23 @@ async function walk(dir: string): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full)))
-    else if (entry.isFile() && MARKDOWN.test(entry.name)) files.push(full)
+    if (entry.isDirectory()) files.push(...(await walk(full, pattern)))
+    else if (entry.isFile() && pattern.test(entry.name)) files.push(full)
   }
   return files
 }
 
+/** A Markdown source found by `discover`: its kind and absolute path. */
+export interface Found {
+  kind: SourceKind
+  file: string
+}
+
 /** Lists Markdown sources: posts always, drafts only when asked. */
-export async function discover(contentDir: string, drafts: boolean): Promise<Array<{ kind: SourceKind; file: string }>> {
+export async function discover(contentDir: string, drafts: boolean): Promise<Found[]> {
   const kinds: SourceKind[] = drafts ? ['post', 'draft', 'page'] : ['post', 'page']
   const folders: Record<SourceKind, string> = { post: 'posts', draft: 'drafts', page: 'pages' }
-  const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]))).map((file) => ({ kind, file }))))
+  const found = await Promise.all(kinds.map(async (kind) => (await walk(join(contentDir, folders[kind]), kind === 'page' ? PAGE : MARKDOWN)).map((file) => ({ kind, file }))))
   return found.flat()
 }
 

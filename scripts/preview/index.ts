@@ -16,10 +16,9 @@ import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors } from '../pipeline/errors.ts'
 import { BuildSession, buildToDisk } from '../pipeline/index.ts'
 import { bindingKv } from '../deploy/kv-target.ts'
-import { freePort, waitForReady } from '../local-server.ts'
-import { paths } from '../project.ts'
+import { waitForReady } from '../local-server.ts'
+import { freePort, paths, signalGroup, spawnWrangler } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
-import { spawnWrangler } from '../wrangler.ts'
 import { startProxy } from './proxy.ts'
 import { watchTree } from './watch.ts'
 
@@ -106,7 +105,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   try {
     await waitForReady(`${upstream}/`, 60_000, () => exit)
   } catch (error) {
-    signalGroup(dev.pid, 'SIGKILL', () => dev.kill('SIGKILL'))
+    signalGroup(dev, 'SIGKILL')
     await platform.dispose()
     throw error
   }
@@ -138,21 +137,12 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       await proxy.close()
       if (dev.exitCode === null && dev.signalCode === null) {
         const gone = new Promise((r) => dev.once('exit', r))
-        signalGroup(dev.pid, 'SIGTERM', () => dev.kill('SIGTERM'))
+        signalGroup(dev, 'SIGTERM')
         await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))])
-        if (dev.exitCode === null && dev.signalCode === null) signalGroup(dev.pid, 'SIGKILL', () => dev.kill('SIGKILL'))
+        if (dev.exitCode === null && dev.signalCode === null) signalGroup(dev, 'SIGKILL')
       }
       await platform.dispose()
     })())
   const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
   return { url: proxy.url, stop, stopped: ended }
-}
-
-/** Signals a detached child's whole process group (wrangler's node and its workerd). */
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals, fallback: () => void): void {
-  try {
-    process.kill(-pid!, signal)
-  } catch {
-    fallback()
-  }
 }

@@ -113,10 +113,9 @@ export interface Validated {
 }
 
 /**
- * Every header a 200 or its 304 carries (RFC 9110 §15.4.5: a 304 repeats
- * Cache-Control, ETag, Date and the rest): cache policy capped at the next
- * scheduled post, validators, and CORS for feeds and the API, which browser
- * apps fetch from other origins.
+ * Every cache header a 200 or its 304 carries (RFC 9110 §15.4.5: a 304
+ * repeats Cache-Control, ETag, Date and the rest): cache policy capped at the
+ * next scheduled post, and validators. CORS is the security middleware's.
  */
 export function validatedHeaders(kind: CacheKind, v: Validated): Headers {
   const headers = new Headers({
@@ -125,8 +124,15 @@ export function validatedHeaders(kind: CacheKind, v: Validated): Headers {
     Date: httpDate(Math.floor(v.now / 1000)),
   })
   if (v.lastModified > 0) headers.set('Last-Modified', httpDate(v.lastModified))
-  if (kind === 'feed' || kind === 'api') headers.set('Access-Control-Allow-Origin', '*')
   return headers
+}
+
+/** A search answer's headers: no validator (a query is not a record), fresh no longer than the next scheduled post stays hidden. */
+export function searchHeaders(manifest: ManifestIndex, now: number): Headers {
+  return new Headers({
+    ...cacheHeaders('search', { capSeconds: secondsToNextChange(manifest, now), buildId: manifest.buildId }),
+    Date: httpDate(Math.floor(now / 1000)),
+  })
 }
 
 /** Parses an If-None-Match list (RFC 9110 §13.1.2); bounded so a huge header costs little. */

@@ -4,42 +4,37 @@
  *   GET /api/posts?page=N&tag=<slug>|category=<slug>  one page of a listing
  *   GET /api/posts/<post path>                          one post, metadata and HTML
  *   GET /api/tags, /api/categories                      every term with its post count
+ *   GET /api/search?q=…&page=N                          a page of search results
  *
  * Each answer is a projection of a record the build already made (a listing
  * page, a post, a terms index), found through the manifest: no request reads
  * more than the page it returns. The ETag is the record's build-time ETag with
  * an `-api` suffix (a different representation needs a different strong
  * validator, RFC 9110 §8.8.3), so a repeat poll is a 304 with no KV read.
+ * Errors are thrown as HttpError and rendered by `app.onError` as the one
+ * JSON error shape (src/errors.ts).
  */
 
 import { Hono, type Context } from 'hono'
-import { notModified, validatedHeaders } from '../cache/index.ts'
-import { currentBuildId, loadBuild, readRecord, readRecords, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
+import { notModified, searchHeaders, validatedHeaders } from '../cache/index.ts'
+import type { AppEnv, Served } from '../context.ts'
+import { readRecord, readRecords, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
+import { hashesOf } from '../data/listed.ts'
+import { decodePath } from '../data/paths.ts'
 import { HttpError } from '../errors.ts'
+import { MAX_PAGE, PAGE_SIZE, parseQuery, search as runSearch } from '../search/index.ts'
+import { pageParam } from '../search/params.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, listingPath } from '../shared/paths.ts'
 import type { ListingScope, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
-import type { ManifestIndex } from '../shared/manifest-codec.ts'
-import { decodePath } from './content.ts'
-import { hashesOf } from './render.ts'
+import { searchStrings, segmentsHtml } from '../views/search.tsx'
 
-type Ctx = Context<{ Bindings: Env }>
+type Ctx = Context<AppEnv>
 
-export const api = new Hono<{ Bindings: Env }>()
+export const api = new Hono<AppEnv>()
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const PAGE = /^[1-9][0-9]{0,5}$/
-
-interface Served {
-  manifest: ManifestIndex
-  site: SiteRecord
-  now: number
-}
-
-async function served(c: Ctx): Promise<Served> {
-  const kv = c.env.CONTENT
-  return { ...(await loadBuild(kv, await currentBuildId(kv, c.env.BUILD_ID))), now: Date.now() }
-}
 
 /** A 304 from the route's build-time validators, else the JSON that `body` produces. */
 async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (entry: RouteEntry) => Promise<unknown>): Promise<Response> {
@@ -79,7 +74,7 @@ const query = (scope: ListingScope, page: number) => {
 const summaryOf = (site: SiteRecord, { kind: _k, v: _v, description: _d, ...meta }: PostMetaRecord) => ({ ...meta, url: absoluteUrl(site.url, meta.path) })
 
 api.get('/posts', async (c) => {
-  const s = await served(c)
+  const s = c.var
   const scope = scopeOf(c)
   const pageParam = c.req.query('page') ?? '1'
   if (!PAGE.test(pageParam)) throw new HttpError('not-found', '`page` must be a whole number from 1')
@@ -104,7 +99,7 @@ api.get('/posts', async (c) => {
 })
 
 api.get('/posts/*', async (c) => {
-  const s = await served(c)
+  const s = c.var
   const asked = decodePath(new URL(c.req.url).pathname.slice('/api/posts'.length))
   // A post is whatever has a `meta:` record: known from the manifest alone, before any KV read.
   const path = [asked, `${asked}/`].find((p) => p.startsWith('/') && recordAt(s.manifest, metaRecord(p), s.now))
@@ -121,7 +116,7 @@ api.get('/posts/*', async (c) => {
 
 function terms(taxonomy: 'tag' | 'category', index: string) {
   return async (c: Ctx) => {
-    const s = await served(c)
+    const s = c.var
     return respond(c, s, routeOr404(s, index, `no ${taxonomy} index`), async ([hash]) => {
       const record = await readRecord<TermsRecord>(c.env.CONTENT, hash)
       return {
@@ -134,3 +129,38 @@ function terms(taxonomy: 'tag' | 'category', index: string) {
 
 api.get('/tags', terms('tag', TAGS_INDEX))
 api.get('/categories', terms('category', CATEGORIES_INDEX))
+
+/**
+ * Search as JSON. A query the index cannot run is a 400 with the problem as
+ * its code; snippets come pre-rendered by the same escaping view code as the
+ * page, and nothing else from the query reaches the answer but through
+ * JSON.stringify.
+ */
+api.get('/search', async (c) => {
+  const { manifest, site, now } = c.var
+  const parsed = parseQuery(c.req.query('q'))
+  if (!parsed.ok) throw new HttpError(parsed.problem, searchStrings('en').problems[parsed.problem])
+  const page = pageParam(c.req.query('page'))
+  if (page === undefined) throw new HttpError('bad-page', `page must be a whole number from 1 to ${MAX_PAGE}`)
+  const result = await runSearch(c.env.CONTENT, manifest, now, parsed.units, page)
+  const headers = searchHeaders(manifest, now)
+  headers.set('Content-Type', JSON_TYPE)
+  const body = {
+    query: parsed.query,
+    total: result.total,
+    page: result.page,
+    pages: result.pages,
+    pageSize: PAGE_SIZE,
+    partial: result.partial,
+    results: result.hits.map((hit) => ({
+      url: absoluteUrl(site.url, hit.path),
+      path: hit.path,
+      title: hit.title.map(([text]) => text).join(''),
+      titleHtml: segmentsHtml(hit.title),
+      date: hit.day,
+      snippetHtml: segmentsHtml(hit.snippet),
+      score: hit.score,
+    })),
+  }
+  return new Response(JSON.stringify(body), { status: 200, headers })
+})

@@ -1,15 +1,16 @@
 /**
  * Security middleware: runs outermost, so every response the worker makes —
  * pages, feeds, 301, 304, and the 404/405/503 that `onError` renders — leaves
- * with the headers of ./headers.ts. Also answers OPTIONS: a CORS preflight on
- * feeds and the API (204), a 405 with `Allow` anywhere else.
+ * with the headers of src/shared/headers.ts. Also answers OPTIONS: a CORS
+ * preflight on feeds and the API (204), a 405 with `Allow` anywhere else. CORS
+ * is set here and nowhere else: every response on a data path (feeds, the API,
+ * its errors) gets it on the way out.
  */
 
 import type { MiddlewareHandler } from 'hono'
 import { COMMON_HEADERS, CORS_HEADERS, DATA_CSP, GET_HEAD, GET_HEAD_OPTIONS, PREFLIGHT_HEADERS, isDataPath, pageCsp } from '../shared/headers.ts'
 
 export { pageCsp } from '../shared/headers.ts'
-export { keepForOutage, needsKeeping, staleOnError } from './stale.ts'
 
 /** The methods a path supports, for `Allow` on 405 (RFC 9110 §15.5.6) and 204. */
 export const allowFor = (pathname: string): string => (isDataPath(pathname) ? GET_HEAD_OPTIONS : GET_HEAD)

@@ -4,8 +4,11 @@
  * Jekyll parses a front-matter date with Ruby's Time.parse and then moves it to
  * the site's `timezone` (Utils.parse_date … .localtime), so the URL's :year,
  * :month and :day are those of the site's wall clock. A date written without an
- * offset is read as wall-clock time in the site's timezone.
+ * offset is read as wall-clock time in the site's timezone, except an unquoted
+ * YAML timestamp with seconds, which Psych reads as UTC (see ruby-time.ts).
  */
+
+import { daysInMonth, psychTimestamp, rubyTimeFields, utcOf } from './ruby-time.ts'
 
 export interface ZonedParts {
   year: number
@@ -21,11 +24,9 @@ export interface ParsedDate {
   ms: number
   /** The offset to show the date with: the one written, or the site's at that instant. */
   offsetMinutes: number
+  /** The day overflowed its month and rolled into the next (2025-02-30 is 2025-03-02), as in Ruby. */
+  rolledOver?: boolean
 }
-
-// YYYY-M-D, then optional time (space or T), fraction, and offset (Z, +09:00, +0900, +09).
-const DATE_RE =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -80,39 +81,36 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000)
 }
 
-function validCalendarDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate()
+export interface ParseDateOptions {
+  /**
+   * The date is an unquoted YAML scalar: Psych may have loaded it as a
+   * timestamp first, which reads a time with no offset as UTC (ruby-time.ts).
+   */
+  yamlPlain?: boolean
+  /** Ruby fills leading fields left out (`10:00` means today) from now. */
+  nowMs?: number
 }
 
 /**
- * Parses every date form Jekyll accepts in front matter or a filename.
- * Returns null for anything else, including impossible dates (2025-02-30).
+ * Reads a date as Jekyll 4.3 does (src/shared/ruby-time.ts): Psych's YAML
+ * timestamp for an unquoted scalar, else Ruby's `Time.parse` with the site's
+ * `timezone` as local time. Null where Jekyll stops with "invalid date".
  */
-export function parseDate(input: string, timeZone: string): ParsedDate | null {
-  const m = DATE_RE.exec(input.trim())
-  if (!m) return null
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', off] = m
-  const year = Number(y), month = Number(mo), day = Number(d)
-  const hour = Number(h), minute = Number(mi), second = Number(s)
-  if (!validCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 60) return null
-  const millis = Math.floor(Number(`0.${frac || '0'}`) * 1000)
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis)
-  if (off) {
-    const offsetMinutes = parseOffset(off)
-    return { ms: wall - offsetMinutes * 60000, offsetMinutes }
-  }
+export function parseDate(input: string, timeZone: string, options: ParseDateOptions = {}): ParsedDate | null {
+  const plain = options.yamlPlain ? psychTimestamp(input.trim()) : null
+  if (plain) return { ms: plain.ms, offsetMinutes: plain.offsetMinutes ?? zoneOffsetMinutes(plain.ms, timeZone), ...(plain.rolledOver ? { rolledOver: true } : {}) }
+  const nowMs = options.nowMs ?? Date.now()
+  const p = zonedParts(nowMs, timeZone)
+  const fields = rubyTimeFields(input, { year: p.year, mon: p.month, day: p.day, hour: p.hour, min: p.minute, sec: p.second, ms: nowMs % 1000 })
+  if (!fields) return null
+  const { wall, offsetSeconds } = fields
+  const rolled = wall.day > daysInMonth(wall.year, wall.mon) ? { rolledOver: true as const } : {}
+  const utc = utcOf(wall)
+  if (offsetSeconds !== undefined) return { ms: utc - offsetSeconds * 1000, offsetMinutes: Math.round(offsetSeconds / 60), ...rolled }
   // No offset: wall-clock time in the site's zone. Two passes settle DST edges.
-  let guess = wall - zoneOffsetMinutes(wall, timeZone) * 60000
-  guess = wall - zoneOffsetMinutes(guess, timeZone) * 60000
-  return { ms: guess, offsetMinutes: zoneOffsetMinutes(guess, timeZone) }
-}
-
-function parseOffset(off: string): number {
-  if (off.toUpperCase() === 'Z') return 0
-  const sign = off.startsWith('-') ? -1 : 1
-  const digits = off.slice(1).replace(':', '')
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'))
+  let guess = utc - zoneOffsetMinutes(utc, timeZone) * 60000
+  guess = utc - zoneOffsetMinutes(guess, timeZone) * 60000
+  return { ms: guess, offsetMinutes: zoneOffsetMinutes(guess, timeZone), ...rolled }
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')

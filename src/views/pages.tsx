@@ -4,7 +4,7 @@
  */
 
 import { raw } from 'hono/html'
-import type { ErrorCode } from '../errors.ts'
+import type { PageErrorCode } from '../errors.ts'
 import { ARCHIVES, categoryPath, href, tagPath } from '../shared/paths.ts'
 import type { ArchivesRecord, PageRecord, SiteRecord, TermsRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
@@ -62,7 +62,7 @@ export function StandalonePage(props: { site: SiteRecord; page: PageRecord }) {
 }
 
 /** Error pages never echo the request URL: nothing a visitor sends is reflected. */
-export function ErrorPage(props: { site: SiteRecord; code: ErrorCode }) {
+export function ErrorPage(props: { site: SiteRecord; code: PageErrorCode }) {
   const t = strings(props.site.lang)
   const text = {
     'not-found': ['404', t.notFoundTitle, t.notFoundText],

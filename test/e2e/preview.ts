@@ -72,10 +72,10 @@ export async function previewChecks(browser: Browser, check: Check, assert: (c: 
       assert(blocked.length === 0, `CSP blocked: ${blocked.join('; ')}`)
     })
     await check('preview: a broken save shows the build error on the page, the fix shows the post', async () => {
-      await saveByRename(file, original.replace(/^date: .*$/m, 'date: 2025-02-30'))
+      await saveByRename(file, original.replace(/^date: .*$/m, 'date: yesterday-ish'))
       await until(page, 'build error', () => document.getElementById('kumo-build-error') !== null)
       const text = await page.$eval('#kumo-build-error', (el) => el.textContent ?? '')
-      assert(text.includes(SEED_FILE) && /not a real date/.test(text), `error shown: ${text}`)
+      assert(text.includes(SEED_FILE) && /is not a date/.test(text), `error shown: ${text}`)
       assert(!/\bat .*\.ts:\d+/.test(text), `a stack trace reached the page: ${text}`)
       await saveByRename(file, original)
       await until(page, 'post after the fix', () => document.querySelector('article h1') !== null && document.getElementById('kumo-build-error') === null)

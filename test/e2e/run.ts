@@ -26,6 +26,7 @@ import { auditChecks } from './audits.ts'
 import { AUDIT_PAGES, CODE, SEED } from './pages.ts'
 import { previewChecks } from './preview.ts'
 import { startServer, type Server } from './server.ts'
+import { serviceWorkerRetires } from './service-worker.ts'
 
 const require = createRequire(import.meta.url)
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -228,6 +229,8 @@ async function run(server: Server, browser: Browser): Promise<void> {
     }
   }
   await readerChecks(browser, origin)
+  console.log('moving in')
+  await check("an old Jekyll site's cache-first service worker is retired: after the move, a reload shows the Kumo page", () => serviceWorkerRetires(browser))
   console.log(`screenshots: ${SHOTS}`)
 }
 

@@ -2,6 +2,8 @@
  * The build and the worker meet only in src/shared/ (README: "Layout"). This
  * test reads every module under scripts/ and fails when one imports from src/
  * anywhere else, so the contract cannot blur again without someone choosing to.
+ * Likewise the worker's routes stand side by side: what two of them share
+ * lives in a folder below them, never in a sibling route.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -56,6 +58,22 @@ describe('import boundary', () => {
       for (const m of text.matchAll(IMPORT)) {
         const spec = m[1] ?? m[2]!
         if (spec.startsWith('.') && !resolve(dirname(join(ROOT, file)), spec).startsWith(join(ROOT, 'src/shared'))) found.push(`${file} → ${spec}`)
+      }
+    }
+    expect(found).toEqual([])
+  })
+
+  it('a route imports only data/, views/, feeds/, search/, cache/, shared/, the context type and the error type: never another route', async () => {
+    const allowed = ['src/data/', 'src/views/', 'src/feeds/', 'src/search/', 'src/cache/', 'src/shared/']
+    const files = ['src/context.ts', 'src/errors.ts']
+    const found: string[] = []
+    for (const file of await modules('src/routes')) {
+      const text = await readFile(join(ROOT, file), 'utf8')
+      for (const m of text.matchAll(IMPORT)) {
+        const spec = m[1] ?? m[2]!
+        if (!spec.startsWith('.')) continue
+        const target = relative(ROOT, resolve(dirname(join(ROOT, file)), spec)).split(sep).join('/')
+        if (!allowed.some((dir) => target.startsWith(dir)) && !files.includes(target)) found.push(`${file} → ${target}`)
       }
     }
     expect(found).toEqual([])

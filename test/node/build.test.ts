@@ -185,7 +185,8 @@ describe('bad input stops the build and writes nothing', () => {
     ['2025-01-01-yaml.md', '---\ntitle: [unclosed\n---\n', /^posts\/2025-01-01-yaml\.md:2: front matter is not valid YAML/],
     ['2025-01-01-notitle.md', '---\ndate: 2025-01-01\n---\n', /^posts\/2025-01-01-notitle\.md:1: `title` is missing/],
     ['no-date.md', '---\ntitle: T\n---\n', /^posts\/no-date\.md:1: missing date/],
-    ['2025-01-01-baddate.md', '---\ntitle: T\ndate: 2025-02-30\n---\n', /^posts\/2025-01-01-baddate\.md:3: `date` "2025-02-30" is not a real date/],
+    // Ruby rolls 2025-02-30 over to 2 March, as Jekyll does; the 32nd it refuses.
+    ['2025-01-01-baddate.md', '---\ntitle: T\ndate: 2025-02-32\n---\n', /^posts\/2025-01-01-baddate\.md:3: `date` "2025-02-32" is not a date Jekyll can read/],
     ['2025-01-01-empty.md', '', /^posts\/2025-01-01-empty\.md: the file is empty/],
     ['2025-01-01-open.md', '---\ntitle: T\n', /^posts\/2025-01-01-open\.md:1: the front matter opened here is never closed/],
     ['2025-01-01-latin1.md', new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a]), /^posts\/2025-01-01-latin1\.md: is not valid UTF-8/],

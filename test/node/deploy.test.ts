@@ -33,7 +33,7 @@ function deployCli(args: string[]) {
   const env: Record<string, string | undefined> = { ...process.env, ...offline, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
   delete env.CLOUDFLARE_API_TOKEN
   delete env.CLOUDFLARE_ACCOUNT_ID
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy', 'index.ts'), 'deploy', ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 })
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy.ts'), 'deploy', ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 })
 }
 const dryRun = (args: string[]) => deployCli(['--dry-run', ...args])
 

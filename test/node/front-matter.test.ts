@@ -16,7 +16,7 @@ function errorOf(text: string): BuildError {
 
 describe('front matter forms', () => {
   it('keeps the date as written, offset included', () => {
-    expect(parse('---\ntitle: T\ndate: 2025-01-31 00:15:00.000000000 +09:00\n---\nbody').data.date).toBe('2025-01-31 00:15:00.000000000 +09:00')
+    expect(parse('---\ntitle: T\ndate: 2025-01-31 00:15:00.000000000 +09:00\n---\nbody').data.date).toEqual({ text: '2025-01-31 00:15:00.000000000 +09:00', yamlPlain: true })
   })
 
   it('takes tags and categories as lists or space-separated strings, singular or plural', () => {

@@ -22,8 +22,9 @@ async function imported() {
 }
 
 describe('importer', () => {
-  it('copies posts (nested, .markdown), drafts, assets and the about tab', async () => {
+  it('copies posts (nested, .markdown), drafts, static files and the about tab', async () => {
     const { into, report } = await imported()
+    // Static: assets/img/cover.png and README.md (no front matter: Jekyll copies it as it is).
     expect(report).toMatchObject({ posts: 3, drafts: 1, pages: 1, assets: 2 })
     expect((await readdir(join(into, 'posts'), { recursive: true })).sort()).toEqual([
       '2019',
@@ -32,8 +33,10 @@ describe('importer', () => {
       '2024-12-31-new-year.md',
     ])
     expect(await readdir(join(into, 'drafts'))).toEqual(['unfinished-idea.md'])
-    expect(await readFile(join(into, 'assets/img/cover.png'))).toEqual(await readFile(join(JEKYLL_SITE, 'assets/img/cover.png')))
-    expect(await readFile(join(into, 'pages/about.md'), 'utf8')).toMatch(/^---\ntitle: "About"\n# the default layout/)
+    expect(await readFile(join(into, 'static/assets/img/cover.png'))).toEqual(await readFile(join(JEKYLL_SITE, 'assets/img/cover.png')))
+    expect(await readFile(join(into, 'static/README.md'), 'utf8')).toBe(await readFile(join(JEKYLL_SITE, 'README.md'), 'utf8'))
+    // The tab keeps its front matter and gains its Jekyll URL (collection permalink from defaults) and a title.
+    expect(await readFile(join(into, 'pages/tabs/about.md'), 'utf8')).toMatch(/^---\ntitle: "About"\npermalink: "\/about\/"\n# the default layout/)
   })
 
   it('turns _config.yml into site.yml, taking the post permalink from defaults and the author from social', async () => {
@@ -48,20 +51,44 @@ describe('importer', () => {
       paginate: 10,
       author: { name: 'Lin Wei', email: 'lin@example.com', url: 'https://github.com/someone' },
       permalink: '/posts/:title/',
+      avatar: '/assets/img/avatar.png',
+      social: [
+        { name: 'GitHub', url: 'https://github.com/someone' },
+        { name: 'Email', url: 'mailto:lin@example.com' },
+      ],
+      // Chirpy's own tabs under Kumo's paths; the Chirpy ≤ 5 /tabs/… URLs every old page linked to.
+      // and jekyll-archives' default /tag/:name/ and /category/:name/ pages (this config sets no permalinks for them).
+      redirects: {
+        '/category/life/': '/categories/life/',
+        '/category/programming/': '/categories/programming/',
+        '/category/swift/': '/categories/swift/',
+        '/tabs/about/': '/about/',
+        '/tabs/archives/': '/archives/',
+        '/tabs/categories/': '/categories/',
+        '/tabs/tags/': '/tags/',
+        '/tag/concurrency/': '/tags/concurrency/',
+        '/tag/ios/': '/tags/ios/',
+        '/tag/life/': '/tags/life/',
+        '/tag/objective-c/': '/tags/objective-c/',
+        '/tag/swift/': '/tags/swift/',
+        '/tag/随笔/': '/tags/随笔/',
+      },
     })
   })
 
   it('reports what it could not carry over', async () => {
     const { report } = await imported()
     const text = report.notCarried.join('\n')
-    expect(text).toContain('_config.yml plugins: jekyll-paginate, jekyll-redirect-from, jekyll-seo-tag')
-    expect(text).toContain('_config.yml keys with no equivalent: theme, github, avatar, toc, comments')
+    expect(text).toContain('plugins: jekyll-paginate, jekyll-redirect-from, jekyll-seo-tag')
+    // giscus with no repository ids cannot be embedded: say what to copy.
+    expect(text).toContain('comments (giscus): repo, repo_id, category, category_id not set in _config.yml')
     expect(text).toContain('_posts/2019/2019-3-7-objc-blocks.markdown: removed Liquid output {{ page.title }}')
     expect(text).toContain('_posts/2019/2019-3-7-objc-blocks.markdown: removed Liquid tag {% assign x = 1 %}')
-    expect(text).toContain('_posts/notes.txt: only Markdown posts are imported')
-    expect(text).toContain('assets/css/style.scss: has front matter')
+    expect(text).toContain("assets/css/style.scss → /assets/css/style.css: made by Jekyll's Liquid/Sass")
     for (const dir of ['_layouts/', '_includes/', '_plugins/']) expect(text).toContain(`${dir}: theme and plugin code`)
     expect(text).not.toContain('_tabs') // tabs were carried over as pages
+    // Chirpy's PWA is on unless switched off: its worker paths serve the retiring worker.
+    expect(report.serviceWorkers).toEqual(['/sw.js', '/sw.min.js'])
   })
 
   it('builds the imported site with every post at the URL Jekyll gives it and no stray markup', async () => {
@@ -121,12 +148,19 @@ describe('importer', () => {
     }
   })
 
-  it('refuses to import over existing posts unless forced, and needs a _config.yml', async () => {
-    const into = await tempDir()
-    await mkdir(join(into, 'posts'))
-    await writeFile(join(into, 'posts', '2020-01-01-mine.md'), '---\ntitle: Mine\n---\n')
-    await expect(importJekyll(JEKYLL_SITE, into)).rejects.toThrow(/already has posts/)
-    await expect(importJekyll(JEKYLL_SITE, into, { force: true })).resolves.toMatchObject({ posts: 3 })
-    await expect(importJekyll(into, join(into, 'out'))).rejects.toBeInstanceOf(ImportError)
+  it('on a fresh clone, refuses to merge into the sample content and names the one flag that replaces it', async () => {
+    const root = await tempDir()
+    const into = join(root, 'content')
+    await mkdir(join(into, 'posts'), { recursive: true })
+    await writeFile(join(into, 'posts', '2020-01-01-sample.md'), '---\ntitle: Sample\n---\n')
+    const error = await importJekyll(JEKYLL_SITE, into).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(ImportError)
+    expect((error as Error).message).toMatch(/already has content .* run again with --replace/)
+    expect(await readdir(join(into, 'posts'))).toEqual(['2020-01-01-sample.md']) // untouched
+    const report = await importJekyll(JEKYLL_SITE, into, { replace: true })
+    expect(report.posts).toBe(3)
+    // Nothing of the sample is merged in; it was moved aside, whole.
+    expect(await readdir(join(into, 'posts'), { recursive: true })).not.toContain('2020-01-01-sample.md')
+    expect(await readdir(join(report.replacedTo!, 'posts'))).toEqual(['2020-01-01-sample.md'])
   })
 })

@@ -2,6 +2,7 @@
 // lists and Liquid leave no stray text, code is highlighted at build time.
 import { describe, expect, it } from 'vitest'
 import { htmlToText } from '../../scripts/pipeline/html.ts'
+import { parkIals, unparkIals } from '../../scripts/pipeline/ial.ts'
 import { renderMarkdown } from '../../scripts/pipeline/markdown.ts'
 
 const site = { url: 'https://blog.example', baseurl: '/sub', title: 'Blog', description: 'D' }
@@ -132,5 +133,21 @@ describe('GFM and kramdown features', () => {
     const { html: out, toc } = render('# Swift 并发 入门\n\n## Same\n\n## Same\n')
     expect(out).toContain('<h1 id="swift-并发-入门">')
     expect(toc.map((t) => t.id)).toEqual(['swift-并发-入门', 'same', 'same-1'])
+  })
+})
+
+describe('the renderer keeps no state between documents', () => {
+  it('parks attribute lists in the text itself: another document parked in between changes nothing', () => {
+    const a = parkIals('<div>{: .kept-a }</div>\n')
+    parkIals('<div>{: .other }</div>\n{: .more }\n')
+    expect(unparkIals(a)).toBe('<div>{: .kept-a }</div>\n')
+  })
+
+  it('gives each document its own heading ids and footnotes, however renders interleave', () => {
+    const doc = '# Same\n\n# Same\n\nText[^n].\n\n[^n]: Note.\n'
+    const first = render(doc)
+    expect(render(doc)).toEqual(first)
+    expect(first.toc.map((t) => t.id)).toEqual(['same', 'same-1'])
+    expect(first.html.match(/<li id="fn-n">/g)).toHaveLength(1)
   })
 })

@@ -34,11 +34,14 @@ describe('filenames', () => {
   })
 })
 
-describe('date forms, read in the site timezone when no offset is given', () => {
+describe('date forms, read in the site timezone when no offset is given (but for a YAML timestamp, as Jekyll does)', () => {
   it.each([
     ['date only', '2025-01-31', '2025-01-30T15:00:00.000Z'],
-    ['date and time, no offset', '2025-01-31 08:15:00', '2025-01-30T23:15:00.000Z'],
-    ['date and time with T, no offset', '2025-01-31T08:15:00', '2025-01-30T23:15:00.000Z'],
+    // Psych loads an unquoted timestamp with seconds and no offset as UTC; quoted, or without seconds, it is site time.
+    ['YAML timestamp, no offset: UTC', '2025-01-31 08:15:00', '2025-01-31T08:15:00.000Z'],
+    ['YAML timestamp with T, no offset: UTC', '2025-01-31T08:15:00', '2025-01-31T08:15:00.000Z'],
+    ['quoted, no offset: site time', '"2025-01-31 08:15:00"', '2025-01-30T23:15:00.000Z'],
+    ['no seconds, no offset: site time', '2025-01-31 08:15', '2025-01-30T23:15:00.000Z'],
     ['offset with colon', '2025-01-31 08:15:00 +09:00', '2025-01-30T23:15:00.000Z'],
     ['offset without colon', '2025-01-31 08:15:00 -0500', '2025-01-31T13:15:00.000Z'],
     ['fractional seconds', '2025-01-31 08:15:00.250 +00:00', '2025-01-31T08:15:00.250Z'],
@@ -57,8 +60,10 @@ describe('date forms, read in the site timezone when no offset is given', () => 
     // New Year's Eve, one second before midnight, in the site's own zone.
     ['Asia/Shanghai', '2024-12-31 23:59:59 +08:00', '/2024/12/31/m.html', '2024-12-31'],
     ['Asia/Shanghai', '2024-12-31 16:00:00 +00:00', '/2025/01/01/m.html', '2025-01-01'],
-    // A leap day near midnight, no offset: read on the site clock.
-    ['Pacific/Auckland', '2024-02-29 23:59:59', '/2024/02/29/m.html', '2024-02-29'],
+    // A leap day near midnight, no offset and no seconds: read on the site clock.
+    ['Pacific/Auckland', '2024-02-29 23:59', '/2024/02/29/m.html', '2024-02-29'],
+    // With seconds it is a YAML timestamp, which Psych reads as UTC: 12:59 on 1 March in Auckland, as in Jekyll.
+    ['Pacific/Auckland', '2024-02-29 23:59:59', '/2024/03/01/m.html', '2024-03-01'],
   ])('near midnight in %s: %s lands on %s', (timezone, date, url, day) => {
     const p = post('posts/2025-01-01-m.md', fm(`date: ${date}`), { timezone })
     expect(p.path).toBe(url)

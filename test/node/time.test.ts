@@ -27,11 +27,34 @@ describe('parseDate', () => {
     expect(iso('2025-07-15 12:00', 'America/New_York')).toEqual({ utc: '2025-07-15T16:00:00.000Z', offset: -240 })
   })
 
-  it('rejects impossible and malformed dates', () => {
-    for (const bad of ['2025-02-30', '2025-13-01', '2025-01-31 25:00', 'yesterday', '31/01/2025', '']) {
+  it('rejects what Ruby\'s Time.parse rejects (Jekyll stops with "invalid date")', () => {
+    for (const bad of ['2025-02-32', '2025-13-01', '2025-01-31 25:00', 'yesterday', 'hello', '', '2025-01-31 10:00 +24:00']) {
       expect(parseDate(bad, 'UTC'), bad).toBeNull()
     }
     expect(parseDate('2024-02-29', 'UTC')).not.toBeNull()
+  })
+
+  it('rolls an overflowing day into the next month as Ruby does, and says so', () => {
+    expect(iso('2025-02-30', 'UTC')?.utc).toBe('2025-03-02T00:00:00.000Z')
+    expect(parseDate('2025-02-30', 'UTC')?.rolledOver).toBe(true)
+    expect(parseDate('2025-02-28', 'UTC')?.rolledOver).toBeUndefined()
+  })
+
+  it('reads the loose forms Ruby reads: names of months, slashes, digit runs, am/pm', () => {
+    expect(iso('March 7, 2019', 'UTC')?.utc).toBe('2019-03-07T00:00:00.000Z')
+    expect(iso('31/01/2025', 'UTC')?.utc).toBe('2025-01-31T00:00:00.000Z')
+    expect(iso('20190307', 'UTC')?.utc).toBe('2019-03-07T00:00:00.000Z')
+    expect(iso('2019-03-07 10:00 PM', 'UTC')?.utc).toBe('2019-03-07T22:00:00.000Z')
+    expect(iso('Thu, 07 Mar 2019 10:00:00 EST', 'UTC')?.utc).toBe('2019-03-07T15:00:00.000Z')
+    // A zone Ruby does not know is ignored: site time.
+    expect(iso('2019-03-07 10:00 GMT+8', 'Asia/Tokyo')?.utc).toBe('2019-03-07T01:00:00.000Z')
+  })
+
+  it('reads an unquoted YAML timestamp as Psych does: no offset is UTC', () => {
+    expect(new Date(parseDate('2025-01-31 00:15:00', 'Asia/Tokyo', { yamlPlain: true })!.ms).toISOString()).toBe('2025-01-31T00:15:00.000Z')
+    expect(new Date(parseDate('2025-01-31 00:15:00', 'Asia/Tokyo')!.ms).toISOString()).toBe('2025-01-30T15:15:00.000Z')
+    // Not a timestamp to Psych (no seconds): Time.parse, site time.
+    expect(new Date(parseDate('2025-01-31 00:15', 'Asia/Tokyo', { yamlPlain: true })!.ms).toISOString()).toBe('2025-01-30T15:15:00.000Z')
   })
 })
 

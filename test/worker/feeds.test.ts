@@ -176,7 +176,7 @@ describe('JSON API', () => {
       const res = await get(path)
       expect(res.status).toBe(404)
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      expect(((await res.json()) as { error: string }).error).toBe('not-found')
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'not-found', message: expect.any(String) })
     },
   )
 })

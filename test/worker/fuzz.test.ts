@@ -5,7 +5,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import app from '../../src/index.ts'
-import { decodePath } from '../../src/routes/content.ts'
+import { decodePath } from '../../src/data/paths.ts'
 import { isDataPath } from '../../src/shared/headers.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { seededManifest } from './faulty-kv.ts'

@@ -1,57 +1,49 @@
 /**
- * Command line for `npm run deploy`, `npm run gc` and `npm run rollback`.
- *
- *   npm run deploy [-- --dry-run] [--keep N]     build, upload what KV lacks, switch the worker
- *   npm run gc [-- --yes] [--keep N]             delete keys the newest N builds do not reference
- *   npm run rollback [-- <buildId>]              bring back an earlier build's Worker version
- *
- * Every command takes `--local [--persist-to DIR]` to work on local KV (the one
- * `npm start` serves, `.wrangler/state` by default) instead of Cloudflare; a
- * local "deploy" then records BUILD_ID in <persist dir>/kumo-local-worker.json.
+ * The commands behind `npm run deploy`, `npm run gc` and `npm run rollback`
+ * (the command line is scripts/deploy.ts): each takes the targets it works on
+ * and prints what it does. Nothing runs on import.
  */
 
 import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { parseArgs } from 'node:util'
 import { BuildError, BuildErrors } from '../pipeline/errors.ts'
 import { buildToDisk } from '../pipeline/index.ts'
-import { paths } from '../project.ts'
+import { DEPLOY_CACHE, paths } from '../project.ts'
 import { buildKey } from '../../src/shared/keys.ts'
-import { buildReader, deployCache } from './cache.ts'
+import { buildReader, deployCache, type DeployCache } from './cache.ts'
 import { deploy, describe, DeployError } from './deploy.ts'
-import { planGc, runGc } from './gc.ts'
+import { planGc, runGc as deleteUnreferenced } from './gc.ts'
 import { wranglerKv, type KvTarget } from './kv-target.ts'
 import { planDeploy } from './plan.ts'
 import { rollback } from './rollback.ts'
 import { DEFAULT_KEEP, deriveState, emptyState, listBuilds, readState, referencedBlobs, type DeployState } from './state.ts'
 import { searchBaseOf } from './search-base.ts'
 import type { SearchBase } from '../pipeline/search-index.ts'
-import { bundleSize, localWorker, wranglerWorker } from './worker-target.ts'
+import { bundleSize, localWorker, wranglerWorker, type WorkerTarget } from './worker-target.ts'
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    'dry-run': { type: 'boolean', default: false },
-    keep: { type: 'string', default: process.env.KUMO_KEEP_BUILDS ?? String(DEFAULT_KEEP) },
-    local: { type: 'boolean', default: false },
-    'persist-to': { type: 'string' },
-    yes: { type: 'boolean', short: 'y', default: false },
-  },
-})
-const [command, ...rest] = positionals
-const keep = Number(values.keep)
-if (!Number.isInteger(keep) || keep < 1) fail(`--keep must be a whole number of builds, at least 1 (got "${values.keep}")`)
-
-const local = values.local || values['persist-to'] !== undefined
-const persistTo = values['persist-to'] ?? join(paths.root, '.wrangler', 'state')
-const kv: KvTarget = local ? wranglerKv({ persistTo }) : wranglerKv({ remote: true })
-const worker = local ? localWorker(join(persistTo, 'kumo-local-worker.json')) : wranglerWorker()
-// One cache per namespace: what a local run learns must not mislead a dry run for Cloudflare.
-const cache = deployCache(local ? join(persistTo, 'kumo-deploy') : join(paths.root, '.kumo', 'deploy'))
+/** A command's failure, one line for the person who ran it: the command line prints it and exits 1. */
+export class CommandError extends Error {}
 
 function fail(message: string): never {
-  console.error(message)
-  process.exit(1)
+  throw new CommandError(message)
+}
+
+export interface Targets {
+  kv: KvTarget
+  worker: WorkerTarget
+  cache: DeployCache
+  /** Builds kept for rollback. */
+  keep: number
+  /** Local KV rather than Cloudflare's. */
+  local: boolean
+}
+
+/** Cloudflare's KV and worker, or with `persistTo` the local ones `npm start` serves. */
+export function targets(options: { keep: number; persistTo?: string }): Targets {
+  const { keep, persistTo } = options
+  if (persistTo === undefined) return { kv: wranglerKv({ remote: true }), worker: wranglerWorker(), cache: deployCache(DEPLOY_CACHE), keep, local: false }
+  // One cache per namespace: what a local run learns must not mislead a dry run for Cloudflare.
+  return { kv: wranglerKv({ persistTo }), worker: localWorker(join(persistTo, 'kumo-local-worker.json')), cache: deployCache(join(persistTo, 'kumo-deploy')), keep, local: true }
 }
 
 /** Builds the site, its search index measured against `searchBase` (the live build's) when there is one. */
@@ -69,7 +61,7 @@ async function buildSite(searchBase?: SearchBase) {
  * Cloudflare the listing and manifests cached by the last command from this
  * checkout. A cached build whose references are not cached counts as having none.
  */
-async function dryRunState(): Promise<{ state: DeployState; source: string }> {
+async function dryRunState({ kv, cache, keep, local }: Targets): Promise<{ state: DeployState; source: string }> {
   if (local) return { state: await readState(kv, keep, buildReader(kv, cache).refs), source: kv.name }
   const builds = await cache.builds()
   if (!builds) return { state: emptyState(), source: 'nothing (no deploy from this checkout yet: planned as a first deploy)' }
@@ -77,8 +69,9 @@ async function dryRunState(): Promise<{ state: DeployState; source: string }> {
   return { state, source: 'the namespace as the last deploy, rollback or gc from this checkout left it (.kumo/deploy)' }
 }
 
-async function dryRun(): Promise<void> {
-  const { state, source } = await dryRunState()
+export async function dryRun(t: Targets): Promise<void> {
+  const { kv, cache, keep, local } = t
+  const { state, source } = await dryRunState(t)
   // Offline: the live build's search base only as far as the deploy cache knows it (else the plan counts a new base).
   const offline = local ? buildReader(kv, cache) : { manifest: cache.manifest, blob: cache.blob }
   const result = await buildSite(await searchBaseOf(state.builds[0]?.id, offline))
@@ -98,7 +91,7 @@ async function dryRun(): Promise<void> {
   console.log(`  worker bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB${bundle.report ? ` (wrangler: ${bundle.report})` : ''}`)
 }
 
-async function runDeploy(): Promise<void> {
+export async function runDeploy({ kv, worker, cache, keep }: Targets): Promise<void> {
   const builds = await listBuilds(kv)
   const result = await buildSite(await searchBaseOf(builds[0]?.id, buildReader(kv, cache)))
   console.log(`deploying to ${kv.name}, worker ${worker.name}`)
@@ -113,38 +106,25 @@ async function runDeploy(): Promise<void> {
   }
 }
 
-async function runGcCommand(): Promise<void> {
+export async function runGc({ kv, cache, keep }: Targets, yes: boolean): Promise<void> {
   const plan = await planGc(kv, { keep, cache })
   console.log(`kept builds (${plan.kept.length}): ${plan.kept.map((b) => b.id).join(', ')}`)
   if (plan.keys.length === 0) return console.log('nothing to delete')
   console.log(`keys no kept build references (${plan.keys.length}):`)
   for (const key of plan.keys) console.log(`  - ${key}`)
   console.log(`KV deletes: ${plan.keys.length}, KV writes: 0 (Workers Free plan: 1,000 of each a day)`)
-  if (!values.yes) {
+  if (!yes) {
     if (!process.stdin.isTTY) fail('not deleting: run `npm run gc -- --yes` to confirm')
     const rl = createInterface({ input: process.stdin, output: process.stdout })
     const answer = await rl.question('delete them? [y/N] ')
     rl.close()
     if (!/^y(es)?$/i.test(answer.trim())) return console.log('nothing deleted')
   }
-  const deleted = await runGc(kv, plan, cache)
+  const deleted = await deleteUnreferenced(kv, plan, cache)
   console.log(`deleted ${deleted} keys`)
 }
 
-async function runRollback(): Promise<void> {
-  const { buildId, version } = await rollback(rest[0], { kv, worker, cache })
-  console.log(`live: build ${buildId} (${version}); KV writes used: 1 (its manifest, re-dated)`)
-}
-
-const commands: Record<string, () => Promise<void>> = {
-  deploy: () => (values['dry-run'] ? dryRun() : runDeploy()),
-  gc: runGcCommand,
-  rollback: runRollback,
-}
-const run = commands[command ?? '']
-if (!run) fail('usage: tsx scripts/deploy/index.ts deploy|gc|rollback [--dry-run] [--keep N] [--local] [--persist-to DIR] [--yes]')
-try {
-  await run()
-} catch (error) {
-  fail(`${command} failed: ${(error as Error).message}`)
+export async function runRollback({ kv, worker, cache }: Targets, buildId?: string): Promise<void> {
+  const { buildId: id, version } = await rollback(buildId, { kv, worker, cache })
+  console.log(`live: build ${id} (${version}); KV writes used: 1 (its manifest, re-dated)`)
 }

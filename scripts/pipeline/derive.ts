@@ -1,0 +1,37 @@
+/**
+ * Stage "derive": work derived from each post that every schedule epoch
+ * reuses, taken from the render cache when the post is unchanged: the feed
+ * copy of its HTML (parsing every post's HTML to make links absolute is the
+ * costliest step of a warm build) and its search analysis. Without a render
+ * cache the later stages derive both as they need them.
+ */
+
+import { absoluteUrl } from '../../src/shared/paths.ts'
+import { absoluteUrls } from './absolute-urls.ts'
+import type { RenderCache } from './cache.ts'
+import type { Post } from './posts.ts'
+import { primeAnalysis, storedAnalysis } from './search-index.ts'
+import type { BuildSession } from './session.ts'
+
+export interface DeriveInput {
+  siteUrl: string
+  cache: RenderCache
+  /** The renderer's version (cache.ts), part of every key. */
+  renderer: string
+  session: BuildSession
+}
+
+export async function derive(posts: Post[], { siteUrl, cache, renderer, session }: DeriveInput): Promise<void> {
+  for (const post of posts) {
+    const known = session.derived.get(post)
+    if (known && post.feedHtml !== undefined) {
+      cache.touch(known)
+      continue
+    }
+    const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
+    post.feedHtml = await cache.memo(feedKey, () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
+    const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
+    primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post, session.analysis)), session.analysis)
+    session.derived.set(post, [feedKey, searchKey])
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Stage "redirects": each published post's `redirect_from` paths, then
+ * site.yml's `redirects:` (the old site's listing URLs the importer wrote), as
+ * the manifest's redirect table (301s, RFC 9110 §15.4.2). A path that is
+ * itself a page keeps the page, and a post's own redirect beats the site's.
+ */
+
+import type { Post } from './posts.ts'
+import type { Materialised } from './manifest.ts'
+
+export function redirects(posts: Post[], nowMs: number, base: Materialised, site: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const post of posts) {
+    if (post.ms > nowMs) continue
+    for (const from of post.redirectFrom) if (!(from in base.routes)) out[from] = post.path
+  }
+  for (const [from, to] of Object.entries(site)) if (!(from in base.routes) && !(from in out)) out[from] = to
+  return out
+}

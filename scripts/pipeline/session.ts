@@ -1,0 +1,55 @@
+/**
+ * BuildSession: everything one build leaves for the next in the same process
+ * (`npm start`, the benchmark), and nothing anywhere else. A build without a
+ * session makes a fresh one, so its memos last for that build only.
+ *
+ * The memos are pure: each maps an object (or content) to a value derived from
+ * it alone, so keeping one only saves work. They are owned here rather than by
+ * the modules that fill them, so two sessions never see each other's values.
+ */
+
+import type { ChunkRecord, PostLink } from '../../src/shared/schema.ts'
+import type { OwnRecords } from './assemble.ts'
+import { RenderCache } from './cache.ts'
+import type { Hashed } from './manifest.ts'
+import type { Page, Post } from './posts.ts'
+import type { Analysed, SearchBase } from './search-index.ts'
+
+/** What assemble.ts keeps between the epochs of a build and across builds. */
+export interface AssemblyMemo {
+  /** A post's own records (meta, entry, body), made once per post object. */
+  own: WeakMap<Post, OwnRecords>
+  /** Related lists by a signature of what they depend on; the most recent few. */
+  related: Map<string, Map<string, PostLink[]>>
+  /** Chunk records by their items, shared by every list and epoch that holds the same chunk. */
+  chunks: Map<string, ChunkRecord>
+}
+
+export class BuildSession {
+  /** Parsed posts and pages by render-cache key: an unchanged file gives back the very object of last time. */
+  posts = new Map<string, Post | Page>()
+  /** The last build's search base, to measure the next delta against. */
+  search?: SearchBase
+  /** The render cache, read from disk once per process rather than once per build. */
+  cache?: { dir: string; cache: RenderCache }
+
+  /** Records already stringified and hashed, by object (manifest.ts, BlobStore). */
+  readonly hashed = new WeakMap<object, Hashed>()
+  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map() }
+  /** Each post's search analysis (search-index.ts). */
+  readonly analysis = new WeakMap<Post, Analysed>()
+  /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */
+  readonly derived = new WeakMap<Post, string[]>()
+
+  /** The render cache in `dir`, opened once per session; none without a folder. */
+  async openCache(dir: string | undefined): Promise<RenderCache | undefined> {
+    if (!dir) return undefined
+    if (this.cache?.dir === dir) {
+      this.cache.cache.begin()
+      return this.cache.cache
+    }
+    const cache = await RenderCache.open(dir)
+    this.cache = { dir, cache }
+    return cache
+  }
+}

@@ -1,0 +1,59 @@
+/** Stage "summary": the counts, sizes and warnings a build reports (and writes to summary.json). */
+
+import { encodeManifest } from '../../src/shared/manifest-codec.ts'
+import type { Manifest } from '../../src/shared/schema.ts'
+import type { Epochs } from './epochs.ts'
+import type { Linked } from './link.ts'
+import { indexBytes, type SearchIndex } from './search-index.ts'
+
+export interface BuildSummary {
+  buildId: string
+  posts: number
+  scheduled: number
+  pages: number
+  tags: number
+  categories: number
+  routes: number
+  blobs: number
+  kvBytes: number
+  /** The search index (every post, scheduled ones too): records, bytes, shards and posts in its delta. */
+  search: { records: number; bytes: number; shards: number; delta: number }
+  ms: number
+  /** Source files whose parse + render came from the cache. */
+  cached: number
+  warnings: number
+}
+
+export interface SummaryInput {
+  linked: Linked
+  epochs: Epochs
+  index: SearchIndex
+  manifest: Manifest
+  nowMs: number
+  cached: number
+  /** performance.now() when the build began. */
+  started: number
+}
+
+/** The summary, and the build's non-fatal notes, one line each, naming the file. */
+export function summary(input: SummaryInput): { summary: BuildSummary; warnings: string[] } {
+  const { linked, epochs: { store }, index, manifest } = input
+  const visible = linked.included.filter((p) => p.ms <= input.nowMs)
+  const warnings = [...linked.posts, ...linked.pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
+  const summary: BuildSummary = {
+    buildId: manifest.buildId,
+    posts: visible.length,
+    scheduled: linked.included.length - visible.length,
+    pages: linked.pages.length,
+    tags: new Set(visible.flatMap((p) => p.tags.map((t) => t.slug))).size,
+    categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
+    routes: Object.keys(manifest.routes).length,
+    blobs: store.blobs.size,
+    kvBytes: store.totalBytes() + Buffer.byteLength(encodeManifest(manifest)),
+    search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
+    ms: Math.round(performance.now() - input.started),
+    cached: input.cached,
+    warnings: warnings.length,
+  }
+  return { summary, warnings }
+}

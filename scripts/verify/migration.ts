@@ -1,0 +1,179 @@
+/**
+ * The migration report: builds a Kumo content folder, serves it locally
+ * (scripts/local-server.ts: `wrangler dev` on a private local KV, static
+ * files from public/ as Workers Static Assets serves them), requests every
+ * URL and file the old site had, and sorts each into
+ *
+ *   kept        200
+ *   redirected  one 301/308 to a URL that answers 200
+ *   lost        anything else, with the status and a likely reason
+ *
+ * The old site is its built folder (`_site/`: every file it holds, and the
+ * URLs of its sitemap.xml) or its `sitemap.xml` alone.
+ *
+ * Post bodies: the rendering issue's comparison against Jekyll's HTML
+ * (`scripts/verify/bodies.ts`, branch `rendering`) plugs in at `BodyCheck`;
+ * until it is on main, the report says bodies were not compared.
+ */
+
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startLocalServer } from '../local-server.ts'
+import { buildToDisk } from '../pipeline/index.ts'
+
+export type Verdict = 'kept' | 'redirected' | 'lost'
+
+export interface UrlResult {
+  path: string
+  verdict: Verdict
+  status: number
+  /** Where a redirect pointed, and what that answered. */
+  location?: string
+  finalStatus?: number
+  reason?: string
+}
+
+export interface MigrationReport {
+  old: string
+  urls: UrlResult[]
+  totals: Record<Verdict, number> & { urls: number }
+  bodies: { compared: false; note: string } | { compared: true; [key: string]: unknown }
+}
+
+/** Post-body comparison against the old HTML; see the module comment. */
+export type BodyCheck = (input: { oldSite: string; origin: string; kept: string[] }) => Promise<MigrationReport['bodies']>
+
+const decode = (p: string) => {
+  try {
+    return decodeURIComponent(p)
+  } catch {
+    return p
+  }
+}
+/** A decoded path as a request path: each segment percent-encoded. */
+export const encodePath = (path: string) => path.split('/').map((s) => encodeURIComponent(s)).join('/')
+
+/** The URL a file of a built site answers at: `a/index.html` → `/a/`, others their own path. */
+export function fileUrl(rel: string): string {
+  const path = `/${rel}`
+  return path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path
+}
+
+/** The paths of a sitemap.xml's `<loc>`s (a sitemap index's parts are not followed: they are files of the site too). */
+export function sitemapPaths(xml: string): string[] {
+  const out: string[] = []
+  for (const m of xml.matchAll(/<loc>\s*([^<\s]+)\s*<\/loc>/g)) {
+    const loc = m[1]!.replace(/&amp;/g, '&')
+    try {
+      out.push(decode(new URL(loc).pathname))
+    } catch {
+      if (loc.startsWith('/')) out.push(decode(loc))
+    }
+  }
+  return out
+}
+
+/** Every URL of the old site, decoded, sorted: its files and its sitemap's URLs. */
+export async function oldUrls(old: string): Promise<string[]> {
+  const info = await stat(old).catch(() => undefined)
+  if (!info) throw new Error(`${old}: not found; give the old site's _site/ folder or its sitemap.xml`)
+  const urls = new Set<string>()
+  if (info.isDirectory()) {
+    for (const e of await readdir(old, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile()) continue
+      const rel = join(e.parentPath, e.name).slice(old.length).replace(/^[/\\]+/, '').split('\\').join('/')
+      urls.add(fileUrl(rel))
+    }
+    const sitemap = await readFile(join(old, 'sitemap.xml'), 'utf8').catch(() => '')
+    for (const p of sitemapPaths(sitemap)) urls.add(p)
+  } else for (const p of sitemapPaths(await readFile(old, 'utf8'))) urls.add(p)
+  return [...urls].sort()
+}
+
+/** Why a URL Kumo does not answer was probably lost: what kind of file it was. */
+export function likelyReason(path: string): string {
+  if (/(^|\/)404(\.html|\/)?$/.test(path)) return "the old site's not-found page; Kumo answers every unknown URL with its own"
+  if (/\.(css|js|mjs|map|woff2?|ttf|eot|otf)$/i.test(path)) return "the old theme's stylesheet, script or font (Kumo's pages do not use it); re-import with --built <old _site> to keep it"
+  if (/\.(json|xml|txt|webmanifest|ico|svg|png|jpe?g|gif|webp)$/i.test(path)) return 'a file the old theme or a plugin generated; re-import with --built <old _site> to keep it, or copy it into content/static/'
+  if (/\/(page|p)\d+\/?$|\/page\/\d+\/?$/.test(path)) return 'a listing page past the last page Kumo has'
+  return 'a page with no Kumo equivalent (a theme or plugin page); add a redirect to site.yml `redirects:`'
+}
+
+async function request(origin: string, path: string): Promise<{ status: number; location?: string }> {
+  const res = await fetch(`${origin}${path}`, { redirect: 'manual' })
+  await res.arrayBuffer()
+  return { status: res.status, location: res.headers.get('location') ?? undefined }
+}
+
+/** Requests each path: 200, or one redirect to a 200, or lost. A few requests at a time. */
+export async function checkUrls(origin: string, paths: string[], concurrency = 8): Promise<UrlResult[]> {
+  const results: UrlResult[] = new Array(paths.length)
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < paths.length; i = next++) {
+      const path = paths[i]!
+      const first = await request(origin, encodePath(path))
+      if (first.status === 200) {
+        results[i] = { path, verdict: 'kept', status: 200 }
+        continue
+      }
+      if ([301, 308].includes(first.status) && first.location) {
+        const target = new URL(first.location, origin)
+        const second = target.origin === new URL(origin).origin ? await request(origin, target.pathname + target.search) : { status: 0 }
+        const location = decode(target.pathname)
+        if (second.status === 200) results[i] = { path, verdict: 'redirected', status: first.status, location, finalStatus: 200 }
+        else results[i] = { path, verdict: 'lost', status: first.status, location, finalStatus: second.status, reason: `redirects to ${location}, which answers ${second.status}` }
+        continue
+      }
+      results[i] = { path, verdict: 'lost', status: first.status, reason: likelyReason(path) }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return results
+}
+
+/** Builds `contentDir` into a temporary folder, serves it, and checks every URL of the old site against it. */
+export async function verifyMigration(options: { contentDir: string; old: string; bodies?: BodyCheck; log?: (line: string) => void }): Promise<MigrationReport> {
+  const paths = await oldUrls(options.old)
+  const tmp = await mkdtemp(join(tmpdir(), 'kumo-verify-'))
+  try {
+    const publicDir = join(tmp, 'public')
+    options.log?.(`building ${options.contentDir}`)
+    const result = await buildToDisk({ contentDir: options.contentDir, outDir: join(tmp, 'dist'), publicDir })
+    options.log?.(`serving build ${result.manifest.buildId}; requesting ${paths.length} old URLs`)
+    const server = await startLocalServer(result, publicDir)
+    try {
+      const urls = await checkUrls(server.url, paths)
+      const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0 }
+      for (const u of urls) totals[u.verdict]++
+      const oldSite = (await stat(options.old)).isDirectory() ? options.old : undefined
+      const bodies: MigrationReport['bodies'] =
+        options.bodies && oldSite
+          ? await options.bodies({ oldSite, origin: server.url, kept: urls.filter((u) => u.verdict !== 'lost').map((u) => u.path) })
+          : { compared: false, note: oldSite ? 'post bodies not compared: the comparison (scripts/verify/bodies.ts) is not in this checkout yet' : 'post bodies not compared: a sitemap.xml has no HTML to compare with' }
+      return { old: options.old, urls, totals, bodies }
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/** The report for people: one line per lost URL and per redirect, then one line of totals. */
+export function formatReport(report: MigrationReport, options: { showRedirects?: boolean } = {}): string {
+  const lines: string[] = []
+  const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
+  const width = Math.min(60, Math.max(10, ...report.urls.map((u) => u.path.length)))
+  lines.push(`${pad('old URL', width)}  answer`)
+  for (const u of report.urls) {
+    if (u.verdict === 'kept') continue
+    if (u.verdict === 'redirected' && !options.showRedirects) continue
+    lines.push(`${pad(u.path, width)}  ${u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : `LOST ${u.status}: ${u.reason}`}`)
+  }
+  const { urls, kept, redirected, lost } = report.totals
+  lines.push(`bodies: ${report.bodies.compared ? JSON.stringify(report.bodies) : report.bodies.note}`)
+  lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost`)
+  return lines.join('\n')
+}

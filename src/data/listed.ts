@@ -1,0 +1,39 @@
+/**
+ * The records a route's record lists (a listing's posts, a feed's entries,
+ * llms.txt's posts), found through the manifest and read in one bulk KV read.
+ */
+
+import { HttpError } from '../errors.ts'
+import { entryRecord, metaRecord } from '../shared/keys.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
+import type { EntryRecord, PostMetaRecord, ServedRecord } from '../shared/schema.ts'
+import { readRecords } from './index.ts'
+import { recordAt } from './resolve.ts'
+
+export interface Listed {
+  meta: PostMetaRecord[]
+  entry: EntryRecord[]
+}
+
+/** Blob hashes of the records named for each post path: its `meta:` or its `entry:` record. */
+export function hashesOf(at: { manifest: ManifestIndex; now: number }, names: string[], lookup: 'meta' | 'entry'): string[] {
+  return names.map((name) => {
+    const hash = recordAt(at.manifest, lookup === 'meta' ? metaRecord(name) : entryRecord(name), at.now)
+    if (!hash) throw new HttpError('unavailable', `manifest ${at.manifest.buildId} lacks ${name}`)
+    return hash
+  })
+}
+
+export async function listedIn(kv: KVNamespace, at: { manifest: ManifestIndex; now: number }, record: ServedRecord): Promise<Listed> {
+  const none: Listed = { meta: [], entry: [] }
+  switch (record.kind) {
+    case 'listing':
+      return { ...none, meta: await readRecords<PostMetaRecord>(kv, hashesOf(at, record.items, 'meta')) }
+    case 'llms':
+      return { ...none, meta: await readRecords<PostMetaRecord>(kv, hashesOf(at, record.posts, 'meta')) }
+    case 'feed':
+      return { ...none, entry: await readRecords<EntryRecord>(kv, hashesOf(at, record.items, 'entry')) }
+    default:
+      return none
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * A request's path against the manifest: decoded, resolved to the one
+ * canonical path a near-miss redirects to, and turned into a Location that
+ * can only point at this site.
+ */
+
+import { HttpError } from '../errors.ts'
+import type { ManifestIndex } from '../shared/manifest-codec.ts'
+import { href } from '../shared/paths.ts'
+import { routeAt } from './resolve.ts'
+
+/** Decodes each path segment; a path that is not valid UTF-8 percent-encoding names nothing here. */
+export function decodePath(pathname: string): string {
+  try {
+    return pathname
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/')
+  } catch {
+    throw new HttpError('not-found', 'undecodable path')
+  }
+}
+
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+
+/**
+ * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
+ * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
+ */
+export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
+  const exists = (p: string) => routeAt(manifest, p, now) !== undefined
+  const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)
+  if (redirect && exists(redirect)) return redirect
+  const candidates = [
+    path.endsWith('/') ? undefined : `${path}/`,
+    path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : undefined,
+  ].filter((p): p is string => p !== undefined)
+  for (const c of [...candidates, ...candidates.map(asciiLower), asciiLower(path)]) {
+    if (c !== path && exists(c)) return c
+  }
+  return undefined
+}
+
+/**
+ * A Location for a redirect that can only point at this site: a path-absolute
+ * reference (RFC 3986 §4.2) that no client can read as a network path
+ * (`//host`) or, after WHATWG URL backslash handling, as `/\\host`.
+ * Manifest keys never look like that; the check makes sure of it.
+ */
+export function sameSiteLocation(path: string, search: string): string {
+  const location = href(path)
+  if (!location.startsWith('/') || location.startsWith('//') || location.includes('\\')) {
+    throw new HttpError('not-found', `refusing a redirect to ${JSON.stringify(location.slice(0, 80))}`)
+  }
+  // The query is kept (a campaign tag, a page number) but may not carry line breaks into the header.
+  return location + (search.length <= 2048 ? search.replace(/[\r\n]/g, '') : '')
+}

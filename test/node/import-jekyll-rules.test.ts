@@ -1,0 +1,140 @@
+// The importer against Jekyll's own rules, on test/fixtures/jekyll-minima/
+// (a site written for these tests) and its build by Debian's jekyll 4.3.1 in
+// test/fixtures/jekyll-minima-built/ (`jekyll build -s test/fixtures/jekyll-minima
+// -d test/fixtures/jekyll-minima-built`): every file Jekyll wrote must be
+// answered by the imported site, through the real worker.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import yaml from 'js-yaml'
+import { describe, expect, it } from 'vitest'
+import { ImportError, importJekyll } from '../../scripts/import/index.ts'
+import { RETIRING_WORKER } from '../../scripts/import/service-worker.ts'
+import { oldUrls, verifyMigration } from '../../scripts/verify/migration.ts'
+import { useTempDirs } from '../temp-dirs.ts'
+
+const SITE = fileURLToPath(new URL('../fixtures/jekyll-minima', import.meta.url))
+const BUILT = fileURLToPath(new URL('../fixtures/jekyll-minima-built', import.meta.url))
+const tempDir = useTempDirs('kumo-import-rules-')
+
+async function imported() {
+  const into = join(await tempDir(), 'content')
+  const report = await importJekyll(SITE, into, { built: BUILT })
+  const files = async (dir: string) => (await readdir(join(into, dir), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(join(into, dir).length + 1)).sort()
+  return { into, report, files }
+}
+const frontMatter = (text: string) => yaml.load(/^---\n([\s\S]*?)\n---/.exec(text)![1]!) as Record<string, unknown>
+
+describe('what Jekyll publishes, Kumo serves', () => {
+  it('copies files without front matter as they are, honouring exclude, include and _ folders', async () => {
+    const { files } = await imported()
+    expect(await files('static')).toEqual(['AGENTS.md', '_private/keep.txt', 'assets/img/dot.svg', 'keybase.txt', 'notes/plain.txt', 'sw.js'])
+  })
+
+  it('makes pages of files with front matter only, each at the URL Jekyll gave it', async () => {
+    const { into, files } = await imported()
+    expect(await files('pages')).toEqual(['about.md', 'colophon.md', 'resume.html', 'tabs/links.md'])
+    const url = async (f: string) => frontMatter(await readFile(join(into, 'pages', f), 'utf8')).permalink
+    // The site's permalink ends in neither `/` nor `:output_ext`, so a page's URL has no suffix (Utils.add_permalink_suffix):
+    // Jekyll writes about.html for /about.
+    expect(await url('about.md')).toBe('/about')
+    expect(await url('colophon.md')).toBe('/colophon/')
+    expect(await url('resume.html')).toBe('/resume')
+    expect(await url('tabs/links.md')).toBe('/tabs/links')
+  })
+
+  it('gives a post with no title the one Jekyll shows', async () => {
+    const { into } = await imported()
+    expect(frontMatter(await readFile(join(into, 'posts/2024-06-01-untitled-thoughts.md'), 'utf8')).title).toBe('Untitled Thoughts')
+  })
+
+  it('redirects theme listings and jekyll-paginate pages to Kumo\'s', async () => {
+    const { into } = await imported()
+    const site = yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as Record<string, unknown>
+    expect(site.redirects).toEqual({
+      '/archive': '/archives/',
+      '/archive.html': '/archives/',
+      '/blog/': '/',
+      // A page listing one category's posts (`site.categories.Research`) → that category's page; "Research" is not search.
+      '/category/research': '/categories/research/',
+      '/category/research.html': '/categories/research/',
+      '/blog/page2/': '/page/2/',
+      '/blog/page3/': '/page/3/',
+      // The files Jekyll wrote for extensionless page URLs, which GitHub Pages served too.
+      '/about.html': '/about',
+      // Kumo's header links to /about/.
+      '/about/': '/about',
+      '/resume.html': '/resume',
+      '/tabs/links.html': '/tabs/links',
+    })
+  })
+
+  it('carries the settings a reader sees, and says what it cannot', async () => {
+    const { into, report } = await imported()
+    const site = yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as Record<string, unknown>
+    expect(site).toMatchObject({
+      author: 'Aiko Tanaka',
+      social: [
+        { name: 'GitHub', url: 'https://github.com/aiko-t' },
+        { name: 'Twitter', url: 'https://twitter.com/aikot' },
+        { name: 'Email', url: 'mailto:aiko@example.com' },
+      ],
+      comments: { provider: 'disqus', shortname: 'field-notes' },
+      paginate: 2,
+    })
+    expect(site.analytics).toBeUndefined()
+    expect(report.notCarried).toContain('analytics: UA-1234567-1 is Universal Analytics, which Google switched off in 2023; create a GA4 property and set `analytics: {google: G-…}` in site.yml')
+  })
+
+  it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
+    const { into, report } = await imported()
+    expect(report.serviceWorkers).toEqual(['/sw.js'])
+    expect(await readFile(join(into, 'static/sw.js'), 'utf8')).toBe(RETIRING_WORKER)
+    expect(RETIRING_WORKER).toMatch(/caches\.delete[\s\S]*registration\.unregister\(\)[\s\S]*navigate/)
+  })
+
+  it('answers every URL and file of the old site with 200 or one 301 to a 200, through the worker', async () => {
+    const { into } = await imported()
+    const report = await verifyMigration({ contentDir: into, old: BUILT })
+    expect(report.urls.length).toBe((await oldUrls(BUILT)).length)
+    expect(report.urls.filter((u) => u.verdict === 'lost')).toEqual([])
+    const answer = (path: string) => report.urls.find((u) => u.path === path)
+    expect(answer('/keybase.txt')?.verdict).toBe('kept')
+    expect(answer('/AGENTS.md')?.verdict).toBe('kept')
+    expect(answer('/blog/page2/')).toMatchObject({ verdict: 'redirected', location: '/page/2/' })
+    expect(answer('/archive.html')).toMatchObject({ verdict: 'redirected', location: '/archives/' })
+    expect(report.totals).toMatchObject({ urls: report.urls.length, lost: 0 })
+  }, 180_000)
+})
+
+describe('bad input: one line naming the file, nothing written', () => {
+  const attempt = async (site: string) => {
+    const root = await tempDir()
+    const into = join(root, 'content')
+    const error = await importJekyll(site, into).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ImportError)
+    // Nothing half-copied: no content folder, no temporary one left beside it.
+    expect(await readdir(root)).toEqual([])
+    return (error as Error).message
+  }
+
+  it('refuses a folder that is not a Jekyll site', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'index.md'), '# hi\n')
+    expect(await attempt(dir)).toBe(`${dir}: no _config.yml, so this is not a Jekyll site; point the importer at the folder that holds _config.yml and _posts/`)
+    expect(await attempt(join(dir, 'index.md'))).toMatch(/index\.md: not a folder/)
+  })
+
+  it('names the line of a _config.yml that does not parse', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, '_config.yml'), 'title: ok\nurl: [unclosed\n')
+    await mkdir(join(dir, '_posts'))
+    expect(await attempt(dir)).toMatch(new RegExp(`^${dir}/_config\\.yml:3: not valid YAML \\(.+\\); fix it so \`jekyll build\` accepts it$`))
+  })
+
+  it('says where the posts should be when _posts is missing', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, '_config.yml'), 'title: ok\n')
+    expect(await attempt(dir)).toBe(`${dir}/_posts: missing; a Jekyll blog keeps its posts there. Create it (it may be empty) if this site has none`)
+  })
+})
