@@ -15,14 +15,14 @@
  */
 
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
 import sharp from 'sharp'
 import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
-import type { OutputFile } from './write.ts'
+import { writeFileAtomic, type OutputFile } from './write.ts'
 
 type Node = DefaultTreeAdapterMap['node']
 type Element = DefaultTreeAdapterMap['element']
@@ -58,6 +58,12 @@ interface Context {
   files: Map<string, Buffer | string>
 }
 
+/** Writes into `<cacheDir>/images/`, made on the first write. */
+async function cacheWrite(ctx: Context, file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(join(ctx.cacheDir!, 'images'), { recursive: true })
+  await writeFileAtomic(file, data)
+}
+
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 
 async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: number): Promise<Measured['copies']> {
@@ -69,13 +75,11 @@ async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: nu
     for (const w of [...widths, ...(width <= STEPS.at(-1)! ? [width] : [])]) {
       const name = `${hash.slice(0, 16)}-${w}.${format.ext}`
       const cached = ctx.cacheDir ? join(ctx.cacheDir, 'images', name) : undefined
-      const have = cached ? await readFile(cached).then(() => true, () => false) : false
+      const have = cached ? await stat(cached).then(() => true, () => false) : false
       if (!have) {
         const data = await format.encode(sharp(input).resize({ width: w, withoutEnlargement: true })).toBuffer()
-        if (cached) {
-          await mkdir(join(ctx.cacheDir!, 'images'), { recursive: true })
-          await writeFile(cached, data)
-        } else ctx.files.set(`_kumo/img/${name}`, data)
+        if (cached) await cacheWrite(ctx, cached, data)
+        else ctx.files.set(`_kumo/img/${name}`, data)
       }
       files.push({ path: `/_kumo/img/${name}`, width: w })
     }
@@ -98,7 +102,8 @@ async function measure(ctx: Context, src: string): Promise<Measured | null> {
   const hash = sha256(input)
   if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
   const meta = ctx.cacheDir ? join(ctx.cacheDir, 'images', `${hash.slice(0, 16)}.json`) : undefined
-  let measured: Measured | null = meta ? JSON.parse(await readFile(meta, 'utf8').catch(() => 'null')) : null
+  // A missing or unreadable entry (a build stopped mid-write) is measured again.
+  let measured: Measured | null = meta ? await readFile(meta, 'utf8').then((t) => JSON.parse(t) as Measured, () => null) : null
   if (!measured) {
     const info = await sharp(input).metadata().catch(() => undefined)
     if (info?.width && info.height) {
@@ -107,7 +112,7 @@ async function measure(ctx: Context, src: string): Promise<Measured | null> {
       const [width, height] = turned ? [info.height, info.width] : [info.width, info.height]
       const animated = (info.pages ?? 1) > 1
       measured = { width, height, copies: RASTER.has(info.format ?? '') && !animated ? await encodeCopies(ctx, input, hash, width) : [] }
-      if (meta) await writeFile(meta, JSON.stringify(measured))
+      if (meta) await cacheWrite(ctx, meta, JSON.stringify(measured))
     }
   }
   ctx.memo.byHash.set(hash, measured)
