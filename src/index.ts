@@ -4,6 +4,7 @@
  *
  * One pipeline per request, outermost first:
  *   security  every response leaves with the security headers, CORS on data paths
+ *   compress  text responses encoded for clients that accept it, Vary, per-coding ETags
  *   method    only GET and HEAD (405 otherwise)
  *   served    the build to serve, loaded once into c.var (context.ts)
  *   routes    /search, /api/* (one sub-app), then every built page and feed
@@ -16,6 +17,7 @@ import { Hono, type Context } from 'hono'
 import { cacheHeaders, searchHeaders, secondsToNextChange } from './cache/index.ts'
 import { staleOnError } from './cache/stale.ts'
 import { served, servedBuild, type AppEnv } from './context.ts'
+import { compress } from './compress/index.ts'
 import { HttpError } from './errors.ts'
 import { api } from './routes/api.ts'
 import { content } from './routes/content.ts'
@@ -29,6 +31,7 @@ const app = new Hono<AppEnv>()
 
 // Outermost: every response below, error pages included, leaves with the security headers.
 app.use('*', security())
+app.use('*', compress())
 
 // RFC 9110 §15.5.6: a 405 must list the methods the resource supports (`Allow`, set below).
 app.use('*', async (c, next) => {

@@ -16,3 +16,9 @@ export const DELTA_EDIT = {
   from: 'A static site is fast because it does no work per request.',
   to: 'A static site is fast because it does no work per request, like a zeppelin at anchor.',
 }
+
+/**
+ * When the workerd tests' second build runs: after the scheduled post has
+ * appeared, as the tests see it (their requests run at the real time).
+ */
+export const DELTA_NOW = new Date('2025-07-01T01:00:00Z')

@@ -22,6 +22,7 @@ import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.t
 import { startLocalServer } from '../local-server.ts'
 import { paths } from '../project.ts'
 import { bundle } from './bundle.ts'
+import { compressionBench } from './compression.ts'
 import { generateCorpus } from './corpus.ts'
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
@@ -158,6 +159,13 @@ async function main(): Promise<void> {
       console.table(render[String(size)]!.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99), renderP50: round(r.renderP50), wallP50: round(r.wallP50), wallP99: round(r.wallP99) })))
     }
     report.render = render
+
+    // (g) compression: bytes on the wire and workerd CPU per request, at the largest size.
+    const [largest, { result: big }] = [...results].sort((a, b) => b[0] - a[0])[0]!
+    const compression = await compressionBench(benchWorker.file, big)
+    report.compression = compression
+    console.log(`\n(g) compression at ${largest} posts (bytes sent; workerd CPU ms per request, from /proc)`)
+    console.table(compression.map((r) => ({ ...r, cpuMs: round(r.cpuMs) })))
 
     // (c) throughput on loopback, 100-post corpus.
     const small = results.get(100)!

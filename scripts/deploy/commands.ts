@@ -17,8 +17,7 @@ import { wranglerKv, type KvTarget } from './kv-target.ts'
 import { planDeploy } from './plan.ts'
 import { rollback } from './rollback.ts'
 import { DEFAULT_KEEP, deriveState, emptyState, listBuilds, readState, referencedBlobs, type DeployState } from './state.ts'
-import { searchBaseOf } from './search-base.ts'
-import type { SearchBase } from '../pipeline/search-index.ts'
+import { liveBuild, type LiveBuild } from './live.ts'
 import { bundleSize, localWorker, wranglerWorker, type WorkerTarget } from './worker-target.ts'
 
 /** A command's failure, one line for the person who ran it: the command line prints it and exits 1. */
@@ -46,10 +45,10 @@ export function targets(options: { keep: number; persistTo?: string }): Targets 
   return { kv: wranglerKv({ persistTo }), worker: localWorker(join(persistTo, 'kumo-local-worker.json')), cache: deployCache(join(persistTo, 'kumo-deploy')), keep, local: true }
 }
 
-/** Builds the site, its search index measured against `searchBase` (the live build's) when there is one. */
-async function buildSite(searchBase?: SearchBase) {
+/** Builds the site against the live build, when there is one: its dates and its search base. */
+async function buildSite(live: LiveBuild) {
   try {
-    return await buildToDisk({ ...paths, searchBase })
+    return await buildToDisk({ ...paths, ...live })
   } catch (error) {
     if (error instanceof BuildErrors || error instanceof BuildError) fail(`build failed, nothing deployed:\n${error.message}`)
     throw error
@@ -74,7 +73,7 @@ export async function dryRun(t: Targets): Promise<void> {
   const { state, source } = await dryRunState(t)
   // Offline: the live build's search base only as far as the deploy cache knows it (else the plan counts a new base).
   const offline = local ? buildReader(kv, cache) : { manifest: cache.manifest, blob: cache.blob }
-  const result = await buildSite(await searchBaseOf(state.builds[0]?.id, offline))
+  const result = await buildSite(await liveBuild(state.builds[0]?.id, offline))
   const plan = planDeploy(result.manifest, result.blobs, state, { keep, now: new Date(), external: result.external })
   console.log(`dry run, planned against ${source}; nothing is written`)
   for (const line of describe(plan, { wrote: 'would write', writes: 'it would use' })) console.log(line)
@@ -93,13 +92,17 @@ export async function dryRun(t: Targets): Promise<void> {
 
 export async function runDeploy({ kv, worker, cache, keep }: Targets): Promise<void> {
   const builds = await listBuilds(kv)
-  const result = await buildSite(await searchBaseOf(builds[0]?.id, buildReader(kv, cache)))
+  const result = await buildSite(await liveBuild(builds[0]?.id, buildReader(kv, cache)))
   console.log(`deploying to ${kv.name}, worker ${worker.name}`)
   if (result.summary.search.delta) console.log(`  search index: ${result.summary.search.delta} posts in the delta on the live build's base`)
   try {
     const report = await deploy(result, { kv, worker, keep, cache, builds, log: (l) => console.log(l) })
     for (const line of describe(report, { wrote: 'wrote', writes: 'used' })) console.log(line)
     console.log(`  live: build ${report.buildId} (${report.version})`)
+    if (report.websub) {
+      console.log(`  websub: ${report.websub.pinged.length} changed feeds announced to ${report.websub.hub}`)
+      for (const line of report.websub.failed) console.log(`  warning: the hub was not told of ${line}; subscribers will see it at their next poll`)
+    }
   } catch (error) {
     if (error instanceof DeployError) fail(`deploy failed: ${error.message}`)
     throw error

@@ -1,7 +1,8 @@
 /**
  * The deploy itself, in the only safe order:
  *   list the builds in KV (state.ts) → upload missing blobs in batches →
- *   put the manifest, dated → switch the worker (`wrangler deploy`).
+ *   put the manifest, dated → switch the worker (`wrangler deploy`) →
+ *   tell the WebSub hub, if site.yml names one, which feeds changed (websub.ts).
  * Until the last step the live worker still points at the previous build, whose
  * manifest and blobs nothing here touches: a failure anywhere before it leaves
  * the site as it was, whole. The dated manifest goes up before the switch, so a
@@ -17,6 +18,8 @@ import { planDeploy, type DeployPlan, type Limits } from './plan.ts'
 import { DEFAULT_KEEP, deriveState, readState, referencedBlobs, type ListedBuild } from './state.ts'
 import { DOCS_RECORD } from '../../src/shared/search.ts'
 import type { WorkerTarget } from './worker-target.ts'
+import { announce, type PingReport } from './websub.ts'
+import { manifestFromText } from '../../src/shared/manifest-codec.ts'
 
 export interface DeployOptions {
   kv: KvTarget
@@ -33,6 +36,8 @@ export interface DeployOptions {
 
 export interface DeployReport extends DeployPlan {
   version: string
+  /** What the WebSub hub was told, when site.yml names one. */
+  websub?: PingReport
 }
 
 export class DeployError extends Error {}
@@ -48,7 +53,10 @@ export async function deploy(build: Deployable, options: DeployOptions): Promise
   const keep = options.keep ?? DEFAULT_KEEP
   const reader = buildReader(options.kv, options.cache)
   const state = options.builds ? await deriveState(options.builds, keep, reader.refs) : await readState(options.kv, keep, reader.refs)
-  const plan = planDeploy(build.manifest, build.blobs, state, { keep, now: options.now ?? new Date(), limits: options.limits, external: build.external })
+  const now = options.now ?? new Date()
+  const plan = planDeploy(build.manifest, build.blobs, state, { keep, now, limits: options.limits, external: build.external })
+  // The build live until now, to tell the hub what changed from it.
+  const live = state.builds[0] ? await reader.manifest(state.builds[0].id).catch(() => null) : null
   await upload(plan, options)
   if (options.cache) {
     const blob = async (hash: string) => build.blobs.get(hash) ?? (await reader.blob(hash))
@@ -70,7 +78,8 @@ export async function deploy(build: Deployable, options: DeployOptions): Promise
       { cause: error },
     )
   }
-  return { ...plan, version }
+  const websub = await announce(live === null ? undefined : manifestFromText(live), build.manifest, build.blobs, now.getTime())
+  return { ...plan, version, websub }
 }
 
 async function upload(plan: DeployPlan, options: DeployOptions): Promise<void> {

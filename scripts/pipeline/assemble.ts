@@ -17,7 +17,7 @@
 
 import { createHash } from 'node:crypto'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
-import { chunkRecord, chunksOf, pageChunks, pageCount } from '../../src/shared/paging.ts'
+import { FEED_PAGE_BYTES, chunkRecord, chunksOf, pageChunks, pageCount, rangeChunks, sizedRanges } from '../../src/shared/paging.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { archivesHtml } from '../../src/shared/archives.tsx'
 import type {
@@ -29,6 +29,7 @@ import type {
   FeedScopeRecord,
   ListingScope,
   ListingScopeRecord,
+  MarkdownRecord,
   PageRecord,
   PostLink,
   PostBodyRecord,
@@ -39,8 +40,9 @@ import type {
   TermsRecord,
 } from '../../src/shared/schema.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
-import { absoluteUrls } from './absolute-urls.ts'
 import { discoveryRoutes } from './discovery.ts'
+import { entryOf, entryWeight } from './feed-entry.ts'
+import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 import type { AssemblyMemo } from './session.ts'
 
@@ -52,14 +54,17 @@ export interface RouteOut {
   deps: string[]
   /** Epoch seconds for Last-Modified. */
   lastModified: number
-  /** A listing or feed page (`record` is its scope): the chunks it spans, newest first, the list's length, its number. */
-  paged?: { chunks: ChunkRecord[]; total: number; page: number }
+  /** A listing or feed page (`record` is its scope): the chunks it spans, newest first, the list's length, its number; a feed page its range. */
+  paged?: { chunks: ChunkRecord[]; total: number; page: number; range?: { from: number; to: number; pages: number } }
 }
 
 export interface Assembly {
   routes: Map<string, RouteOut>
-  records: Map<string, PostMetaRecord | PostLinksRecord | EntryRecord>
+  records: Map<string, OwnRecord>
 }
+
+/** Records named by logical name rather than by route. */
+export type OwnRecord = PostMetaRecord | PostLinksRecord | EntryRecord | MarkdownRecord
 
 export interface AssembleOptions {
   /** The site's absolute URL (site.yml `url`), against which feed content is made absolute. */
@@ -70,6 +75,8 @@ export interface AssembleOptions {
   lang: string
   /** Posts per tag or category page (site.yml `taxonomy_paginate`); default TAXONOMY_PAGE_SIZE. */
   taxonomyPaginate?: number
+  /** Post path → epoch seconds of the edit a build last saw (history.ts): the entry's `updated`. */
+  edited?: Map<string, number>
   /** What earlier assemblies of this session made (session.ts). */
   memo: AssemblyMemo
 }
@@ -112,14 +119,17 @@ function metaOf(p: Post): PostMetaRecord {
  */
 export interface OwnRecords {
   siteUrl: string
+  editedAt: number | undefined
   meta: PostMetaRecord
   entry: EntryRecord
+  /** What the entry adds to a feed page (feed-entry.ts). */
+  weight: number
   body: PostBodyRecord
 }
 
-function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string): OwnRecords {
+function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
   const known = own.get(post)
-  if (known?.siteUrl === siteUrl) return known
+  if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
   const body: PostBodyRecord = {
     ...metaOf(post),
     kind: 'post',
@@ -130,7 +140,8 @@ function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string): OwnR
     scriptHashes: post.scriptHashes,
     source: post.source,
   }
-  const made = { siteUrl, meta: metaOf(post), entry: entryOf(post, siteUrl), body }
+  const entry = entryOf(post, siteUrl, editedAt)
+  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry), body }
   own.set(post, made)
   return made
 }
@@ -209,25 +220,6 @@ function groupBy(posts: Post[], pick: (p: Post) => Term[]): Map<string, { term: 
   return groups
 }
 
-/** A post as a feed entry, its HTML made absolute against its own URL (RFC 3986 §5). */
-function entryOf(p: Post, siteUrl: string): EntryRecord {
-  const url = absoluteUrl(siteUrl, p.path)
-  return {
-    kind: 'entry',
-    v: SCHEMA_VERSION,
-    path: p.path,
-    title: p.title,
-    date: p.date,
-    updated: p.updated,
-    summary: p.description,
-    tags: p.tags,
-    categories: p.categories,
-    lang: p.lang,
-    image: p.image ? new URL(p.image.src, url).href : undefined,
-    html: p.feedHtml ?? absoluteUrls(p.html, url),
-  }
-}
-
 /** Feeds each listing scope gets: every format at home (jekyll-feed's /feed.xml, /rss.xml), JSON and Atom per term. */
 const HOME_FEEDS: FeedFormat[] = ['json', 'atom', 'rss']
 const TERM_FEEDS: FeedFormat[] = ['json', 'atom']
@@ -236,7 +228,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   // Newest first; ties broken by path so the order never depends on the file system.
   const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
   const routes = new Map<string, RouteOut>()
-  const records = new Map<string, PostMetaRecord | PostLinksRecord | EntryRecord>()
+  const records = new Map<string, OwnRecord>()
   const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
@@ -244,7 +236,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(options.memo.own, post, options.siteUrl)
+    const { meta, entry, body } = ownRecords(options.memo.own, post, options.siteUrl, options.edited?.get(post.path))
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
@@ -260,9 +252,10 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   ]
   for (const { scope, posts: items, feeds } of listings) {
     addListing(routes, options.memo.chunks, scope, items, scope.type === 'home' ? paginate : (options.taxonomyPaginate ?? TAXONOMY_PAGE_SIZE))
-    addFeeds(routes, options.memo.chunks, scope, feeds, scope.type === 'home' ? sorted : items)
+    addFeeds(routes, options.memo.chunks, scope, feeds, scope.type === 'home' ? sorted : items, (p) => options.memo.own.get(p)!.weight)
   }
 
+  addMachineReaders(routes, records, sorted, options.siteUrl, options.memo, (items) => sharedChunk(options.memo.chunks, items))
   routes.set(TAGS_INDEX, termsRoute('tag', tagGroups, newest))
   routes.set(CATEGORIES_INDEX, termsRoute('category', categoryGroups, newest))
   routes.set(ARCHIVES, { record: archives(sorted, options.lang), deps: [], lastModified: newest })
@@ -316,16 +309,28 @@ function addListing(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'],
   })
 }
 
-/** Every feed format of a scope, over one series of chunks they share. */
-function addFeeds(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, formats: FeedFormat[], items: Post[]) {
+/**
+ * Every feed format of a scope, over one series of chunks they share. Chunks
+ * are cut by count as listings are; pages by count and size (paging.ts,
+ * sizedRanges), each naming its range in its entry.
+ */
+function addFeeds(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, formats: FeedFormat[], items: Post[], weight: (p: Post) => number) {
   const records = formats.map((format): FeedScopeRecord => ({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format, pageSize: FEED_PAGE_SIZE }))
-  pagesOf(memo, items, FEED_PAGE_SIZE, (page, posts, paged) => {
+  const chunks = chunksOf(items.map((p) => p.path), FEED_PAGE_SIZE).map((c) => sharedChunk(memo, c))
+  const total = items.length
+  const ranges = sizedRanges(items.map(weight), FEED_PAGE_SIZE, FEED_PAGE_BYTES - FEED_HEAD_BYTES)
+  ranges.forEach(([from, to], i) => {
+    const posts = items.slice(from, to)
     const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
     // Deps are the entries, not the post routes: a neighbour's new title changes a post page, not the feed.
     const deps = posts.map((p) => entryRecord(p.path))
-    for (const record of records) routes.set(feedPath(scope, record.format, page), { record, deps, lastModified, paged })
+    const paged = { chunks: rangeChunks(total, FEED_PAGE_SIZE, from, to).map((j) => chunks[j]!), total, page: i + 1, range: { from, to, pages: ranges.length } }
+    for (const record of records) routes.set(feedPath(scope, record.format, i + 1), { record, deps, lastModified, paged })
   })
 }
+
+/** Room for a feed's own head (title, links, author, hub) on a page. */
+const FEED_HEAD_BYTES = 8_000
 
 function termsRoute(taxonomy: 'tag' | 'category', groups: Map<string, { term: Term; posts: Post[] }>, lastModified: number): RouteOut {
   const terms = [...groups.values()]

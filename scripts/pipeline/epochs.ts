@@ -7,6 +7,7 @@
 
 import type { ScheduleStep, SiteConfig } from '../../src/shared/schema.ts'
 import { assemble } from './assemble.ts'
+import { carryDates, type Dating } from './history.ts'
 import type { Assets } from './assets.ts'
 import type { Linked } from './link.ts'
 import { BlobStore, diff, materialise, siteRecord, type Materialised } from './manifest.ts'
@@ -20,21 +21,24 @@ export interface Epochs {
   schedule: ScheduleStep[]
 }
 
-export function epochs(linked: Linked, site: SiteConfig, assets: Assets, nowMs: number, session: BuildSession): Epochs {
+export function epochs(linked: Linked, site: SiteConfig, assets: Assets, nowMs: number, session: BuildSession, dated: Dating): Epochs {
   const { included, pages } = linked
   const store = new BlobStore(session.hashed)
   const siteHash = store.put(siteRecord({ ...siteRecordFields(site), assets: { css: assets.css, favicon: assets.favicon } }))
-  const options = { siteUrl: site.url, lang: site.lang, taxonomyPaginate: site.taxonomyPaginate, memo: session.assembly }
+  const options = { siteUrl: site.url, lang: site.lang, taxonomyPaginate: site.taxonomyPaginate, memo: session.assembly, edited: dated.edited }
   const at = (ms: number): Materialised => {
     const visible = included.filter((p) => p.ms <= ms)
     return materialise(assemble(visible, pages, site.paginate, options), store, siteHash, assets.template)
   }
   const base = at(nowMs)
+  // Each epoch dated against the one before it: the previous build for the base, the epoch before for a step.
+  carryDates(dated.history?.routes, base, Math.floor(nowMs / 1000))
   const times = [...new Set(included.filter((p) => p.ms > nowMs).map((p) => p.ms))].sort((a, b) => a - b)
   const schedule: ScheduleStep[] = []
   let previous = base
   for (const time of times) {
     const next = at(time)
+    carryDates(previous.routes, next, Math.floor(time / 1000))
     schedule.push(diff(time, previous, next))
     previous = next
   }

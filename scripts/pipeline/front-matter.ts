@@ -59,6 +59,8 @@ export interface FrontMatter {
   redirectFrom: string[]
   lang?: string
   slug?: string
+  /** `author` / `authors` as written: names, or `{ name, url }`. */
+  authors?: Array<{ name: string; url?: string }>
 }
 
 export interface ParsedSource {
@@ -109,6 +111,13 @@ const image = z
     return { path, alt: v.alt ?? '' }
   })
 
+// jekyll-feed and Chirpy: `author: Name`, `author: { name, url }`, or a list (`authors:` too).
+const person = z.union([z.string().transform((name) => ({ name })), z.object({ name: text, url: z.string().optional() })])
+const people = z
+  .union([person, z.array(person), z.null()])
+  .optional()
+  .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]).map((p) => ({ ...p, name: p.name.trim() })).filter((p) => p.name))
+
 const bool = (fallback: boolean) =>
   z
     .union([z.boolean(), z.null()])
@@ -135,6 +144,8 @@ const schema = z.looseObject({
   redirect_from: stringList,
   lang: optionalText,
   slug: optionalText,
+  author: people,
+  authors: people,
 })
 
 const HINTS: Record<string, string> = {
@@ -143,6 +154,8 @@ const HINTS: Record<string, string> = {
   tags: 'use a list (`tags: [a, b]`) or a space-separated string',
   categories: 'use a list (`categories: [a, b]`) or a space-separated string',
   image: 'use a path (`image: /assets/a.png`) or `{ path: …, alt: … }`',
+  author: 'write a name (`author: Jane Doe`), `{ name: …, url: … }`, or a list of them',
+  authors: 'write a list of names or `{ name: …, url: … }`',
 }
 
 function yamlLoad(source: string): object {
@@ -203,6 +216,7 @@ export function parseSource(path: string, source: string): ParsedSource {
       redirectFrom: d.redirect_from,
       lang: d.lang,
       slug: d.slug,
+      ...(d.author.length + d.authors.length ? { authors: [...d.author, ...d.authors] } : {}),
     },
     body: lines.slice(close + 1).join('\n'),
     bodyLine: close + 2,

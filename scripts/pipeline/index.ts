@@ -11,6 +11,7 @@
  * link.ts       `post_url`, URL collisions, any errors   → Linked
  * derive.ts     feed HTML and search analysis, cached    → (on the posts)
  * assets.ts     stylesheet, favicon, _headers, template  → Assets
+ * history.ts    what changed since the build before      → History (dates, edits)
  * epochs.ts     assemble: base epoch and schedule        → Epochs (blob store)
  * redirects.ts  redirect_from                            → redirect table
  * search-index.ts  the search records                    → SearchIndex
@@ -46,6 +47,7 @@ import { rendererVersion } from './cache.ts'
 import { config } from './config.ts'
 import { derive } from './derive.ts'
 import { epochs } from './epochs.ts'
+import { dating } from './history.ts'
 import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
@@ -78,6 +80,8 @@ export interface BuildOptions {
   session?: BuildSession
   /** The search base to measure a delta against (a deploy passes the live build's); else the session's. */
   searchBase?: SearchBase
+  /** The build this one follows (a deploy passes the live build's); else the session's. Dates what changed (history.ts). */
+  previous?: Manifest
 }
 
 export interface BuildResult {
@@ -118,7 +122,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const linked = { ...plain, included: images.posts, pages: images.pages }
 
   const files = await assets(contentDir)
-  const assembled = epochs(linked, site, files, nowMs, session)
+  const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
+  const assembled = epochs(linked, site, files, nowMs, session, dated)
   const redirectTable = redirects(linked.included, nowMs, assembled.base, site.redirects)
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
@@ -126,6 +131,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
   const report = summary({ linked, epochs: assembled, index, manifest: built, nowMs, cached: read.cached, started })
 
+  built.edits = dated.edits
+  session.previous = built
   session.posts = read.kept
   session.search = index.base
   return { manifest: built, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }

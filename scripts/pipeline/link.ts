@@ -49,17 +49,20 @@ function resolvePostUrls<T extends Post | Page>(items: T[], byName: Map<string, 
   const re = new RegExp(`${POST_URL_MARK}([^\\s"'<>)]+)`, 'g')
   return items.map((item) => {
     if (!item.html.includes(POST_URL_MARK)) return item
-    const html = item.html.replace(re, (whole, name: string) => {
-      let decoded = name
-      try {
-        decoded = decodeURIComponent(name) // marked percent-encodes non-ASCII hrefs
-      } catch {}
-      const path = byName.get(decoded.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''))
-      if (path) return path
-      errors.push(new BuildError(item.source, `\`{% post_url ${name} %}\` names no post; use a file name from posts/ without its extension`))
-      return whole
-    })
-    return { ...item, html, feedHtml: undefined }
+    const resolve = (text: string, report: boolean) =>
+      text.replace(re, (whole, name: string) => {
+        let decoded = name
+        try {
+          decoded = decodeURIComponent(name) // marked percent-encodes non-ASCII hrefs
+        } catch {}
+        const path = byName.get(decoded.replace(/^.*\//, '').replace(/\.(md|markdown)$/i, ''))
+        if (path) return path
+        if (report) errors.push(new BuildError(item.source, `\`{% post_url ${name} %}\` names no post; use a file name from posts/ without its extension`))
+        return whole
+      })
+    // A post's Markdown, for machine readers, names the same URLs as its HTML.
+    const markdown = 'markdown' in item ? { markdown: resolve(item.markdown, false) } : {}
+    return { ...item, ...markdown, html: resolve(item.html, true), feedHtml: undefined }
   })
 }
 

@@ -92,10 +92,13 @@ export function materialise(assembly: Assembly, store: BlobStore, siteHash: stri
       continue
     }
     // A listing or feed page is its scope, its chunks, the list's length and its number: all of it shapes the page.
-    const { chunks, total, page } = route.paged
+    const { chunks, total, page, range } = route.paged
     const chunkList = chunks.map((c) => store.put(c)).join(',')
-    const own = sha256([record, chunkList, total, page].join('\n'))
-    routes[path] = [record, etagOf(template, siteHash, own, deps), route.lastModified, chunkList, total, page]
+    const span = range ? [range.from, range.to, range.pages] : []
+    const etag = etagOf(template, siteHash, sha256([record, chunkList, total, page, ...span].join('\n')), deps)
+    routes[path] = range
+      ? [record, etag, route.lastModified, chunkList, total, page, range.from, range.to, range.pages]
+      : [record, etag, route.lastModified, chunkList, total, page]
   }
   return { routes, records }
 }

@@ -25,6 +25,8 @@ export interface RenderedMarkdown {
   toc: TocEntry[]
   /** Things the writer should know (Liquid that had no equivalent and was removed). */
   warnings: string[]
+  /** The Markdown with its Liquid resolved: what machine readers get (scripts/pipeline/machine-readers.ts). */
+  markdown: string
 }
 
 export interface RenderOptions {
@@ -170,5 +172,5 @@ export function renderMarkdown(source: string, options: RenderOptions = {}): Ren
   const ctx = (renderer.ctx = freshContext())
   const html = unparkIals(renderer.marked.parse(parkIals(liquid.text), { async: false }))
   idle.push(renderer)
-  return { html, toc: ctx.toc, warnings: liquid.warnings }
+  return { html, toc: ctx.toc, warnings: liquid.warnings, markdown: liquid.text }
 }

@@ -3,6 +3,7 @@
  * permalink, rendered HTML, excerpt and reading time. Pure: no file system.
  */
 
+import { createHash } from 'node:crypto'
 import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/schema.ts'
 import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
@@ -43,9 +44,15 @@ export interface Post {
   published: boolean
   /** Show a table of contents: front matter `toc`, else three or more headings. */
   showToc: boolean
-  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
   /** The HTML with links made absolute against the post's URL, for feeds (set by the build). */
   feedHtml?: string
+  /** The body's Markdown, Liquid resolved, for machine readers. */
+  markdown: string
+  /** Hash of the source file's text: how a later build tells that the post itself was edited (history.ts). */
+  sourceHash: string
+  /** Authors named in front matter (`author`, `authors`); none: the site's author. */
+  authors?: Array<{ name: string; url?: string }>
+  /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
   warnings: string[]
 }
 
@@ -123,7 +130,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings } = renderMarkdown(body, { site: liquid })
+  const { html, toc, warnings, markdown } = renderMarkdown(body, { site: liquid })
   const text = htmlToText(html)
   const excerpt = excerptOf(html, body, data.excerptSeparator, liquid)
   return {
@@ -151,6 +158,9 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     redirectFrom,
     published: data.published,
     showToc: data.toc ?? toc.length >= 3,
+    markdown,
+    sourceHash: createHash('sha256').update(file.text, 'utf8').digest('hex').slice(0, 16),
+    authors: data.authors,
     warnings: [...dateWarnings, ...warnings],
   }
 }

@@ -8,7 +8,7 @@
  * the modules that fill them, so two sessions never see each other's values.
  */
 
-import type { ChunkRecord, PostLink } from '../../src/shared/schema.ts'
+import type { ChunkRecord, Manifest, MarkdownRecord, PostLink } from '../../src/shared/schema.ts'
 import type { OwnRecords } from './assemble.ts'
 import { RenderCache } from './cache.ts'
 import type { Hashed } from './manifest.ts'
@@ -23,6 +23,8 @@ export interface AssemblyMemo {
   related: Map<string, Map<string, PostLink[]>>
   /** Chunk records by their items, shared by every list and epoch that holds the same chunk. */
   chunks: Map<string, ChunkRecord>
+  /** A post's Markdown record (machine-readers.ts), made once per post object. */
+  markdown: WeakMap<Post, { siteUrl: string; record: MarkdownRecord }>
 }
 
 export class BuildSession {
@@ -30,12 +32,14 @@ export class BuildSession {
   posts = new Map<string, Post | Page>()
   /** The last build's search base, to measure the next delta against. */
   search?: SearchBase
+  /** The last build's manifest: the next one dates its changes against it (history.ts). */
+  previous?: Manifest
   /** The render cache, read from disk once per process rather than once per build. */
   cache?: { dir: string; cache: RenderCache }
 
   /** Records already stringified and hashed, by object (manifest.ts, BlobStore). */
   readonly hashed = new WeakMap<object, Hashed>()
-  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map() }
+  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap() }
   /** Each post's search analysis (search-index.ts). */
   readonly analysis = new WeakMap<Post, Analysed>()
   /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */

@@ -25,6 +25,7 @@
  * previous build never points at a missing asset.
  */
 
+import { identityTag } from '../compress/index.ts'
 import { nextChangeAt } from '../data/resolve.ts'
 import { href } from '../shared/paths.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
@@ -141,7 +142,7 @@ function entityTags(header: string): string[] {
     .slice(0, 8192)
     .split(',')
     .slice(0, 64)
-    .map((t) => t.trim().replace(/^W\//, ''))
+    .map((t) => identityTag(t.trim().replace(/^W\//, '')))
 }
 
 /**

@@ -158,7 +158,7 @@ export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, 
   if (!links) {
     const record = await readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)
     // A scope record only makes a page with the chunks a paged entry names.
-    if (record.kind === 'listing-scope' || record.kind === 'feed-scope') throw new HttpError('unavailable', `route ${path} names a ${record.kind} record without its chunks`)
+    if (record.kind === 'listing-scope' || record.kind === 'feed-scope' || record.kind === 'llms-full-scope') throw new HttpError('unavailable', `route ${path} names a ${record.kind} record without its chunks`)
     return record
   }
   const [body, link] = (await readRecords(kv, [hash, links])) as [PostBodyRecord, PostLinksRecord]

@@ -4,28 +4,31 @@
  */
 
 import { HttpError } from '../errors.ts'
-import { entryRecord, metaRecord } from '../shared/keys.ts'
+import { entryRecord, markdownRecord, metaRecord } from '../shared/keys.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
-import type { EntryRecord, PostMetaRecord, ServedRecord } from '../shared/schema.ts'
+import type { EntryRecord, MarkdownRecord, PostMetaRecord, ServedRecord } from '../shared/schema.ts'
 import { readRecords } from './index.ts'
 import { recordAt } from './resolve.ts'
 
 export interface Listed {
   meta: PostMetaRecord[]
   entry: EntryRecord[]
+  markdown: MarkdownRecord[]
 }
 
-/** Blob hashes of the records named for each post path: its `meta:` or its `entry:` record. */
-export function hashesOf(at: { manifest: ManifestIndex; now: number }, names: string[], lookup: 'meta' | 'entry'): string[] {
+const NAMES = { meta: metaRecord, entry: entryRecord, markdown: markdownRecord }
+
+/** Blob hashes of the records named for each post path: its `meta:`, `entry:` or `markdown:` record. */
+export function hashesOf(at: { manifest: ManifestIndex; now: number }, names: string[], lookup: keyof typeof NAMES): string[] {
   return names.map((name) => {
-    const hash = recordAt(at.manifest, lookup === 'meta' ? metaRecord(name) : entryRecord(name), at.now)
+    const hash = recordAt(at.manifest, NAMES[lookup](name), at.now)
     if (!hash) throw new HttpError('unavailable', `manifest ${at.manifest.buildId} lacks ${name}`)
     return hash
   })
 }
 
 export async function listedIn(kv: KVNamespace, at: { manifest: ManifestIndex; now: number }, record: ServedRecord): Promise<Listed> {
-  const none: Listed = { meta: [], entry: [] }
+  const none: Listed = { meta: [], entry: [], markdown: [] }
   switch (record.kind) {
     case 'listing':
       return { ...none, meta: await readRecords<PostMetaRecord>(kv, hashesOf(at, record.items, 'meta')) }
@@ -33,6 +36,8 @@ export async function listedIn(kv: KVNamespace, at: { manifest: ManifestIndex; n
       return { ...none, meta: await readRecords<PostMetaRecord>(kv, hashesOf(at, record.posts, 'meta')) }
     case 'feed':
       return { ...none, entry: await readRecords<EntryRecord>(kv, hashesOf(at, record.items, 'entry')) }
+    case 'llms-full':
+      return { ...none, markdown: await readRecords<MarkdownRecord>(kv, hashesOf(at, record.items, 'markdown')) }
     default:
       return none
   }

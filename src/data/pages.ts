@@ -6,17 +6,18 @@
  */
 
 import { HttpError } from '../errors.ts'
-import { feedPage, listingPage } from '../shared/paging.ts'
-import type { AnyRecord, ChunkRecord, FeedPageRecord, ListingRecord, PagedRouteEntry } from '../shared/schema.ts'
+import { feedPage, listingPage, llmsFullPage } from '../shared/paging.ts'
+import type { AnyRecord, ChunkRecord, FeedPageRecord, ListingRecord, LlmsFullPageRecord, PagedRouteEntry } from '../shared/schema.ts'
 
 /** The page from `records` = [scope, ...chunks]. Records that are not what the entry says make a 503 for this page only. */
-export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecord[]): ListingRecord | FeedPageRecord {
+export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecord[]): ListingRecord | FeedPageRecord | LlmsFullPageRecord {
   const [scope, ...chunks] = records
   const [, , , , total, page] = entry
   if (chunks.some((c) => c.kind !== 'chunk')) throw new HttpError('unavailable', `records of ${path} are not chunks`)
   try {
     if (scope?.kind === 'listing-scope') return listingPage(scope, chunks as ChunkRecord[], total, page)
-    if (scope?.kind === 'feed-scope') return feedPage(scope, chunks as ChunkRecord[], total, page)
+    if (scope?.kind === 'feed-scope') return feedPage(scope, chunks as ChunkRecord[], entry)
+    if (scope?.kind === 'llms-full-scope') return llmsFullPage(scope, chunks as ChunkRecord[], entry)
   } catch (error) {
     throw new HttpError('unavailable', `chunks of ${path} do not make its page: ${(error as Error).message}`, { cause: error })
   }

@@ -8,7 +8,7 @@ import { atomFeed } from './atom.ts'
 import { jsonFeed } from './json-feed.ts'
 import { rssFeed } from './rss.ts'
 import { sitemap } from '../shared/sitemap.ts'
-import { llmsTxt, robotsTxt } from './text.ts'
+import { llmsFullTxt, llmsTxt, robotsTxt } from './text.ts'
 
 export const FEED_TYPES: Record<FeedFormat, string> = {
   // JSON Feed 1.1 §"Suggestions for Publishers"; RFC 4287 §7; rssboard.org.
@@ -18,6 +18,8 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
 }
 export const SITEMAP_TYPE = 'application/xml; charset=utf-8'
 export const TEXT_TYPE = 'text/plain; charset=utf-8'
+/** RFC 7763. */
+export const MARKDOWN_TYPE = 'text/markdown; charset=utf-8'
 
 const RENDERERS = { json: jsonFeed, atom: atomFeed, rss: rssFeed }
 
@@ -37,4 +39,4 @@ export function renderDiscovery(site: SiteRecord, record: SitemapRecord | Robots
   }
 }
 
-export { atomFeed, jsonFeed, rssFeed, sitemap, llmsTxt, robotsTxt }
+export { atomFeed, jsonFeed, rssFeed, sitemap, llmsFullTxt, llmsTxt, robotsTxt }

@@ -4,7 +4,7 @@
  */
 
 import { absoluteUrl, feedPath, scopePath } from '../shared/paths.ts'
-import type { FeedRecord, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedRecord, Person, SiteRecord } from '../shared/schema.ts'
 import { empty } from '../shared/xml.ts'
 
 export interface FeedLinks {
@@ -17,6 +17,8 @@ export interface FeedLinks {
   last: string
   previous?: string
   next?: string
+  /** The WebSub hub that site.yml names (W3C WebSub §4: rel="hub" beside rel="self"). */
+  hub?: string
 }
 
 export function feedLinks(site: SiteRecord, feed: FeedRecord): FeedLinks {
@@ -28,6 +30,26 @@ export function feedLinks(site: SiteRecord, feed: FeedRecord): FeedLinks {
     last: at(feed.pages),
     ...(feed.page > 1 ? { previous: at(feed.page - 1) } : {}),
     ...(feed.next ? { next: absoluteUrl(site.url, feed.next) } : {}),
+    ...(site.hub ? { hub: site.hub } : {}),
+  }
+}
+
+/** An entry's authors: its post's own, else the site's (every entry names one, so no reader shows a blank byline). */
+export const entryAuthors = (site: SiteRecord, item: EntryRecord): Person[] => {
+  if (item.authors?.length) return item.authors
+  const { name, url } = feedAuthor(site)
+  return [{ name, ...(url ? { url } : {}) }]
+}
+
+/**
+ * The site's pictures for readers: the small square icon (site.yml `favicon`,
+ * else Kumo's) and the owner's larger picture (`avatar`), as absolute URLs.
+ */
+export function feedImages(site: SiteRecord): { favicon?: string; logo?: string } {
+  const favicon = site.favicon ?? site.assets.favicon
+  return {
+    ...(favicon ? { favicon: absoluteUrl(site.url, favicon) } : {}),
+    ...(site.avatar ? { logo: absoluteUrl(site.url, site.avatar) } : {}),
   }
 }
 

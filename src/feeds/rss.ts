@@ -8,7 +8,8 @@
 
 import { absoluteUrl } from '../shared/paths.ts'
 import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
-import { feedLinks, feedTitle, pagingLinks } from './paging.ts'
+import { mediaImage } from './atom.ts'
+import { entryAuthors, feedImages, feedLinks, feedTitle, pagingLinks } from './paging.ts'
 import { XML_DECLARATION, element, empty, htmlElement, rfc822, xml } from '../shared/xml.ts'
 
 function item(site: SiteRecord, entry: EntryRecord): string {
@@ -23,6 +24,9 @@ function item(site: SiteRecord, entry: EntryRecord): string {
     // (the two escapes are the same five characters).
     element('description', xml(entry.summary || entry.title)),
     htmlElement('content:encoded', entry.html),
+    // RSS's own <author> must be an email address; Dublin Core's creator takes a name.
+    ...entryAuthors(site, entry).map((a) => element('dc:creator', a.name)),
+    mediaImage(entry.image),
     ...[...entry.categories, ...entry.tags].map((t) => element('category', t.name)),
     '</item>',
   ].join('')
@@ -30,9 +34,10 @@ function item(site: SiteRecord, entry: EntryRecord): string {
 
 export function rssFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): string {
   const links = feedLinks(site, feed)
+  const images = feedImages(site)
   return [
     XML_DECLARATION,
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">',
     '<channel>',
     element('title', feedTitle(site, feed)),
     element('link', links.alternate),
@@ -43,6 +48,9 @@ export function rssFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]
     element('generator', 'Kumo'),
     empty('atom:link', { rel: 'self', type: 'application/rss+xml', href: links.self }),
     pagingLinks(links, 'atom:link'),
+    links.hub ? empty('atom:link', { rel: 'hub', href: links.hub }) : '',
+    // The channel's picture (RSS 2.0 <image>): the owner's, when site.yml gives one.
+    images.logo ? `<image>${element('url', images.logo)}${element('title', feedTitle(site, feed))}${element('link', links.alternate)}</image>` : '',
     ...items.map((entry) => item(site, entry)),
     '</channel>',
     '</rss>\n',

@@ -12,6 +12,7 @@ import { readRouteRecord, recordAt, routeAt } from '../data/index.ts'
 import { listedIn } from '../data/listed.ts'
 import { canonicalFor, decodePath, sameSiteLocation } from '../data/paths.ts'
 import { HttpError } from '../errors.ts'
+import { addHubLinks } from '../feeds/websub.ts'
 import { pageCsp } from '../shared/headers.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { isDataPath } from '../shared/paths.ts'
@@ -51,6 +52,7 @@ content.get('*', async (c) => {
   // Comment and analytics origins as site.yml configures them; a post is a path with a `meta:` record.
   const sources = thirdPartySources(site, { post: recordAt(manifest, metaRecord(path), now) !== undefined })
   if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), sources))
+  addHubLinks(headers, site, path)
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord(site, path, record, await listedIn(kv, c.var, record))

@@ -54,6 +54,7 @@ const zh = {
   license: '许可',
   postLicense: '本文采用',
   postLicenseEnd: '许可协议。',
+  readWhole: '全文较长，请在网站上阅读 →',
 }
 
 const en: typeof zh = {
@@ -108,6 +109,7 @@ const en: typeof zh = {
   license: 'Licence',
   postLicense: 'This post is licensed under',
   postLicenseEnd: '.',
+  readWhole: 'This post is too long for a feed: read it on the site →',
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']

@@ -28,3 +28,5 @@ export const linksRecord = (postPath: string): string => `links:${postPath}`
 export const SITE_RECORD = 'site'
 /** A post as a feed entry: absolute URLs in its HTML (see EntryRecord). */
 export const entryRecord = (postPath: string): string => `entry:${postPath}`
+/** A post as Markdown, for machine readers (see MarkdownRecord). */
+export const markdownRecord = (postPath: string): string => `markdown:${postPath}`

@@ -17,9 +17,11 @@
  * Keys and fields:
  *   /path          route: blob hash, ETag, Last-Modified (epoch seconds); a
  *                  listing or feed page adds its chunks (hashes joined by `,`),
- *                  the list's length and its page number (PagedRouteEntry)
+ *                  the list's length and its page number, and a feed page cut
+ *                  by size its range and page count (PagedRouteEntry)
  *   >/old/path     redirect_from: the canonical path
  *   #/path         CSP hash sources of the page's inline scripts
+ *   @/path         a post's source hash and when it was last seen edited (build-side)
  *   name           record (`site`, `meta:/path/`, `search:docs`, …): blob hash
  * No key or field holds a tab, a line break or any other C0 control character;
  * the encoder refuses one. Schedule steps stay in the header: they are few, and
@@ -77,6 +79,7 @@ export function encodeManifest(m: Manifest): string {
   for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
   for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
   for (const [path, hashes] of Object.entries(m.scriptHashes ?? {})) add(`#${path}`, hashes)
+  for (const [path, edit] of Object.entries(m.edits ?? {})) add(`@${path}`, edit)
   // UTF-16 order is code point order unless a key holds a surrogate or a unit at U+E000 and
   // above: then the slower comparison (CJK ideographs sit below U+D800, so most blogs skip it).
   const simple = !entries.some(([key]) => /[\uD800-\uFFFF]/.test(key))
@@ -89,6 +92,7 @@ export function encodeManifest(m: Manifest): string {
 function routeEntry(f: string[]): RouteEntry | undefined {
   if (f.length === 3) return [f[0]!, f[1]!, Number(f[2])]
   if (f.length === 6) return [f[0]!, f[1]!, Number(f[2]), f[3]!, Number(f[4]), Number(f[5])]
+  if (f.length === 9) return [f[0]!, f[1]!, Number(f[2]), f[3]!, Number(f[4]), Number(f[5]), Number(f[6]), Number(f[7]), Number(f[8])]
   return undefined
 }
 
@@ -163,11 +167,12 @@ export function manifestFromBytes(bytes: Uint8Array): Manifest {
     const [key, ...f] = line.split('\t') as [string, ...string[]]
     if (key.startsWith('/')) {
       const entry = routeEntry(f)
-      if (!entry) throw new Error(`manifest route ${key} has ${f.length} fields; expected 3 or 6`)
+      if (!entry) throw new Error(`manifest route ${key} has ${f.length} fields; expected 3, 6 or 9`)
       m.routes[key] = entry
     }
     else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
     else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
+    else if (key.startsWith('@')) (m.edits ??= {})[key.slice(1)] = [f[0]!, Number(f[1])]
     else m.records[key] = f[0]!
   }
   return m

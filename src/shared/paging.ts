@@ -13,8 +13,8 @@
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
-import { feedPath, listingPath } from './paths.ts'
-import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
+import { feedPath, listingPath, llmsFullPath } from './paths.ts'
+import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, LlmsFullPageRecord, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
 
 /** Pages of a list of `total` items: an empty list still has its first page. */
 export const pageCount = (total: number, size: number): number => Math.max(1, Math.ceil(total / size))
@@ -33,11 +33,15 @@ function pageRange(total: number, size: number, page: number): [number, number] 
 
 /** The chunks (indices into chunksOf) that page `page` spans, newest first: one or two, none for an empty page. */
 export function pageChunks(total: number, size: number, page: number): number[] {
-  const [from, to] = pageRange(total, size, page)
+  return rangeChunks(total, size, ...pageRange(total, size, page))
+}
+
+/** The chunks that the newest-first items [from, to) span, newest first. */
+export function rangeChunks(total: number, size: number, from: number, to: number): number[] {
   if (to <= from) return []
   const newest = Math.floor((total - from - 1) / size)
   const oldest = Math.floor((total - to) / size)
-  return newest === oldest ? [newest] : [newest, oldest]
+  return Array.from({ length: newest - oldest + 1 }, (_, i) => newest - i)
 }
 
 /**
@@ -46,21 +50,62 @@ export function pageChunks(total: number, size: number, page: number): number[] 
  * mismatched blob): better a failed page than a page of the wrong posts.
  */
 export function pageItems(chunks: string[][], total: number, size: number, page: number): string[] {
-  const spans = pageChunks(total, size, page)
-  if (spans.length !== chunks.length) throw new Error(`page ${page} of ${total} needs ${spans.length} chunks, the entry names ${chunks.length}`)
+  return rangeItems(chunks, total, size, ...pageRange(total, size, page), `page ${page}`)
+}
+
+/** The newest-first items [from, to) from the chunks rangeChunks names. */
+export function rangeItems(chunks: string[][], total: number, size: number, from: number, to: number, what = `items ${from}–${to}`): string[] {
+  const spans = rangeChunks(total, size, from, to)
+  if (spans.length !== chunks.length) throw new Error(`${what} of ${total} needs ${spans.length} chunks, the entry names ${chunks.length}`)
   if (spans.length === 0) return []
-  const [from, to] = pageRange(total, size, page)
   // Newest-first index of the first item of the newest chunk named, and one past the last of the oldest.
   const start = Math.max(0, total - (spans[0]! + 1) * size)
   const end = total - spans.at(-1)! * size
   const items = chunks.flat()
-  if (items.length !== end - start) throw new Error(`chunks of page ${page} hold ${items.length} items, expected ${end - start}`)
+  if (items.length !== end - start) throw new Error(`chunks of ${what} hold ${items.length} items, expected ${end - start}`)
   return items.slice(from - start, to - start)
+}
+
+/**
+ * Feed pages are cut by size as well as by count: a page of long posts holds
+ * fewer of them, so no page goes much over 250 KB (what JSON Feed 1.1 asks
+ * publishers to stay near; readers on phones fetch it whole). Paging
+ * (`next_url`, RFC 5005) keeps every entry reachable. The chunks stay cut by
+ * count, so a new post still rewrites one chunk per list; only the manifest
+ * entries, which name each page's range, follow the sizes.
+ */
+export const FEED_PAGE_BYTES = 256_000
+/** What one entry may weigh: a page's bound less room for the feed's own head. */
+export const FEED_ENTRY_BYTES = FEED_PAGE_BYTES - 8_000
+
+/**
+ * Newest-first ranges [from, to): each as many items as fit under `maxBytes`
+ * of weight and `maxItems`, and at least one. An empty list has one empty page.
+ */
+export function sizedRanges(weights: number[], maxItems: number, maxBytes: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = []
+  let from = 0
+  while (from < weights.length) {
+    let to = from + 1
+    let bytes = weights[from]!
+    while (to < weights.length && to - from < maxItems && bytes + weights[to]! <= maxBytes) bytes += weights[to++]!
+    ranges.push([from, to])
+    from = to
+  }
+  return ranges.length ? ranges : [[0, 0]]
+}
+
+/** A page's range and the list's page count: from a sized entry's own fields, else by fixed page size. */
+export function pageSpan(entry: PagedRouteEntry, size: number): { from: number; to: number; pages: number } {
+  const [, , , , total, page, from, to, pages] = entry
+  if (from !== undefined && to !== undefined && pages !== undefined) return { from, to, pages }
+  const [f, t] = pageRange(total, size, page)
+  return { from: f, to: t, pages: pageCount(total, size) }
 }
 
 export const chunkRecord = (items: string[]): ChunkRecord => ({ kind: 'chunk', v: SCHEMA_VERSION, items })
 
-export const isPaged = (entry: RouteEntry): entry is PagedRouteEntry => entry.length === 6
+export const isPaged = (entry: RouteEntry): entry is PagedRouteEntry => entry.length >= 6
 
 /** Blob hashes of the chunks a paged entry names. */
 export const chunkHashes = (entry: PagedRouteEntry): string[] => (entry[3] ? entry[3].split(',') : [])
@@ -85,8 +130,9 @@ export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], to
 }
 
 /** A feed page but for `updated`, which comes from its entries (feedUpdated). */
-export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], total: number, page: number): FeedPageRecord {
-  const pages = pageCount(total, scope.pageSize)
+export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): FeedPageRecord {
+  const [, , , , total, page] = entry
+  const { from, to, pages } = pageSpan(entry, scope.pageSize)
   return {
     kind: 'feed',
     v: SCHEMA_VERSION,
@@ -94,10 +140,25 @@ export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], total: n
     scope: scope.scope,
     page,
     pages,
-    items: pageItems(chunks.map((c) => c.items), total, scope.pageSize, page),
+    items: rangeItems(chunks.map((c) => c.items), total, scope.pageSize, from, to, `page ${page}`),
     self: feedPath(scope.scope, scope.format, page),
     next: page < pages ? feedPath(scope.scope, scope.format, page + 1) : null,
   }
+}
+
+/**
+ * /llms-full.txt is cut like a feed: chunks of paths by count, pages by size,
+ * each bounded so a crawler or a model's context takes one page whole.
+ */
+export const LLMS_FULL_PAGE_BYTES = 512_000
+export const LLMS_FULL_CHUNK = 100
+
+/** A page of /llms-full.txt from its chunks. */
+export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullPageRecord {
+  const [, , , , total, page] = entry
+  const { from, to, pages } = pageSpan(entry, scope.pageSize)
+  const items = rangeItems(chunks.map((c) => c.items), total, scope.pageSize, from, to, `page ${page}`)
+  return { kind: 'llms-full', v: SCHEMA_VERSION, page, pages, items, next: page < pages ? llmsFullPath(page + 1) : null }
 }
 
 const modified = (e: EntryRecord) => Math.max(Date.parse(e.date), e.updated ? Date.parse(e.updated) : 0)

@@ -12,6 +12,19 @@ export const SITEMAP = '/sitemap.xml'
 export const ROBOTS = '/robots.txt'
 export const LLMS = '/llms.txt'
 
+/** `/llms-full.txt`, then `/llms-full/page/2.txt`…: every post's full text, in pages bounded in size. */
+export const llmsFullPath = (page = 1): string => (page <= 1 ? '/llms-full.txt' : `/llms-full/page/${page}.txt`)
+
+/**
+ * Where a post's Markdown lives: beside its page, so relative links in it
+ * resolve as they do on the page. `/2025/01/x/` → `/2025/01/x/index.md`;
+ * Jekyll's `/2019/03/07/x.html` → `/2019/03/07/x.md`.
+ */
+export function markdownPath(postPath: string): string {
+  if (postPath.endsWith('/')) return `${postPath}index.md`
+  return /\.html?$/i.test(postPath) ? postPath.replace(/\.html?$/i, '.md') : `${postPath}.md`
+}
+
 /** Part n of a sitemap split by the 50,000-URL limit, listed from the sitemap index at /sitemap.xml. */
 export const sitemapPartPath = (n: number): string => `/sitemaps/${n}.xml`
 
@@ -43,6 +56,9 @@ export function feedPath(scope: ListingScope, format: 'json' | 'atom' | 'rss', p
   return page <= 1 ? `${base}${name}.${ext}` : `${base}${name}/page/${page}.${ext}`
 }
 
+/** Whether a path is a page of a feed (any scope, any format): what `feedPath` makes. */
+export const isFeedPath = (path: string): boolean => /\/(feed(\/page\/[1-9][0-9]*)?\.(xml|json)|rss(\/page\/[1-9][0-9]*)?\.xml)$/.test(path)
+
 // Characters encodeURIComponent leaves alone, and `/`.
 const URL_SAFE = /^[A-Za-z0-9\-_.!~*'()/]*$/
 
@@ -66,9 +82,9 @@ export function absoluteUrl(siteUrl: string, path: string): string {
 }
 
 /**
- * Machine-read paths: feeds, sitemaps, robots.txt, llms.txt and the API. They
+ * Machine-read paths: feeds, sitemaps, robots.txt, llms.txt, posts' Markdown and the API. They
  * get the feed cache policy, CORS and a CSP that forbids rendering them as pages.
  */
 export function isDataPath(pathname: string): boolean {
-  return /\.(json|xml|txt)$/i.test(pathname) || /^\/api(\/|$)/i.test(pathname)
+  return /\.(json|xml|txt|md)$/i.test(pathname) || /^\/api(\/|$)/i.test(pathname)
 }

@@ -23,7 +23,14 @@ export type PlainRouteEntry = [hash: string, etag: string, lastModified: number]
  * are counted from the oldest post, so a new post changes only the newest chunk
  * of each list it is in; the page numbering lives in the manifest.
  */
-export type PagedRouteEntry = [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number]
+export type PagedRouteEntry =
+  | [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number]
+  /**
+   * A feed page cut by size (paging.ts, sizedRanges): its newest-first range
+   * [from, to) of the list and the list's page count, which the arithmetic of
+   * a fixed page size can no longer give.
+   */
+  | [scope: string, etag: string, lastModified: number, chunks: string, total: number, page: number, from: number, to: number, pages: number]
 
 export type RouteEntry = PlainRouteEntry | PagedRouteEntry
 
@@ -60,7 +67,15 @@ export interface Manifest {
    * response's headers with a 304's, RFC 9111 §4.3.4).
    */
   scriptHashes?: Record<string, string[]>
+  /**
+   * Post path → [hash of its source file, epoch seconds when a build last saw
+   * that hash change (0: not yet seen)]: how the next build dates an edit that
+   * has no `last_modified_at` (scripts/pipeline/history.ts). Build-side only.
+   */
+  edits?: Record<string, PostEdit>
 }
+
+export type PostEdit = [source: string, editedAt: number]
 
 export interface Term {
   name: string
@@ -182,7 +197,36 @@ export interface FeedScopeRecord {
   pageSize: number
 }
 
-export type ScopeRecord = ListingScopeRecord | FeedScopeRecord
+/** What the pages of /llms-full.txt share: chunks of post paths, `pageSize` to a chunk (pages are cut by size). */
+export interface LlmsFullScopeRecord {
+  kind: 'llms-full-scope'
+  v: typeof SCHEMA_VERSION
+  pageSize: number
+}
+
+export type ScopeRecord = ListingScopeRecord | FeedScopeRecord | LlmsFullScopeRecord
+
+/** A page of /llms-full.txt as rebuilt from its entry; items resolve through `markdown:` records. */
+export interface LlmsFullPageRecord {
+  kind: 'llms-full'
+  v: typeof SCHEMA_VERSION
+  page: number
+  pages: number
+  items: string[]
+  next: string | null
+}
+
+/**
+ * A post as Markdown (`<post path>index.md`, and `markdown:<path>` for
+ * /llms-full.txt): a title block, then the source's body with Liquid resolved
+ * as the build resolves it for the page. Rendered once at build time.
+ */
+export interface MarkdownRecord {
+  kind: 'markdown'
+  v: typeof SCHEMA_VERSION
+  path: string
+  text: string
+}
 
 /**
  * One page of a paginated list of posts; items are post paths, resolved through
@@ -351,11 +395,13 @@ export type RouteRecord =
   | SitemapRecord
   | RobotsRecord
   | LlmsRecord
+  | MarkdownRecord
+  | LlmsFullScopeRecord
 
 export type AnyRecord = RouteRecord | ChunkRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
 
 /** A route's record as the worker renders it: a post comes with its links, a listing or feed page rebuilt from its chunks. */
-export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord
+export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord | LlmsFullPageRecord
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
@@ -383,10 +429,20 @@ export interface EntryRecord {
   tags: Term[]
   categories: Term[]
   lang: string
-  /** Absolute URL of the post's image. */
+  /** The post's own authors (front matter); absent: the site's author. */
+  authors?: Person[]
+  /** Absolute URL of the post's image (also first in `html`). */
   image?: string
+  imageAlt?: string
   /** Post HTML with absolute URLs. */
   html: string
+  /** The post was too long for a feed page: `html` is its summary and a link to it. */
+  truncated?: true
+}
+
+export interface Person {
+  name: string
+  url?: string
 }
 
 /** `/sitemap.xml` or one of its parts (sitemaps.org protocol 0.9). */

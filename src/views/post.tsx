@@ -8,7 +8,7 @@
  */
 
 import { raw } from 'hono/html'
-import { categoryPath, href, tagPath } from '../shared/paths.ts'
+import { categoryPath, href, markdownPath, tagPath } from '../shared/paths.ts'
 import { isSafeUrl } from '../shared/urls.ts'
 import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
 import { strings, type Strings } from '../shared/i18n.ts'
@@ -110,6 +110,8 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
         modifiedTime: post.updated,
         tags: post.tags.map((tag) => tag.name),
         jsonLd: jsonLd(site, post, image),
+        // The post's Markdown for machine readers (scripts/pipeline/machine-readers.ts).
+        feeds: [{ type: 'text/markdown', href: href(markdownPath(post.path)), title: post.title }],
       }}
     >
       <article class={hasToc ? 'post has-toc' : 'post'} lang={post.lang !== site.lang ? post.lang : undefined}>

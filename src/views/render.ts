@@ -4,7 +4,7 @@
  */
 
 import type { Listed } from '../data/listed.ts'
-import { renderDiscovery, renderFeed } from '../feeds/index.ts'
+import { MARKDOWN_TYPE, TEXT_TYPE, llmsFullTxt, renderDiscovery, renderFeed } from '../feeds/index.ts'
 import { feedUpdated } from '../shared/paging.ts'
 import type { ServedRecord, SiteRecord } from '../shared/schema.ts'
 import { ListingPage } from './listing.tsx'
@@ -29,6 +29,10 @@ export async function renderRecord(site: SiteRecord, path: string, record: Serve
       return renderFeed(site, { ...record, updated: feedUpdated(listed.entry) }, listed.entry)
     case 'llms':
       return renderDiscovery(site, record, listed.meta)
+    case 'markdown':
+      return { type: MARKDOWN_TYPE, body: record.text }
+    case 'llms-full':
+      return { type: TEXT_TYPE, body: llmsFullTxt(site, record, listed.markdown) }
     case 'sitemap':
     case 'robots':
       return renderDiscovery(site, record)

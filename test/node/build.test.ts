@@ -6,7 +6,7 @@ import { BuildSession, build, buildToDisk, kvEntries } from '../../scripts/pipel
 import type { SearchBase } from '../../scripts/pipeline/search-index.ts'
 import { blobFile } from '../../scripts/pipeline/write.ts'
 import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
-import type { ListingRecord, PostRecord } from '../../src/shared/schema.ts'
+import type { ListingRecord, Manifest, PostRecord } from '../../src/shared/schema.ts'
 import type { SearchRecord } from '../../src/shared/search.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -14,7 +14,7 @@ import { routeRecord } from './route-record.ts'
 
 const tempDir = useTempDirs('kumo-build-')
 
-const buildFixture = (options: { drafts?: boolean; contentDir?: string; searchBase?: SearchBase; session?: BuildSession } = {}) =>
+const buildFixture = (options: { drafts?: boolean; contentDir?: string; searchBase?: SearchBase; session?: BuildSession; previous?: Manifest } = {}) =>
   build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, ...options })
 
 function record<T>(result: Awaited<ReturnType<typeof build>>, path: string): T {
@@ -96,7 +96,7 @@ describe('build of the fixture blog', () => {
     // The feed carries the body, so its ETag changes; its record (a list of paths) does not.
     expect(c.manifest.routes['/feed.json']![1]).not.toBe(a.manifest.routes['/feed.json']![1])
     expect(c.manifest.routes['/feed.json']![0]).toBe(a.manifest.routes['/feed.json']![0])
-    // Only that post's record, its feed entry and the manifest are new: its links to neighbours
+    // Only that post's record, its feed entry, its Markdown and the manifest are new: its links to neighbours
     // live in their own records, so the schedule epochs share one copy of the body.
     const old = new Set(kvEntries(a).map((x) => x.key))
     const fresh = kvEntries(c).filter((e) => !old.has(e.key))
@@ -104,8 +104,8 @@ describe('build of the fixture blog', () => {
     const all = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord | SearchRecord)
     const blobs = all.filter((b): b is PostRecord => !b.kind.startsWith('search-'))
     expect(c.manifest.schedule.length).toBeGreaterThan(0)
-    expect(blobs).toHaveLength(2)
-    expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`]))
+    expect(blobs).toHaveLength(3)
+    expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`, `markdown ${changed}`]))
     // The search index changes by one record: its delta, which now holds that post.
     expect(all.filter((b) => b.kind.startsWith('search-')).map((b) => b.kind)).toEqual(['search-delta'])
   })
@@ -118,7 +118,8 @@ describe('build of the fixture blog', () => {
     const file = join(dir, 'posts', '2025-02-14-swift-concurrency-notes.md')
     await writeFile(file, (await readFile(file, 'utf8')).replace('title: "', 'title: "Edited — '))
     const again = await buildFixture({ contentDir: dir, session })
-    const fresh = await buildFixture({ contentDir: dir, searchBase: a.searchBase })
+    // A fresh build measured against the same build before: the session's search base and its dates.
+    const fresh = await buildFixture({ contentDir: dir, searchBase: a.searchBase, previous: a.manifest })
     expect(again.manifest).toEqual(fresh.manifest)
     expect(again.summary.cached).toBe(a.summary.cached + session.posts.size - 1)
     expect(record<PostRecord>(again, '/2025/02/swift-concurrency-notes/').title).toMatch(/^Edited —/)

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unstable_dev } from 'wrangler'
 import { build } from '../../scripts/pipeline/index.ts'
-import type { SearchBase } from '../../scripts/pipeline/search-index.ts'
+import type { LiveBuild } from '../../scripts/deploy/live.ts'
 import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { wranglerKv } from '../../scripts/deploy/kv-target.ts'
 import { localWorker } from '../../scripts/deploy/worker-target.ts'
@@ -91,8 +91,8 @@ export async function setup() {
     persistTo,
     kv,
     worker,
-    /** Builds the fixture copy; with a search base, its index is a delta on it (as `npm run deploy` builds). */
-    build: (searchBase?: SearchBase) => build({ contentDir: content, outDir: '', publicDir: '', now: DEPLOY_NOW, searchBase }),
+    /** Builds the fixture copy; against the live build, as `npm run deploy` builds (its dates, its search base). */
+    build: (live: LiveBuild = {}) => build({ contentDir: content, outDir: '', publicDir: '', now: DEPLOY_NOW, ...live }),
     async edit(file: string, change: (text: string) => string) {
       const path = join(content, 'posts', file)
       await writeFile(path, change(await readFile(path, 'utf8')))

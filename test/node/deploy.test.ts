@@ -14,7 +14,7 @@ import { planGc, runGc } from '../../scripts/deploy/gc.ts'
 import { planDeploy } from '../../scripts/deploy/plan.ts'
 import type { KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { rollback } from '../../scripts/deploy/rollback.ts'
-import { searchBaseOf } from '../../scripts/deploy/search-base.ts'
+import { liveBuild } from '../../scripts/deploy/live.ts'
 import { listBuilds, manifestBlobs, readState, referencedBlobs, sortBuilds } from '../../scripts/deploy/state.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
@@ -183,24 +183,24 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect((await listBuilds(ctx.kv))[0]!.at).toBe(FIRST_AT)
   })
 
-  it('a deploy with one post body changed writes at most 5 keys: its 3 records, the search delta and the manifest', async () => {
+  it('a deploy with one post body changed writes at most 6 keys: its 4 records, the search delta and the manifest', async () => {
     ctx.kv.reset()
     // Its first paragraph: the post's summary too, the most a body edit can change.
     await ctx.edit('2023-11-20-third.md', (t) => t.replace('Its body is what the tests edit.', 'Its body was edited, version two.'))
-    // As `npm run deploy` does: list the builds once, measure the search index against the live build's.
+    // As `npm run deploy` does: list the builds once, measure against the live build (dates, search index).
     const listed = await listBuilds(ctx.kv)
-    const result = await ctx.build(await searchBaseOf(listed[0]?.id, buildReader(ctx.kv, cache)))
+    const result = await ctx.build(await liveBuild(listed[0]?.id, buildReader(ctx.kv, cache)))
     const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache, builds: listed })
     const written = ctx.kv.puts.flat().map((e) => e.key)
-    // The post's record, its feed entry (the body with absolute URLs), its `meta:` record (the
-    // summary changed), the search index's delta and the manifest. Listings, feeds and /llms.txt
+    // The post's record, its feed entry (the body with absolute URLs), its Markdown, its `meta:`
+    // record (the summary changed), the search index's delta and the manifest. Listings, feeds and /llms.txt
     // hold paths, so they are not rewritten; its links (next = the scheduled 2099 post, at that
     // step) are records of their own, so the schedule epochs share one copy of the body; the
     // search index is one set of records for every epoch. No state record.
     expect(ctx.kv.writes).toBe(report.writes)
-    expect(ctx.kv.writes).toBe(5)
+    expect(ctx.kv.writes).toBe(6)
     const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => JSON.parse(e.value) as { kind: string; path?: string })
-    expect(blobs.map((b) => `${b.kind} ${b.path ?? ''}`.trim()).sort()).toEqual([`entry ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`, 'search-delta'])
+    expect(blobs.map((b) => `${b.kind} ${b.path ?? ''}`.trim()).sort()).toEqual([`entry ${THIRD}`, `markdown ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`, 'search-delta'])
     expect(written).not.toContain('v1:builds')
     // The base's doc table and shards are the live build's, already in KV.
     expect(result.external.size).toBeGreaterThan(0)

@@ -282,8 +282,9 @@ print(json.dumps({'root': root.tag.replace(ns, ''), 'locs': [e.text for e in roo
     const lines = llms.split('\n')
     expect(lines[0]).toBe('# Feeds & <Tests>')
     expect(lines).toContain(`> A blog with ${POST_COUNT} posts`)
-    const items = lines.filter((l) => l.startsWith('- ['))
+    const items = lines.filter((l) => l.startsWith('- [') && !l.includes('/llms-full.txt'))
     expect(items.length).toBe(POST_COUNT)
+    expect(lines.slice(-4, -1)).toEqual(['## Optional', '', `- [Full text of every post](${ORIGIN}/llms-full.txt): Markdown, in pages`])
     for (const p of postPaths()) expect(items.filter((l) => l.includes(`](${ORIGIN}${p})`)).length).toBe(1)
     // A title never breaks out of its line or its link text.
     expect(llms).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/)

@@ -62,7 +62,7 @@ describe('chunks anchored at the oldest item', () => {
     const chunks = chunksOf(items, 10).map(chunkRecord)
     const page2 = listingPage({ kind: 'listing-scope', v: SCHEMA_VERSION, scope, pageSize: 10 }, pageChunks(25, 10, 2).map((j) => chunks[j]!), 25, 2)
     expect(page2).toEqual({ kind: 'listing', v: SCHEMA_VERSION, scope, page: 2, pages: 3, total: 25, items: items.slice(10, 20), prev: '/tags/edge/', next: '/tags/edge/page/3/' })
-    const feed = feedPage({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format: 'atom', pageSize: 10 }, pageChunks(25, 10, 3).map((j) => chunks[j]!), 25, 3)
+    const feed = feedPage({ kind: 'feed-scope', v: SCHEMA_VERSION, scope, format: 'atom', pageSize: 10 }, pageChunks(25, 10, 3).map((j) => chunks[j]!), ["s", "e", 0, "", 25, 3])
     expect(feed).toEqual({ kind: 'feed', v: SCHEMA_VERSION, format: 'atom', scope, page: 3, pages: 3, items: items.slice(20), self: '/tags/edge/feed/page/3.xml', next: null })
     expect(entryBlobs(['s', 'e', 1, 'a,b', 25, 2])).toEqual(['s', 'a', 'b'])
     expect(entryBlobs(['s', 'e', 1, '', 0, 1])).toEqual(['s'])

@@ -11,8 +11,8 @@ import { FEED_PAGE_SIZE } from '../../scripts/pipeline/assemble.ts'
 import { build, type BuildResult } from '../../scripts/pipeline/index.ts'
 import { manifestBlobs } from '../../scripts/deploy/state.ts'
 import { entryBlobs, isPaged, pageCount } from '../../src/shared/paging.ts'
-import { feedPath, listingPath } from '../../src/shared/paths.ts'
-import type { FeedFormat, FeedPageRecord, ListingRecord, ListingScope, PostMetaRecord, SiteRecord } from '../../src/shared/schema.ts'
+import { feedPath, listingPath, llmsFullPath } from '../../src/shared/paths.ts'
+import type { FeedFormat, FeedPageRecord, ListingRecord, ListingScope, LlmsFullPageRecord, PostMetaRecord, SiteRecord } from '../../src/shared/schema.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 import { routeRecord } from './route-record.ts'
 
@@ -78,6 +78,16 @@ function checkPages(r: BuildResult): number {
       }
     }
   }
+  // /llms-full.txt: pages cut by size that together list every post once, newest first.
+  const all = expectedLists(r)[0]!.feed
+  const full: string[] = []
+  for (let page = 1, pages = 1; page <= pages; page++, checked++) {
+    const record = routeRecord<LlmsFullPageRecord>(r, llmsFullPath(page))
+    expect(record.kind).toBe('llms-full')
+    pages = record.pages
+    full.push(...record.items)
+  }
+  expect(full).toEqual(all)
   return checked
 }
 
@@ -119,16 +129,17 @@ describe('adding one post to a 300-post blog', () => {
   it('makes one or two new chunks per list the post is in, and no page records', () => {
     const fresh = [...after.blobs].filter(([hash]) => !before.blobs.has(hash)).map(([, json]) => (JSON.parse(json) as { kind: string }).kind)
     const count = (kind: string) => fresh.filter((k) => k === kind).length
-    // Home, each of its tags and categories; each has a listing series and a feed series of chunks.
+    // Home, each of its tags and categories; each has a listing series and a feed series of chunks;
+    // /llms-full.txt one more.
     const scopes = 1 + NEW_POST.tags.length + NEW_POST.categories.length
-    const series = 2 * scopes
+    const series = 2 * scopes + 1
     // Each series changes its newest chunk; home's listing, pinned posts first, may change one more.
     const chunkBound = series + 1
     // At least one: lists whose newest chunk is now just the new post share that chunk's blob.
     expect(count('chunk')).toBeGreaterThanOrEqual(1)
     expect(count('chunk')).toBeLessThanOrEqual(chunkBound)
     expect(count('listing-scope') + count('feed-scope')).toBe(0) // no new term, no renamed one
-    for (const kind of ['post', 'meta', 'entry']) expect(count(kind), kind).toBe(1)
+    for (const kind of ['post', 'meta', 'entry', 'markdown']) expect(count(kind), kind).toBe(1)
     // Indexes of every post: tags, categories, archives, sitemap, llms.txt.
     const indexes = count('terms') + count('archives') + count('sitemap') + count('llms')
     expect(indexes).toBeLessThanOrEqual(5)
@@ -138,8 +149,8 @@ describe('adding one post to a 300-post blog', () => {
     expect(count('links')).toBeLessThanOrEqual(12)
     // Everything else is search (its own budget) or a post's links.
     const other = fresh.filter((k) => !k.startsWith('search') && k !== 'links')
-    expect(other.length).toBeLessThanOrEqual(3 + chunkBound + 5)
-    expect(other.length).toBe(3 + count('chunk') + indexes)
+    expect(other.length).toBeLessThanOrEqual(4 + chunkBound + 5)
+    expect(other.length).toBe(4 + count('chunk') + indexes)
   })
 
   it('keeps the entries, ETags included, of every page of the lists the post is not in', () => {
