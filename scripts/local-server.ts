@@ -20,7 +20,8 @@ export interface LocalServer {
   stop(): Promise<void>
 }
 
-async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
+/** Polls `url` until the worker answers (any status below 500), or `exited` names why it never will. */
+export async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const reason = exited()

@@ -23,6 +23,8 @@ export interface SeedOptions {
   kv?: KvTarget
   /** The build to seed (default: the one in dist/). */
   build?: { manifest: Manifest; blobs: ReadonlyMap<string, string> }
+  /** The local state folder whose KV `kv` writes (default: wrangler's own), where what was seeded is remembered. */
+  stateDir?: string
 }
 
 /** The build dist/ holds: its manifest, and a reader for the blobs beside it. */
@@ -33,8 +35,9 @@ async function fromDist(): Promise<{ manifest: Manifest; hashes: Set<string>; re
 }
 
 export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {
-  const state = join(LOCAL_STATE, 'kumo-seeded.json')
-  const kv = options.kv ?? wranglerKv({ persistTo: LOCAL_STATE })
+  const stateDir = options.stateDir ?? LOCAL_STATE
+  const state = join(stateDir, 'kumo-seeded.json')
+  const kv = options.kv ?? wranglerKv({ persistTo: stateDir })
   const source = options.build
     ? { manifest: options.build.manifest, hashes: new Set(options.build.blobs.keys()), read: async (h: string) => options.build!.blobs.get(h)! }
     : await fromDist()
@@ -47,7 +50,7 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
   for (const e of fresh) seeded.add(e.key)
-  await mkdir(LOCAL_STATE, { recursive: true })
+  await mkdir(stateDir, { recursive: true })
   await writeFile(state, JSON.stringify([...seeded]))
   return { buildId: manifest.buildId, written: fresh.length }
 }

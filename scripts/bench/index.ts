@@ -182,6 +182,14 @@ async function main(): Promise<void> {
     }
 
     const out = join(paths.root, '.kumo', 'bench')
+    // (g) Lighthouse performance, median of 3, as the browser suite's audit last measured it
+    // (`npm run test:e2e -- audit` takes ~9 minutes: it is not re-run here).
+    const lighthouse = await readFile(join(out, 'lighthouse.json'), 'utf8').then((t) => JSON.parse(t) as { at: string; medians: Record<string, Record<string, { performance: number }>> }, () => undefined)
+    if (lighthouse) {
+      report.lighthouse = lighthouse
+      console.log(`\n(g) Lighthouse performance, median of 3 (from the e2e audit of ${lighthouse.at})`)
+      console.table(Object.fromEntries(Object.entries(lighthouse.medians).map(([form, pages]) => [form, Object.fromEntries(Object.entries(pages).map(([page, m]) => [page, m.performance]))])))
+    } else console.log('\n(g) Lighthouse: no audit yet; run `npm run test:e2e -- audit`')
     await mkdir(out, { recursive: true })
     await writeFile(join(out, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`)
     console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)

@@ -42,12 +42,27 @@ function resolveSrcset(value: string, base: string): string {
     .join(',')
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+export const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
-interface Edit {
+/** A replacement of the source span [start, end). */
+export interface Edit {
   start: number
   end: number
   text: string
+}
+
+/** The HTML with each edit applied (overlapping ones after the first dropped), the rest byte for byte. */
+export function applyEdits(html: string, edits: Edit[]): string {
+  if (edits.length === 0) return html
+  const sorted = [...edits].sort((a, b) => a.start - b.start)
+  let out = ''
+  let at = 0
+  for (const edit of sorted) {
+    if (edit.start < at) continue
+    out += html.slice(at, edit.start) + edit.text
+    at = edit.end
+  }
+  return out + html.slice(at)
 }
 
 function collect(node: Node, base: string, edits: Edit[]): void {
@@ -70,14 +85,5 @@ function collect(node: Node, base: string, edits: Edit[]): void {
 export function absoluteUrls(html: string, base: string): string {
   const edits: Edit[] = []
   for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) collect(child, base, edits)
-  if (edits.length === 0) return html
-  edits.sort((a, b) => a.start - b.start)
-  let out = ''
-  let at = 0
-  for (const edit of edits) {
-    if (edit.start < at) continue
-    out += html.slice(at, edit.start) + edit.text
-    at = edit.end
-  }
-  return out + html.slice(at)
+  return applyEdits(html, edits)
 }

@@ -74,11 +74,21 @@ export interface AssembleOptions {
   sitemapLimit?: number
   /** The site's language, for the archives list rendered here. */
   lang: string
+  /** Posts per tag or category page (site.yml `taxonomy_paginate`); default TAXONOMY_PAGE_SIZE. */
+  taxonomyPaginate?: number
   /** Post path → epoch seconds of the edit a build last saw (history.ts): the entry's `updated`. */
   edited?: Map<string, number>
   /** What earlier assemblies of this session made (session.ts). */
   memo: AssemblyMemo
 }
+
+/**
+ * Chirpy lists all of a tag's posts on one page, and readers of a tag expect
+ * one list; past this many a term page still paginates, so no page grows
+ * without bound. Term pages show a compact list (date and title), so a
+ * hundred entries weigh about what ten summaries do.
+ */
+export const TAXONOMY_PAGE_SIZE = 100
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
 const modifiedMs = (p: Post) => Math.max(p.ms, p.updatedMs ?? 0)
@@ -243,7 +253,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     ...[...categoryGroups.values()].map((g) => ({ scope: { type: 'category' as const, ...g.term }, posts: g.posts, feeds: TERM_FEEDS })),
   ]
   for (const { scope, posts: items, feeds } of listings) {
-    addListing(routes, options.memo.chunks, scope, items, paginate)
+    addListing(routes, options.memo.chunks, scope, items, scope.type === 'home' ? paginate : (options.taxonomyPaginate ?? TAXONOMY_PAGE_SIZE))
     addFeeds(routes, options.memo.chunks, scope, feeds, scope.type === 'home' ? sorted : items, (p) => options.memo.own.get(p)!.weight)
   }
 

@@ -48,6 +48,7 @@ import { config } from './config.ts'
 import { derive } from './derive.ts'
 import { epochs } from './epochs.ts'
 import { dating } from './history.ts'
+import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
 import { rememberPublic, syncPublic } from './public-dir.ts'
@@ -114,9 +115,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = () => options.onProgress?.(++done, found.length)
   const read = await readAll({ contentDir, found, site, nowMs, session, cache, renderer, progress })
   const rendered = await render(read, { contentDir, found, site, nowMs, cache, parallel: options.parallel ?? false, progress })
-  const linked = link(rendered, drafts)
-  if (cache) await derive(linked.included, { siteUrl: site.url, cache, renderer, session })
+  const plain = link(rendered, drafts)
+  if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session })
   await cache?.save()
+  const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
+  const linked = { ...plain, included: images.posts, pages: images.pages }
 
   const files = await assets(contentDir)
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
@@ -132,7 +135,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   session.previous = built
   session.posts = read.kept
   session.search = index.base
-  return { manifest: built, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: files.files, ...report }
+  return { manifest: built, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
 }
 
 /** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */

@@ -8,13 +8,15 @@ import { Hono, type Context } from 'hono'
 import { cacheHeaders, notModified, validatedHeaders, type CacheKind } from '../cache/index.ts'
 import { keepForOutage, needsKeeping } from '../cache/stale.ts'
 import type { AppEnv } from '../context.ts'
-import { readRouteRecord, routeAt } from '../data/index.ts'
+import { readRouteRecord, recordAt, routeAt } from '../data/index.ts'
 import { listedIn } from '../data/listed.ts'
 import { canonicalFor, decodePath, sameSiteLocation } from '../data/paths.ts'
 import { HttpError } from '../errors.ts'
 import { addHubLinks } from '../feeds/websub.ts'
-import { pageCsp } from '../shared/headers.ts'
+import { mergeSources, pageCsp } from '../shared/headers.ts'
+import { metaRecord } from '../shared/keys.ts'
 import { isDataPath } from '../shared/paths.ts'
+import { thirdPartySources } from '../shared/third-party.ts'
 import { renderRecord } from '../views/render.ts'
 
 export const content = new Hono<AppEnv>()
@@ -47,14 +49,17 @@ content.get('*', async (c) => {
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.
-  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), manifest.csp(path)))
+  // Comment and analytics origins as site.yml configures them; a post is a path with a `meta:` record.
+  const sources = thirdPartySources(site, { post: recordAt(manifest, metaRecord(path), now) !== undefined })
+  // The embeds this page's own HTML uses (computed at build time) and the site's providers, together.
+  if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), mergeSources(manifest.csp(path), sources)))
   addHubLinks(headers, site, path)
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord(site, path, record, await listedIn(kv, c.var, record))
   headers.set('Content-Type', type)
   // This page's own inline scripts, hashed by the build, and no others (see src/shared/headers.ts).
-  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes, record.csp))
+  if (record.kind === 'post' || record.kind === 'page') headers.set('Content-Security-Policy', pageCsp(record.scriptHashes, mergeSources(record.csp, sources)))
   else if (!type.startsWith('text/html')) headers.delete('Content-Security-Policy')
   const response = new Response(body, { status: 200, headers })
   // Only the first render of each version in this isolate pays for the copy (see src/cache/stale.ts).

@@ -10,6 +10,8 @@ import { Hono } from 'hono'
 import { searchHeaders } from '../cache/index.ts'
 import type { AppEnv } from '../context.ts'
 import { parseQuery, search as runSearch } from '../search/index.ts'
+import { pageCsp } from '../shared/headers.ts'
+import { thirdPartySources } from '../shared/third-party.ts'
 import { pageParam } from '../search/params.ts'
 import { renderDocument } from '../views/layout.tsx'
 import { SearchPage } from '../views/search.tsx'
@@ -21,6 +23,8 @@ search.get('/search', async (c) => {
   const headers = searchHeaders(manifest, now)
   const parsed = parseQuery(c.req.query('q'))
   headers.set('Content-Type', 'text/html; charset=utf-8')
+  // The search page loads the site's analytics, if any (src/shared/third-party.ts).
+  headers.set('Content-Security-Policy', pageCsp([], thirdPartySources(site, { post: false })))
   if (!parsed.ok) {
     // An empty query is the bare search page; the others say what was wrong.
     const problem = parsed.problem === 'empty' && c.req.query('q') === undefined ? undefined : parsed.problem

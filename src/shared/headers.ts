@@ -15,6 +15,8 @@
  * `nosniff` so no page can load them as a script or stylesheet.
  */
 
+import { PAGE_SCRIPT_HASH } from './page-script.ts'
+
 /** Directives shared by every HTML page; `script-src` is completed per page. */
 const PAGE_DIRECTIVES = [
   "default-src 'self'",
@@ -49,16 +51,36 @@ export interface CspSources {
   styleAttributes?: boolean
 }
 
+/** Both pages' worth of origins: a post's own embeds and the site's comment and analytics providers. */
+export function mergeSources(a: CspSources | undefined, b: CspSources | undefined): CspSources {
+  const out: CspSources = {}
+  for (const key of ['script', 'frame', 'style', 'connect', 'img'] as const) {
+    const list = [...(a?.[key] ?? []), ...(b?.[key] ?? [])]
+    if (list.length > 0) out[key] = [...new Set(list)]
+  }
+  if (a?.styleAttributes || b?.styleAttributes) out.styleAttributes = true
+  return out
+}
+
 /** An origin as a CSP host-source: https, a host, an optional port; nothing else can widen a policy. */
 const ORIGIN_SOURCE = /^https:\/\/[a-z0-9.-]+(:\d+)?$/
+/**
+ * The same with a leading `*.` (CSP3 §2.3.1 host-source wildcard), for the
+ * regional beacons analytics providers document (`https://*.google-analytics.com`).
+ * Never for scripts: a script source names its host exactly.
+ */
+const WILDCARD_SOURCE = /^https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/
 
-/** The CSP of an HTML page that may run exactly the inline scripts hashed here, plus the origins `extra` names. */
+/**
+ * The CSP of an HTML page that may run exactly the inline scripts hashed here
+ * (and the layout's own, src/shared/page-script.ts), plus the origins `extra` names.
+ */
 export function pageCsp(scriptHashes: readonly string[] = [], extra: CspSources = {}): string {
   // A record is data from KV: take only well-formed hashes and origins, so it can never widen the policy otherwise.
-  const hashes = [...new Set(scriptHashes.filter((h) => HASH_SOURCE.test(h)))]
-  const origins = (list: readonly string[] | undefined) => [...new Set((list ?? []).filter((o) => ORIGIN_SOURCE.test(o)))]
+  const hashes = [...new Set([PAGE_SCRIPT_HASH, ...scriptHashes].filter((h) => HASH_SOURCE.test(h)))]
+  const origins = (list: readonly string[] | undefined, pattern: RegExp) => [...new Set((list ?? []).filter((o) => pattern.test(o)))]
   const widen = (directive: string, list: readonly string[] | undefined) => {
-    const add = origins(list)
+    const add = origins(list, directive.startsWith('script-src') ? ORIGIN_SOURCE : WILDCARD_SOURCE)
     return add.length === 0 ? directive : `${directive} ${add.join(' ')}`
   }
   const directives = PAGE_DIRECTIVES.map((d) => {

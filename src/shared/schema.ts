@@ -99,6 +99,18 @@ export interface TocEntry {
 export interface ImageRef {
   src: string
   alt: string
+  /** Intrinsic size, when the build could measure the file (no layout shift). */
+  width?: number
+  height?: number
+  /** Smaller copies in modern formats made by the build, best first (`<source>` of a `<picture>`). */
+  sources?: ImageSource[]
+}
+
+export interface ImageSource {
+  /** MIME type: image/avif, image/webp. */
+  type: string
+  /** `url 480w, url 960w, …` (HTML §4.8.4.3.1). */
+  srcset: string
 }
 
 /** What a listing needs of a post. Stored apart from the body so listings stay small. */

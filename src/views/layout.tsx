@@ -1,16 +1,21 @@
 /**
  * The page shell every HTML response shares: head (title, description,
  * canonical, OpenGraph, Twitter card, JSON-LD, feed autodiscovery, stylesheet,
- * favicon), the site header with its search form, and the footer. A pure
- * function of its props. No script runs on any page: the only <script> is the
- * JSON-LD data block, which browsers do not execute.
+ * favicon), the site header (identity from site.yml, navigation, search form,
+ * light/dark switch) and the footer (licence, social links on phones). A pure
+ * function of its props. One inline script runs, the same on every page and
+ * allowed by its hash (src/shared/page-script.ts); every page reads without it.
+ * Analytics scripts load only when site.yml configures them, on pages with a
+ * canonical URL (not error pages), with their origins in that page's CSP.
  */
 
 import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, href } from '../shared/paths.ts'
-import type { SiteRecord } from '../shared/schema.ts'
+import type { SiteRecord, SocialLink } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
+import { PAGE_SCRIPT } from '../shared/page-script.ts'
+import { analyticsTags } from '../shared/third-party.ts'
 
 export interface HeadProps {
   title?: string
@@ -43,8 +48,17 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 }
 
+/** The author's favicon (site.yml `favicon`) replaces Kumo's; its type from its extension. */
+const ICON_TYPES: Record<string, string> = { svg: 'image/svg+xml', png: 'image/png', ico: 'image/x-icon', gif: 'image/gif', webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg' }
+export const faviconOf = (site: SiteRecord): string | undefined => site.favicon ?? site.assets.favicon
+const iconType = (href: string) => ICON_TYPES[/\.([a-z]+)(?:[?#].*)?$/i.exec(href)?.[1]?.toLowerCase() ?? '']
+
 function Head(props: { site: SiteRecord; head: HeadProps }) {
   const { site, head } = props
+  const t = strings(site.lang)
+  const icon = faviconOf(site)
+  // Error pages (no canonical URL) count nothing.
+  const analytics = head.path === null ? [] : analyticsTags(site.analytics)
   const title = head.title ? `${head.title} | ${site.title}` : site.title
   const description = head.description || site.description
   const canonical = head.path === null ? undefined : absolute(site, head.path)
@@ -63,7 +77,14 @@ function Head(props: { site: SiteRecord; head: HeadProps }) {
       <meta name="theme-color" content="#fbfbfa" media="(prefers-color-scheme: light)" />
       <meta name="theme-color" content="#16181d" media="(prefers-color-scheme: dark)" />
       {site.assets.css && <link rel="stylesheet" href={site.assets.css} />}
-      {site.assets.favicon && <link rel="icon" href={site.assets.favicon} type="image/svg+xml" />}
+      {icon && <link rel="icon" href={icon} type={iconType(icon)} />}
+      {/* First in <head> after the stylesheet: it applies a saved light/dark choice before the first paint. */}
+      <script data-ga={head.path === null ? undefined : site.analytics?.google} data-copy={t.copy} data-copied={t.copied}>
+        {raw(PAGE_SCRIPT)}
+      </script>
+      {analytics.map((tag) => (
+        <script src={tag.src} async {...tag.attrs}></script>
+      ))}
       <link rel="alternate" type="application/feed+json" href="/feed.json" title={site.title} />
       <link rel="alternate" type="application/atom+xml" href="/feed.xml" title={site.title} />
       {head.feeds?.map((f) => <link rel="alternate" type={f.type} href={f.href} title={f.title} />)}
@@ -87,18 +108,52 @@ function Head(props: { site: SiteRecord; head: HeadProps }) {
   )
 }
 
+export function SocialLinks(props: { links: SocialLink[]; label: string; class: string }) {
+  return (
+    <nav class={`social ${props.class}`} aria-label={props.label}>
+      <ul>
+        {props.links.map((l) => (
+          <li>
+            <a href={l.url} rel="me">
+              {l.name}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+/** Shown by the page script (it stays `hidden` without one); `aria-pressed` says whether dark is on. */
+function ThemeToggle(props: { label: string }) {
+  return (
+    <button id="theme-toggle" class="theme-toggle" type="button" hidden aria-pressed="false" aria-label={props.label} title={props.label}>
+      <svg aria-hidden="true" viewBox="0 0 20 20" width="18" height="18">
+        <circle cx="10" cy="10" r="7.5" fill="none" stroke="currentColor" stroke-width="1.8" />
+        <path d="M10 2.5a7.5 7.5 0 0 1 0 15z" fill="currentColor" />
+      </svg>
+    </button>
+  )
+}
+
 function SiteHeader(props: { site: SiteRecord; path: string | null }) {
   const { site } = props
   const t = strings(site.lang)
+  const logo = site.avatar ?? faviconOf(site)
   // The section the reader is in, marked for assistive tech and styled from the same attribute.
   const current = (section: string) => (props.path === section ? 'page' : props.path?.startsWith(section) ? 'true' : undefined)
   return (
     <header class="site-header">
       <div class="wrap bar">
         <a class="brand" href="/">
-          {site.assets.favicon && <img src={site.assets.favicon} alt="" width="28" height="28" />}
-          <span>{site.title}</span>
+          {logo && <img class={site.avatar ? 'avatar' : undefined} src={logo} alt="" width="40" height="40" />}
+          <span class="brand-text">
+            <span class="brand-title">{site.title}</span>
+            {site.tagline && <span class="tagline">{site.tagline}</span>}
+          </span>
         </a>
+        {site.social && site.social.length > 0 && <SocialLinks links={site.social} label={t.social} class="header-social" />}
+        <ThemeToggle label={t.darkMode} />
         <nav class="site-nav" aria-label={t.siteNav}>
           <a href={ARCHIVES} aria-current={current(ARCHIVES)}>
             {t.archives}
@@ -147,9 +202,16 @@ export function Layout(props: { site: SiteRecord; head: HeadProps; wide?: boolea
         </main>
         <footer class="site-footer">
           <div class="wrap">
+            {site.social && site.social.length > 0 && <SocialLinks links={site.social} label={t.social} class="footer-social" />}
             <p>
               ©{' '}
               {site.author.url ? <a href={site.author.url}>{site.author.name || site.title}</a> : site.author.name || site.title}
+              {site.license && (
+                <>
+                  {' · '}
+                  <License license={site.license} />
+                </>
+              )}
               {' · '}
               <a href="/feed.xml">Atom</a>
               {' · '}
@@ -161,6 +223,18 @@ export function Layout(props: { site: SiteRecord; head: HeadProps; wide?: boolea
         </footer>
       </body>
     </html>
+  )
+}
+
+/** The site's licence (site.yml `license`), linked with rel="license" (HTML §4.6.7.9) when it has a URL. */
+export function License(props: { license: NonNullable<SiteRecord['license']> }) {
+  const { license } = props
+  return license.url ? (
+    <a rel="license" href={license.url}>
+      {license.name}
+    </a>
+  ) : (
+    <>{license.name}</>
   )
 }
 

@@ -8,6 +8,7 @@ import { feedPath, href, listingPath } from '../shared/paths.ts'
 import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
+import { Picture } from './picture.tsx'
 import { TermLinks } from './post.tsx'
 
 export function PostSummary(props: { post: PostMeta; lang: string }) {
@@ -20,16 +21,16 @@ export function PostSummary(props: { post: PostMeta; lang: string }) {
         <h2>
           <a href={href(post.path)}>{post.title}</a>
         </h2>
-        <p class="meta">
+        <div class="meta">
           {post.pinned && <span class="pin">{t.pinned}</span>}
           <time datetime={post.date}>{post.day}</time>
           <span>{t.readingTime(post.readingMinutes)}</span>
-          {post.categories[0] && <span>{post.categories[0].name}</span>}
-        </p>
+          {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
+        </div>
         <p class="excerpt">{post.excerpt}</p>
         {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
       </div>
-      {image && <img class="thumb" src={image.src} alt="" loading="lazy" decoding="async" />}
+      {image && <Picture image={image} alt="" class="thumb" sizes="9.5rem" lazy />}
     </li>
   )
 }
@@ -55,6 +56,20 @@ function Pagination(props: { listing: ListingRecord; lang: string }) {
         <span />
       )}
     </nav>
+  )
+}
+
+/** A tag's or category's posts: date and title, compact as Chirpy's, so a hundred stay light. */
+function CompactList(props: { items: PostMeta[] }) {
+  return (
+    <ul class="archive compact">
+      {props.items.map((p) => (
+        <li>
+          <time datetime={p.date}>{p.day}</time>
+          <a href={href(p.path)}>{p.title}</a>
+        </li>
+      ))}
+    </ul>
   )
 }
 
@@ -109,7 +124,13 @@ export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; i
           {pageNote && <p class="meta">{pageNote}</p>}
         </header>
       )}
-      {items.length === 0 ? <p>{t.noPosts}</p> : <ol class="summaries">{items.map((p) => <PostSummary post={p} lang={site.lang} />)}</ol>}
+      {items.length === 0 ? (
+        <p>{t.noPosts}</p>
+      ) : scope.type === 'home' ? (
+        <ol class="summaries">{items.map((p) => <PostSummary post={p} lang={site.lang} />)}</ol>
+      ) : (
+        <CompactList items={items} />
+      )}
       {listing.pages > 1 && <Pagination listing={listing} lang={site.lang} />}
     </Layout>
   )

@@ -1,16 +1,21 @@
 /**
- * A post page: title, dates in the site timezone, reading time, taxonomy links,
- * cover image, table of contents, the body, previous/next and related posts.
- * On wide screens the table of contents sits in a sticky side column (CSS
- * grid; no script).
+ * A post page: breadcrumbs, title, byline, published and updated dates in the
+ * site timezone, reading time, taxonomy links, cover image, table of contents,
+ * the body, licence, share links (plain links to each service's share URL: no
+ * script, no third-party request until the reader clicks), previous/next and
+ * related posts, and the comment thread when site.yml configures one. On wide
+ * screens the table of contents sits in a sticky side column (CSS grid; no script).
  */
 
 import { raw } from 'hono/html'
 import { categoryPath, href, markdownPath, tagPath } from '../shared/paths.ts'
 import { isSafeUrl } from '../shared/urls.ts'
 import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
-import { strings } from '../shared/i18n.ts'
-import { Layout, absolute } from './layout.tsx'
+import { strings, type Strings } from '../shared/i18n.ts'
+import { Layout, License, absolute } from './layout.tsx'
+import { Comments } from './comments.tsx'
+import { Picture } from './picture.tsx'
+import { ShareLinks } from './share.tsx'
 
 export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
   const path = props.kind === 'tag' ? tagPath : categoryPath
@@ -64,6 +69,26 @@ function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined)
   }
 }
 
+function Breadcrumbs(props: { post: PostRecord; t: Strings }) {
+  const { post, t } = props
+  const category = post.categories[0]
+  return (
+    <nav class="breadcrumbs" aria-label={t.breadcrumb}>
+      <ol>
+        <li>
+          <a href="/">{t.home}</a>
+        </li>
+        {category && (
+          <li>
+            <a href={href(categoryPath(category.slug))}>{category.name}</a>
+          </li>
+        )}
+        <li aria-current="page">{post.title}</li>
+      </ol>
+    </nav>
+  )
+}
+
 export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
   const { site, post } = props
   const t = strings(site.lang)
@@ -91,9 +116,22 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
     >
       <article class={hasToc ? 'post has-toc' : 'post'} lang={post.lang !== site.lang ? post.lang : undefined}>
         <header class="post-header">
+          <Breadcrumbs post={post} t={t} />
           {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
           <h1>{post.title}</h1>
           <p class="meta">
+            {site.author.name && (
+              <span class="byline">
+                {t.by}{' '}
+                {site.author.url ? (
+                  <a rel="author" href={site.author.url}>
+                    {site.author.name}
+                  </a>
+                ) : (
+                  site.author.name
+                )}
+              </span>
+            )}
             <span>
               {t.published} <time datetime={post.date}>{post.day}</time>
             </span>
@@ -107,13 +145,21 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
         </header>
         {image && (
           <figure class="cover">
-            <img src={image.src} alt={image.alt} loading="lazy" decoding="async" />
+            {/* Usually the page's largest paint: fetched first, never lazily (web.dev "Optimize LCP"). */}
+            <Picture image={image} alt={image.alt} sizes="(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)" priority />
           </figure>
         )}
         {hasToc && <Toc toc={post.toc} label={t.toc} />}
         <div class="content">{raw(post.html)}</div>
         <footer class="post-footer">
           {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
+          {site.license && (
+            <p class="post-license">
+              {t.postLicense} <License license={site.license} />
+              {t.postLicenseEnd}
+            </p>
+          )}
+          <ShareLinks url={absolute(site, post.path)} title={post.title} t={t} lang={site.lang} />
           {(post.prev || post.next) && (
             <nav class="prev-next" aria-label={`${t.prevPost} / ${t.nextPost}`}>
               {post.prev && (
@@ -141,6 +187,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
             </section>
           )}
         </footer>
+        {site.comments && <Comments comments={site.comments} url={absolute(site, post.path)} path={href(post.path)} lang={post.lang} t={t} />}
       </article>
     </Layout>
   )

@@ -89,10 +89,13 @@ export function SearchPage(props: SearchPageProps) {
   const { site, query, problem, result } = props
   const t = { ...searchStrings(site.lang), search: strings(site.lang).search }
   const page = result?.page ?? 1
+  // Indexable, with one canonical URL for every query (/search): crawlers keep the one search
+  // page, not one per query, and nothing tells them the site's own search is off limits.
   return (
-    <Layout site={site} head={{ title: query && !problem ? t.heading(query) : t.search, path: SEARCH, noindex: true }}>
+    <Layout site={site} head={{ title: query && !problem ? t.heading(query) : t.search, path: SEARCH }}>
       <h1>{query && !problem ? t.heading(query) : t.search}</h1>
-      <form class="search-form" role="search" action={SEARCH} method="get">
+      {/* No second role=search: the header's form is the page's one search landmark (axe landmark-unique). */}
+      <form class="search-form" action={SEARCH} method="get">
         <input type="search" name="q" value={query} aria-label={t.label} maxlength={400} />
         <button type="submit">{t.search}</button>
       </form>

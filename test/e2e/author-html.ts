@@ -25,7 +25,7 @@ function scriptOrigins(csp: string): string[] {
 }
 
 export async function checkAuthorHtml(browser: Browser, check: Check): Promise<void> {
-  const server = await startServer(CONTENT)
+  const server = await startServer({ contentDir: CONTENT })
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.origin })
   try {
     const page = await context.newPage()

@@ -59,7 +59,7 @@ export async function writeFeedFixture(): Promise<string> {
   await mkdir(join(dir, 'posts'), { recursive: true })
   await writeFile(
     join(dir, 'site.yml'),
-    `title: "Feeds & <Tests>"\ndescription: "A blog with ${POST_COUNT} posts"\nurl: https://feeds.example.org\nauthor: Feed Author\nlang: en\ntimezone: Asia/Tokyo\npermalink: /:year/:month/:title/\npaginate: 7\n`,
+    `title: "Feeds & <Tests>"\ndescription: "A blog with ${POST_COUNT} posts"\nurl: https://feeds.example.org\nauthor: Feed Author\nlang: en\ntimezone: Asia/Tokyo\npermalink: /:year/:month/:title/\npaginate: 7\ntaxonomy_paginate: 7\n`,
   )
   await Promise.all(Array.from({ length: POST_COUNT }, (_, i) => writeFile(join(dir, 'posts', `2021-01-01-post-${i}.md`), post(i))))
   return dir

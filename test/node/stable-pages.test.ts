@@ -18,6 +18,8 @@ import { routeRecord } from './route-record.ts'
 
 const tempDir = useTempDirs('kumo-stable-pages-')
 const NOW = new Date('2026-01-01T00:00:00Z')
+/** Term pages get their own page size (site.yml `taxonomy_paginate`), set unlike `paginate` so both are exercised. */
+const TAXONOMY_PAGINATE = 7
 const NEW_POST = { file: '2025-06-01-brand-new.md', tags: ['TypeScript', 'Rust'], categories: ['Tech'] }
 
 const blob = <T>(r: BuildResult, hash: string) => JSON.parse(r.blobs.get(hash)!) as T
@@ -51,9 +53,10 @@ function expectedLists(r: BuildResult): List[] {
 
 /** Checks every listing and feed page against newest-first pagination; returns how many it checked. */
 function checkPages(r: BuildResult): number {
-  const size = blob<SiteRecord>(r, r.manifest.records.site!).paginate
+  const paginate = blob<SiteRecord>(r, r.manifest.records.site!).paginate
   let checked = 0
   for (const { scope, listing, feed, formats } of expectedLists(r)) {
+    const size = scope.type === 'home' ? paginate : TAXONOMY_PAGINATE
     const pages = pageCount(listing.length, size)
     for (let page = 1; page <= pages; page++, checked++) {
       expect(routeRecord<ListingRecord>(r, listingPath(scope, page))).toEqual({
@@ -97,6 +100,7 @@ describe('adding one post to a 300-post blog', () => {
   beforeAll(async () => {
     const dir = await tempDir()
     await generateCorpus(dir, 300)
+    await writeFile(join(dir, 'site.yml'), `${await readFile(join(dir, 'site.yml'), 'utf8')}\ntaxonomy_paginate: ${TAXONOMY_PAGINATE}\n`)
     // Two pinned posts: home lists them first, so the new post goes in below them.
     const files = (await readdir(join(dir, 'posts'))).sort()
     let pinned = 0

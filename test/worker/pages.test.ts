@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { attr, parsePage, text, within, type ParsedPage } from './html.ts'
 import { ORIGIN, encoded, get } from './helpers.ts'
+import { PAGE_SCRIPT } from '../../src/shared/page-script.ts'
 
 const SEED = '/2025/01/deepseek-ai/'
 const COVER = '/2025/03/edge-rendering-with-workers/'
@@ -56,8 +57,8 @@ describe('every page kind', () => {
       expect(attr(p.link('alternate', 'application/atom+xml')[0], 'href')).toBe('/feed.xml')
       expect(attr(p.link('icon')[0], 'href')).toBe('/favicon.svg')
       expect(p.link('stylesheet').map((l) => attr(l, 'href'))).toEqual([expect.stringMatching(/^\/_kumo\/style\.[0-9a-f]{10}\.css$/)])
-      // Nothing runs: the only scripts are JSON-LD data blocks, and they parse.
-      expect(p.all('script', (s) => attr(s, 'type') !== 'application/ld+json')).toEqual([])
+      // One script runs, the layout's (allowed by its hash); the others are JSON-LD data blocks, and they parse.
+      expect(p.all('script', (s) => attr(s, 'type') !== 'application/ld+json').map((s) => text(s))).toEqual([PAGE_SCRIPT])
       jsonLd(p)
       // The header's search box is a plain GET form to /search with `q`.
       const form = p.one('form', (f) => attr(f, 'role') === 'search')
@@ -128,14 +129,17 @@ describe('post page', () => {
     expect(attr(img, 'loading')).toBe('lazy')
   })
 
-  it('shows the cover image, lazily, and asks for a large Twitter card', async () => {
+  it('shows the cover image first (eager, high priority), other images lazily, and asks for a large Twitter card', async () => {
     const p = await page(COVER)
     expect(p.meta('twitter:card')).toBe('summary_large_image')
     expect(p.meta('og:image')).toBe(`${ORIGIN}/assets/img/edge-request.svg`)
     expect(p.meta('twitter:image')).toBe(`${ORIGIN}/assets/img/edge-request.svg`)
     const cover = p.one('img', (i) => attr(i, 'src') === '/assets/img/edge-request.svg')
     expect(attr(cover, 'alt')).toMatch(/edge cache/)
-    for (const img of p.all('img', (i) => !/favicon/.test(attr(i, 'src') ?? ''))) expect(attr(img, 'loading'), attr(img, 'src')).toBe('lazy')
+    expect(attr(cover, 'fetchpriority')).toBe('high')
+    expect(attr(cover, 'loading')).toBeUndefined()
+    const inBody = p.all('img', (i) => attr(i, 'fetchpriority') !== 'high' && !/favicon/.test(attr(i, 'src') ?? ''))
+    for (const img of inBody) expect(attr(img, 'loading'), attr(img, 'src')).toBe('lazy')
   })
 
   it('has a table of contents with three or more headings, each link to a heading on the page', async () => {

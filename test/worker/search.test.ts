@@ -147,7 +147,7 @@ describe('search answers for queries the index cannot run', () => {
     const res = await get('/search')
     expect(res.status).toBe(200)
     const html = await res.text()
-    expect(html).toContain('<form class="search-form" role="search" action="/search" method="get">')
+    expect(html).toContain('<form class="search-form" action="/search" method="get">')
     expect(html).not.toContain('class="search-message"')
   })
 

@@ -8,6 +8,7 @@ import { isDataPath } from '../../src/shared/headers.ts'
 import { staleKey } from '../../src/cache/stale.ts'
 import type { PostRecord } from '../../src/shared/schema.ts'
 import { blobKey } from '../../src/shared/keys.ts'
+import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from '../../src/shared/page-script.ts'
 import { faultyKv, fetchWith, seededManifest } from './faulty-kv.ts'
 import { encoded, get } from './helpers.ts'
 import { decodeEntities, elements, withoutCdata, xmlText } from './markup.ts'
@@ -105,15 +106,15 @@ describe('security headers', () => {
   it("allow exactly the post's own inline scripts, by hash", async () => {
     const res = await get(HOSTILE)
     const html = await res.text()
-    const inline = (await elements(html)).filter((e) => e.tag === 'script' && !e.attrs.type)
+    const inline = (await elements(html)).filter((e) => e.tag === 'script' && !e.attrs.type && e.text !== PAGE_SCRIPT)
     expect(inline).toHaveLength(1)
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(inline[0]!.text))
     const hash = `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`
     const scriptSrc = /script-src ([^;]*)/.exec(res.headers.get('content-security-policy')!)![1]
-    expect(scriptSrc).toBe(`'self' ${hash}`)
-    // Another page, and a listing that shows this post, allow no inline script at all.
+    expect(scriptSrc).toBe(`'self' ${PAGE_SCRIPT_HASH} ${hash}`)
+    // Another page, and a listing that shows this post, allow no inline script but the layout's.
     for (const other of ['/2025/01/deepseek-ai/', '/']) {
-      expect(/script-src ([^;]*)/.exec((await get(other)).headers.get('content-security-policy')!)![1]).toBe("'self'")
+      expect(/script-src ([^;]*)/.exec((await get(other)).headers.get('content-security-policy')!)![1]).toBe(`'self' ${PAGE_SCRIPT_HASH}`)
     }
   })
 
@@ -136,7 +137,7 @@ describe('security headers', () => {
     const res = await fetchWith(faultyKv(env.CONTENT, (key) => (key === blobKey(hash) ? { value: JSON.stringify(record) } : 'pass')), HOSTILE)
     resetCaches()
     expect(res.status).toBe(200)
-    expect(/script-src ([^;]*)/.exec(res.headers.get('content-security-policy')!)![1]).toBe("'self'")
+    expect(/script-src ([^;]*)/.exec(res.headers.get('content-security-policy')!)![1]).toBe(`'self' ${PAGE_SCRIPT_HASH}`)
     expect(res.headers.get('content-security-policy')!.match(/frame-ancestors/g)).toHaveLength(1)
   })
 })
@@ -202,8 +203,9 @@ describe('hostile front matter comes out inert and correct', () => {
     const post = await hostile()
     const html = await (await get(HOSTILE)).text()
     const els = await elements(html)
-    // Only the two scripts we put there: the JSON-LD block and the post's own inline script.
-    expect(els.filter((e) => e.tag === 'script').map((e) => e.attrs.type ?? 'inline')).toEqual(['application/ld+json', 'inline'])
+    // Only the scripts we put there: the layout's, the JSON-LD block and the post's own inline script.
+    const kind = (e: (typeof els)[number]) => e.attrs.type ?? (e.text === PAGE_SCRIPT ? 'layout' : 'inline')
+    expect(els.filter((e) => e.tag === 'script').map(kind)).toEqual(['layout', 'application/ld+json', 'inline'])
     expect(els.flatMap((e) => Object.keys(e.attrs)).filter((a) => a.startsWith('on'))).toEqual([])
     expect(els.filter((e) => e.tag === 'b')).toEqual([])
     const one = (pred: (e: (typeof els)[number]) => boolean) => {
@@ -221,7 +223,8 @@ describe('hostile front matter comes out inert and correct', () => {
     expect(img.attrs.alt).toBe(post.image!.alt)
     expect(img.attrs.src).toBe('/assets/img/edge-request.svg')
     const termLinks = els.filter((e) => e.tag === 'a' && /^\/(tags|categories)\/[^/]/.test(e.attrs.href ?? ''))
-    expect(termLinks.map((a) => decodeEntities(a.text))).toEqual([...post.categories, ...post.tags].map((t) => t.name))
+    // The breadcrumbs lead with the first category; then the header's categories, the footer's tags.
+    expect(termLinks.map((a) => decodeEntities(a.text))).toEqual([post.categories[0]!, ...post.categories, ...post.tags].map((t) => t.name))
     for (const a of termLinks) expect((await get(a.attrs.href!)).status, a.attrs.href).toBe(200)
     // JSON-LD: parses back to the exact values, and its text cannot end the element or the line.
     const ld = one((e) => e.attrs.type === 'application/ld+json').text
@@ -237,7 +240,8 @@ describe('hostile front matter comes out inert and correct', () => {
     for (const term of [post.tags[0]!, post.categories[0]!]) {
       const path = post.tags.includes(term) ? `/tags/${term.slug}/` : `/categories/${term.slug}/`
       const els = await elements(await (await get(encoded(path))).text())
-      expect(els.filter((e) => e.tag === 'script').map((e) => e.attrs.type)).toEqual(els.some((e) => e.attrs.type === 'application/ld+json') ? ['application/ld+json'] : [])
+      const scripts = els.filter((e) => e.tag === 'script' && e.text !== PAGE_SCRIPT)
+      expect(scripts.map((e) => e.attrs.type)).toEqual(els.some((e) => e.attrs.type === 'application/ld+json') ? ['application/ld+json'] : [])
       expect(els.filter((e) => e.tag === 'b')).toEqual([])
       expect(els.some((e) => e.tag === 'a' && e.attrs.href === HOSTILE && decodeEntities(e.text).includes(post.title))).toBe(true)
     }

@@ -1,0 +1,222 @@
+/**
+ * The images stage: every image a post or page shows from content/assets/
+ * gets its intrinsic width and height (so the browser reserves its box: no
+ * layout shift), and raster images wider than the smallest step get smaller
+ * copies in AVIF and WebP, offered through `<picture>` with `srcset`/`sizes`
+ * (HTML §4.8.4.3). The original stays at its URL as the `<img>` fallback.
+ *
+ * sharp (libvips) measures and encodes. Work is keyed by the file's SHA-256:
+ * measurements and encoded copies live in `<cacheDir>/images/`, so a rebuild,
+ * or a new process, encodes nothing it has encoded before; a BuildSession
+ * keeps them in memory too. Copies are served from `/_kumo/img/` under
+ * content-hashed names (cached immutable, like the stylesheet).
+ *
+ * Reads content/assets/ and the cache folder: this stage is an edge of the pipeline.
+ */
+
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
+import sharp from 'sharp'
+import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
+import { absoluteUrl } from '../../src/shared/paths.ts'
+import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
+import { writeFileAtomic, type OutputFile } from './write.ts'
+
+type Node = DefaultTreeAdapterMap['node']
+type Element = DefaultTreeAdapterMap['element']
+
+/** Widths of the copies, in CSS px × 2 for the 46rem column, never above the original's. */
+export const STEPS = [480, 960, 1600]
+const FORMATS = [
+  { type: 'image/avif', ext: 'avif', encode: (s: sharp.Sharp) => s.avif({ quality: 55, effort: 4 }) },
+  { type: 'image/webp', ext: 'webp', encode: (s: sharp.Sharp) => s.webp({ quality: 78 }) },
+] as const
+/** What the column shows (src/views/style.css `--measure` less padding): the browser picks the copy by it. */
+const SIZES = '(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)'
+const RASTER = new Set(['jpeg', 'png', 'webp', 'tiff'])
+const ASSET_PREFIX = '/assets/'
+
+export interface Measured {
+  width: number
+  height: number
+  /** Copies, as public paths by format. */
+  copies: Array<{ type: string; files: Array<{ path: string; width: number }> }>
+}
+
+/** Measurements by content hash, kept across the builds of one process (npm start). */
+export class ImageMemo {
+  readonly byHash = new Map<string, Measured | null>()
+}
+
+interface Context {
+  contentDir: string
+  cacheDir?: string
+  memo: ImageMemo
+  /** Copies this build serves, by public path: the bytes, or the cache file holding them. */
+  files: Map<string, Buffer | string>
+}
+
+/** Writes into `<cacheDir>/images/`, made on the first write. */
+async function cacheWrite(ctx: Context, file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(join(ctx.cacheDir!, 'images'), { recursive: true })
+  await writeFileAtomic(file, data)
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
+
+async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: number): Promise<Measured['copies']> {
+  const widths = STEPS.filter((w) => w < width)
+  if (widths.length === 0) return []
+  const copies: Measured['copies'] = []
+  for (const format of FORMATS) {
+    const files: Array<{ path: string; width: number }> = []
+    for (const w of [...widths, ...(width <= STEPS.at(-1)! ? [width] : [])]) {
+      const name = `${hash.slice(0, 16)}-${w}.${format.ext}`
+      const cached = ctx.cacheDir ? join(ctx.cacheDir, 'images', name) : undefined
+      const have = cached ? await stat(cached).then(() => true, () => false) : false
+      if (!have) {
+        const data = await format.encode(sharp(input).resize({ width: w, withoutEnlargement: true })).toBuffer()
+        if (cached) await cacheWrite(ctx, cached, data)
+        else ctx.files.set(`_kumo/img/${name}`, data)
+      }
+      files.push({ path: `/_kumo/img/${name}`, width: w })
+    }
+    copies.push({ type: format.type, files })
+  }
+  return copies
+}
+
+/** The measurement of one image under content/assets/, or null when it is not an image sharp can read. */
+async function measure(ctx: Context, src: string): Promise<Measured | null> {
+  let file: string
+  try {
+    file = decodeURIComponent(src.slice(ASSET_PREFIX.length).split(/[?#]/)[0]!)
+  } catch {
+    return null
+  }
+  if (file.split('/').includes('..')) return null
+  const input = await readFile(join(ctx.contentDir, 'assets', file)).catch(() => undefined)
+  if (!input) return null
+  const hash = sha256(input)
+  if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
+  const meta = ctx.cacheDir ? join(ctx.cacheDir, 'images', `${hash.slice(0, 16)}.json`) : undefined
+  // A missing or unreadable entry (a build stopped mid-write) is measured again.
+  let measured: Measured | null = meta ? await readFile(meta, 'utf8').then((t) => JSON.parse(t) as Measured, () => null) : null
+  if (!measured) {
+    const info = await sharp(input).metadata().catch(() => undefined)
+    if (info?.width && info.height) {
+      // EXIF orientations 5–8 turn the picture a quarter: the box the browser draws is the other way round.
+      const turned = (info.orientation ?? 1) >= 5
+      const [width, height] = turned ? [info.height, info.width] : [info.width, info.height]
+      const animated = (info.pages ?? 1) > 1
+      measured = { width, height, copies: RASTER.has(info.format ?? '') && !animated ? await encodeCopies(ctx, input, hash, width) : [] }
+      if (meta) await cacheWrite(ctx, meta, JSON.stringify(measured))
+    }
+  }
+  ctx.memo.byHash.set(hash, measured)
+  return measured
+}
+
+/** Copies the cache holds on disk are served from there; only their paths are recorded here. */
+async function served(ctx: Context, m: Measured): Promise<void> {
+  if (!ctx.cacheDir) return
+  for (const { files } of m.copies) {
+    for (const f of files) {
+      const name = f.path.slice('/_kumo/img/'.length)
+      if (!ctx.files.has(`_kumo/img/${name}`)) ctx.files.set(`_kumo/img/${name}`, join(ctx.cacheDir, 'images', name))
+    }
+  }
+}
+
+const srcset = (files: Array<{ path: string; width: number }>) => files.map((f) => `${f.path} ${f.width}w`).join(', ')
+
+/** The `<source>` list of a measured image. */
+export const sourcesOf = (m: Measured): ImageSource[] => m.copies.map((c) => ({ type: c.type, srcset: srcset(c.files) }))
+
+function imgElements(node: Node, out: Element[]): void {
+  const el = node as Element
+  if (el.tagName === 'img') out.push(el)
+  // Inside <picture> the author already chose the sources.
+  if (el.tagName === 'picture') return
+  for (const child of (node as DefaultTreeAdapterMap['template']).content?.childNodes ?? []) imgElements(child, out)
+  for (const child of el.childNodes ?? []) imgElements(child, out)
+}
+
+async function rewrite(ctx: Context, html: string): Promise<string> {
+  if (!html.includes(ASSET_PREFIX)) return html
+  const imgs: Element[] = []
+  for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) imgElements(child, imgs)
+  const edits: Edit[] = []
+  for (const img of imgs) {
+    const attrs = new Map(img.attrs.map((a) => [a.name.toLowerCase(), a.value]))
+    const src = attrs.get('src')
+    const loc = img.sourceCodeLocation
+    if (!src?.startsWith(ASSET_PREFIX) || !loc?.startTag) continue
+    const m = await measure(ctx, src)
+    if (!m) continue
+    await served(ctx, m)
+    const startTag = html.slice(loc.startTag.startOffset, loc.startTag.endOffset)
+    // The author's own size (kramdown `{: w= h= }`, Chirpy's) wins; else the file's.
+    const size = attrs.has('width') || attrs.has('height') ? '' : ` width="${m.width}" height="${m.height}"`
+    const tag = size ? startTag.replace(/\s*\/?>$/, `${size}>`) : startTag
+    const sources = sourcesOf(m)
+      .map((s) => `<source type="${s.type}" srcset="${escapeAttr(s.srcset)}" sizes="${SIZES}">`)
+      .join('')
+    const text = sources ? `<picture>${sources}${tag}</picture>` : tag
+    if (text !== startTag) edits.push({ start: loc.startTag.startOffset, end: loc.startTag.endOffset, text })
+  }
+  return applyEdits(html, edits)
+}
+
+async function measureRef(ctx: Context, image: ImageRef | undefined): Promise<ImageRef | undefined> {
+  if (!image?.src.startsWith(ASSET_PREFIX)) return image
+  const m = await measure(ctx, image.src)
+  if (!m) return image
+  await served(ctx, m)
+  const sources = sourcesOf(m)
+  return { ...image, width: m.width, height: m.height, ...(sources.length ? { sources } : {}) }
+}
+
+export interface WithImages {
+  path: string
+  html: string
+  image?: ImageRef
+  feedHtml?: string
+}
+
+const memos = new WeakMap<object, ImageMemo>()
+
+/**
+ * Posts and pages with their images measured and offered in modern formats,
+ * and the files /_kumo/img/ must serve. Feeds keep the plain `<img>` with
+ * absolute URLs (made here from the HTML before this stage, when the render
+ * cache has not already), so a feed entry is the same whatever was cached.
+ */
+export async function imagesStage<P extends WithImages, Q extends WithImages>(
+  posts: P[],
+  pages: Q[],
+  options: { contentDir: string; cacheDir?: string; siteUrl: string; session?: object },
+): Promise<{ posts: P[]; pages: Q[]; files: OutputFile[] }> {
+  let memo = options.session ? memos.get(options.session) : undefined
+  if (!memo) {
+    memo = new ImageMemo()
+    if (options.session) memos.set(options.session, memo)
+  }
+  const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map() }
+  const each = async <T extends WithImages>(item: T, feed: boolean): Promise<T> => {
+    const html = await rewrite(ctx, item.html)
+    const image = await measureRef(ctx, item.image)
+    if (html === item.html && image === item.image) return item
+    const feedHtml = feed ? (item.feedHtml ?? absoluteUrls(item.html, absoluteUrl(options.siteUrl, item.path))) : item.feedHtml
+    return { ...item, html, ...(image ? { image } : {}), ...(feedHtml !== undefined ? { feedHtml } : {}) }
+  }
+  const outPosts: P[] = []
+  for (const post of posts) outPosts.push(await each(post, true))
+  const outPages: Q[] = []
+  for (const page of pages) outPages.push(await each(page, false))
+  const files: OutputFile[] = []
+  for (const [path, value] of ctx.files) files.push({ path, data: typeof value === 'string' ? await readFile(value) : value })
+  return { posts: outPosts, pages: outPages, files }
+}

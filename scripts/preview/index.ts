@@ -1,0 +1,148 @@
+/**
+ * The writer's preview (`npm start`): build, seed local KV, run `wrangler dev`
+ * behind the reload proxy (./proxy.ts), and on every save rebuild, re-seed and
+ * tell the open pages, which reload themselves — or show the build's error.
+ *
+ * The edit-to-refresh loop is kept short (see README, "The writer's loop"):
+ * KV is written through one long-lived local binding (wrangler's
+ * getPlatformProxy on `wrangler dev`'s own state folder) rather than a wrangler
+ * process per edit, and public/ is left alone unless an asset changed, so
+ * `wrangler dev` does not reload. The worker follows `v1:current`, re-read at
+ * most once a second; pages are told only once it serves the new build.
+ */
+
+import { join } from 'node:path'
+import { getPlatformProxy } from 'wrangler'
+import { BuildError, BuildErrors } from '../pipeline/errors.ts'
+import { BuildSession, buildToDisk } from '../pipeline/index.ts'
+import { bindingKv } from '../deploy/kv-target.ts'
+import { waitForReady } from '../local-server.ts'
+import { freePort, paths, signalGroup, spawnWrangler } from '../project.ts'
+import { seedLocal } from '../seed-local.ts'
+import { startProxy } from './proxy.ts'
+import { watchTree } from './watch.ts'
+
+export interface PreviewOptions {
+  contentDir: string
+  outDir: string
+  publicDir: string
+  cacheDir: string
+  /** Local KV state, shared by `wrangler dev` and the seeding binding. */
+  stateDir: string
+  /** The writer's port; 0 for any free one. */
+  port: number
+  /** Hide wrangler's own warnings and errors (tests); npm start shows them. */
+  quiet?: boolean
+  log?: (line: string) => void
+}
+
+export interface Preview {
+  /** Where the writer reads: the proxy in front of `wrangler dev`. */
+  url: string
+  /** Ends the watcher, the proxy and wrangler dev (also called when wrangler dev exits). */
+  stop(): Promise<void>
+  /** Settles when the preview has stopped, however it stopped. */
+  stopped: Promise<void>
+}
+
+/** One line a writer can act on: the build's own errors as they are, anything else by its first line. */
+function messageOf(error: unknown): string {
+  if (error instanceof BuildError || error instanceof BuildErrors) return error.message
+  const first = String((error as Error)?.message ?? error).split('\n')[0]
+  return `unexpected build failure: ${first} (details in the terminal running npm start)`
+}
+
+/** Waits until the worker serves `buildId` (its pages' Cache-Tag names it), for at most `ms`. */
+async function served(upstream: string, buildId: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    const tag = await fetch(`${upstream}/`, { method: 'HEAD' }).then((r) => r.headers.get('cache-tag') ?? '', () => '')
+    if (tag.split(',').includes(`b-${buildId}`)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export async function startPreview(options: PreviewOptions): Promise<Preview> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const platform = await getPlatformProxy<{ CONTENT: KVNamespace }>({
+    configPath: join(paths.root, 'wrangler.toml'),
+    persist: { path: join(options.stateDir, 'v3') },
+    remoteBindings: false,
+  })
+  const kv = bindingKv(platform.env.CONTENT, 'local')
+  // Unchanged posts, their records and the search index carry over from one rebuild to the next.
+  const session = new BuildSession()
+  const { contentDir, outDir, publicDir, cacheDir } = options
+
+  /** Builds and seeds; the build id, or the message to show. */
+  const rebuild = async (): Promise<{ buildId: string } | { error: string }> => {
+    const started = performance.now()
+    try {
+      const result = await buildToDisk({ contentDir, outDir, publicDir, cacheDir, session })
+      const { written } = await seedLocal({ kv, build: result, stateDir: options.stateDir })
+      const { summary } = result
+      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(performance.now() - started)} ms`)
+      return { buildId: summary.buildId }
+    } catch (error) {
+      const message = messageOf(error)
+      if (!(error instanceof BuildError || error instanceof BuildErrors)) console.error(error)
+      log(`[kumo] build failed, the open pages show why:\n${message}`)
+      return { error: message }
+    }
+  }
+
+  const first = await rebuild()
+  const internal = await freePort()
+  // In its own process group, so stopping it stops the workerd it starts too.
+  const dev = spawnWrangler(
+    ['dev', '--port', String(internal), '--ip', '127.0.0.1', '--persist-to', options.stateDir, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { detached: true, quiet: options.quiet },
+  )
+  const upstream = `http://127.0.0.1:${internal}`
+  let exit: string | null = null
+  dev.once('exit', (code, signal) => (exit = `code ${code}, signal ${signal}`))
+  // The writer's port opens only once the worker answers: no page of the preview is ever a 502.
+  try {
+    await waitForReady(`${upstream}/`, 60_000, () => exit)
+  } catch (error) {
+    signalGroup(dev, 'SIGKILL')
+    await platform.dispose()
+    throw error
+  }
+  const proxy = await startProxy(upstream, options.port)
+  if ('error' in first) proxy.failed(first.error)
+  else proxy.built(first.buildId)
+
+  // Debounced: an editor's save is often several file events (write temp, rename, chmod).
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> = Promise.resolve()
+  const watcher = await watchTree(contentDir, () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      running = running.then(async () => {
+        const outcome = await rebuild()
+        if ('error' in outcome) return proxy.failed(outcome.error)
+        await served(upstream, outcome.buildId)
+        proxy.built(outcome.buildId)
+      })
+    }, 100)
+  })
+
+  let stopped: Promise<void> | undefined
+  const stop = () =>
+    (stopped ??= (async () => {
+      watcher.close()
+      clearTimeout(timer)
+      await running.catch(() => undefined)
+      await proxy.close()
+      if (dev.exitCode === null && dev.signalCode === null) {
+        const gone = new Promise((r) => dev.once('exit', r))
+        signalGroup(dev, 'SIGTERM')
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))])
+        if (dev.exitCode === null && dev.signalCode === null) signalGroup(dev, 'SIGKILL')
+      }
+      await platform.dispose()
+    })())
+  const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
+  return { url: proxy.url, stop, stopped: ended }
+}

@@ -1,0 +1,135 @@
+/**
+ * The preview's front door: an HTTP server on the writer's port that passes
+ * every request to `wrangler dev` and, on the way back, adds the reload script
+ * to HTML pages (./client.ts). It also serves the event stream that tells open
+ * pages a new build is live (Server-Sent Events, HTML Living Standard §9.2), and
+ * while the last build failed it answers pages with that build's error.
+ *
+ * Pages pass through unvalidated and uncached (`no-store`, no ETag): a page
+ * answered 304 from the browser's cache would name an old build and reload for
+ * ever. Preview only; the deployed worker's caching is untouched.
+ */
+
+import { createHash } from 'node:crypto'
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
+import { ERROR_CSP, EVENTS, RELOAD_JS, RELOAD_SCRIPT, errorPage, reloadTag } from './client.ts'
+
+export interface PreviewProxy {
+  url: string
+  /** A build is live: open pages showing anything else reload. */
+  built(buildId: string): void
+  /** The last build failed: pages show `message` (one line per problem) until the next good build. */
+  failed(message: string): void
+  close(): Promise<void>
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']
+
+function upstreamHeaders(req: IncomingMessage, host: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {}
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.includes(k)) headers[k] = v
+  // Every page fresh from the worker (see above), and uncompressed so the script can go in.
+  delete headers['if-none-match']
+  delete headers['if-modified-since']
+  headers['accept-encoding'] = 'identity'
+  headers.host = host
+  return headers
+}
+
+function passThrough(upstream: IncomingMessage, res: ServerResponse, version: string): void {
+  const type = String(upstream.headers['content-type'] ?? '')
+  const headers = { ...upstream.headers }
+  for (const h of HOP_BY_HOP) delete headers[h]
+  if (!/^text\/html\b/i.test(type)) {
+    res.writeHead(upstream.statusCode ?? 502, headers)
+    upstream.pipe(res)
+    return
+  }
+  const chunks: Buffer[] = []
+  upstream.on('data', (c: Buffer) => chunks.push(c))
+  upstream.on('end', () => {
+    const html = Buffer.concat(chunks).toString('utf8')
+    const at = html.lastIndexOf('</body>')
+    const tag = reloadTag(version)
+    const body = at < 0 ? html + tag : html.slice(0, at) + tag + html.slice(at)
+    for (const h of ['etag', 'last-modified', 'content-length']) delete headers[h]
+    headers['cache-control'] = 'no-store'
+    res.writeHead(upstream.statusCode ?? 502, headers)
+    res.end(body)
+  })
+}
+
+/** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
+export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
+  const target = new URL(upstream)
+  const streams = new Set<ServerResponse>()
+  let version = 'starting'
+  let error: string | undefined
+
+  const announce = () => {
+    for (const s of streams) s.write(`event: build\ndata: ${version}\n\n`)
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === RELOAD_SCRIPT) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
+      res.end(RELOAD_JS)
+      return
+    }
+    if (path === EVENTS) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+      // Retry quickly after a restart of `npm start`.
+      res.write(`retry: 500\nevent: build\ndata: ${version}\n\n`)
+      streams.add(res)
+      req.on('close', () => streams.delete(res))
+      return
+    }
+    if (error !== undefined && /text\/html/.test(req.headers.accept ?? '')) {
+      res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': ERROR_CSP })
+      res.end(errorPage(error, version))
+      return
+    }
+    const forward = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: upstreamHeaders(req, target.host) },
+      (up) => passThrough(up, res, version),
+    )
+    forward.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+      res.end('The preview worker is not answering yet; this page reloads when it is.\n')
+    })
+    req.pipe(forward)
+  })
+  // Comments keep idle streams open through anything that times them out.
+  const heartbeat = setInterval(() => {
+    for (const s of streams) s.write(': keep-alive\n\n')
+  }, 15_000)
+  heartbeat.unref()
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number }
+      resolve({
+        url: `http://127.0.0.1:${bound}`,
+        built(buildId) {
+          error = undefined
+          version = buildId
+          announce()
+        },
+        failed(message) {
+          error = message
+          version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
+          announce()
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            clearInterval(heartbeat)
+            for (const s of streams) s.end()
+            server.close(() => done())
+            server.closeAllConnections()
+          }),
+      })
+    })
+  })
+}

@@ -1,0 +1,71 @@
+// The images stage (scripts/pipeline/images.ts): sizes on every image the build can
+// measure, AVIF/WebP copies for raster images, cached by content hash, originals kept.
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { build } from '../../scripts/pipeline/index.ts'
+import type { PostBodyRecord } from '../../src/shared/schema.ts'
+import { useTempDirs } from '../temp-dirs.ts'
+import { routeRecord } from './route-record.ts'
+
+const tempDir = useTempDirs('kumo-images-')
+
+async function blog(): Promise<string> {
+  const dir = await tempDir()
+  await mkdir(join(dir, 'posts'))
+  await mkdir(join(dir, 'assets', 'img'), { recursive: true })
+  await writeFile(join(dir, 'site.yml'), 'title: T\nurl: https://t.example\n')
+  // A real photo-sized PNG, made here rather than committed.
+  await sharp({ create: { width: 1200, height: 600, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toFile(join(dir, 'assets', 'img', 'wide.png'))
+  await writeFile(join(dir, 'assets', 'img', 'small.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80"/></svg>')
+  await writeFile(
+    join(dir, 'posts', '2024-05-01-pictures.md'),
+    '---\ntitle: Pictures\nimage: { path: /assets/img/wide.png, alt: Wide }\n---\n\n![A wide one](/assets/img/wide.png)\n\n![A drawing](/assets/img/small.svg)\n\n![Gone](/assets/img/missing.png)\n',
+  )
+  return dir
+}
+
+const NOW = new Date('2025-01-01')
+
+describe('images stage', () => {
+  it('gives measured images their size, and raster ones AVIF and WebP copies under the 1,200 px original', async () => {
+    const dir = await blog()
+    const r = await build({ contentDir: dir, outDir: '', publicDir: '', cacheDir: join(dir, '.cache'), now: NOW })
+    const post = routeRecord<PostBodyRecord>(r, '/2024/05/pictures/')
+    expect(post.html).toMatch(/<picture><source type="image\/avif" srcset="\/_kumo\/img\/[0-9a-f]{16}-480\.avif 480w, \/_kumo\/img\/[0-9a-f]{16}-960\.avif 960w, \/_kumo\/img\/[0-9a-f]{16}-1200\.avif 1200w" sizes="[^"]+"><source type="image\/webp"/)
+    expect(post.html).toMatch(/<img src="\/assets\/img\/wide\.png" alt="A wide one"[^>]* width="1200" height="600"><\/picture>/)
+    expect(post.html).toMatch(/<img src="\/assets\/img\/small\.svg" alt="A drawing"[^>]* width="120" height="80">/)
+    expect(post.html).not.toMatch(/<picture>(?:(?!<\/picture>).)*small\.svg/)
+    // What the build cannot read stays as written.
+    expect(post.html).toMatch(/<img src="\/assets\/img\/missing\.png" alt="Gone" loading="lazy" decoding="async">/)
+    expect(post.image).toMatchObject({ src: '/assets/img/wide.png', width: 1200, height: 600 })
+    expect(post.image!.sources!.map((s) => s.type)).toEqual(['image/avif', 'image/webp'])
+    // Every copy the HTML names is a file the build serves, and it decodes at its stated width.
+    const files = new Map(r.assets.map((a) => [`/${a.path}`, a.data]))
+    for (const [, url, w] of post.html.matchAll(/(\/_kumo\/img\/[^ ]+) (\d+)w/g)) {
+      expect(files.has(url!), url).toBe(true)
+      expect((await sharp(files.get(url!) as Uint8Array).metadata()).width).toBe(Number(w))
+    }
+    // Feed entries keep the plain image, with an absolute URL.
+    const entry = JSON.parse(r.blobs.get(r.manifest.records['entry:/2024/05/pictures/']!)!) as { html: string }
+    expect(entry.html).toContain('<img src="https://t.example/assets/img/wide.png"')
+    expect(entry.html).not.toContain('<picture>')
+  })
+
+  it('encodes nothing again on a rebuild in a new process with the same cache', async () => {
+    const dir = await blog()
+    const cacheDir = join(dir, '.cache')
+    const first = await build({ contentDir: dir, outDir: '', publicDir: '', cacheDir, now: NOW })
+    const cached = join(cacheDir, 'images')
+    const times = async () => Object.fromEntries(await Promise.all((await readdir(cached)).map(async (n) => [n, (await stat(join(cached, n))).mtimeMs])))
+    const before = await times()
+    expect(Object.keys(before).filter((n) => /\.(avif|webp)$/.test(n))).toHaveLength(6)
+    const second = await build({ contentDir: dir, outDir: '', publicDir: '', cacheDir, now: NOW })
+    expect(await times()).toEqual(before)
+    expect(second.manifest.buildId).toBe(first.manifest.buildId)
+    // And a build with no cache at all makes the same site.
+    const uncached = await build({ contentDir: dir, outDir: '', publicDir: '', now: NOW })
+    expect(uncached.manifest.buildId).toBe(first.manifest.buildId)
+  })
+})
