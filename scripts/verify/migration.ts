@@ -11,9 +11,9 @@
  * The old site is its built folder (`_site/`: every file it holds, and the
  * URLs of its sitemap.xml) or its `sitemap.xml` alone.
  *
- * Post bodies: the rendering issue's comparison against Jekyll's HTML
- * (`scripts/verify/bodies.ts`, branch `rendering`) plugs in at `BodyCheck`;
- * until it is on main, the report says bodies were not compared.
+ * Post bodies: with an old `_site/`, each post's body is compared with the
+ * old page at the same URL by the rendering check's comparison
+ * (old-bodies.ts over bodies.ts); a sitemap alone has no HTML to compare.
  */
 
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLocalServer } from '../local-server.ts'
 import { buildToDisk } from '../pipeline/index.ts'
+import { compareOldBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
+import { postRecords } from './site-bodies.ts'
 
 export type Verdict = 'kept' | 'redirected' | 'lost'
 
@@ -38,11 +40,8 @@ export interface MigrationReport {
   old: string
   urls: UrlResult[]
   totals: Record<Verdict, number> & { urls: number }
-  bodies: { compared: false; note: string } | { compared: true; [key: string]: unknown }
+  bodies: { compared: false; note: string } | OldBodiesReport
 }
-
-/** Post-body comparison against the old HTML; see the module comment. */
-export type BodyCheck = (input: { oldSite: string; origin: string; kept: string[] }) => Promise<MigrationReport['bodies']>
 
 const decode = (p: string) => {
   try {
@@ -134,7 +133,7 @@ export async function checkUrls(origin: string, paths: string[], concurrency = 8
 }
 
 /** Builds `contentDir` into a temporary folder, serves it, and checks every URL of the old site against it. */
-export async function verifyMigration(options: { contentDir: string; old: string; bodies?: BodyCheck; log?: (line: string) => void }): Promise<MigrationReport> {
+export async function verifyMigration(options: { contentDir: string; old: string; log?: (line: string) => void }): Promise<MigrationReport> {
   const paths = await oldUrls(options.old)
   const tmp = await mkdtemp(join(tmpdir(), 'kumo-verify-'))
   try {
@@ -148,10 +147,9 @@ export async function verifyMigration(options: { contentDir: string; old: string
       const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0 }
       for (const u of urls) totals[u.verdict]++
       const oldSite = (await stat(options.old)).isDirectory() ? options.old : undefined
-      const bodies: MigrationReport['bodies'] =
-        options.bodies && oldSite
-          ? await options.bodies({ oldSite, origin: server.url, kept: urls.filter((u) => u.verdict !== 'lost').map((u) => u.path) })
-          : { compared: false, note: oldSite ? 'post bodies not compared: the comparison (scripts/verify/bodies.ts) is not in this checkout yet' : 'post bodies not compared: a sitemap.xml has no HTML to compare with' }
+      const bodies: MigrationReport['bodies'] = oldSite
+        ? await compareOldBodies(oldSite, postRecords(result))
+        : { compared: false, note: 'post bodies not compared: a sitemap.xml has no HTML to compare with; give the old _site/ instead' }
       return { old: options.old, urls, totals, bodies }
     } finally {
       await server.stop()
@@ -173,7 +171,7 @@ export function formatReport(report: MigrationReport, options: { showRedirects?:
     lines.push(`${pad(u.path, width)}  ${u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : `LOST ${u.status}: ${u.reason}`}`)
   }
   const { urls, kept, redirected, lost } = report.totals
-  lines.push(`bodies: ${report.bodies.compared ? JSON.stringify(report.bodies) : report.bodies.note}`)
+  lines.push(report.bodies.compared ? formatOldBodies(report.bodies) : report.bodies.note)
   lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost`)
   return lines.join('\n')
 }

@@ -10,7 +10,7 @@ import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { ImportError, importJekyll } from '../../scripts/import/index.ts'
 import { RETIRING_WORKER } from '../../scripts/import/service-worker.ts'
-import { oldUrls, verifyMigration } from '../../scripts/verify/migration.ts'
+import { formatReport, oldUrls, verifyMigration } from '../../scripts/verify/migration.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const SITE = fileURLToPath(new URL('../fixtures/jekyll-minima', import.meta.url))
@@ -104,6 +104,9 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(answer('/blog/page2/')).toMatchObject({ verdict: 'redirected', location: '/page/2/' })
     expect(answer('/archive.html')).toMatchObject({ verdict: 'redirected', location: '/archives/' })
     expect(report.totals).toMatchObject({ urls: report.urls.length, lost: 0 })
+    // Each post's body against the old page at its URL (these posts were built with no layout).
+    expect(report.bodies).toMatchObject({ compared: true, posts: 6, identical: 6, notCompared: [] })
+    expect(formatReport(report)).toContain('post bodies against the old pages: 6 posts, 6 structurally identical (100.0%)')
   }, 180_000)
 })
 
