@@ -66,6 +66,8 @@ export interface Page {
   source: string
   title: string
   path: string
+  /** Old paths that answer 301 to this page (jekyll-redirect-from works on pages too). */
+  redirectFrom: string[]
   html: string
   description: string
   scriptHashes: string[]
@@ -190,7 +192,8 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const { data, body, lineOf } = parseSource(file.path, file.text)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
-  checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  checkUrls(file.path, { path, redirectFrom, tags: [], categories: [] }, lineOf)
   // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
   const { html, warnings, unknownLanguages } = /\.html$/i.test(file.path)
     ? { ...htmlPage(body, liquidSite(site)), unknownLanguages: [] }
@@ -199,6 +202,7 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
     source: file.path,
     title: decodeEntities(data.title),
     path,
+    redirectFrom,
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
     scriptHashes: inlineScriptHashes(html),

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLocalServer } from '../local-server.ts'
 import { buildToDisk } from '../pipeline/index.ts'
-import { compareOldBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
+import { compareOldBodies, compareReferenceBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
 import { postRecords } from './site-bodies.ts'
 
 export type Verdict = 'kept' | 'redirected' | 'lost'
@@ -133,7 +133,7 @@ export async function checkUrls(origin: string, paths: string[], concurrency = 8
 }
 
 /** Builds `contentDir` into a temporary folder, serves it, and checks every URL of the old site against it. */
-export async function verifyMigration(options: { contentDir: string; old: string; log?: (line: string) => void }): Promise<MigrationReport> {
+export async function verifyMigration(options: { contentDir: string; old: string; ref?: string; log?: (line: string) => void }): Promise<MigrationReport> {
   const paths = await oldUrls(options.old)
   const tmp = await mkdtemp(join(tmpdir(), 'kumo-verify-'))
   try {
@@ -147,9 +147,11 @@ export async function verifyMigration(options: { contentDir: string; old: string
       const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0 }
       for (const u of urls) totals[u.verdict]++
       const oldSite = (await stat(options.old)).isDirectory() ? options.old : undefined
-      const bodies: MigrationReport['bodies'] = oldSite
-        ? await compareOldBodies(oldSite, postRecords(result))
-        : { compared: false, note: 'post bodies not compared: a sitemap.xml has no HTML to compare with; give the old _site/ instead' }
+      const bodies: MigrationReport['bodies'] = options.ref
+        ? await compareReferenceBodies(options.ref, postRecords(result))
+        : oldSite
+          ? await compareOldBodies(oldSite, postRecords(result))
+          : { compared: false, note: 'post bodies not compared: a sitemap.xml has no HTML to compare with; give the old _site/ or --ref <folder from npm run verify:jekyll>' }
       return { old: options.old, urls, totals, bodies }
     } finally {
       await server.stop()

@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { compareBodies, formatReport, type BodiesReport } from './bodies.ts'
+import { jekyllBodies, postKey } from './site-bodies.ts'
 
 type Node = DefaultTreeAdapterMap['node']
 type Element = DefaultTreeAdapterMap['element']
@@ -48,6 +49,21 @@ function find(root: Node, match: (el: Element, inArticle: boolean) => boolean): 
   return undefined
 }
 
+// What themes add inside a body at build time (Chirpy's refactor-content: heading anchors, code
+// headers with a copy button, icon fonts), never the writer.
+const furniture = (el: Element) =>
+  el.tagName === 'button' ||
+  (el.tagName === 'i' && classes(el).some((c) => /^fa[srb]?$|^fa-/.test(c))) ||
+  (el.tagName === 'a' && classes(el).includes('anchor')) ||
+  classes(el).includes('code-header')
+
+function strip(node: Node): void {
+  const el = node as Element
+  if (!el.childNodes) return
+  el.childNodes = el.childNodes.filter((c) => !(isElement(c) && furniture(c)))
+  for (const c of el.childNodes) strip(c)
+}
+
 /** The body HTML of a themed post page, or undefined when no known container holds it. */
 export function oldBody(page: string): string | undefined {
   const doc = parse(page)
@@ -55,6 +71,7 @@ export function oldBody(page: string): string | undefined {
     const el = find(doc, match)
     if (!el) continue
     el.childNodes = el.childNodes.filter((c) => !(isElement(c) && (c.tagName === 'aside' || c.tagName === 'nav')))
+    strip(el)
     return serialize(el)
   }
   // A post built with no layout (or `layout: null`) is its body and nothing else.
@@ -79,8 +96,27 @@ async function readOld(oldSite: string, path: string): Promise<string | undefine
 
 export interface OldBodiesReport extends BodiesReport {
   compared: true
-  /** Posts whose old page is missing or holds no known body container. */
+  /** What the bodies were compared with: the old theme's pages, or kramdown's own output (a verify:jekyll reference). */
+  against: 'old pages' | 'reference'
+  /** Posts whose old page is missing or holds no known body container (or that the reference lacks). */
   notCompared: string[]
+}
+
+/**
+ * Compares each post's body with kramdown's own output, from a folder
+ * `npm run verify:jekyll` wrote (stub layouts, so no theme furniture): exact,
+ * where theme pages are approximate.
+ */
+export async function compareReferenceBodies(refDir: string, posts: Iterable<PostBodyRecord>): Promise<OldBodiesReport> {
+  const jekyll = await jekyllBodies(refDir)
+  const pairs: Array<{ id: string; jekyll: string; kumo: string }> = []
+  const notCompared: string[] = []
+  for (const post of posts) {
+    const body = jekyll.get(postKey(post.source))
+    if (body === undefined) notCompared.push(post.path)
+    else pairs.push({ id: post.path, jekyll: body, kumo: post.html })
+  }
+  return { compared: true, against: 'reference', ...compareBodies(pairs), notCompared }
 }
 
 /** Compares each post's body with the old site's page at the same URL. */
@@ -93,12 +129,13 @@ export async function compareOldBodies(oldSite: string, posts: Iterable<PostBody
     if (body === undefined) notCompared.push(post.path)
     else pairs.push({ id: post.path, jekyll: body, kumo: post.html })
   }
-  return { compared: true, ...compareBodies(pairs), notCompared }
+  return { compared: true, against: 'old pages', ...compareBodies(pairs), notCompared }
 }
 
 /** The body check's lines for the migration report. */
 export function formatOldBodies(report: OldBodiesReport, limit = 10): string {
-  const lines = [formatReport('post bodies against the old pages', report, limit)]
+  const lines = [formatReport(`post bodies against ${report.against === 'reference' ? "kramdown's output (the reference)" : 'the old pages'}`, report, limit)]
+  if (report.against === 'old pages') lines.push("  (theme pages add their own markup to a body; for an exact check against kramdown's output give --ref <folder from npm run verify:jekyll>)")
   if (report.notCompared.length) lines.push(`  not compared (no old page, or no body element a theme uses): ${report.notCompared.length}: ${report.notCompared.slice(0, 5).join(', ')}`)
   return lines.join('\n')
 }

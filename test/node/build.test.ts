@@ -162,6 +162,17 @@ it('carries earlier stylesheets into a new output, for pages still cached from t
   expect(sheets).toHaveLength(2)
 })
 
+it('answers redirect_from paths of posts and pages with the post or page, as jekyll-redirect-from does', async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await writeFile(join(dir, 'posts', '2024-02-01-moved.md'), '---\ntitle: Moved\nredirect_from:\n  - /2024/02/01/moved/\n---\nText.\n')
+  await writeFile(join(dir, 'pages', 'cn-note.md'), '---\ntitle: 笔记\npermalink: /cn/note/\nredirect_from: [/2021/04/20/note/, /old-note.html]\n---\n正文。\n')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.redirects['/2024/02/01/moved/']).toBe('/2024/02/moved/')
+  expect(manifest.redirects['/2021/04/20/note/']).toBe('/cn/note/')
+  expect(manifest.redirects['/old-note.html']).toBe('/cn/note/')
+})
+
 describe('bad input stops the build and writes nothing', () => {
   async function brokenCopy(name: string, text: string | Uint8Array): Promise<string> {
     const dir = await tempDir()

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
-import { compareOldBodies, oldBody } from '../../scripts/verify/old-bodies.ts'
+import { compareOldBodies, compareReferenceBodies, oldBody } from '../../scripts/verify/old-bodies.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-old-bodies-')
@@ -18,6 +18,11 @@ describe('oldBody', () => {
     ['Minimal Mistakes (with its toc aside)', `<article class="page"><section class="page__content e-content" itemprop="text"><aside class="sidebar__right"><nav class="toc">On this page</nav></aside>${BODY}</section></article>`],
   ])('takes the body out of a %s post page', (_theme, inner) => {
     expect(oldBody(page(inner))).toBe(BODY)
+  })
+
+  it("leaves out what Chirpy adds at build time: heading anchors, code headers, copy buttons, icons", () => {
+    const chirpy = `<article><div class="content"><h2 id="a">A<a href="#a" class="anchor text-muted"><i class="fas fa-hashtag"></i></a></h2>\n<p>One <strong>two</strong>.</p><div class="code-header"><span><i class="fas fa-code"></i></span><button aria-label="copy"><i class="far fa-clipboard"></i></button></div></div></article>`
+    expect(oldBody(page(chirpy))).toBe(BODY)
   })
 
   it('takes a layout-less page whole, and gives up on a page with no known container', () => {
@@ -38,5 +43,16 @@ describe('compareOldBodies', () => {
     expect(report).toMatchObject({ compared: true, posts: 2, identical: 1, notCompared: ['/2024/01/gone/'] })
     expect(report.differing.map((d) => d.id)).toEqual(['/2024/01/b.html'])
     expect(report.differing[0]!.differences.map((d) => d.aspect)).toContain('strong')
+  })
+})
+
+describe('compareReferenceBodies', () => {
+  it("pairs posts by source file with a verify:jekyll reference's stub-layout bodies", async () => {
+    const ref = await tempDir()
+    await mkdir(join(ref, 'bodies/2024/01/01'), { recursive: true })
+    await writeFile(join(ref, 'reference.json'), JSON.stringify({ posts: [{ path: '_posts/2024-01-01-a.md', output: '2024/01/01/a.html' }] }))
+    await writeFile(join(ref, 'bodies/2024/01/01/a.html'), `<html><body><article data-kumo-ref="body">${BODY}</article></body></html>`)
+    const posts = [{ kind: 'post', path: '/2024/01/01/a.html', source: 'posts/2024-01-01-a.md', html: BODY }, { kind: 'post', path: '/new/', source: 'posts/2024-02-01-new.md', html: BODY }] as PostBodyRecord[]
+    expect(await compareReferenceBodies(ref, posts)).toMatchObject({ against: 'reference', posts: 1, identical: 1, notCompared: ['/new/'] })
   })
 })
