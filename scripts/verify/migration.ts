@@ -24,7 +24,8 @@ import { buildToDisk } from '../pipeline/index.ts'
 import { compareOldBodies, compareReferenceBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
 import { postRecords } from './site-bodies.ts'
 
-export type Verdict = 'kept' | 'redirected' | 'lost'
+/** `absent`: listed in the old sitemap, but the old site had no file there either (it answered 404 before the move too). */
+export type Verdict = 'kept' | 'redirected' | 'lost' | 'absent'
 
 export interface UrlResult {
   path: string
@@ -90,6 +91,23 @@ export async function oldUrls(old: string): Promise<string[]> {
   return [...urls].sort()
 }
 
+/** Whether the old built site has a file for a URL path, as GitHub Pages finds one (`/a` is a.html or a/index.html). */
+export async function oldFileExists(oldSite: string, path: string): Promise<boolean> {
+  const rel = path.replace(/^\/+/, '')
+  const tries = rel === '' || rel.endsWith('/') ? [`${rel}index.html`] : [rel, `${rel}.html`, `${rel}/index.html`]
+  for (const t of tries) if (await stat(join(oldSite, t)).then((s) => s.isFile(), () => false)) return true
+  return false
+}
+
+/** Lost URLs the old site did not answer either become `absent`: the move lost nothing there. */
+export async function markAbsent(urls: UrlResult[], oldSite: string): Promise<void> {
+  for (const u of urls) {
+    if (u.verdict !== 'lost' || (await oldFileExists(oldSite, u.path))) continue
+    u.verdict = 'absent'
+    u.reason = "listed in the old sitemap, but the old site had no file there either: it was a 404 before the move"
+  }
+}
+
 /** Why a URL Kumo does not answer was probably lost: what kind of file it was. */
 export function likelyReason(path: string): string {
   if (/(^|\/)404(\.html|\/)?$/.test(path)) return "the old site's not-found page; Kumo answers every unknown URL with its own"
@@ -144,9 +162,10 @@ export async function verifyMigration(options: { contentDir: string; old: string
     const server = await startLocalServer(result, publicDir)
     try {
       const urls = await checkUrls(server.url, paths)
-      const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0 }
-      for (const u of urls) totals[u.verdict]++
       const oldSite = (await stat(options.old)).isDirectory() ? options.old : undefined
+      if (oldSite) await markAbsent(urls, oldSite)
+      const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0, absent: 0 }
+      for (const u of urls) totals[u.verdict]++
       const bodies: MigrationReport['bodies'] = options.ref
         ? await compareReferenceBodies(options.ref, postRecords(result))
         : oldSite
@@ -170,10 +189,11 @@ export function formatReport(report: MigrationReport, options: { showRedirects?:
   for (const u of report.urls) {
     if (u.verdict === 'kept') continue
     if (u.verdict === 'redirected' && !options.showRedirects) continue
-    lines.push(`${pad(u.path, width)}  ${u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : `LOST ${u.status}: ${u.reason}`}`)
+    const answer = u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : u.verdict === 'absent' ? `404, as before: ${u.reason}` : `LOST ${u.status}: ${u.reason}`
+    lines.push(`${pad(u.path, width)}  ${answer}`)
   }
-  const { urls, kept, redirected, lost } = report.totals
+  const { urls, kept, redirected, lost, absent } = report.totals
   lines.push(report.bodies.compared ? formatOldBodies(report.bodies) : report.bodies.note)
-  lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost`)
+  lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost${absent ? ` (and ${absent} the old sitemap listed that the old site did not answer either)` : ''}`)
   return lines.join('\n')
 }

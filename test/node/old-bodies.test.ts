@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
+import { markAbsent } from '../../scripts/verify/migration.ts'
 import { compareOldBodies, compareReferenceBodies, oldBody } from '../../scripts/verify/old-bodies.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -54,5 +55,19 @@ describe('compareReferenceBodies', () => {
     await writeFile(join(ref, 'bodies/2024/01/01/a.html'), `<html><body><article data-kumo-ref="body">${BODY}</article></body></html>`)
     const posts = [{ kind: 'post', path: '/2024/01/01/a.html', source: 'posts/2024-01-01-a.md', html: BODY }, { kind: 'post', path: '/new/', source: 'posts/2024-02-01-new.md', html: BODY }] as PostBodyRecord[]
     expect(await compareReferenceBodies(ref, posts)).toMatchObject({ against: 'reference', posts: 1, identical: 1, notCompared: ['/new/'] })
+  })
+})
+
+describe('markAbsent', () => {
+  it("calls a lost URL absent when the old site had no file for it either, and keeps real losses lost", async () => {
+    const old = await tempDir()
+    await mkdir(join(old, 'tags/kept'), { recursive: true })
+    await writeFile(join(old, 'tags/kept/index.html'), 'x')
+    await writeFile(join(old, 'about.html'), 'x')
+    const lost = (path: string) => ({ path, verdict: 'lost' as const, status: 404, reason: 'r' })
+    const urls = [lost('/tags/kept/'), lost('/about'), lost("/tags/let-s-encrypt/")]
+    await markAbsent(urls, old)
+    expect(urls.map((u) => u.verdict)).toEqual(['lost', 'lost', 'absent'])
+    expect(urls[2]!.reason).toMatch(/old site had no file there either/)
   })
 })
