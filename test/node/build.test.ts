@@ -173,6 +173,17 @@ it('answers redirect_from paths of posts and pages with the post or page, as jek
   expect(manifest.redirects['/old-note.html']).toBe('/cn/note/')
 })
 
+it('answers the .html file Jekyll wrote for an extensionless permalink with one 301 to the permalink', async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await writeFile(join(dir, 'posts', '2021-03-10-results.md'), '---\ntitle: R\npermalink: /posts/03_10_2021_results\n---\nText.\n')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.routes['/posts/03_10_2021_results']).toBeDefined()
+  expect(manifest.redirects['/posts/03_10_2021_results.html']).toBe('/posts/03_10_2021_results')
+  // Paths with a slash or an extension of their own get none.
+  expect(Object.keys(manifest.redirects).filter((p) => p.endsWith('/.html') || p.endsWith('.html.html'))).toEqual([])
+})
+
 describe('bad input stops the build and writes nothing', () => {
   async function brokenCopy(name: string, text: string | Uint8Array): Promise<string> {
     const dir = await tempDir()
