@@ -58,6 +58,7 @@ import { render } from './render.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
 import { BuildSession } from './session.ts'
 import { discover } from './sources.ts'
+import { folderIndexRedirects } from './static-files.ts'
 import { summary, type BuildSummary } from './summary.ts'
 import { writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
 
@@ -124,7 +125,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const files = await assets(contentDir)
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = epochs(linked, site, files, nowMs, session, dated)
-  const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, site.redirects)
+  const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...(await folderIndexRedirects(contentDir)), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
   const items = [...linked.included, ...linked.pages]

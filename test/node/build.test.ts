@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildErrors } from '../../scripts/pipeline/errors.ts'
@@ -171,6 +171,17 @@ it('answers redirect_from paths of posts and pages with the post or page, as jek
   expect(manifest.redirects['/2024/02/01/moved/']).toBe('/2024/02/moved/')
   expect(manifest.redirects['/2021/04/20/note/']).toBe('/cn/note/')
   expect(manifest.redirects['/old-note.html']).toBe('/cn/note/')
+})
+
+it("answers a static folder's URL with one 301 to its index.html, as GitHub Pages serves it", async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await mkdir(join(dir, 'static', 'doc', 'deep'), { recursive: true })
+  await writeFile(join(dir, 'static', 'doc', 'index.html'), '<!doctype html><title>Doc</title>')
+  await writeFile(join(dir, 'static', 'doc', 'deep', 'index.html'), '<!doctype html><title>Deep</title>')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.redirects['/doc/']).toBe('/doc/index.html')
+  expect(manifest.redirects['/doc/deep/']).toBe('/doc/deep/index.html')
 })
 
 it('answers the .html file Jekyll wrote for an extensionless permalink with one 301 to the permalink', async () => {
