@@ -86,6 +86,20 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(report.notCarried).toContain('analytics: UA-1234567-1 is Universal Analytics, which Google switched off in 2023; create a GA4 property and set `analytics: {google: G-…}` in site.yml')
   })
 
+  it("sends a listing page's own redirect_from paths to the Kumo listing it became", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts'), { recursive: true })
+    await mkdir(join(site, 'en'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-redirect-from]\n')
+    await writeFile(join(site, '_posts', '2024-01-01-a.md'), '---\ntitle: A\n---\nA.\n')
+    await writeFile(join(site, 'en', 'archive.html'), '---\nlayout: page\ntitle: Archive\npermalink: /en/archive/\nredirect_from: [/archive/]\n---\n{% for post in site.posts %}{{ post.title }}{% endfor %}\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const redirects = (yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as { redirects: Record<string, string> }).redirects
+    expect(redirects['/en/archive/']).toBe('/archives/')
+    expect(redirects['/archive/']).toBe('/archives/')
+  })
+
   it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
     const { into, report } = await imported()
     expect(report.serviceWorkers).toEqual(['/sw.js'])
