@@ -225,7 +225,11 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
       if (url !== to) redirects[url] = to
       if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) redirects[`/${outputFile(url, ext)}`] = to
       // Its own old paths (jekyll-redirect-from) lead to the same Kumo listing.
-      for (const from of redirectFromOf(data)) if (from !== to) redirects[from] = to
+      for (const from of redirectFromOf(data)) {
+        if (from !== to) redirects[from] = to
+        // jekyll-redirect-from wrote /old.html for /old.
+        if (/\/[^/.]+$/.test(from)) redirects[`${from}.html`] = to
+      }
       return
     }
     const edits: Record<string, string> = { permalink: url }

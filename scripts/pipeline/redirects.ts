@@ -14,12 +14,17 @@ export function redirects(posts: Post[], pages: Page[], nowMs: number, base: Mat
   const out: Record<string, string> = {}
   // A scheduled post's old paths wait with it: until then they are not yet its.
   const owners = [...posts.filter((p) => p.ms <= nowMs), ...pages]
+  const add = (from: string, to: string) => {
+    if (!(from in base.routes) && !(from in out)) out[from] = to
+  }
   for (const owner of owners) {
-    for (const from of owner.redirectFrom) if (!(from in base.routes)) out[from] = owner.path
-    // A permalink with neither a trailing slash nor an extension is written by Jekyll as `<path>.html`,
-    // and GitHub Pages answers both spellings: the file's keeps answering, through one 301.
-    const file = `${owner.path}.html`
-    if (EXTENSIONLESS.test(owner.path) && !(file in base.routes) && !(file in out)) out[file] = owner.path
+    // A path with neither a trailing slash nor an extension is written by Jekyll (and by
+    // jekyll-redirect-from) as `<path>.html`, and GitHub Pages answers both spellings.
+    for (const from of owner.redirectFrom) {
+      if (!(from in base.routes)) out[from] = owner.path
+      if (EXTENSIONLESS.test(from)) add(`${from}.html`, owner.path)
+    }
+    if (EXTENSIONLESS.test(owner.path)) add(`${owner.path}.html`, owner.path)
   }
   for (const [from, to] of Object.entries(site)) if (!(from in base.routes) && !(from in out)) out[from] = to
   return out

@@ -166,11 +166,14 @@ it('answers redirect_from paths of posts and pages with the post or page, as jek
   const dir = await tempDir()
   await cp(FIXTURE_CONTENT, dir, { recursive: true })
   await writeFile(join(dir, 'posts', '2024-02-01-moved.md'), '---\ntitle: Moved\nredirect_from:\n  - /2024/02/01/moved/\n---\nText.\n')
-  await writeFile(join(dir, 'pages', 'cn-note.md'), '---\ntitle: 笔记\npermalink: /cn/note/\nredirect_from: [/2021/04/20/note/, /old-note.html]\n---\n正文。\n')
+  await writeFile(join(dir, 'pages', 'cn-note.md'), '---\ntitle: 笔记\npermalink: /cn/note/\nredirect_from: [/2021/04/20/note/, /old-note.html, /resume]\n---\n正文。\n')
   const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
   expect(manifest.redirects['/2024/02/01/moved/']).toBe('/2024/02/moved/')
   expect(manifest.redirects['/2021/04/20/note/']).toBe('/cn/note/')
   expect(manifest.redirects['/old-note.html']).toBe('/cn/note/')
+  // jekyll-redirect-from wrote resume.html for /resume: both answer.
+  expect(manifest.redirects['/resume']).toBe('/cn/note/')
+  expect(manifest.redirects['/resume.html']).toBe('/cn/note/')
 })
 
 it("answers a static folder's URL with one 301 to its index.html, as GitHub Pages serves it", async () => {
