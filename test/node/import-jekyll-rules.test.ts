@@ -28,7 +28,7 @@ const frontMatter = (text: string) => yaml.load(/^---\n([\s\S]*?)\n---/.exec(tex
 describe('what Jekyll publishes, Kumo serves', () => {
   it('copies files without front matter as they are, honouring exclude, include and _ folders', async () => {
     const { files } = await imported()
-    expect(await files('static')).toEqual(['AGENTS.md', '_private/keep.txt', 'assets/img/dot.svg', 'keybase.txt', 'notes/plain.txt', 'sw.js'])
+    expect(await files('static')).toEqual(['AGENTS.md', '_private/keep.txt', 'assets/img/dot.svg', 'keybase.txt', 'notes/index.html', 'notes/plain.txt', 'sw.js'])
   })
 
   it('makes pages of files with front matter only, each at the URL Jekyll gave it', async () => {
@@ -117,6 +117,8 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(answer('/AGENTS.md')?.verdict).toBe('kept')
     expect(answer('/blog/page2/')).toMatchObject({ verdict: 'redirected', location: '/page/2/' })
     expect(answer('/archive.html')).toMatchObject({ verdict: 'redirected', location: '/archives/' })
+    // A folder's index.html, served at the folder's URL on GitHub Pages.
+    expect(answer('/notes/')).toMatchObject({ verdict: 'redirected', location: '/notes/index.html' })
     expect(report.totals).toMatchObject({ urls: report.urls.length, lost: 0 })
     // Each post's body against the old page at its URL (these posts were built with no layout).
     expect(report.bodies).toMatchObject({ compared: true, posts: 6, identical: 6, notCompared: [] })
