@@ -39,12 +39,19 @@ export async function jekyllBodies(refDir: string): Promise<Map<string, string>>
   return out
 }
 
-/** Every post page record a build made (drafts and scheduled posts included). */
+/**
+ * Every post page record a build made (drafts and scheduled posts included).
+ * A blob is one record's JSON, or several records' JSON a line each (a pack):
+ * JSON text has no raw line feed, so each line is one record either way.
+ */
 export function* postRecords(result: BuildResult): Iterable<PostBodyRecord> {
-  for (const json of result.blobs.values()) {
-    if (!json.includes('"kind":"post"')) continue
-    const record = JSON.parse(json) as PostBodyRecord
-    if (record.kind === 'post') yield record
+  for (const blob of result.blobs.values()) {
+    if (!blob.includes('"kind":"post"')) continue
+    for (const json of blob.split('\n')) {
+      if (!json.includes('"kind":"post"')) continue
+      const record = JSON.parse(json) as PostBodyRecord
+      if (record.kind === 'post') yield record
+    }
   }
 }
 
