@@ -43,6 +43,7 @@ import type {
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { discoveryRoutes } from './discovery.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
+import { shownOf } from './front-matter.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 import type { AssemblyMemo } from './session.ts'
@@ -141,6 +142,7 @@ function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, edite
     scriptHashes: post.scriptHashes,
     ...(isStrict(post.csp) ? {} : { csp: post.csp }),
     source: post.source,
+    ...shownOf(post),
   }
   const entry = entryOf(post, siteUrl, editedAt)
   const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry), body }

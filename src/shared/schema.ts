@@ -132,8 +132,17 @@ export interface PostMeta {
   pinned: boolean
 }
 
+/**
+ * Front-matter keys a post page shows as the writer wrote them, and the API
+ * gives with the post. The build validates each one with the zod type that
+ * `shown` in scripts/pipeline/front-matter.ts names for it (the compiler
+ * holds the two to each other) and copies it here unchanged.
+ */
+export interface PostShown {
+}
+
 /** The stored post page: everything but its links to other posts. */
-export interface PostBodyRecord extends PostMeta {
+export interface PostBodyRecord extends PostMeta, PostShown {
   kind: 'post'
   v: typeof SCHEMA_VERSION
   description: string
@@ -423,17 +432,10 @@ export interface PostMetaRecord extends PostMeta {
  * links correctly. Kept apart from the post record so post pages do not carry
  * a second copy of their HTML.
  */
-export interface EntryRecord {
+export interface EntryRecord extends Pick<PostMeta, 'path' | 'title' | 'date' | 'updated' | 'tags' | 'categories'> {
   kind: 'entry'
   v: typeof SCHEMA_VERSION
-  path: string
-  title: string
-  /** RFC 3339 with the post's own offset. */
-  date: string
-  updated?: string
   summary: string
-  tags: Term[]
-  categories: Term[]
   lang: string
   /** The post's own authors (front matter); absent: the site's author. */
   authors?: Person[]
