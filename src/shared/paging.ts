@@ -14,7 +14,7 @@
 
 import { SCHEMA_VERSION } from './keys.ts'
 import { feedPath, listingPath, llmsFullPath } from './paths.ts'
-import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, LlmsFullPageRecord, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
+import type { ChunkRecord, EntryRecord, FeedPageView, FeedScopeRecord, ListingView, ListingScopeRecord, LlmsFullView, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
 
 /** Pages of a list of `total` items: an empty list still has its first page. */
 export const pageCount = (total: number, size: number): number => Math.max(1, Math.ceil(total / size))
@@ -114,7 +114,7 @@ export const chunkHashes = (entry: PagedRouteEntry): string[] => (entry[3] ? ent
 export const entryBlobs = (entry: RouteEntry): string[] => (isPaged(entry) ? [entry[0], ...chunkHashes(entry)] : [entry[0]])
 
 /** A listing page, as the build stored it before pages were made of chunks. */
-export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], total: number, page: number): ListingRecord {
+export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], total: number, page: number): ListingView {
   const pages = pageCount(total, scope.pageSize)
   return {
     kind: 'listing',
@@ -130,7 +130,7 @@ export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], to
 }
 
 /** A feed page but for `updated`, which comes from its entries (feedUpdated). */
-export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): FeedPageRecord {
+export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): FeedPageView {
   const [, , , , total, page] = entry
   const { from, to, pages } = pageSpan(entry, scope.pageSize)
   return {
@@ -154,7 +154,7 @@ export const LLMS_FULL_PAGE_BYTES = 512_000
 export const LLMS_FULL_CHUNK = 100
 
 /** A page of /llms-full.txt from its chunks. */
-export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullPageRecord {
+export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullView {
   const [, , , , total, page] = entry
   const { from, to, pages } = pageSpan(entry, scope.pageSize)
   const items = rangeItems(chunks.map((c) => c.items), total, scope.pageSize, from, to, `page ${page}`)

@@ -5,7 +5,7 @@
 
 import { isSafeUrl } from '../shared/urls.ts'
 import { feedPath, href, listingPath } from '../shared/paths.ts'
-import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
+import type { ListingView, PostMeta, SiteRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
 import { Picture } from './picture.tsx'
@@ -35,7 +35,7 @@ export function PostSummary(props: { post: PostMeta; lang: string }) {
   )
 }
 
-function Pagination(props: { listing: ListingRecord; lang: string }) {
+function Pagination(props: { listing: ListingView; lang: string }) {
   const { listing } = props
   const t = strings(props.lang)
   return (
@@ -73,7 +73,7 @@ function CompactList(props: { items: PostMeta[] }) {
   )
 }
 
-export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; items: PostMeta[] }) {
+export function ListingPage(props: { site: SiteRecord; listing: ListingView; items: PostMeta[] }) {
   const { site, listing, items } = props
   const t = strings(site.lang)
   const scope = listing.scope

@@ -10,7 +10,7 @@
 import { raw } from 'hono/html'
 import { categoryPath, href, markdownPath, tagPath } from '../shared/paths.ts'
 import { isSafeUrl } from '../shared/urls.ts'
-import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
+import type { ImageRef, PostView, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
 import { strings, type Strings } from '../shared/i18n.ts'
 import { Layout, License, absolute } from './layout.tsx'
 import { Comments } from './comments.tsx'
@@ -50,7 +50,7 @@ function Toc(props: { toc: TocEntry[]; label: string }) {
   )
 }
 
-function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined): object {
+function jsonLd(site: SiteRecord, post: PostView, image: ImageRef | undefined): object {
   return {
     '@context': 'https://schema.org',
     '@type': 'BlogPosting',
@@ -69,7 +69,7 @@ function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined)
   }
 }
 
-function Breadcrumbs(props: { post: PostRecord; t: Strings }) {
+function Breadcrumbs(props: { post: PostView; t: Strings }) {
   const { post, t } = props
   const category = post.categories[0]
   return (
@@ -89,7 +89,7 @@ function Breadcrumbs(props: { post: PostRecord; t: Strings }) {
   )
 }
 
-export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
+export function PostPage(props: { site: SiteRecord; post: PostView }) {
   const { site, post } = props
   const t = strings(site.lang)
   const hasToc = post.toc.some((h) => h.depth <= 3)
