@@ -41,7 +41,7 @@ import type {
   TermsRecord,
 } from '../../src/shared/schema.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
-import { discoveryRoutes } from './discovery.ts'
+import { crawlerRoutes } from './crawler-files.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
 import { shownOf } from './front-matter.ts'
 import { addMachineReaders } from './machine-readers.ts'
@@ -268,7 +268,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     routes.set(page.path, { record, deps: [], lastModified: newest })
   }
   // Last: the sitemap lists the pages made above.
-  for (const [path, route] of discoveryRoutes(options.siteUrl, routes, sorted, options.sitemapLimit)) routes.set(path, route)
+  for (const [path, route] of crawlerRoutes(options.siteUrl, routes, sorted, options.sitemapLimit)) routes.set(path, route)
   return { routes, records }
 }
 
