@@ -110,6 +110,7 @@ const bool = (fallback: boolean) =>
  * so a new one is that interface's line and this one, and nothing in between.
  */
 const shown = {
+  subtitle: optionalText,
 } satisfies { [K in keyof Required<PostShown>]: z.ZodType<PostShown[K]> }
 
 const SHOWN_KEYS = Object.keys(shown) as Array<keyof PostShown>

@@ -143,6 +143,8 @@ export interface PostMeta {
  * holds the two to each other) and copies it here unchanged.
  */
 export interface PostShown {
+  /** A line under the title (front matter `subtitle`). */
+  subtitle?: string
 }
 
 /** The stored post page: everything but its links to other posts. */

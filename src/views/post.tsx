@@ -119,6 +119,7 @@ export function PostPage(props: { site: SiteRecord; post: PostView }) {
           <Breadcrumbs post={post} t={t} />
           {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
           <h1>{post.title}</h1>
+          {post.subtitle && <p class="subtitle">{post.subtitle}</p>}
           <p class="meta">
             {site.author.name && (
               <span class="byline">
