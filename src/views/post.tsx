@@ -89,9 +89,11 @@ function Breadcrumbs(props: { post: PostView; t: Strings }) {
   )
 }
 
+/** What the parts of a post page are made from: the site, the post, and the site language's strings. */
+type PostParts = { site: SiteRecord; post: PostView; t: Strings }
+
 /** Breadcrumbs, categories, the title and subtitle, byline, dates and reading time. */
-function PostHeader(props: { site: SiteRecord; post: PostView; t: Strings }) {
-  const { site, post, t } = props
+function PostHeader({ site, post, t }: PostParts) {
   return (
     <header class="post-header">
       <Breadcrumbs post={post} t={t} />
@@ -126,8 +128,7 @@ function PostHeader(props: { site: SiteRecord; post: PostView; t: Strings }) {
 }
 
 /** Tags, licence, share links, previous/next and related posts. */
-function PostFooter(props: { site: SiteRecord; post: PostView; t: Strings }) {
-  const { site, post, t } = props
+function PostFooter({ site, post, t }: PostParts) {
   return (
     <footer class="post-footer">
       {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
