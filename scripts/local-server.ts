@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { CURRENT_KEY } from '../src/shared/keys.ts'
 import { kvEntries, type BuildResult } from './pipeline/index.ts'
 import { wranglerKv } from './deploy/kv-target.ts'
-import { freePort, signalGroup, spawnWrangler } from './project.ts'
+import { freePort, spawnWranglerDev, stopGroup } from './project.ts'
 
 export interface LocalServer {
   url: string
@@ -43,23 +43,14 @@ export async function startLocalServer(result: BuildResult, publicDir: string, o
   const persist = await mkdtemp(join(tmpdir(), 'kumo-kv-'))
   await wranglerKv({ persistTo: persist }).putMany([...kvEntries(result), { key: CURRENT_KEY, value: result.manifest.buildId }])
   const port = options.port ?? (await freePort())
-  const child = spawnWrangler(
-    ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    { quiet: true, detached: true },
-  )
+  const child = spawnWranglerDev(port, persist, publicDir, { quiet: true })
   let output = ''
   let exit: string | null = null
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
   child.on('exit', (code, signal) => (exit = `code ${code}, signal ${signal}\n${output}`))
-  const signal = (sig: NodeJS.Signals) => signalGroup(child, sig)
   const stop = async () => {
-    if (exit === null && child.pid) {
-      const gone = new Promise((r) => child.once('exit', r))
-      signal('SIGTERM')
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))])
-      if (exit === null) signal('SIGKILL')
-    }
+    await stopGroup(child)
     await rm(persist, { recursive: true, force: true })
   }
   const url = `http://127.0.0.1:${port}`

@@ -46,6 +46,22 @@ export function spawnWrangler(args: string[], options: { quiet?: boolean; detach
   })
 }
 
+/**
+ * `wrangler dev` on 127.0.0.1:`port`, offline, against the local KV in
+ * `persistTo` and static assets from `publicDir`; in its own process group,
+ * so stopping it (stopGroup) stops the workerd it starts too.
+ */
+export function spawnWranglerDev(port: number, persistTo: string, publicDir: string, options: { quiet?: boolean } = {}): ChildProcess {
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn']
+  const dev = spawnWrangler(args, { quiet: options.quiet, detached: true })
+  // However this process ends (miniflare's own signal handlers may exit before a stop() has run),
+  // wrangler's whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.
+  const orphanGuard = () => running(dev) && signalGroup(dev, 'SIGTERM')
+  process.once('exit', orphanGuard)
+  dev.once('exit', () => process.off('exit', orphanGuard))
+  return dev
+}
+
 export class WranglerError extends Error {}
 
 /**
@@ -79,6 +95,17 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     child.kill(signal)
   }
+}
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
+
+/** Stops a detached child and its group: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (!running(child) || !child.pid) return
+  const gone = new Promise((r) => child.once('exit', r))
+  signalGroup(child, 'SIGTERM')
+  await Promise.race([gone, new Promise((r) => setTimeout(r, graceMs))])
+  if (running(child)) signalGroup(child, 'SIGKILL')
 }
 
 /** A port on 127.0.0.1 that was free a moment ago. */

@@ -80,74 +80,90 @@ const OBJC = `@interface KMCache : NSObject
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** Writes `count` posts and site.yml under `dir`; the same seed writes the same bytes. */
-export async function generateCorpus(dir: string, count: number, seed = 42): Promise<void> {
-  const rnd = random(seed)
+/** Random words, sentences and paragraphs from one seeded stream; the order of calls fixes the bytes. */
+function textFrom(rnd: () => number) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!
   const some = <T>(list: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(rnd() * max) }, () => pick(list)))]
   const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`
   const sentence = (zh: boolean) => (zh ? `${pick(ZH)}，${pick(ZH)}。` : `${capital(pick(EN))}, and ${pick(EN)}. `)
   const paragraph = (zh: boolean) => Array.from({ length: 2 + Math.floor(rnd() * 4) }, () => sentence(rnd() < 0.8 ? zh : !zh)).join(zh ? '' : ' ')
+  return { rnd, pick, some, sentence, paragraph }
+}
 
+type Text = ReturnType<typeof textFrom>
+
+const SITE_YML = [
+  'title: Bench Blog 基准博客',
+  'description: A generated corpus of mixed Chinese and English posts',
+  'url: https://bench.example',
+  'author: Bench',
+  'lang: zh-CN',
+  'timezone: Asia/Shanghai',
+  'permalink: /posts/:title/',
+  'paginate: 10',
+  '',
+].join('\n')
+
+/** Writes `count` posts and site.yml under `dir`; the same seed writes the same bytes. */
+export async function generateCorpus(dir: string, count: number, seed = 42): Promise<void> {
+  const text = textFrom(random(seed))
   await mkdir(join(dir, 'posts'), { recursive: true })
-  await writeFile(
-    join(dir, 'site.yml'),
-    [
-      'title: Bench Blog 基准博客',
-      'description: A generated corpus of mixed Chinese and English posts',
-      'url: https://bench.example',
-      'author: Bench',
-      'lang: zh-CN',
-      'timezone: Asia/Shanghai',
-      'permalink: /posts/:title/',
-      'paginate: 10',
-      '',
-    ].join('\n'),
-  )
+  await writeFile(join(dir, 'site.yml'), SITE_YML)
 
   const start = Date.UTC(2012, 0, 1)
   const span = Date.UTC(2024, 11, 31) - start
   const files: Array<[string, string]> = []
   for (let i = 0; i < count; i++) {
-    const zh = rnd() < 0.6
-    const ms = start + Math.floor((span * i) / Math.max(1, count)) + Math.floor(rnd() * 3_600_000)
-    const d = new Date(ms)
-    const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
-    const slug = `${zh ? 'post' : 'notes'}-${i}-${pick(['swift', 'edge', 'cache', 'types', 'build'])}`
-    const title = zh ? `${pick(ZH)}（${i}）` : `${pick(EN)} (${i})`
-    const tags = some(TAGS, 4)
-    const categories = some(CATEGORIES, 2)
-    const front = [
-      '---',
-      `title: "${title}"`,
-      `date: ${y}-${pad(m)}-${pad(day)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0800`,
-      rnd() < 0.5 ? `categories: [${categories.join(', ')}]` : `categories: ${categories.map((c) => c.replace(/ /g, '-')).join(' ')}`,
-      `tags: [${tags.map((t) => JSON.stringify(t)).join(', ')}]`,
-      ...(rnd() < 0.3 ? [`description: "${sentence(zh)}"`] : []),
-      ...(rnd() < 0.2 ? [`image:\n  path: /assets/img/cover-${i % 50}.png\n  alt: cover ${i}`] : []),
-      ...(rnd() < 0.1 ? ['pin: false', 'toc: true', 'comments: true', 'layout: post'] : []),
-      '---',
-    ]
-    const body: string[] = [paragraph(zh), '<!--more-->', '']
-    const sections = 2 + Math.floor(rnd() * 4)
-    for (let s = 0; s < sections; s++) {
-      body.push(`## ${zh ? '第' + (s + 1) + '节 ' + pick(ZH).slice(0, 8) : `Part ${s + 1}: ${pick(EN).slice(0, 24)}`}`, '', paragraph(zh), '')
-      const r = rnd()
-      if (r < 0.25) body.push('```swift', SWIFT, '```', '')
-      else if (r < 0.45) body.push('```typescript', TS, '```', '{: file="src/index.ts" }', '')
-      else if (r < 0.6) body.push('```objc', OBJC, '```', '')
-      else if (r < 0.7) body.push('| 方案 | 耗时 (ms) | Notes |', '|---|---:|---|', `| A | ${Math.floor(rnd() * 900)} | cold |`, `| B | ${Math.floor(rnd() * 90)} | warm |`, '')
-      else if (r < 0.8) body.push(`![${zh ? '示意图' : 'diagram'}](/assets/img/fig-${i % 100}.png){: w="700" h="400" .shadow }`, '')
-      else if (r < 0.88) body.push(`> ${sentence(zh)}`, '{: .prompt-tip }', '')
-      else body.push(`- [x] ${sentence(zh)}`, `- [ ] ${sentence(!zh)}`, `- ~~${pick(EN)}~~ see [the docs](https://developer.apple.com/documentation/swift){:target="_blank"}`, '')
-      body.push(paragraph(zh), '')
-    }
-    if (rnd() < 0.4) body.push(`${sentence(zh)}[^1]`, '', `[^1]: ${sentence(!zh)}`, '')
-    const name = `${y}-${pad(m)}-${pad(day)}-${slug}.md`
-    files.push([name, `${front.join('\n')}\n\n${body.join('\n')}`])
+    files.push(postFile(text, i, () => start + Math.floor((span * i) / Math.max(1, count)) + Math.floor(text.rnd() * 3_600_000)))
   }
   // Bounded parallelism: thousands of writes at once would exhaust file handles.
   for (let i = 0; i < files.length; i += 128) {
     await Promise.all(files.slice(i, i + 128).map(([name, text]) => writeFile(join(dir, 'posts', name), text)))
   }
+}
+
+/** Post `i`: its file name and text; `drawMs` draws its time (after its language, as the stream has it). */
+function postFile(text: Text, i: number, drawMs: () => number): [string, string] {
+  const { rnd, pick, some, sentence } = text
+  const zh = rnd() < 0.6
+  const d = new Date(drawMs())
+  const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
+  const slug = `${zh ? 'post' : 'notes'}-${i}-${pick(['swift', 'edge', 'cache', 'types', 'build'])}`
+  const title = zh ? `${pick(ZH)}（${i}）` : `${pick(EN)} (${i})`
+  const tags = some(TAGS, 4)
+  const categories = some(CATEGORIES, 2)
+  const front = [
+    '---',
+    `title: "${title}"`,
+    `date: ${y}-${pad(m)}-${pad(day)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0800`,
+    rnd() < 0.5 ? `categories: [${categories.join(', ')}]` : `categories: ${categories.map((c) => c.replace(/ /g, '-')).join(' ')}`,
+    `tags: [${tags.map((t) => JSON.stringify(t)).join(', ')}]`,
+    ...(rnd() < 0.3 ? [`description: "${sentence(zh)}"`] : []),
+    ...(rnd() < 0.2 ? [`image:\n  path: /assets/img/cover-${i % 50}.png\n  alt: cover ${i}`] : []),
+    ...(rnd() < 0.1 ? ['pin: false', 'toc: true', 'comments: true', 'layout: post'] : []),
+    '---',
+  ]
+  const body = postBody(text, i, zh)
+  return [`${y}-${pad(m)}-${pad(day)}-${slug}.md`, `${front.join('\n')}\n\n${body.join('\n')}`]
+}
+
+/** A post's Markdown: an excerpt, sections of prose with code, tables, figures, prompts or task lists, maybe a footnote. */
+function postBody(text: Text, i: number, zh: boolean): string[] {
+  const { rnd, pick, sentence, paragraph } = text
+  const body: string[] = [paragraph(zh), '<!--more-->', '']
+  const sections = 2 + Math.floor(rnd() * 4)
+  for (let s = 0; s < sections; s++) {
+    body.push(`## ${zh ? '第' + (s + 1) + '节 ' + pick(ZH).slice(0, 8) : `Part ${s + 1}: ${pick(EN).slice(0, 24)}`}`, '', paragraph(zh), '')
+    const r = rnd()
+    if (r < 0.25) body.push('```swift', SWIFT, '```', '')
+    else if (r < 0.45) body.push('```typescript', TS, '```', '{: file="src/index.ts" }', '')
+    else if (r < 0.6) body.push('```objc', OBJC, '```', '')
+    else if (r < 0.7) body.push('| 方案 | 耗时 (ms) | Notes |', '|---|---:|---|', `| A | ${Math.floor(rnd() * 900)} | cold |`, `| B | ${Math.floor(rnd() * 90)} | warm |`, '')
+    else if (r < 0.8) body.push(`![${zh ? '示意图' : 'diagram'}](/assets/img/fig-${i % 100}.png){: w="700" h="400" .shadow }`, '')
+    else if (r < 0.88) body.push(`> ${sentence(zh)}`, '{: .prompt-tip }', '')
+    else body.push(`- [x] ${sentence(zh)}`, `- [ ] ${sentence(!zh)}`, `- ~~${pick(EN)}~~ see [the docs](https://developer.apple.com/documentation/swift){:target="_blank"}`, '')
+    body.push(paragraph(zh), '')
+  }
+  if (rnd() < 0.4) body.push(`${sentence(zh)}[^1]`, '', `[^1]: ${sentence(!zh)}`, '')
+  return body
 }

@@ -12,12 +12,13 @@
  *   (d) worker bundle size, raw and gzipped
  *   (e) KV reads per route, counted by the bench worker's wrapper
  *   (f) Hugo on the same corpora, same machine, same run, and the ratio
+ *
+ * A library: bench-cli.ts is the command, runBench() the work.
  */
 
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.ts'
 import { startLocalServer } from '../local-server.ts'
 import { paths } from '../project.ts'
@@ -28,14 +29,12 @@ import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
 import { throughputBench } from './throughput.ts'
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,10000' },
-    quick: { type: 'boolean', default: false },
-  },
-})
-const sizes = values.quick ? [200, 1000] : values.sizes.split(',').map(Number)
-const iterations = values.quick ? 100 : 300
+export interface BenchOptions {
+  /** Generated corpus sizes, in posts; 100 is always built too, for the render and throughput benches. */
+  sizes: number[]
+  /** Render iterations per route. */
+  iterations: number
+}
 
 interface BuildTiming {
   corpus: string
@@ -109,87 +108,26 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
   return { timing, result: cold, publicDir: options.publicDir }
 }
 
-async function main(): Promise<void> {
+type Built = Map<number, { result: BuildResult; publicDir: string }>
+
+/** Runs every bench, prints its tables and writes .kumo/bench/latest.json. */
+export async function runBench({ sizes, iterations }: BenchOptions): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, hugo: await hugoVersion() },
   }
   try {
-    // (d) the real worker's bundle.
-    const worker = await bundle()
-    report.bundle = { bytes: worker.bytes, gzipBytes: worker.gzipBytes, gzipKiB: round(worker.gzipBytes / 1024, 1) }
-    console.log(`\n(d) worker bundle: ${(worker.bytes / 1024).toFixed(1)} KiB raw, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzipped (target ≤ 64 KiB)`)
-
-    // (a) + (f) builds, Kumo and Hugo.
-    const builds: BuildTiming[] = []
-    // The bench edits a post to time a one-post rebuild, so it works on a copy of content/.
-    const contentCopy = join(root, 'content')
-    await cp(paths.contentDir, contentCopy, { recursive: true })
-    builds.push((await timeBuilds('content/', contentCopy, join(root, 'w-content'))).timing)
-    const results = new Map<number, { result: BuildResult; publicDir: string }>()
-    for (const size of [...new Set([100, ...sizes])].sort((a, b) => a - b)) {
-      const dir = join(root, `corpus-${size}`)
-      await generateCorpus(dir, size)
-      const { timing, result, publicDir } = await timeBuilds(`generated ${size}`, dir, join(root, `w-${size}`))
-      if (size === 100 || size === Math.max(...sizes)) results.set(size, { result, publicDir })
-      if (sizes.includes(size)) {
-        const site = join(root, `hugo-${size}`)
-        await hugoSite(dir, site, 'Asia/Shanghai')
-        try {
-          timing.hugoMs = Math.round(await hugoBuild(site, join(root, `hugo-out-${size}`)))
-          timing.hugoOverKumo = round(timing.hugoMs / timing.coldMs)
-        } catch (error) {
-          console.warn(`hugo failed on ${size} posts: ${(error as Error).message.split('\n')[0]}`)
-        }
-        await rm(join(root, `hugo-out-${size}`), { recursive: true, force: true })
-        builds.push(timing)
-      }
-    }
+    report.bundle = await bundleBench()
+    const { builds, results } = await buildBenches(root, sizes)
     report.builds = builds
-    console.log('\n(a, f) builds (ms; hugoOverKumo > 1 means Kumo is faster; oneChangedShare target < 0.1)')
-    console.table(builds)
-
-    // (b) + (e) render time and KV reads per route, inside workerd.
+    // (b) + (e) and (g) run the bench worker inside workerd.
     const benchWorker = await bundle('scripts/bench/worker-entry.ts')
-    const render: Record<string, RouteTiming[]> = {}
-    for (const [size, { result }] of [...results].sort((a, b) => a[0] - b[0])) {
-      render[String(size)] = await renderBench(benchWorker.file, result, iterations)
-      console.log(`\n(b, e) render per route at ${size} posts (ms inside workerd, batch means; wall = through Miniflare's loopback)`)
-      console.table(render[String(size)]!.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99), renderP50: round(r.renderP50), wallP50: round(r.wallP50), wallP99: round(r.wallP99) })))
-    }
-    report.render = render
-
-    // (g) compression: bytes on the wire and workerd CPU per request, at the largest size.
-    const [largest, { result: big }] = [...results].sort((a, b) => b[0] - a[0])[0]!
-    const compression = await compressionBench(benchWorker.file, big)
-    report.compression = compression
-    console.log(`\n(g) compression at ${largest} posts (bytes sent; workerd CPU ms per request, from /proc)`)
-    console.table(compression.map((r) => ({ ...r, cpuMs: round(r.cpuMs) })))
-
-    // (c) throughput on loopback, 100-post corpus.
-    const small = results.get(100)!
-    const server = await startLocalServer(small.result, small.publicDir)
-    try {
-      const posts = Object.keys(small.result.manifest.records).filter((k) => k.startsWith('meta:')).map((k) => k.slice('meta:'.length))
-      const css = small.result.assets[0]!.path
-      const throughput = await throughputBench(server.url, encodeURI(posts[0]!), `/${css}`)
-      report.throughput = throughput
-      console.log('\n(c) requests per second on loopback (autocannon, 10 connections, 5 s each)')
-      console.table(throughput)
-    } finally {
-      await server.stop()
-    }
-
+    report.render = await renderBenches(benchWorker.file, results, iterations)
+    report.compression = await compressionAtLargest(benchWorker.file, results)
+    report.throughput = await throughputAt100(results.get(100)!)
     const out = join(paths.root, '.kumo', 'bench')
-    // (g) Lighthouse performance, median of 3, as the browser suite's audit last measured it
-    // (`npm run test:e2e -- audit` takes ~9 minutes: it is not re-run here).
-    const lighthouse = await readFile(join(out, 'lighthouse.json'), 'utf8').then((t) => JSON.parse(t) as { at: string; medians: Record<string, Record<string, { performance: number }>> }, () => undefined)
-    if (lighthouse) {
-      report.lighthouse = lighthouse
-      console.log(`\n(g) Lighthouse performance, median of 3 (from the e2e audit of ${lighthouse.at})`)
-      console.table(Object.fromEntries(Object.entries(lighthouse.medians).map(([form, pages]) => [form, Object.fromEntries(Object.entries(pages).map(([page, m]) => [page, m.performance]))])))
-    } else console.log('\n(g) Lighthouse: no audit yet; run `npm run test:e2e -- audit`')
+    report.lighthouse = await lastLighthouse(out)
     await mkdir(out, { recursive: true })
     await writeFile(join(out, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`)
     console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)
@@ -198,4 +136,91 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+/** (d) the real worker's bundle. */
+async function bundleBench() {
+  const worker = await bundle()
+  console.log(`\n(d) worker bundle: ${(worker.bytes / 1024).toFixed(1)} KiB raw, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzipped (target ≤ 64 KiB)`)
+  return { bytes: worker.bytes, gzipBytes: worker.gzipBytes, gzipKiB: round(worker.gzipBytes / 1024, 1) }
+}
+
+/** (a) + (f) builds of content/ and of each generated size, Kumo's and Hugo's; the builds at 100 posts and the largest size kept. */
+async function buildBenches(root: string, sizes: number[]): Promise<{ builds: BuildTiming[]; results: Built }> {
+  const builds: BuildTiming[] = []
+  // The bench edits a post to time a one-post rebuild, so it works on a copy of content/.
+  const contentCopy = join(root, 'content')
+  await cp(paths.contentDir, contentCopy, { recursive: true })
+  builds.push((await timeBuilds('content/', contentCopy, join(root, 'w-content'))).timing)
+  const results: Built = new Map()
+  for (const size of [...new Set([100, ...sizes])].sort((a, b) => a - b)) {
+    const dir = join(root, `corpus-${size}`)
+    await generateCorpus(dir, size)
+    const { timing, result, publicDir } = await timeBuilds(`generated ${size}`, dir, join(root, `w-${size}`))
+    if (size === 100 || size === Math.max(...sizes)) results.set(size, { result, publicDir })
+    if (sizes.includes(size)) builds.push(await withHugo(root, dir, size, timing))
+  }
+  console.log('\n(a, f) builds (ms; hugoOverKumo > 1 means Kumo is faster; oneChangedShare target < 0.1)')
+  console.table(builds)
+  return { builds, results }
+}
+
+/** (f) Hugo on the same corpus: its time beside Kumo's cold build. */
+async function withHugo(root: string, dir: string, size: number, timing: BuildTiming): Promise<BuildTiming> {
+  const site = join(root, `hugo-${size}`)
+  await hugoSite(dir, site, 'Asia/Shanghai')
+  try {
+    timing.hugoMs = Math.round(await hugoBuild(site, join(root, `hugo-out-${size}`)))
+    timing.hugoOverKumo = round(timing.hugoMs / timing.coldMs)
+  } catch (error) {
+    console.warn(`hugo failed on ${size} posts: ${(error as Error).message.split('\n')[0]}`)
+  }
+  await rm(join(root, `hugo-out-${size}`), { recursive: true, force: true })
+  return timing
+}
+
+/** (b) + (e) render time and KV reads per route, inside workerd. */
+async function renderBenches(workerFile: string, results: Built, iterations: number): Promise<Record<string, RouteTiming[]>> {
+  const render: Record<string, RouteTiming[]> = {}
+  for (const [size, { result }] of [...results].sort((a, b) => a[0] - b[0])) {
+    render[String(size)] = await renderBench(workerFile, result, iterations)
+    console.log(`\n(b, e) render per route at ${size} posts (ms inside workerd, batch means; wall = through Miniflare's loopback)`)
+    console.table(render[String(size)]!.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99), renderP50: round(r.renderP50), wallP50: round(r.wallP50), wallP99: round(r.wallP99) })))
+  }
+  return render
+}
+
+/** (g) compression: bytes on the wire and workerd CPU per request, at the largest size. */
+async function compressionAtLargest(workerFile: string, results: Built) {
+  const [largest, { result: big }] = [...results].sort((a, b) => b[0] - a[0])[0]!
+  const compression = await compressionBench(workerFile, big)
+  console.log(`\n(g) compression at ${largest} posts (bytes sent; workerd CPU ms per request, from /proc)`)
+  console.table(compression.map((r) => ({ ...r, cpuMs: round(r.cpuMs) })))
+  return compression
+}
+
+/** (c) throughput on loopback, 100-post corpus. */
+async function throughputAt100(small: { result: BuildResult; publicDir: string }) {
+  const server = await startLocalServer(small.result, small.publicDir)
+  try {
+    const posts = Object.keys(small.result.manifest.records).filter((k) => k.startsWith('meta:')).map((k) => k.slice('meta:'.length))
+    const css = small.result.assets[0]!.path
+    const throughput = await throughputBench(server.url, encodeURI(posts[0]!), `/${css}`)
+    console.log('\n(c) requests per second on loopback (autocannon, 10 connections, 5 s each)')
+    console.table(throughput)
+    return throughput
+  } finally {
+    await server.stop()
+  }
+}
+
+/**
+ * (g) Lighthouse performance, median of 3, as the browser suite's audit last measured it
+ * (`npm run test:e2e -- audit` takes ~9 minutes: it is not re-run here).
+ */
+async function lastLighthouse(out: string) {
+  const lighthouse = await readFile(join(out, 'lighthouse.json'), 'utf8').then((t) => JSON.parse(t) as { at: string; medians: Record<string, Record<string, { performance: number }>> }, () => undefined)
+  if (lighthouse) {
+    console.log(`\n(g) Lighthouse performance, median of 3 (from the e2e audit of ${lighthouse.at})`)
+    console.table(Object.fromEntries(Object.entries(lighthouse.medians).map(([form, pages]) => [form, Object.fromEntries(Object.entries(pages).map(([page, m]) => [page, m.performance]))])))
+  } else console.log('\n(g) Lighthouse: no audit yet; run `npm run test:e2e -- audit`')
+  return lighthouse
+}

@@ -5,7 +5,8 @@
  * autocannon: pages, feeds, conditional requests, 404s and hostile URLs, in a
  * fixed rotation. Reports errors, timeouts, 5xx, status counts, p50/p99
  * latency and the server's memory (RSS of wrangler + workerd) before and after.
- * Exits non-zero on any error or 5xx. Not part of `npm test`.
+ * Not part of `npm test`. A library: load-cli.ts is the command, which
+ * exits non-zero on any error or 5xx.
  *
  *   npm run bench:load [-- --requests 20000 --connections 50]
  */
@@ -14,18 +15,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { isDataPath } from '../../src/shared/paths.ts'
 import { buildToDisk } from '../pipeline/index.ts'
 import { startLocalServer } from '../local-server.ts'
 import { paths } from '../project.ts'
-
-const { values: args } = parseArgs({
-  options: { requests: { type: 'string', default: '20000' }, connections: { type: 'string', default: '50' } },
-})
-const AMOUNT = Number(args.requests)
-const CONNECTIONS = Number(args.connections)
 
 /** The process and all its descendants (wrangler's node and its workerd), from /proc. */
 function tree(pid: number): number[] {
@@ -82,7 +76,14 @@ function mix(routes: Record<string, [string, string, number, ...unknown[]]>): Ar
   return list
 }
 
-async function main(): Promise<void> {
+export interface LoadOptions {
+  /** Requests in all. */
+  requests: number
+  connections: number
+}
+
+/** The load test's report; `clean` when no request errored, timed out or got a 5xx. */
+export async function loadBench({ requests: amount, connections }: LoadOptions): Promise<{ report: Record<string, unknown>; clean: boolean }> {
   const tmp = await mkdtemp(join(tmpdir(), 'kumo-load-'))
   const result = await buildToDisk({ contentDir: paths.contentDir, outDir: join(tmp, 'dist'), publicDir: join(tmp, 'public') })
   const server = await startLocalServer(result, join(tmp, 'public'))
@@ -96,8 +97,8 @@ async function main(): Promise<void> {
     let next = 0
     const run = await autocannon({
       url: base,
-      connections: CONNECTIONS,
-      amount: AMOUNT,
+      connections,
+      amount,
       timeout: 10,
       requests: [
         {
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     const fivexx = Object.entries(statuses).filter(([code]) => code.startsWith('5')).reduce((n, [, c]) => n + c, 0)
     const report = {
       requests: run.requests.total,
-      connections: CONNECTIONS,
+      connections,
       mix: `${requests.length} distinct requests (pages, feeds, 304s, 404s, hostile URLs, 405/204)`,
       errors: run.errors,
       timeouts: run.timeouts,
@@ -125,12 +126,10 @@ async function main(): Promise<void> {
       serverRssMiB: { before, after },
       build: result.manifest.buildId,
     }
-    console.log(JSON.stringify(report, null, 2))
-    if (run.errors > 0 || run.timeouts > 0 || fivexx > 0) process.exitCode = 1
+    return { report, clean: run.errors === 0 && run.timeouts === 0 && fivexx === 0 }
   } finally {
     await server.stop()
     await rm(tmp, { recursive: true, force: true })
   }
 }
 
-await main()

@@ -14,6 +14,7 @@
 
 import { SITE_RECORD } from '../../src/shared/keys.ts'
 import { absoluteUrl, isFeedPath } from '../../src/shared/paths.ts'
+import { etagOf } from '../../src/shared/route-entry.ts'
 import type { Manifest, SiteRecord } from '../../src/shared/schema.ts'
 import { historyOf } from '../pipeline/history.ts'
 
@@ -22,7 +23,7 @@ export function changedTopics(before: Manifest | undefined, after: Manifest, sit
   const old = historyOf(before, nowMs)?.routes ?? {}
   const current = historyOf(after, nowMs)!.routes
   return Object.entries(current)
-    .filter(([path, entry]) => isFeedPath(path) && !path.includes('/page/') && old[path]?.[1] !== entry[1])
+    .filter(([path, entry]) => isFeedPath(path) && !path.includes('/page/') && (!old[path] || etagOf(old[path]) !== etagOf(entry)))
     .map(([path]) => absoluteUrl(siteUrl, path))
     .sort()
 }

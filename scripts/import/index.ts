@@ -20,7 +20,7 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import yaml from 'js-yaml'
-import { renderLiquid, liquidSite } from '../pipeline/liquid.ts'
+import { renderLiquid, liquidSite, type LiquidSite } from '../pipeline/liquid.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -134,192 +134,239 @@ export async function importJekyll(from: string, into: string, options: ImportOp
   }
 }
 
-async function writeContent(from: string, out: string, config: JekyllConfig, inv: Awaited<ReturnType<typeof readInventory>>, options: ImportOptions): Promise<ImportReport> {
-  const defaults = new FrontMatterDefaults(config)
-  const style = str(config.permalink) ?? 'date'
-  const theme = themeOf(config)
-  const chirpy = theme.includes('chirpy') || inv.collections.some((c) => c.name === 'tabs')
-  const notCarried: string[] = []
-  const redirects: Record<string, string> = {}
+type Inventory = Awaited<ReturnType<typeof readInventory>>
+
+async function writeContent(from: string, out: string, config: JekyllConfig, inv: Inventory, options: ImportOptions): Promise<ImportReport> {
+  const w = new ContentWriter(from, out, config, inv, options)
+  await w.posts()
+  await w.pages()
+  await w.statics()
+  if (options.built) await w.fromBuild(options.built)
+  return w.finish()
+}
+
+/**
+ * One import's writes into the new content folder, and what they learn on the
+ * way (the site's tags and categories, the URLs it serves, its redirects),
+ * which the later steps and site.yml need.
+ */
+class ContentWriter {
+  readonly defaults: FrontMatterDefaults
+  readonly style: string
+  readonly chirpy: boolean
+  readonly notCarried: string[] = []
+  readonly redirects: Record<string, string> = {}
   /** URLs Kumo will serve from content: pages and static files (posts are built from their own rules). */
-  const served = new Map<string, string>()
-  const siteUrl = `${str(config.url) ?? ''}${str(config.baseurl) ?? ''}`
-  const liquid = liquidSite({ url: URL.canParse(siteUrl) ? siteUrl : 'https://example.com', title: str(config.title) ?? '', description: str(config.description) ?? '' })
-  const report: ImportReport = { posts: 0, drafts: 0, pages: 0, assets: 0, fromBuild: 0, redirects: 0, serviceWorkers: [], site: {}, notCarried }
-  const write = async (rel: string, data: string | Buffer) => {
-    await mkdir(dirname(join(out, rel)), { recursive: true })
-    await writeFile(join(out, rel), data)
-  }
-  const readSource = async (rel: string) => {
-    try {
-      return await readFile(join(from, rel), 'utf8')
-    } catch (error) {
-      throw new ImportError(`${join(from, rel)}: cannot be read (${(error as NodeJS.ErrnoException).code}); check its permissions`)
-    }
-  }
-  const liquidNotes = (rel: string, text: string) => {
-    for (const w of renderLiquid(text, liquid).warnings) notCarried.push(`${rel}: ${w}`)
+  readonly served = new Map<string, string>()
+  readonly liquid: LiquidSite
+  readonly report: ImportReport
+  readonly tags = new Set<string>()
+  readonly categories = new Set<string>()
+  /** Service worker paths, retired in statics(). */
+  readonly workers: string[] = []
+  about: string | undefined
+
+  constructor(
+    readonly from: string,
+    readonly out: string,
+    readonly config: JekyllConfig,
+    readonly inv: Inventory,
+    readonly options: ImportOptions,
+  ) {
+    this.defaults = new FrontMatterDefaults(config)
+    this.style = str(config.permalink) ?? 'date'
+    this.chirpy = themeOf(config).includes('chirpy') || inv.collections.some((c) => c.name === 'tabs')
+    const siteUrl = `${str(config.url) ?? ''}${str(config.baseurl) ?? ''}`
+    this.liquid = liquidSite({ url: URL.canParse(siteUrl) ? siteUrl : 'https://example.com', title: str(config.title) ?? '', description: str(config.description) ?? '' })
+    this.report = { posts: 0, drafts: 0, pages: 0, assets: 0, fromBuild: 0, redirects: 0, serviceWorkers: [], site: {}, notCarried: this.notCarried }
   }
 
-  // Posts and drafts: copied, with the title Jekyll would show when they have none.
-  const tags = new Set<string>()
-  const categories = new Set<string>()
-  const sitePostPermalink = postPermalink(config, defaults)
-  for (const [rels, kind, target] of [[inv.posts, 'posts', 'posts'], [inv.drafts, 'drafts', 'drafts']] as const) {
-    for (const rel of rels) {
-      const inside = rel.slice(rel.indexOf(`_${kind}/`) + kind.length + 2)
-      if (!MARKDOWN.test(rel)) {
-        notCarried.push(`${rel}: only Markdown posts are imported; convert it to .md to keep it`)
+  async write(rel: string, data: string | Buffer): Promise<void> {
+    await mkdir(dirname(join(this.out, rel)), { recursive: true })
+    await writeFile(join(this.out, rel), data)
+  }
+
+  async readSource(rel: string): Promise<string> {
+    try {
+      return await readFile(join(this.from, rel), 'utf8')
+    } catch (error) {
+      throw new ImportError(`${join(this.from, rel)}: cannot be read (${(error as NodeJS.ErrnoException).code}); check its permissions`)
+    }
+  }
+
+  liquidNotes(rel: string, text: string): void {
+    for (const w of renderLiquid(text, this.liquid).warnings) this.notCarried.push(`${rel}: ${w}`)
+  }
+
+  /** Posts and drafts: copied, with the title Jekyll would show when they have none. */
+  async posts(): Promise<void> {
+    const sitePostPermalink = postPermalink(this.config, this.defaults)
+    for (const [rels, kind, target] of [[this.inv.posts, 'posts', 'posts'], [this.inv.drafts, 'drafts', 'drafts']] as const) {
+      for (const rel of rels) await this.post(rel, kind, target, sitePostPermalink)
+    }
+  }
+
+  async post(rel: string, kind: 'posts' | 'drafts', target: string, sitePostPermalink: string | undefined): Promise<void> {
+    const inside = rel.slice(rel.indexOf(`_${kind}/`) + kind.length + 2)
+    if (!MARKDOWN.test(rel)) {
+      this.notCarried.push(`${rel}: only Markdown posts are imported; convert it to .md to keep it`)
+      return
+    }
+    let text = await this.readSource(rel)
+    const { data } = splitFrontMatter(text)
+    const merged = { ...this.defaults.valuesFor(rel, kind), ...data }
+    if (merged.published === false) return
+    const edits: Record<string, string | string[]> = {}
+    if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
+    // A permalink that front-matter defaults give this folder only is written into the post, and
+    // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
+    const own = str(merged.permalink)
+    if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
+    // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
+    const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
+    if (above.length) {
+      const own2 = Array.isArray(data.categories) ? data.categories.map(String) : typeof data.categories === 'string' ? data.categories.split(/\s+/) : []
+      edits.categories = [...new Set([...above, ...own2])]
+    }
+    if (Object.keys(edits).length) text = setFrontMatter(text, edits)
+    if (kind === 'posts') {
+      for (const key of ['tags', 'tag', 'categories', 'category']) {
+        const v = merged[key]
+        const names = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/) : []
+        for (const n of names.filter(Boolean)) (key.startsWith('tag') ? this.tags : this.categories).add(n)
+      }
+    }
+    this.liquidNotes(rel, text)
+    const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
+    await this.write(`${target}/${prefix}${inside}`, text)
+    this.report[kind === 'posts' ? 'posts' : 'drafts']++
+  }
+
+  /** Pages and published collection documents. */
+  async pages(): Promise<void> {
+    for (const file of this.inv.pages) {
+      const { data, body } = splitFrontMatter(file.text)
+      const merged = { ...this.defaults.valuesFor(file.rel, 'pages'), ...data }
+      if (merged.published === false) continue
+      await this.page(file, pageUrl(file.rel, str(merged.permalink), this.style), merged, body)
+    }
+    for (const c of this.inv.collections) {
+      if (!c.output) {
+        if (c.docs.length && c.name !== 'tabs') this.notCarried.push(`_${c.name}/: a collection Jekyll does not publish (no \`output: true\`); nothing of it was online`)
         continue
       }
-      let text = await readSource(rel)
-      const { data } = splitFrontMatter(text)
-      const merged = { ...defaults.valuesFor(rel, kind), ...data }
-      if (merged.published === false) continue
-      const edits: Record<string, string | string[]> = {}
-      if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
-      // A permalink that front-matter defaults give this folder only is written into the post, and
-      // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
-      const own = str(merged.permalink)
-      if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
-      // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
-      const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
-      if (above.length) {
-        const own2 = Array.isArray(data.categories) ? data.categories.map(String) : typeof data.categories === 'string' ? data.categories.split(/\s+/) : []
-        edits.categories = [...new Set([...above, ...own2])]
-      }
-      if (Object.keys(edits).length) text = setFrontMatter(text, edits)
-      if (kind === 'posts') {
-        for (const key of ['tags', 'tag', 'categories', 'category']) {
-          const v = merged[key]
-          const names = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/) : []
-          for (const n of names.filter(Boolean)) (key.startsWith('tag') ? tags : categories).add(n)
+      for (const file of c.docs) {
+        const { data, body } = splitFrontMatter(file.text)
+        const merged = { ...this.defaults.valuesFor(file.rel, c.name), ...data }
+        if (merged.published === false) continue
+        const url = documentUrl(file.rel, c, { permalink: str(merged.permalink), slug: str(merged.slug) }, this.style)
+        const name = basename(file.rel).replace(/\.[^.]+$/, '')
+        if (c.name === 'tabs' && BUILT_IN_TABS.has(name)) {
+          const to = kumoEquivalent({ url: `/${name}/`, layout: name })
+          if (url !== to) this.redirects[url] = to
+          continue
         }
+        await this.page(file, url, merged, body)
       }
-      liquidNotes(rel, text)
-      const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
-      await write(`${target}/${prefix}${inside}`, text)
-      report[kind === 'posts' ? 'posts' : 'drafts']++
+      for (const rel of c.statics) this.inv.statics.push(rel)
     }
   }
 
-  // Pages and published collection documents.
-  let about: string | undefined
-  const workers: string[] = []
-  const page = async (file: TextFile, url: string, data: Record<string, unknown>, body: string) => {
+  /** One page or document at `url`: a page of content/pages/, a redirect for a listing Kumo makes, or a note. */
+  async page(file: TextFile, url: string, data: Record<string, unknown>, body: string): Promise<void> {
     const ext = outputExt(file.rel)
     const name = basename(file.rel).replace(/\.[^.]+$/, '')
     const path = `/${outputFile(url, ext)}`
-    if (isWorkerPath(path)) return void workers.push(path) // retired below
-    if (ext !== '.html') {
-      if (KUMO_MADE.has(path)) return
-      if (FEED_NAME.test(path)) return void (redirects[path] = '/feed.xml')
-      // Made by Liquid or Sass: the old build has the result.
-      if (options.built && (await isFile(join(options.built, path)))) return
-      notCarried.push(`${file.rel} → ${path}: made by Jekyll's Liquid${ext === '.css' ? '/Sass' : ''}; ${options.built ? 'not in the old build either' : 'give --built <old _site> to take the built file'}, or copy the built file into static/ if something still links to it`)
-      return
-    }
+    if (isWorkerPath(path)) return void this.workers.push(path) // retired in statics()
+    if (ext !== '.html') return this.generatedFile(file, path, ext)
     if (name === '404') return // Kumo answers unknown paths with its own 404 page
     if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
-      const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...tags], categories: [...categories] })
-      if (url !== to) redirects[url] = to
-      if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) redirects[`/${outputFile(url, ext)}`] = to
-      // Its own old paths (jekyll-redirect-from) lead to the same Kumo listing.
+      const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...this.tags], categories: [...this.categories] })
+      if (url !== to) this.redirects[url] = to
+      if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) this.redirects[`/${outputFile(url, ext)}`] = to
+      // Its own old paths (jekyll-redirect-from) lead to the same Kumo listing; it wrote /old.html for /old.
       for (const from of redirectFromOf(data)) {
-        if (from !== to) redirects[from] = to
-        // jekyll-redirect-from wrote /old.html for /old.
-        if (/\/[^/.]+$/.test(from)) redirects[`${from}.html`] = to
+        if (from !== to) this.redirects[from] = to
+        if (/\/[^/.]+$/.test(from)) this.redirects[`${from}.html`] = to
       }
       return
     }
     const edits: Record<string, string> = { permalink: url }
     if (!str(data.title)) edits.title = titleize(name === 'index' ? basename(dirname(file.rel)) || 'Home' : name)
     const kumoName = file.rel.replace(/^_/, '').replace(/\.(markdown|mkd|mkdn|mdown)$/i, '.md')
-    liquidNotes(file.rel, file.text)
-    await write(`pages/${kumoName}`, setFrontMatter(file.text, edits))
-    served.set(url, file.rel)
-    if (/(^|\/)about(\.|\/|$)/i.test(file.rel) && !about) about = url
+    this.liquidNotes(file.rel, file.text)
+    await this.write(`pages/${kumoName}`, setFrontMatter(file.text, edits))
+    this.served.set(url, file.rel)
+    if (/(^|\/)about(\.|\/|$)/i.test(file.rel) && !this.about) this.about = url
     // GitHub Pages serves /about for about.html and the reverse; keep both answering.
-    if (!url.endsWith('/') && !/\.html?$/.test(url)) redirects[`${url}.html`] = url
-    report.pages++
+    if (!url.endsWith('/') && !/\.html?$/.test(url)) this.redirects[`${url}.html`] = url
+    this.report.pages++
   }
-  for (const file of inv.pages) {
-    const { data, body } = splitFrontMatter(file.text)
-    const merged = { ...defaults.valuesFor(file.rel, 'pages'), ...data }
-    if (merged.published === false) continue
-    await page(file, pageUrl(file.rel, str(merged.permalink), style), merged, body)
+
+  /** A page whose output is not HTML (a feed, a stylesheet): Kumo's own, a redirect, the old build's, or a note. */
+  async generatedFile(file: TextFile, path: string, ext: string): Promise<void> {
+    if (KUMO_MADE.has(path)) return
+    if (FEED_NAME.test(path)) return void (this.redirects[path] = '/feed.xml')
+    // Made by Liquid or Sass: the old build has the result.
+    if (this.options.built && (await isFile(join(this.options.built, path)))) return
+    this.notCarried.push(`${file.rel} → ${path}: made by Jekyll's Liquid${ext === '.css' ? '/Sass' : ''}; ${this.options.built ? 'not in the old build either' : 'give --built <old _site> to take the built file'}, or copy the built file into static/ if something still links to it`)
   }
-  for (const c of inv.collections) {
-    if (!c.output) {
-      if (c.docs.length && c.name !== 'tabs') notCarried.push(`_${c.name}/: a collection Jekyll does not publish (no \`output: true\`); nothing of it was online`)
-      continue
-    }
-    for (const file of c.docs) {
-      const { data, body } = splitFrontMatter(file.text)
-      const merged = { ...defaults.valuesFor(file.rel, c.name), ...data }
-      if (merged.published === false) continue
-      const url = documentUrl(file.rel, c, { permalink: str(merged.permalink), slug: str(merged.slug) }, style)
-      const name = basename(file.rel).replace(/\.[^.]+$/, '')
-      if (c.name === 'tabs' && BUILT_IN_TABS.has(name)) {
-        const to = kumoEquivalent({ url: `/${name}/`, layout: name })
-        if (url !== to) redirects[url] = to
+
+  /** Static files, as they are; an old service worker is replaced by one that retires itself. */
+  async statics(): Promise<void> {
+    for (const rel of this.inv.statics) {
+      const path = `/${rel}`
+      if (isWorkerPath(path)) {
+        this.workers.push(path)
         continue
       }
-      await page(file, url, merged, body)
+      await mkdir(dirname(join(this.out, 'static', rel)), { recursive: true })
+      await cp(join(this.from, rel), join(this.out, 'static', rel), { preserveTimestamps: true }).catch((error: NodeJS.ErrnoException) => {
+        throw new ImportError(`${join(this.from, rel)}: cannot be read (${error.code}); check its permissions`)
+      })
+      this.served.set(path, rel)
+      this.report.assets++
     }
-    for (const rel of c.statics) inv.statics.push(rel)
+    this.report.serviceWorkers = workerPaths(this.workers, this.chirpy, this.config.pwa)
+    for (const path of this.report.serviceWorkers) {
+      await this.write(`static${path}`, RETIRING_WORKER)
+      this.served.set(path, '(retiring service worker)')
+    }
   }
 
-  // Static files, as they are; an old service worker is replaced below.
-  for (const rel of inv.statics) {
-    const path = `/${rel}`
-    if (isWorkerPath(path)) {
-      workers.push(path)
-      continue
-    }
-    await mkdir(dirname(join(out, 'static', rel)), { recursive: true })
-    await cp(join(from, rel), join(out, 'static', rel), { preserveTimestamps: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new ImportError(`${join(from, rel)}: cannot be read (${error.code}); check its permissions`)
-    })
-    served.set(path, rel)
-    report.assets++
-  }
-  report.serviceWorkers = workerPaths(workers, chirpy, config.pwa)
-  for (const path of report.serviceWorkers) {
-    await write(`static${path}`, RETIRING_WORKER)
-    served.set(path, '(retiring service worker)')
-  }
-
-  // Files the theme generated, taken from the old build.
-  if (options.built) {
-    for (const rel of await allFiles(options.built)) {
+  /** Files the theme generated, taken from the old build. */
+  async fromBuild(built: string): Promise<void> {
+    for (const rel of await allFiles(built)) {
       const path = `/${rel}`
-      if (/\.html?$/i.test(rel) || served.has(path) || KUMO_MADE.has(path) || isWorkerPath(path) || FEED_NAME.test(path)) continue
-      await mkdir(dirname(join(out, 'static', rel)), { recursive: true })
-      await cp(join(options.built, rel), join(out, 'static', rel))
-      served.set(path, `${options.built}/${rel}`)
-      report.fromBuild++
-      report.assets++
+      if (/\.html?$/i.test(rel) || this.served.has(path) || KUMO_MADE.has(path) || isWorkerPath(path) || FEED_NAME.test(path)) continue
+      await mkdir(dirname(join(this.out, 'static', rel)), { recursive: true })
+      await cp(join(built, rel), join(this.out, 'static', rel))
+      this.served.set(path, `${built}/${rel}`)
+      this.report.fromBuild++
+      this.report.assets++
     }
   }
 
-  for (const dir of ['_layouts', '_includes', '_sass', '_plugins', '_data']) {
-    if (await isDir(join(from, dir))) notCarried.push(`${dir}/: theme and plugin code; Kumo's own templates are used instead`)
+  /** site.yml: the settings, the listing redirects and every redirect gathered on the way; the report. */
+  async finish(): Promise<ImportReport> {
+    const { notCarried, redirects, served, report } = this
+    for (const dir of ['_layouts', '_includes', '_sass', '_plugins', '_data']) {
+      if (await isDir(join(this.from, dir))) notCarried.push(`${dir}/: theme and plugin code; Kumo's own templates are used instead`)
+    }
+    const favicon = ['/favicon.ico', '/assets/img/favicons/favicon.ico', '/favicon.png', '/favicon.svg'].find((p) => served.has(p))
+    const { site, notCarried: settingNotes } = settings(this.config, this.defaults, { favicon })
+    notCarried.push(...settingNotes)
+    const listings = listingRedirects({ config: this.config, posts: this.inv.posts.length, tags: [...this.tags], categories: [...this.categories], chirpy: this.chirpy, about: this.about })
+    for (const [from, to] of Object.entries(listings)) redirects[from] ??= to
+    // A redirect never shadows a page or file the site still serves.
+    for (const path of Object.keys(redirects)) if (served.has(path) || redirects[path] === path) delete redirects[path]
+    if (Object.keys(redirects).length) site.redirects = Object.fromEntries(Object.entries(redirects).sort(([a], [b]) => (a < b ? -1 : 1)))
+    report.redirects = Object.keys(redirects).length
+    report.site = site
+    checkSiteYml(site, notCarried)
+    await this.write('site.yml', `# Imported from a Jekyll _config.yml by \`npm run import\`.\n${yaml.dump(site, { lineWidth: -1 })}`)
+    return report
   }
-
-  const favicon = ['/favicon.ico', '/assets/img/favicons/favicon.ico', '/favicon.png', '/favicon.svg'].find((p) => served.has(p))
-  const { site, notCarried: settingNotes } = settings(config, defaults, { favicon })
-  notCarried.push(...settingNotes)
-  const published = inv.posts.length
-  for (const [from2, to] of Object.entries(listingRedirects({ config, posts: published, tags: [...tags], categories: [...categories], chirpy, about }))) redirects[from2] ??= to
-  // A redirect never shadows a page or file the site still serves.
-  for (const path of Object.keys(redirects)) if (served.has(path) || redirects[path] === path) delete redirects[path]
-  if (Object.keys(redirects).length) site.redirects = Object.fromEntries(Object.entries(redirects).sort(([a], [b]) => (a < b ? -1 : 1)))
-  report.redirects = Object.keys(redirects).length
-  report.site = site
-  checkSiteYml(site, notCarried)
-  await write('site.yml', `# Imported from a Jekyll _config.yml by \`npm run import\`.\n${yaml.dump(site, { lineWidth: -1 })}`)
-  return report
 }
 
 /** Drops any setting Kumo's site.yml would refuse, naming it: the imported site must build. */

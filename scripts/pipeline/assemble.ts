@@ -41,8 +41,9 @@ import type {
   TermsRecord,
 } from '../../src/shared/schema.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
-import { discoveryRoutes } from './discovery.ts'
+import { crawlerRoutes } from './crawler-files.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
+import { shownOf } from './front-matter.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 import type { AssemblyMemo } from './session.ts'
@@ -141,6 +142,7 @@ function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, edite
     scriptHashes: post.scriptHashes,
     ...(isStrict(post.csp) ? {} : { csp: post.csp }),
     source: post.source,
+    ...shownOf(post),
   }
   const entry = entryOf(post, siteUrl, editedAt)
   const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry), body }
@@ -266,7 +268,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     routes.set(page.path, { record, deps: [], lastModified: newest })
   }
   // Last: the sitemap lists the pages made above.
-  for (const [path, route] of discoveryRoutes(options.siteUrl, routes, sorted, options.sitemapLimit)) routes.set(path, route)
+  for (const [path, route] of crawlerRoutes(options.siteUrl, routes, sorted, options.sitemapLimit)) routes.set(path, route)
   return { routes, records }
 }
 

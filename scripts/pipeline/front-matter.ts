@@ -14,6 +14,7 @@ import matter from 'gray-matter'
 import yaml from 'js-yaml'
 import { z } from 'zod'
 import { isPsychTimestamp } from '../../src/shared/ruby-time.ts'
+import type { PostShown } from '../../src/shared/schema.ts'
 import { BuildError } from './errors.ts'
 
 /** An unquoted YAML scalar Psych loads as a Time; its text as written. */
@@ -24,11 +25,6 @@ export class YamlTimestamp {
   }
 }
 
-/** A front-matter date as written, and whether YAML saw it as a timestamp (unquoted). */
-export interface DateValue {
-  text: string
-  yamlPlain: boolean
-}
 
 // An implicit type: js-yaml tries it on unquoted scalars only, as Psych's scanner does.
 const SCHEMA = new yaml.Schema({
@@ -42,26 +38,6 @@ const SCHEMA = new yaml.Schema({
     }),
   ],
 })
-
-export interface FrontMatter {
-  title: string
-  date?: DateValue
-  categories: string[]
-  tags: string[]
-  image?: { path: string; alt: string }
-  description?: string
-  excerptSeparator?: string
-  published: boolean
-  permalink?: string
-  lastModifiedAt?: DateValue
-  pin: boolean
-  toc?: boolean
-  redirectFrom: string[]
-  lang?: string
-  slug?: string
-  /** `author` / `authors` as written: names, or `{ name, url }`. */
-  authors?: Array<{ name: string; url?: string }>
-}
 
 export interface ParsedSource {
   data: FrontMatter
@@ -78,6 +54,9 @@ const dateValue = z
   .union([z.instanceof(YamlTimestamp).transform((t) => ({ text: t.text, yamlPlain: true })), text.transform((t) => ({ text: t, yamlPlain: false })), z.null()])
   .optional()
   .transform((v) => v ?? undefined)
+
+/** A front-matter date as written, and whether YAML saw it as a timestamp (unquoted). */
+export type DateValue = NonNullable<z.output<typeof dateValue>>
 
 // Jekyll takes `tags: a b c` as three tags and `tags: [a, b]` as a list.
 const termList = z
@@ -135,6 +114,23 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => v ?? fallback)
 
+/**
+ * Keys a post shows as written: carried unchanged from here to its Post, its
+ * stored page record and the API. Their type is the contract's `PostShown`
+ * (src/shared/schema.ts), which the compiler holds this object to key for key,
+ * so a new one is that interface's line and this one, and nothing in between.
+ */
+const shown = {
+  subtitle: optionalText,
+} satisfies { [K in keyof Required<PostShown>]: z.ZodType<PostShown[K]> }
+
+const SHOWN_KEYS = Object.keys(shown) as Array<keyof PostShown>
+
+/** The `shown` keys of a parsed front matter or a Post, the ones it has: what a record copies. */
+export function shownOf(from: PostShown): PostShown {
+  return Object.fromEntries(SHOWN_KEYS.flatMap((k) => (from[k] === undefined ? [] : [[k, from[k]]])))
+}
+
 const schema = z.looseObject({
   title: z.union([z.string(), z.number(), z.instanceof(YamlTimestamp).transform(String)], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })
     .transform(String)
@@ -157,7 +153,41 @@ const schema = z.looseObject({
   slug: optionalText,
   author: people,
   authors: people,
+  ...shown,
 })
+
+/**
+ * Front matter as the build uses it: the schema's output (z.infer) under the
+ * build's names, `tag` merged into `tags`, `category` into `categories` and
+ * `author` into `authors`, as Jekyll and jekyll-feed read them.
+ */
+function frontMatterOf(d: z.infer<typeof schema>) {
+  const authors = [...d.author, ...d.authors]
+  return {
+    title: d.title,
+    date: d.date,
+    // Jekyll's Document#populate_categories: the plural key's names, then the singular key's.
+    categories: [...new Set([...d.categories, ...(d.category ?? [])])],
+    // Document#populate_tags: `tag:` when it is there, else `tags:`.
+    tags: d.tag ?? d.tags,
+    image: d.image,
+    description: d.description,
+    excerptSeparator: d.excerpt_separator,
+    published: d.published,
+    permalink: d.permalink,
+    lastModifiedAt: d.last_modified_at,
+    pin: d.pin,
+    toc: d.toc,
+    redirectFrom: d.redirect_from,
+    lang: d.lang,
+    slug: d.slug,
+    /** `author` / `authors` as written: names, or `{ name, url }`. */
+    ...(authors.length ? { authors } : {}),
+    shown: shownOf(d),
+  }
+}
+
+export type FrontMatter = ReturnType<typeof frontMatterOf>
 
 const HINTS: Record<string, string> = {
   title: 'add a line such as `title: "My post"` to the front matter',
@@ -209,28 +239,8 @@ export function parseSource(path: string, source: string): ParsedSource {
     const hint = HINTS[key.replace(/^(tag|category)$/, '$&s')] ?? 'fix or remove this key'
     throw new BuildError(path, `\`${key}\` ${issue.message}; ${hint}`, lineOf(key))
   }
-  const d = result.data
   return {
-    data: {
-      title: d.title,
-      date: d.date,
-      // Jekyll's Document#populate_categories: the plural key's names, then the singular key's.
-      categories: [...new Set([...d.categories, ...(d.category ?? [])])],
-      // Document#populate_tags: `tag:` when it is there, else `tags:`.
-      tags: d.tag ?? d.tags,
-      image: d.image,
-      description: d.description,
-      excerptSeparator: d.excerpt_separator,
-      published: d.published,
-      permalink: d.permalink,
-      lastModifiedAt: d.last_modified_at,
-      pin: d.pin,
-      toc: d.toc,
-      redirectFrom: d.redirect_from,
-      lang: d.lang,
-      slug: d.slug,
-      ...(d.author.length + d.authors.length ? { authors: [...d.author, ...d.authors] } : {}),
-    },
+    data: frontMatterOf(result.data),
     body: lines.slice(close + 1).join('\n'),
     bodyLine: close + 2,
     lineOf,

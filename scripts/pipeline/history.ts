@@ -22,6 +22,7 @@
  * re-renders every post must not tell feed readers that every post changed.
  */
 
+import { etagOf, lastModifiedOf, setLastModified } from '../../src/shared/route-entry.ts'
 import type { Manifest, PostEdit, RouteEntry } from '../../src/shared/schema.ts'
 import type { Materialised } from './manifest.ts'
 import type { Post } from './posts.ts'
@@ -84,7 +85,7 @@ export function carryDates(before: Record<string, RouteEntry> | undefined, after
   if (!before) return
   for (const [path, entry] of Object.entries(after.routes)) {
     const old = before[path]
-    if (old && old[1] === entry[1]) entry[2] = old[2]
-    else entry[2] = Math.max(changedAt, old ? old[2] + 1 : 0)
+    if (old && etagOf(old) === etagOf(entry)) setLastModified(entry, lastModifiedOf(old))
+    else setLastModified(entry, Math.max(changedAt, old ? lastModifiedOf(old) + 1 : 0))
   }
 }

@@ -5,7 +5,7 @@
 
 import type { CspSources } from '../../src/shared/headers.ts'
 import { createHash } from 'node:crypto'
-import type { ImageRef, SiteConfig, Term, TocEntry } from '../../src/shared/schema.ts'
+import type { Person, PostBodyRecord, SiteConfig } from '../../src/shared/schema.ts'
 import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
@@ -19,29 +19,18 @@ import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
 import { readingMinutes, truncate } from './text.ts'
 
-export interface Post {
-  source: string
+/**
+ * A built post: what its stored page record holds (src/shared/schema.ts,
+ * PostBodyRecord, itself PostMeta and PostShown), with every heading in `toc`
+ * (the record keeps them only when shown) and its CSP sources even when
+ * strict, plus what only the build needs.
+ */
+export interface Post extends Omit<PostBodyRecord, 'kind' | 'v' | 'csp'> {
   kind: 'post' | 'draft'
-  title: string
-  path: string
+  /** Epoch ms of `date`. */
   ms: number
-  date: string
-  day: string
   /** Epoch ms of last_modified_at, when given. */
   updatedMs?: number
-  updated?: string
-  updatedDay?: string
-  tags: Term[]
-  categories: Term[]
-  html: string
-  toc: TocEntry[]
-  excerpt: string
-  description: string
-  readingMinutes: number
-  image?: ImageRef
-  pinned: boolean
-  lang: string
-  scriptHashes: string[]
   /** What the post's embeds and style attributes add to its CSP (embeds.ts). */
   csp: CspSources
   /** Fence languages highlight.js does not know (plain code), for the build summary. */
@@ -57,7 +46,7 @@ export interface Post {
   /** Hash of the source file's text: how a later build tells that the post itself was edited (history.ts). */
   sourceHash: string
   /** Authors named in front matter (`author`, `authors`); none: the site's author. */
-  authors?: Array<{ name: string; url?: string }>
+  authors?: Person[]
   /** Non-fatal notes for the writer, e.g. Liquid removed for having no equivalent. */
   warnings: string[]
 }
@@ -178,6 +167,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     markdown,
     sourceHash: createHash('sha256').update(file.text, 'utf8').digest('hex').slice(0, 16),
     authors: data.authors,
+    ...data.shown,
     warnings: [...dateWarnings, ...warnings],
   }
 }

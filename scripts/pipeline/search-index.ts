@@ -24,8 +24,8 @@ import {
   encodePostings,
   shardData,
   shardRecord,
+  type BaseDoc,
   type DeltaDoc,
-  type DocEntry,
   type SearchDeltaRecord,
   type SearchDocsRecord,
   type SearchShardRecord,
@@ -38,7 +38,8 @@ import type { Post } from './posts.ts'
 
 /** A shard's target size: small enough to fetch and parse in well under a millisecond. */
 const TARGET_SHARD_BYTES = 16 * 1024
-const MAX_SHARDS = 4096
+/** The most shards an index is cut into, however large the blog (a query reads at most 8 of them: src/search, SHARDS_PER_QUERY). */
+const MAX_SHARD_COUNT = 4096
 /** Bytes a posting costs in a shard, on average (`Δid.tf,` in base 36 plus the term's share). */
 const BYTES_PER_POSTING = 6
 /**
@@ -138,7 +139,7 @@ export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path
 export function shardCount(posts: Post[], memo: AnalysisMemo = new WeakMap()): number {
   const postings = posts.reduce((n, p) => n + analyse(p, memo).tf.size, 0)
   let shards = 1
-  while (shards < MAX_SHARDS && (postings * BYTES_PER_POSTING) / shards > TARGET_SHARD_BYTES) shards *= 2
+  while (shards < MAX_SHARD_COUNT && (postings * BYTES_PER_POSTING) / shards > TARGET_SHARD_BYTES) shards *= 2
   return shards
 }
 
@@ -181,7 +182,7 @@ export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | 
 
 /** A new base of every post, and an empty delta. */
 function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: AnalysisMemo): SearchIndex {
-  const docs: DocEntry[] = []
+  const docs: BaseDoc[] = []
   const lists = new Map<string, Array<[id: number, tf: number]>>()
   let total = 0
   const blobs: string[] = []
@@ -264,7 +265,7 @@ function onBase(base: SearchBase, delta: SearchDeltaRecord, store: BlobStore): S
 }
 
 /** The MAX_POSTINGS posts where the term's BM25 weight is highest, back in id order. */
-function prune(list: Array<[number, number]>, docs: DocEntry[], avgLength: number): Array<[number, number]> {
+function prune(list: Array<[number, number]>, docs: BaseDoc[], avgLength: number): Array<[number, number]> {
   const { k1, b } = BM25
   const weight = ([id, tf]: [number, number]) => tf / (tf + k1 * (1 - b + (b * docs[id]![3]) / (avgLength || 1)))
   return list

@@ -11,13 +11,14 @@
  * most once a second; pages are told only once it serves the new build.
  */
 
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors } from '../pipeline/errors.ts'
 import { BuildSession, buildToDisk } from '../pipeline/index.ts'
 import { bindingKv } from '../deploy/kv-target.ts'
 import { waitForReady } from '../local-server.ts'
-import { freePort, paths, signalGroup, spawnWrangler } from '../project.ts'
+import { freePort, paths, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
 import { startProxy } from './proxy.ts'
 import { watchTree } from './watch.ts'
@@ -69,13 +70,39 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     persist: { path: join(options.stateDir, 'v3') },
     remoteBindings: false,
   })
-  const kv = bindingKv(platform.env.CONTENT, 'local')
+  const rebuild = rebuilder(options, bindingKv(platform.env.CONTENT, 'local'), log)
+  const first = await rebuild()
+  const { dev, upstream } = await startDev(options, () => platform.dispose())
+  const proxy = await startProxy(upstream, options.port)
+  if ('error' in first) proxy.failed(first.error)
+  else proxy.built(first.buildId)
+  const watcher = await rebuildOnChange(options.contentDir, async () => {
+    const outcome = await rebuild()
+    if ('error' in outcome) return proxy.failed(outcome.error)
+    await served(upstream, outcome.buildId)
+    proxy.built(outcome.buildId)
+  })
+
+  let stopped: Promise<void> | undefined
+  const stop = () =>
+    (stopped ??= (async () => {
+      await watcher.close()
+      await proxy.close()
+      await stopGroup(dev)
+      await platform.dispose()
+    })())
+  const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
+  return { url: proxy.url, stop, stopped: ended }
+}
+
+type Rebuild = () => Promise<{ buildId: string } | { error: string }>
+
+/** Builds and seeds; the build id, or the message to show. */
+function rebuilder(options: PreviewOptions, kv: ReturnType<typeof bindingKv>, log: (line: string) => void): Rebuild {
   // Unchanged posts, their records and the search index carry over from one rebuild to the next.
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
-
-  /** Builds and seeds; the build id, or the message to show. */
-  const rebuild = async (): Promise<{ buildId: string } | { error: string }> => {
+  return async () => {
     const started = performance.now()
     try {
       const result = await buildToDisk({ contentDir, outDir, publicDir, cacheDir, session })
@@ -90,64 +117,45 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       return { error: message }
     }
   }
+}
 
-  const first = await rebuild()
+/**
+ * `wrangler dev` on a free internal port, once it answers: the writer's port
+ * opens only then, so no page of the preview is ever a 502. On failure it is
+ * stopped and `dispose` runs.
+ */
+async function startDev(options: PreviewOptions, dispose: () => Promise<void>): Promise<{ dev: ChildProcess; upstream: string }> {
   const internal = await freePort()
-  // In its own process group, so stopping it stops the workerd it starts too.
-  const dev = spawnWrangler(
-    ['dev', '--port', String(internal), '--ip', '127.0.0.1', '--persist-to', options.stateDir, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    { detached: true, quiet: options.quiet },
-  )
-  // However this process ends (miniflare's own signal handlers may exit before stop() has run),
-  // wrangler's whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.
-  const orphanGuard = () => dev.exitCode === null && dev.signalCode === null && signalGroup(dev, 'SIGTERM')
-  process.once('exit', orphanGuard)
-  dev.once('exit', () => process.off('exit', orphanGuard))
+  const dev = spawnWranglerDev(internal, options.stateDir, options.publicDir, { quiet: options.quiet })
   const upstream = `http://127.0.0.1:${internal}`
   let exit: string | null = null
   dev.once('exit', (code, signal) => (exit = `code ${code}, signal ${signal}`))
-  // The writer's port opens only once the worker answers: no page of the preview is ever a 502.
   try {
     await waitForReady(`${upstream}/`, 60_000, () => exit)
   } catch (error) {
     signalGroup(dev, 'SIGKILL')
-    await platform.dispose()
+    await dispose()
     throw error
   }
-  const proxy = await startProxy(upstream, options.port)
-  if ('error' in first) proxy.failed(first.error)
-  else proxy.built(first.buildId)
+  return { dev, upstream }
+}
 
+/** Watches `dir` and runs `rebuild` after each burst of changes, one run at a time; `close` waits for the run under way. */
+async function rebuildOnChange(dir: string, rebuild: () => Promise<void>): Promise<{ close(): Promise<void> }> {
   // Debounced: an editor's save is often several file events (write temp, rename, chmod).
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = Promise.resolve()
-  const watcher = await watchTree(contentDir, () => {
+  const watcher = await watchTree(dir, () => {
     clearTimeout(timer)
     timer = setTimeout(() => {
-      running = running.then(async () => {
-        const outcome = await rebuild()
-        if ('error' in outcome) return proxy.failed(outcome.error)
-        await served(upstream, outcome.buildId)
-        proxy.built(outcome.buildId)
-      })
+      running = running.then(rebuild)
     }, 100)
   })
-
-  let stopped: Promise<void> | undefined
-  const stop = () =>
-    (stopped ??= (async () => {
+  return {
+    async close() {
       watcher.close()
       clearTimeout(timer)
       await running.catch(() => undefined)
-      await proxy.close()
-      if (dev.exitCode === null && dev.signalCode === null) {
-        const gone = new Promise((r) => dev.once('exit', r))
-        signalGroup(dev, 'SIGTERM')
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))])
-        if (dev.exitCode === null && dev.signalCode === null) signalGroup(dev, 'SIGKILL')
-      }
-      await platform.dispose()
-    })())
-  const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
-  return { url: proxy.url, stop, stopped: ended }
+    },
+  }
 }

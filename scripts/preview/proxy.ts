@@ -59,18 +59,16 @@ function passThrough(upstream: IncomingMessage, res: ServerResponse, version: st
   })
 }
 
-/** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
-export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
-  const target = new URL(upstream)
-  const streams = new Set<ServerResponse>()
-  let version = 'starting'
-  let error: string | undefined
+/** What the proxy knows between requests: the live build (or failed build's) version, its error, the open event streams. */
+interface ProxyState {
+  version: string
+  error?: string
+  streams: Set<ServerResponse>
+}
 
-  const announce = () => {
-    for (const s of streams) s.write(`event: build\ndata: ${version}\n\n`)
-  }
-
-  const server = createServer((req, res) => {
+/** The reload script, the event stream, the last build's error for pages, and everything else from the worker. */
+function handler(state: ProxyState, target: URL) {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]
     if (path === RELOAD_SCRIPT) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
@@ -80,29 +78,38 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
     if (path === EVENTS) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
       // Retry quickly after a restart of `npm start`.
-      res.write(`retry: 500\nevent: build\ndata: ${version}\n\n`)
-      streams.add(res)
-      req.on('close', () => streams.delete(res))
+      res.write(`retry: 500\nevent: build\ndata: ${state.version}\n\n`)
+      state.streams.add(res)
+      req.on('close', () => state.streams.delete(res))
       return
     }
-    if (error !== undefined && /text\/html/.test(req.headers.accept ?? '')) {
+    if (state.error !== undefined && /text\/html/.test(req.headers.accept ?? '')) {
       res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': ERROR_CSP })
-      res.end(errorPage(error, version))
+      res.end(errorPage(state.error, state.version))
       return
     }
     const forward = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: upstreamHeaders(req, target.host) },
-      (up) => passThrough(up, res, version),
+      (up) => passThrough(up, res, state.version),
     )
     forward.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
       res.end('The preview worker is not answering yet; this page reloads when it is.\n')
     })
     req.pipe(forward)
-  })
+  }
+}
+
+/** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
+export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
+  const state: ProxyState = { version: 'starting', streams: new Set() }
+  const announce = () => {
+    for (const s of state.streams) s.write(`event: build\ndata: ${state.version}\n\n`)
+  }
+  const server = createServer(handler(state, new URL(upstream)))
   // Comments keep idle streams open through anything that times them out.
   const heartbeat = setInterval(() => {
-    for (const s of streams) s.write(': keep-alive\n\n')
+    for (const s of state.streams) s.write(': keep-alive\n\n')
   }, 15_000)
   heartbeat.unref()
 
@@ -113,19 +120,19 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
       resolve({
         url: `http://127.0.0.1:${bound}`,
         built(buildId) {
-          error = undefined
-          version = buildId
+          state.error = undefined
+          state.version = buildId
           announce()
         },
         failed(message) {
-          error = message
-          version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
+          state.error = message
+          state.version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
           announce()
         },
         close: () =>
           new Promise<void>((done) => {
             clearInterval(heartbeat)
-            for (const s of streams) s.end()
+            for (const s of state.streams) s.end()
             server.close(() => done())
             server.closeAllConnections()
           }),

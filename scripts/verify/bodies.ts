@@ -148,43 +148,62 @@ export function features(html: string): Features {
       f.footnotes.push('ref')
       return
     }
-    if (/^h[1-6]$/.test(tag) && !inFootnotes) f.headings.push(`${tag} ${excerpt(textOf(el), 80)}`)
-    else if (tag === 'p' && !inFootnotes) f.paragraphs++
-    else if (tag === 'strong' || tag === 'b') f.strong++
-    else if (tag === 'em' || tag === 'i') f.em++
-    else if (tag === 'blockquote') f.blockquotes++
-    else if (tag === 'pre' && !inCode) {
-      // rouge's line numbers are a table inside the <pre>: its gutter is not code.
-      const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
-      // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
-      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '')
-      f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
-    } else if (tag === 'table' && !isRougeTable(el)) {
-      const rows = ownRows(el)
-      f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
-    } else if ((tag === 'ul' || tag === 'ol') && !inFootnotes) {
-      f.lists.push(`${tag} ${children(el).filter((c) => isElement(c) && c.tagName === 'li').length}`)
-    } else if (tag === 'img') f.images.push(decodeHref(attr(el, 'src') ?? ''))
-    else if (tag === 'a' && attr(el, 'href') !== undefined) {
-      const href = attr(el, 'href')!
-      // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
-      const text = squash(textOf(el))
-      const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
-      // In-page links are compared by whether they resolve (brokenAnchors): heading ids are Kumo's own (README).
-      if (!/^#fn/.test(href) && !bare) f.links.push(href.startsWith('#') ? '#…' : decodeHref(href))
-      if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
-    }
+    countElement(f, el, ancestors, inFootnotes, inCode, anchors)
     // Inside code, elements and classes are the highlighter's (rouge's or highlight.js's), never the writer's.
-    if (!inCode) {
-      if (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el))) f.html.push(tag)
-        // A code block's attribute list lands on rouge's wrapper <div> in Jekyll, on the <pre> in Kumo: both are the code block's.
-      const owner = tag === 'pre' || (tag === 'div' && classesOf(el).includes('highlighter-rouge')) ? 'code' : tag
-      for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${owner}.${c}`)
-    }
+    if (!inCode) authorMarkup(f, el)
     const code = inCode || tag === 'pre' || tag === 'code' || tag === 'script' || tag === 'style'
     for (const c of children(el)) visit(c, [...ancestors, el], inFootnotes, code)
   }
   for (const c of children(root)) visit(c, [], false, false)
+  brokenAnchors(f, ids, anchors)
+  proseFeatures(f, root)
+  f.classes.sort()
+  f.html.sort()
+  return f
+}
+
+/** What one element adds to the counts: headings, paragraphs, emphasis, code blocks, tables, lists, images, links. */
+function countElement(f: Features, el: Element, ancestors: Element[], inFootnotes: boolean, inCode: boolean, anchors: string[]): void {
+  const tag = el.tagName
+  if (/^h[1-6]$/.test(tag) && !inFootnotes) f.headings.push(`${tag} ${excerpt(textOf(el), 80)}`)
+  else if (tag === 'p' && !inFootnotes) f.paragraphs++
+  else if (tag === 'strong' || tag === 'b') f.strong++
+  else if (tag === 'em' || tag === 'i') f.em++
+  else if (tag === 'blockquote') f.blockquotes++
+  else if (tag === 'pre' && !inCode) {
+    // rouge's line numbers are a table inside the <pre>: its gutter is not code.
+    const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
+    // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
+    const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '')
+    f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
+  } else if (tag === 'table' && !isRougeTable(el)) {
+    const rows = ownRows(el)
+    f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
+  } else if ((tag === 'ul' || tag === 'ol') && !inFootnotes) {
+    f.lists.push(`${tag} ${children(el).filter((c) => isElement(c) && c.tagName === 'li').length}`)
+  } else if (tag === 'img') f.images.push(decodeHref(attr(el, 'src') ?? ''))
+  else if (tag === 'a' && attr(el, 'href') !== undefined) {
+    const href = attr(el, 'href')!
+    // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
+    const text = squash(textOf(el))
+    const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
+    // In-page links are compared by whether they resolve (brokenAnchors): heading ids are Kumo's own (README).
+    if (!/^#fn/.test(href) && !bare) f.links.push(href.startsWith('#') ? '#…' : decodeHref(href))
+    if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
+  }
+}
+
+/** Elements and classes the writer put in (raw HTML, attribute lists), outside code. */
+function authorMarkup(f: Features, el: Element): void {
+  const tag = el.tagName
+  if (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el))) f.html.push(tag)
+  // A code block's attribute list lands on rouge's wrapper <div> in Jekyll, on the <pre> in Kumo: both are the code block's.
+  const owner = tag === 'pre' || (tag === 'div' && classesOf(el).includes('highlighter-rouge')) ? 'code' : tag
+  for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${owner}.${c}`)
+}
+
+/** In-page links whose target is on no element of the body. */
+function brokenAnchors(f: Features, ids: Set<string>, anchors: string[]): void {
   for (const a of anchors) {
     let target = a
     try {
@@ -192,12 +211,13 @@ export function features(html: string): Features {
     } catch {}
     if (!ids.has(target) && !ids.has(a)) f.brokenAnchors.push(`#${a}`)
   }
+}
+
+/** Literal `**`, `__` and `{:` left in the prose, and the visible text. */
+function proseFeatures(f: Features, root: Node): void {
   const prose = textOf(root, (el) => el.tagName === 'code' || el.tagName === 'pre' || el.tagName === 'script' || el.tagName === 'style')
   for (const m of prose.matchAll(/\*\*|__|\{:/g)) f.literals.push(`${m[0]} in “${excerpt(prose.slice(Math.max(0, m.index - 20), m.index + 22), 44)}”`)
   f.text = textOf(root, (el) => el.tagName === 'script' || el.tagName === 'style' || isGutter(el) || (el.tagName === 'h2' && classesOf(el).includes('sr-only')) || (el.tagName === 'a' && /^#fnref/.test(attr(el, 'href') ?? '')))
-  f.classes.sort()
-  f.html.sort()
-  return f
 }
 
 /** A div or span that is not a generator's wrapper (rouge's, Kumo's line numbers, diff lines, hljs spans). */

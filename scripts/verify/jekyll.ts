@@ -186,130 +186,168 @@ export async function jekyllBuild(
   try {
     log(`copying ${source}`)
     await cp(source, src, { recursive: true, filter: (from) => keep(source, from) })
-    // Without a Gemfile (and with JEKYLL_NO_BUNDLER_REQUIRE) Debian's jekyll
-    // uses the system gems instead of trying to resolve the site's bundle.
-    for (const f of ['Gemfile', 'Gemfile.lock', 'gems.rb', 'gems.locked']) await rm(join(src, f), { force: true })
-    const gemfile = await readFile(join(source, 'Gemfile'), 'utf8').catch(() => '')
-    const gemfilePlugins = jekyllPluginsGroup(gemfile).filter((g) => g !== 'github-pages')
-    const githubPages = options.githubPages ?? /^\s*gem\s+["']github-pages["']/m.test(gemfile)
-    const pagesPlugins = githubPages ? GITHUB_PAGES_PLUGINS : []
-
-    const probe = await runProbe(ctx, gemfilePlugins)
-    const themeDeps = probe.theme && !probe.themeDir ? (THEME_PLUGINS[probe.theme] ?? []) : []
-    const requested = unique([...probe.plugins, ...gemfilePlugins, ...themeDeps, ...pagesPlugins])
-    const kept = requested.filter((p) => probe.requireOk[p])
-    const dropped = requested.filter((p) => !probe.requireOk[p])
-    if (dropped.length) log(`dropped plugins not installed: ${dropped.join(', ')}`)
-
-    const pluginsDir = join(src, probe.pluginsDir)
-    const layoutsDir = join(src, probe.layoutsDir)
-    const sitePlugins = (await listFiles(pluginsDir)).filter((f) => f.endsWith('.rb'))
-    // Pages never runs a site's own plugins; leave them out of the copy too.
-    if (githubPages) for (const f of sitePlugins) await rm(join(pluginsDir, f))
-    const ownLayouts = await layoutNames(layoutsDir)
-    const referenced = unique([...(await referencedLayouts(src)), ...probe.defaultLayouts, ...COMMON_LAYOUTS])
-    const themeLayouts = probe.themeDir ? probe.themeLayouts : []
-
-    // Our settings win over the site's: keep only loadable plugins, unset a
-    // theme that is not installed, and turn off safe mode so _plugins/ (ours
-    // included) loads. (`theme: false`, because a null would not override:
-    // Jekyll's config merge keeps the old value for a nil.)
-    const override = join(work, 'kumo-override.yml')
-    await writeFile(
-      override,
-      JSON.stringify({
-        plugins: kept,
-        gems: [],
-        safe: false,
-        ...(probe.theme && !probe.themeDir ? { theme: false } : {}),
-        ...(probe.remoteThemeGem ? { theme: probe.remoteThemeGem } : {}),
-      }) + '\n',
-    )
-    const configs = [...probe.configFiles, override].join(',')
-    await mkdir(pluginsDir, { recursive: true })
-
+    const plugins = await pluginPlan(ctx, options)
+    const layouts = await layoutPlan(ctx, plugins)
+    const configs = await writeOverride(ctx, plugins)
     const repairs: JekyllReference['repairs'] = []
     const warnings: string[] = []
-
-    // bodies/: the site's layouts moved out of the way, every referenced name a stub.
-    const ownLayoutsAside = join(work, 'own-layouts')
-    if (existsSync(layoutsDir)) await cp(layoutsDir, ownLayoutsAside, { recursive: true })
-    await rm(layoutsDir, { recursive: true, force: true })
-    const bodiesStubs = unique([...referenced, ...ownLayouts, ...themeLayouts]).sort()
-    await writeStubLayouts(layoutsDir, bodiesStubs)
-    const bodiesOut = join(work, 'out-bodies')
-    const bodiesRef = await buildWithRepairs(ctx, 'bodies', configs, pluginsDir, bodiesOut, repairs)
-
-    // site/: the site's own layouts back, stubs only for names nothing provides.
-    await rm(layoutsDir, { recursive: true, force: true })
-    if (existsSync(ownLayoutsAside)) await cp(ownLayoutsAside, layoutsDir, { recursive: true })
-    const provided = new Set([...ownLayouts, ...themeLayouts])
-    const siteStubs = referenced.filter((l) => !provided.has(l)).sort()
-    let siteMode: JekyllReference['theme']['siteMode'] = probe.themeDir ? 'theme' : ownLayouts.length ? 'own-layouts' : 'stub'
-    let siteFallback: string | undefined
-    const siteOut = join(work, 'out-site')
-    if (siteMode === 'stub') {
-      await cp(bodiesOut, siteOut, { recursive: true })
-    } else {
-      await writeStubLayouts(layoutsDir, siteStubs, false)
-      try {
-        const siteRef = await buildWithRepairs(ctx, 'site', configs, pluginsDir, siteOut, repairs)
-        const a = urls(bodiesRef)
-        const b = urls(siteRef)
-        if (a.join('\n') !== b.join('\n')) warnings.push('site/ and bodies/ builds list different URLs; reference.json lists the bodies build')
-      } catch (error) {
-        if (!(error instanceof JekyllBuildError)) throw error
-        siteFallback = error.line
-        siteMode = 'stub'
-        warnings.push(`site/ is the stub build: the real layouts failed: ${error.line}`)
-        await rm(siteOut, { recursive: true, force: true })
-        await cp(bodiesOut, siteOut, { recursive: true })
-      }
-    }
-
-    const reference: JekyllReference = {
-      kumoJekyllReference: 1,
-      site: name,
-      source,
-      jekyll: bodiesRef.jekyll,
-      env,
-      builtAt: new Date().toISOString(),
-      config: probe.config,
-      theme: {
-        requested: probe.theme,
-        remote: probe.remoteTheme,
-        used: probe.themeDir ? (probe.theme ?? probe.remoteThemeGem) : null,
-        siteMode,
-        ...(siteFallback ? { siteFallback } : {}),
-        stubLayouts: { site: siteMode === 'stub' ? bodiesStubs : siteStubs, bodies: bodiesStubs },
-      },
-      plugins: { requested, kept, dropped, fromGemfile: gemfilePlugins, fromTheme: themeDeps, fromGithubPages: pagesPlugins },
-      githubPages,
-      sitePlugins: sitePlugins.map((f) => join(probe.pluginsDir, f)),
-      sitePluginsRan: !githubPages,
-      repairs,
-      posts: await withFrontMatterDates(src, bodiesRef.posts),
-      postsNotBuilt: await postsNotBuilt(src, probe, bodiesRef),
-      pages: bodiesRef.pages,
-      staticFiles: bodiesRef.static_files,
-      collections: bodiesRef.collections,
-      files: { site: await listFiles(siteOut), bodies: await listFiles(bodiesOut) },
-      warnings,
-      ...(options.keepTemp ? { temp: work } : {}),
-    }
-
-    // Replace only what we own in outDir, so it can sit beside other notes.
-    const out = resolve(outDir)
-    await mkdir(out, { recursive: true })
-    for (const part of ['site', 'bodies']) await rm(join(out, part), { recursive: true, force: true })
-    await cp(siteOut, join(out, 'site'), { recursive: true })
-    await cp(bodiesOut, join(out, 'bodies'), { recursive: true })
-    await writeFile(join(out, 'reference.json'), JSON.stringify(reference, null, 2) + '\n')
-    log(`${name}: ${reference.posts.length} posts, ${reference.pages.length} pages, ${reference.staticFiles.length} static files; site/ ${siteMode}`)
+    const bodies = await buildBodies(ctx, layouts, configs, repairs)
+    const site = await buildSiteTree(ctx, layouts, bodies, configs, repairs, warnings)
+    const reference = await referenceOf(ctx, plugins, layouts, bodies, site, repairs, warnings, options.keepTemp)
+    await writeOutputs(outDir, site.out, bodies.out, reference)
+    log(`${name}: ${reference.posts.length} posts, ${reference.pages.length} pages, ${reference.staticFiles.length} static files; site/ ${site.mode}`)
     return reference
   } finally {
     if (!options.keepTemp) await rm(work, { recursive: true, force: true })
   }
+}
+
+/** The plugins a build asks for (the site's config, its Gemfile, its theme's, GitHub Pages'), and which of them load. */
+async function pluginPlan(ctx: Ctx, options: JekyllBuildOptions) {
+  // Without a Gemfile (and with JEKYLL_NO_BUNDLER_REQUIRE) Debian's jekyll
+  // uses the system gems instead of trying to resolve the site's bundle.
+  for (const f of ['Gemfile', 'Gemfile.lock', 'gems.rb', 'gems.locked']) await rm(join(ctx.src, f), { force: true })
+  const gemfile = await readFile(join(ctx.source, 'Gemfile'), 'utf8').catch(() => '')
+  const gemfilePlugins = jekyllPluginsGroup(gemfile).filter((g) => g !== 'github-pages')
+  const githubPages = options.githubPages ?? /^\s*gem\s+["']github-pages["']/m.test(gemfile)
+  const pagesPlugins = githubPages ? GITHUB_PAGES_PLUGINS : []
+
+  const probe = await runProbe(ctx, gemfilePlugins)
+  const themeDeps = probe.theme && !probe.themeDir ? (THEME_PLUGINS[probe.theme] ?? []) : []
+  const requested = unique([...probe.plugins, ...gemfilePlugins, ...themeDeps, ...pagesPlugins])
+  const kept = requested.filter((p) => probe.requireOk[p])
+  const dropped = requested.filter((p) => !probe.requireOk[p])
+  if (dropped.length) ctx.log(`dropped plugins not installed: ${dropped.join(', ')}`)
+  return { probe, githubPages, gemfilePlugins, pagesPlugins, themeDeps, requested, kept, dropped }
+}
+
+type PluginPlan = Awaited<ReturnType<typeof pluginPlan>>
+
+/** Where plugins and layouts live, the site's own plugins and layouts, and every layout name something refers to. */
+async function layoutPlan(ctx: Ctx, { probe, githubPages }: PluginPlan) {
+  const pluginsDir = join(ctx.src, probe.pluginsDir)
+  const layoutsDir = join(ctx.src, probe.layoutsDir)
+  const sitePlugins = (await listFiles(pluginsDir)).filter((f) => f.endsWith('.rb'))
+  // Pages never runs a site's own plugins; leave them out of the copy too.
+  if (githubPages) for (const f of sitePlugins) await rm(join(pluginsDir, f))
+  const ownLayouts = await layoutNames(layoutsDir)
+  const referenced = unique([...(await referencedLayouts(ctx.src)), ...probe.defaultLayouts, ...COMMON_LAYOUTS])
+  const themeLayouts = probe.themeDir ? probe.themeLayouts : []
+  return { pluginsDir, layoutsDir, sitePlugins, ownLayouts, referenced, themeLayouts, themed: Boolean(probe.themeDir) }
+}
+
+type LayoutPlan = Awaited<ReturnType<typeof layoutPlan>>
+
+/** The config files the builds read, ours last; makes the plugins folder. */
+async function writeOverride(ctx: Ctx, { probe, kept }: PluginPlan): Promise<string> {
+  // Our settings win over the site's: keep only loadable plugins, unset a
+  // theme that is not installed, and turn off safe mode so _plugins/ (ours
+  // included) loads. (`theme: false`, because a null would not override:
+  // Jekyll's config merge keeps the old value for a nil.)
+  const override = join(ctx.work, 'kumo-override.yml')
+  await writeFile(
+    override,
+    JSON.stringify({
+      plugins: kept,
+      gems: [],
+      safe: false,
+      ...(probe.theme && !probe.themeDir ? { theme: false } : {}),
+      ...(probe.remoteThemeGem ? { theme: probe.remoteThemeGem } : {}),
+    }) + '\n',
+  )
+  await mkdir(join(ctx.src, probe.pluginsDir), { recursive: true })
+  return [...probe.configFiles, override].join(',')
+}
+
+/** bodies/: the site's layouts moved out of the way, every referenced name a stub. */
+async function buildBodies(ctx: Ctx, layouts: LayoutPlan, configs: string, repairs: JekyllReference['repairs']) {
+  const { layoutsDir, referenced, ownLayouts, themeLayouts, pluginsDir } = layouts
+  const ownLayoutsAside = join(ctx.work, 'own-layouts')
+  if (existsSync(layoutsDir)) await cp(layoutsDir, ownLayoutsAside, { recursive: true })
+  await rm(layoutsDir, { recursive: true, force: true })
+  const stubs = unique([...referenced, ...ownLayouts, ...themeLayouts]).sort()
+  await writeStubLayouts(layoutsDir, stubs)
+  const out = join(ctx.work, 'out-bodies')
+  const ref = await buildWithRepairs(ctx, 'bodies', configs, pluginsDir, out, repairs)
+  return { ownLayoutsAside, stubs, out, ref }
+}
+
+type Bodies = Awaited<ReturnType<typeof buildBodies>>
+
+/** site/: the site's own layouts back, stubs only for names nothing provides; the stub build again when they fail. */
+async function buildSiteTree(ctx: Ctx, layouts: LayoutPlan, bodies: Bodies, configs: string, repairs: JekyllReference['repairs'], warnings: string[]) {
+  const { layoutsDir, ownLayouts, themeLayouts, referenced, pluginsDir } = layouts
+  await rm(layoutsDir, { recursive: true, force: true })
+  if (existsSync(bodies.ownLayoutsAside)) await cp(bodies.ownLayoutsAside, layoutsDir, { recursive: true })
+  const provided = new Set([...ownLayouts, ...themeLayouts])
+  const stubs = referenced.filter((l) => !provided.has(l)).sort()
+  let mode: JekyllReference['theme']['siteMode'] = layouts.themed ? 'theme' : ownLayouts.length ? 'own-layouts' : 'stub'
+  let fallback: string | undefined
+  const out = join(ctx.work, 'out-site')
+  if (mode === 'stub') {
+    await cp(bodies.out, out, { recursive: true })
+  } else {
+    await writeStubLayouts(layoutsDir, stubs, false)
+    try {
+      const siteRef = await buildWithRepairs(ctx, 'site', configs, pluginsDir, out, repairs)
+      if (urls(bodies.ref).join('\n') !== urls(siteRef).join('\n')) warnings.push('site/ and bodies/ builds list different URLs; reference.json lists the bodies build')
+    } catch (error) {
+      if (!(error instanceof JekyllBuildError)) throw error
+      fallback = error.line
+      mode = 'stub'
+      warnings.push(`site/ is the stub build: the real layouts failed: ${error.line}`)
+      await rm(out, { recursive: true, force: true })
+      await cp(bodies.out, out, { recursive: true })
+    }
+  }
+  return { mode, fallback, stubs, out }
+}
+
+type SiteTree = Awaited<ReturnType<typeof buildSiteTree>>
+
+/** reference.json: what the builds made, as Jekyll's own objects report it, and how they were made. */
+async function referenceOf(ctx: Ctx, plugins: PluginPlan, layouts: LayoutPlan, bodies: Bodies, site: SiteTree, repairs: JekyllReference['repairs'], warnings: string[], keepTemp?: boolean): Promise<JekyllReference> {
+  const { probe, githubPages } = plugins
+  return {
+    kumoJekyllReference: 1,
+    site: ctx.name,
+    source: ctx.source,
+    jekyll: bodies.ref.jekyll,
+    env: ctx.env,
+    builtAt: new Date().toISOString(),
+    config: probe.config,
+    theme: {
+      requested: probe.theme,
+      remote: probe.remoteTheme,
+      used: probe.themeDir ? (probe.theme ?? probe.remoteThemeGem) : null,
+      siteMode: site.mode,
+      ...(site.fallback ? { siteFallback: site.fallback } : {}),
+      stubLayouts: { site: site.mode === 'stub' ? bodies.stubs : site.stubs, bodies: bodies.stubs },
+    },
+    plugins: { requested: plugins.requested, kept: plugins.kept, dropped: plugins.dropped, fromGemfile: plugins.gemfilePlugins, fromTheme: plugins.themeDeps, fromGithubPages: plugins.pagesPlugins },
+    githubPages,
+    sitePlugins: layouts.sitePlugins.map((f) => join(probe.pluginsDir, f)),
+    sitePluginsRan: !githubPages,
+    repairs,
+    posts: await withFrontMatterDates(ctx.src, bodies.ref.posts),
+    postsNotBuilt: await postsNotBuilt(ctx.src, probe, bodies.ref),
+    pages: bodies.ref.pages,
+    staticFiles: bodies.ref.static_files,
+    collections: bodies.ref.collections,
+    files: { site: await listFiles(site.out), bodies: await listFiles(bodies.out) },
+    warnings,
+    ...(keepTemp ? { temp: ctx.work } : {}),
+  }
+}
+
+/** Replaces only what we own in outDir, so it can sit beside other notes. */
+async function writeOutputs(outDir: string, siteOut: string, bodiesOut: string, reference: JekyllReference): Promise<void> {
+  const out = resolve(outDir)
+  await mkdir(out, { recursive: true })
+  for (const part of ['site', 'bodies']) await rm(join(out, part), { recursive: true, force: true })
+  await cp(siteOut, join(out, 'site'), { recursive: true })
+  await cp(bodiesOut, join(out, 'bodies'), { recursive: true })
+  await writeFile(join(out, 'reference.json'), JSON.stringify(reference, null, 2) + '\n')
 }
 
 interface Ctx {
@@ -451,6 +489,7 @@ const PLUGIN_FILE = 'zz_kumo_reference.rb'
 
 // Dropped into the copy's _plugins/: after Jekyll writes the site it dumps what
 // it built, from its own objects, so urls and output paths are Jekyll's exact ones.
+// long: the Ruby plugin's source, one template string read as the Ruby it is.
 function referencePlugin(stubTags: Map<string, boolean>): string {
   const tags = [...stubTags].map(
     ([tag, block]) => `Liquid::Template.register_tag(${JSON.stringify(tag)}, ${block ? 'KumoRefStubBlock' : 'KumoRefStubTag'})`,

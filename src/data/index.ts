@@ -12,8 +12,9 @@
 import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
 import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
-import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, ServedRecord, SiteRecord } from '../shared/schema.ts'
-import { entryBlobs, isPaged } from '../shared/paging.ts'
+import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, RouteView, SiteRecord } from '../shared/schema.ts'
+import { entryBlobs } from '../shared/paging.ts'
+import { isPaged, recordOf } from '../shared/route-entry.ts'
 import { pageFrom } from './pages.ts'
 import { recordAt } from './resolve.ts'
 
@@ -151,9 +152,9 @@ export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: 
  * (see PostLinksRecord); both come back in the same single bulk read. A listing
  * or feed page is rebuilt from its scope and chunks, read together.
  */
-export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, entry: RouteEntry, now: number): Promise<ServedRecord> {
+export async function readRouteRecord(kv: KVNamespace, manifest: ManifestIndex, path: string, entry: RouteEntry, now: number): Promise<RouteView> {
   if (isPaged(entry)) return pageFrom(path, entry, await readRecords(kv, entryBlobs(entry)))
-  const [hash] = entry
+  const hash = recordOf(entry)
   const links = recordAt(manifest, linksRecord(path), now)
   if (!links) {
     const record = await readRecord<Exclude<RouteRecord, PostBodyRecord>>(kv, hash)

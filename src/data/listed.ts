@@ -6,7 +6,7 @@
 import { HttpError } from '../errors.ts'
 import { entryRecord, markdownRecord, metaRecord } from '../shared/keys.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
-import type { EntryRecord, MarkdownRecord, PostMetaRecord, ServedRecord } from '../shared/schema.ts'
+import type { EntryRecord, MarkdownRecord, PostMetaRecord, RouteView } from '../shared/schema.ts'
 import { readRecords } from './index.ts'
 import { recordAt } from './resolve.ts'
 
@@ -27,7 +27,7 @@ export function hashesOf(at: { manifest: ManifestIndex; now: number }, names: st
   })
 }
 
-export async function listedIn(kv: KVNamespace, at: { manifest: ManifestIndex; now: number }, record: ServedRecord): Promise<Listed> {
+export async function listedIn(kv: KVNamespace, at: { manifest: ManifestIndex; now: number }, record: RouteView): Promise<Listed> {
   const none: Listed = { meta: [], entry: [], markdown: [] }
   switch (record.kind) {
     case 'listing':

@@ -7,12 +7,13 @@
 
 import { HttpError } from '../errors.ts'
 import { feedPage, listingPage, llmsFullPage } from '../shared/paging.ts'
-import type { AnyRecord, ChunkRecord, FeedPageRecord, ListingRecord, LlmsFullPageRecord, PagedRouteEntry } from '../shared/schema.ts'
+import { pagedOf } from '../shared/route-entry.ts'
+import type { AnyRecord, ChunkRecord, FeedPageView, ListingView, LlmsFullView, PagedRouteEntry } from '../shared/schema.ts'
 
 /** The page from `records` = [scope, ...chunks]. Records that are not what the entry says make a 503 for this page only. */
-export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecord[]): ListingRecord | FeedPageRecord | LlmsFullPageRecord {
+export function pageFrom(path: string, entry: PagedRouteEntry, records: AnyRecord[]): ListingView | FeedPageView | LlmsFullView {
   const [scope, ...chunks] = records
-  const [, , , , total, page] = entry
+  const { total, page } = pagedOf(entry)
   if (chunks.some((c) => c.kind !== 'chunk')) throw new HttpError('unavailable', `records of ${path} are not chunks`)
   try {
     if (scope?.kind === 'listing-scope') return listingPage(scope, chunks as ChunkRecord[], total, page)

@@ -5,7 +5,7 @@
  */
 
 import { absoluteUrl, CATEGORIES_INDEX, TAGS_INDEX } from '../shared/paths.ts'
-import type { EntryRecord, FeedRecord, Person, SiteRecord, Term } from '../shared/schema.ts'
+import type { EntryRecord, FeedView, Person, SiteRecord, Term } from '../shared/schema.ts'
 import { entryAuthors, feedAuthor, feedImages, feedLinks, feedTitle, pagingLinks } from './paging.ts'
 import { XML_DECLARATION, element, empty, htmlElement } from '../shared/xml.ts'
 
@@ -44,7 +44,7 @@ function entry(site: SiteRecord, item: EntryRecord): string {
   ].join('')
 }
 
-export function atomFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): string {
+export function atomFeed(site: SiteRecord, feed: FeedView, items: EntryRecord[]): string {
   const links = feedLinks(site, feed)
   const author = feedAuthor(site)
   const images = feedImages(site)

@@ -3,7 +3,7 @@
  * type each is served as. Pure: data in, string out.
  */
 
-import type { EntryRecord, FeedFormat, FeedRecord, LlmsRecord, PostMetaRecord, RobotsRecord, SiteRecord, SitemapRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedFormat, FeedView, LlmsRecord, PostMetaRecord, RobotsRecord, SiteRecord, SitemapRecord } from '../shared/schema.ts'
 import { atomFeed } from './atom.ts'
 import { jsonFeed } from './json-feed.ts'
 import { rssFeed } from './rss.ts'
@@ -23,7 +23,7 @@ export const MARKDOWN_TYPE = 'text/markdown; charset=utf-8'
 
 const RENDERERS = { json: jsonFeed, atom: atomFeed, rss: rssFeed }
 
-export function renderFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): { body: string; type: string } {
+export function renderFeed(site: SiteRecord, feed: FeedView, items: EntryRecord[]): { body: string; type: string } {
   return { type: FEED_TYPES[feed.format], body: RENDERERS[feed.format](site, feed, items) }
 }
 

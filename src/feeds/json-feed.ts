@@ -7,10 +7,10 @@
 
 import { JSON_STRING_LIMIT, summaryHtml } from '../shared/feed-summary.ts'
 import { absoluteUrl, feedPath } from '../shared/paths.ts'
-import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedView, SiteRecord } from '../shared/schema.ts'
 import { entryAuthors, feedAuthor, feedImages, feedLinks, feedTitle } from './paging.ts'
 
-export function jsonFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): string {
+export function jsonFeed(site: SiteRecord, feed: FeedView, items: EntryRecord[]): string {
   const links = feedLinks(site, feed)
   const { name, url } = feedAuthor(site)
   const author = { name, ...(url ? { url } : {}) }

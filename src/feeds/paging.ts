@@ -4,7 +4,7 @@
  */
 
 import { absoluteUrl, feedPath, scopePath } from '../shared/paths.ts'
-import type { EntryRecord, FeedRecord, Person, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedView, Person, SiteRecord } from '../shared/schema.ts'
 import { empty } from '../shared/xml.ts'
 
 export interface FeedLinks {
@@ -21,7 +21,7 @@ export interface FeedLinks {
   hub?: string
 }
 
-export function feedLinks(site: SiteRecord, feed: FeedRecord): FeedLinks {
+export function feedLinks(site: SiteRecord, feed: FeedView): FeedLinks {
   const at = (page: number) => absoluteUrl(site.url, feedPath(feed.scope, feed.format, page))
   return {
     self: absoluteUrl(site.url, feed.self),
@@ -54,7 +54,7 @@ export function feedImages(site: SiteRecord): { favicon?: string; logo?: string 
 }
 
 /** A feed's title: the site's, with the tag or category after it. */
-export const feedTitle = (site: SiteRecord, feed: FeedRecord): string =>
+export const feedTitle = (site: SiteRecord, feed: FeedView): string =>
   feed.scope.type === 'home' ? site.title : `${site.title}: ${feed.scope.name}`
 
 /** The feed's author: the site's, else its title (Atom requires a name, RFC 4287 §4.2.1). */

@@ -7,7 +7,7 @@
  */
 
 import { absoluteUrl } from '../shared/paths.ts'
-import type { EntryRecord, FeedRecord, SiteRecord } from '../shared/schema.ts'
+import type { EntryRecord, FeedView, SiteRecord } from '../shared/schema.ts'
 import { mediaImage } from './atom.ts'
 import { entryAuthors, feedImages, feedLinks, feedTitle, pagingLinks } from './paging.ts'
 import { XML_DECLARATION, element, empty, htmlElement, rfc822, xml } from '../shared/xml.ts'
@@ -32,7 +32,7 @@ function item(site: SiteRecord, entry: EntryRecord): string {
   ].join('')
 }
 
-export function rssFeed(site: SiteRecord, feed: FeedRecord, items: EntryRecord[]): string {
+export function rssFeed(site: SiteRecord, feed: FeedView, items: EntryRecord[]): string {
   const links = feedLinks(site, feed)
   const images = feedImages(site)
   return [

@@ -9,7 +9,7 @@
  */
 
 import { absoluteUrl, llmsFullPath } from '../shared/paths.ts'
-import type { LlmsFullPageRecord, MarkdownRecord, PostMetaRecord, RobotsRecord, SiteRecord } from '../shared/schema.ts'
+import type { LlmsFullView, MarkdownRecord, PostMetaRecord, RobotsRecord, SiteRecord } from '../shared/schema.ts'
 
 export function robotsTxt(site: SiteRecord, record: RobotsRecord): string {
   return `User-agent: *\nAllow: /\n\nSitemap: ${absoluteUrl(site.url, record.sitemap)}\n`
@@ -34,7 +34,7 @@ export function llmsTxt(site: SiteRecord, posts: PostMetaRecord[]): string {
 }
 
 /** A page of /llms-full.txt: a heading, each post's Markdown (its own record, in the page's order), the next page's URL. */
-export function llmsFullTxt(site: SiteRecord, page: LlmsFullPageRecord, docs: MarkdownRecord[]): string {
+export function llmsFullTxt(site: SiteRecord, page: LlmsFullView, docs: MarkdownRecord[]): string {
   const head = [`# ${inline(site.title)}: full text${page.pages > 1 ? `, page ${page.page} of ${page.pages}` : ''}`, '']
   if (site.description) head.push(`> ${inline(site.description)}`, '')
   const next = page.next ? `\n---\n\nNext page: ${absoluteUrl(site.url, page.next)}\n` : ''

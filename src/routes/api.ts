@@ -26,6 +26,7 @@ import { MAX_PAGE, PAGE_SIZE, parseQuery, search as runSearch } from '../search/
 import { pageParam } from '../search/params.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, listingPath } from '../shared/paths.ts'
+import { etagOf, lastModifiedOf, recordOf } from '../shared/route-entry.ts'
 import type { ListingScope, PostMetaRecord, RouteEntry, SiteRecord, TermsRecord } from '../shared/schema.ts'
 import { searchStrings, segmentsHtml } from '../views/search.tsx'
 
@@ -38,8 +39,8 @@ const PAGE = /^[1-9][0-9]{0,5}$/
 
 /** A 304 from the route's build-time validators, else the JSON that `body` produces. */
 async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (entry: RouteEntry) => Promise<unknown>): Promise<Response> {
-  const [, routeEtag, lastModified] = entry
-  const etag = `${routeEtag}-api`
+  const etag = `${etagOf(entry)}-api`
+  const lastModified = lastModifiedOf(entry)
   const headers = validatedHeaders('api', { manifest: s.manifest, now: s.now, etag, lastModified, path: new URL(c.req.url).pathname })
   if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
   headers.set('Content-Type', JSON_TYPE)
@@ -117,7 +118,8 @@ api.get('/posts/*', async (c) => {
 function terms(taxonomy: 'tag' | 'category', index: string) {
   return async (c: Ctx) => {
     const s = c.var
-    return respond(c, s, routeOr404(s, index, `no ${taxonomy} index`), async ([hash]) => {
+    return respond(c, s, routeOr404(s, index, `no ${taxonomy} index`), async (entry) => {
+      const hash = recordOf(entry)
       const record = await readRecord<TermsRecord>(c.env.CONTENT, hash)
       return {
         taxonomy,

@@ -16,6 +16,7 @@ import { addHubLinks } from '../feeds/websub.ts'
 import { mergeSources, pageCsp } from '../shared/headers.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { isDataPath } from '../shared/paths.ts'
+import { etagOf, lastModifiedOf } from '../shared/route-entry.ts'
 import { thirdPartySources } from '../shared/third-party.ts'
 import { renderDocument } from '../views/layout.tsx'
 import { ErrorPage } from '../views/pages.tsx'
@@ -62,7 +63,8 @@ content.get('*', async (c) => {
     const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
     return new Response(null, { status: 301, headers: { ...headers, Location: sameSiteLocation(target, url.search) } })
   }
-  const [, etag, lastModified] = entry
+  const etag = etagOf(entry)
+  const lastModified = lastModifiedOf(entry)
   const kind = cacheKindOf(path)
   const headers = validatedHeaders(kind, { manifest, now, etag, lastModified, path })
   // The same policy the 200 carries, from the manifest: a 304's headers replace the browser's stored ones.

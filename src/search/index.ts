@@ -12,7 +12,7 @@
  *   - the doc table and the delta, in one bulk read, once per isolate per
  *     index version (cached by blob hashes, like the manifest), then never again;
  *   - one bulk read of the query's shards: one record per distinct shard, at
- *     most MAX_SHARDS (8); terms past that budget are left out (`partial`);
+ *     most SHARDS_PER_QUERY (8); terms past that budget are left out (`partial`);
  *   - when there are hits from the base, one bulk read of their snippet texts
  *     (at most PAGE_SIZE records); the delta's texts are inline.
  * The manifest itself is the one every request already holds in memory.
@@ -39,7 +39,7 @@ export const PAGE_SIZE = 10
 /** Longest query accepted, in characters (code points). */
 export const MAX_QUERY_CHARS = 200
 /** Most shards one query reads. */
-export const MAX_SHARDS = 8
+export const SHARDS_PER_QUERY = 8
 /** Highest page number served: deeper pages are never what a reader wants. */
 export const MAX_PAGE = 100
 /** A CJK run matches a post when at least this share of its bigrams do: tolerant of a missing comma. */
@@ -78,7 +78,7 @@ export interface SearchResult {
   page: number
   pages: number
   hits: Hit[]
-  /** Some query terms were not searched: they would have needed more than MAX_SHARDS shards. */
+  /** Some query terms were not searched: they would have needed more than SHARDS_PER_QUERY shards. */
   partial: boolean
 }
 
@@ -162,7 +162,7 @@ export function selectTerms(units: QueryUnit[], shards: number): { perUnit: stri
       const term = unit.terms[i]
       if (term === undefined) return
       const shard = shardOf(term, shards)
-      if (chosen.has(shard) || chosen.size < MAX_SHARDS) {
+      if (chosen.has(shard) || chosen.size < SHARDS_PER_QUERY) {
         chosen.add(shard)
         perUnit[u]!.push(term)
       } else partial = true

@@ -14,7 +14,8 @@
 
 import { SCHEMA_VERSION } from './keys.ts'
 import { feedPath, listingPath, llmsFullPath } from './paths.ts'
-import type { ChunkRecord, EntryRecord, FeedPageRecord, FeedScopeRecord, ListingRecord, ListingScopeRecord, LlmsFullPageRecord, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
+import { isPaged, pagedOf, recordOf } from './route-entry.ts'
+import type { ChunkRecord, EntryRecord, FeedPageView, FeedScopeRecord, ListingView, ListingScopeRecord, LlmsFullView, LlmsFullScopeRecord, PagedRouteEntry, RouteEntry } from './schema.ts'
 
 /** Pages of a list of `total` items: an empty list still has its first page. */
 export const pageCount = (total: number, size: number): number => Math.max(1, Math.ceil(total / size))
@@ -97,24 +98,25 @@ export function sizedRanges(weights: number[], maxItems: number, maxBytes: numbe
 
 /** A page's range and the list's page count: from a sized entry's own fields, else by fixed page size. */
 export function pageSpan(entry: PagedRouteEntry, size: number): { from: number; to: number; pages: number } {
-  const [, , , , total, page, from, to, pages] = entry
-  if (from !== undefined && to !== undefined && pages !== undefined) return { from, to, pages }
+  const { total, page, sized } = pagedOf(entry)
+  if (sized) return sized
   const [f, t] = pageRange(total, size, page)
   return { from: f, to: t, pages: pageCount(total, size) }
 }
 
 export const chunkRecord = (items: string[]): ChunkRecord => ({ kind: 'chunk', v: SCHEMA_VERSION, items })
 
-export const isPaged = (entry: RouteEntry): entry is PagedRouteEntry => entry.length >= 6
-
 /** Blob hashes of the chunks a paged entry names. */
-export const chunkHashes = (entry: PagedRouteEntry): string[] => (entry[3] ? entry[3].split(',') : [])
+export const chunkHashes = (entry: PagedRouteEntry): string[] => {
+  const { chunks } = pagedOf(entry)
+  return chunks ? chunks.split(',') : []
+}
 
 /** Every blob a route entry needs: its record, and for a listing or feed page its chunks. */
-export const entryBlobs = (entry: RouteEntry): string[] => (isPaged(entry) ? [entry[0], ...chunkHashes(entry)] : [entry[0]])
+export const entryBlobs = (entry: RouteEntry): string[] => (isPaged(entry) ? [recordOf(entry), ...chunkHashes(entry)] : [recordOf(entry)])
 
 /** A listing page, as the build stored it before pages were made of chunks. */
-export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], total: number, page: number): ListingRecord {
+export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], total: number, page: number): ListingView {
   const pages = pageCount(total, scope.pageSize)
   return {
     kind: 'listing',
@@ -130,8 +132,8 @@ export function listingPage(scope: ListingScopeRecord, chunks: ChunkRecord[], to
 }
 
 /** A feed page but for `updated`, which comes from its entries (feedUpdated). */
-export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): FeedPageRecord {
-  const [, , , , total, page] = entry
+export function feedPage(scope: FeedScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): FeedPageView {
+  const { total, page } = pagedOf(entry)
   const { from, to, pages } = pageSpan(entry, scope.pageSize)
   return {
     kind: 'feed',
@@ -154,8 +156,8 @@ export const LLMS_FULL_PAGE_BYTES = 512_000
 export const LLMS_FULL_CHUNK = 100
 
 /** A page of /llms-full.txt from its chunks. */
-export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullPageRecord {
-  const [, , , , total, page] = entry
+export function llmsFullPage(scope: LlmsFullScopeRecord, chunks: ChunkRecord[], entry: PagedRouteEntry): LlmsFullView {
+  const { total, page } = pagedOf(entry)
   const { from, to, pages } = pageSpan(entry, scope.pageSize)
   const items = rangeItems(chunks.map((c) => c.items), total, scope.pageSize, from, to, `page ${page}`)
   return { kind: 'llms-full', v: SCHEMA_VERSION, page, pages, items, next: page < pages ? llmsFullPath(page + 1) : null }

@@ -217,88 +217,93 @@ const ISO2_GUARDS = new Map<RegExp, RegExp>([
 /** date_parse.c parse_ddd_cb(): runs of digits such as 20250131 or 20250131T0815. */
 function parseDddCb(m: RegExpExecArray, h: RubyDateHash): void {
   const [, s1, s2 = '', s3, s4, s5] = m
-  const timeOnly = s3 === undefined && s4 !== undefined
+  dddDigits(h, s2, s3 === undefined && s4 !== undefined, s1 === '-')
+  dddTime(h, s3, s4)
+  if (s4 !== undefined) h.secFraction = fraction(s4)
+  if (s5 !== undefined) {
+    h.zone = s5
+    if (s5.startsWith('[')) {
+      const inner = s5.slice(1, -1)
+      const colon = inner.indexOf(':')
+      h.zone = colon < 0 ? inner : inner.slice(colon + 1)
+    }
+  }
+}
+
+/** parse_ddd_cb's first run of digits: a time read from its end when only a fraction follows it, else a date. */
+function dddDigits(h: RubyDateHash, s2: string, timeOnly: boolean, negative: boolean): void {
   const n = (from: number, width: number) => num(s2.slice(from, from + width))
-  const l2 = s2.length
-  const neg = (y: number) => (s1 === '-' ? -y : y)
+  const neg = (y: number) => (negative ? -y : y)
+  if (timeOnly) dddDigitsAsTime(h, s2.length, n, neg)
+  else dddDigitsAsDate(h, s2.length, n, neg)
+}
+
+type Digits = (from: number, width: number) => number
+
+/** ss, mmss, hhmmss, then ddhhmmss with a month and a year before it; odd lengths have a one-digit first field. */
+function dddDigitsAsTime(h: RubyDateHash, l2: number, n: Digits, neg: (y: number) => number): void {
+  if (![2, 3, 4, 5, 6, 7, 8, 10, 12, 14].includes(l2)) return
+  h.sec = n(l2 - 2, 2)
+  if (l2 === 3) h.min = n(l2 - 3, 1)
+  if (l2 === 2 || l2 === 3) return
+  h.min = n(l2 - 4, 2)
+  if (l2 === 5) h.hour = n(l2 - 5, 1)
+  if (l2 === 4 || l2 === 5) return
+  h.hour = n(l2 - 6, 2)
+  if (l2 === 7) h.mday = n(l2 - 7, 1)
+  if (l2 === 6 || l2 === 7) return
+  h.mday = n(l2 - 8, 2)
+  if (l2 >= 10) h.mon = n(l2 - 10, 2)
+  if (l2 === 12) h.year = neg(n(l2 - 12, 2))
+  if (l2 === 14) {
+    h.year = neg(n(l2 - 14, 4))
+    h._comp = false
+  }
+}
+
+/** dd, mmdd, yymmdd, yyyymmdd[hh[mm[ss]]]; odd lengths are ordinal dates (ddd, yyddd, yyyyddd). */
+function dddDigitsAsDate(h: RubyDateHash, l2: number, n: Digits, neg: (y: number) => number): void {
   switch (l2) {
     case 2:
-      if (timeOnly) h.sec = n(l2 - 2, 2)
-      else h.mday = n(0, 2)
+      h.mday = n(0, 2)
       break
     case 4:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 4, 2)
-      } else {
-        h.mon = n(0, 2)
-        h.mday = n(2, 2)
-      }
+      h.mon = n(0, 2)
+      h.mday = n(2, 2)
       break
     case 6:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 4, 2)
-        h.hour = n(l2 - 6, 2)
-      } else {
-        h.year = neg(n(0, 2))
-        h.mon = n(2, 2)
-        h.mday = n(4, 2)
-      }
+      h.year = neg(n(0, 2))
+      h.mon = n(2, 2)
+      h.mday = n(4, 2)
       break
     case 8:
     case 10:
     case 12:
     case 14:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 4, 2)
-        h.hour = n(l2 - 6, 2)
-        h.mday = n(l2 - 8, 2)
-        if (l2 >= 10) h.mon = n(l2 - 10, 2)
-        if (l2 === 12) h.year = neg(n(l2 - 12, 2))
-        if (l2 === 14) {
-          h.year = neg(n(l2 - 14, 4))
-          h._comp = false
-        }
-      } else {
-        h.year = neg(n(0, 4))
-        h.mon = n(4, 2)
-        h.mday = n(6, 2)
-        if (l2 >= 10) h.hour = n(8, 2)
-        if (l2 >= 12) h.min = n(10, 2)
-        if (l2 >= 14) h.sec = n(12, 2)
-        h._comp = false
-      }
+      h.year = neg(n(0, 4))
+      h.mon = n(4, 2)
+      h.mday = n(6, 2)
+      if (l2 >= 10) h.hour = n(8, 2)
+      if (l2 >= 12) h.min = n(10, 2)
+      if (l2 >= 14) h.sec = n(12, 2)
+      h._comp = false
       break
     case 3:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 3, 1)
-      } else h.yday = n(0, 3)
+      h.yday = n(0, 3)
       break
     case 5:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 4, 2)
-        h.hour = n(l2 - 5, 1)
-      } else {
-        h.year = neg(n(0, 2))
-        h.yday = n(2, 3)
-      }
+      h.year = neg(n(0, 2))
+      h.yday = n(2, 3)
       break
     case 7:
-      if (timeOnly) {
-        h.sec = n(l2 - 2, 2)
-        h.min = n(l2 - 4, 2)
-        h.hour = n(l2 - 6, 2)
-        h.mday = n(l2 - 7, 1)
-      } else {
-        h.year = neg(n(0, 4))
-        h.yday = n(4, 3)
-      }
+      h.year = neg(n(0, 4))
+      h.yday = n(4, 3)
       break
   }
+}
+
+/** parse_ddd_cb's time after a `T` (or a space): hhmmss, or read from its end when a fraction follows. */
+function dddTime(h: RubyDateHash, s3: string | undefined, s4: string | undefined): void {
   if (s3 !== undefined) {
     const l3 = s3.length
     const t = (from: number) => num(s3.slice(from, from + 2))
@@ -312,15 +317,6 @@ function parseDddCb(m: RegExpExecArray, h: RubyDateHash): void {
         if (l3 >= 4) h.min = t(2)
         if (l3 >= 6) h.sec = t(4)
       }
-    }
-  }
-  if (s4 !== undefined) h.secFraction = fraction(s4)
-  if (s5 !== undefined) {
-    h.zone = s5
-    if (s5.startsWith('[')) {
-      const inner = s5.slice(1, -1)
-      const colon = inner.indexOf(':')
-      h.zone = colon < 0 ? inner : inner.slice(colon + 1)
     }
   }
 }

@@ -2,6 +2,10 @@
  * The contract between the build and the worker: what a build manifest and each
  * record kind hold. The build writes these shapes; the worker reads them and
  * checks `v` before trusting a record.
+ *
+ * Names: a `…Record` is stored, one KV blob each; a `…View` is never stored:
+ * the worker puts it together from records (a listing page from its scope and
+ * chunks, a post from its body and links) to render it.
  */
 
 import type { CspSources } from './headers.ts'
@@ -17,7 +21,7 @@ export type PlainRouteEntry = [hash: string, etag: string, lastModified: number]
  * FeedScopeRecord; `chunks` the blob hashes of the ChunkRecords the page spans
  * (one or two, newest first, joined by `,`; empty for an empty list); `total`
  * the list's length; `page` the page number from 1. The worker rebuilds the
- * ListingRecord or FeedRecord from these with one bulk KV read.
+ * ListingView or FeedView from these with one bulk KV read.
  *
  * Why: pages of a newest-first list all shift when a post is added, so a stored
  * record per page made every page a new blob (a KV write) per new post. Chunks
@@ -132,8 +136,19 @@ export interface PostMeta {
   pinned: boolean
 }
 
+/**
+ * Front-matter keys a post page shows as the writer wrote them, and the API
+ * gives with the post. The build validates each one with the zod type that
+ * `shown` in scripts/pipeline/front-matter.ts names for it (the compiler
+ * holds the two to each other) and copies it here unchanged.
+ */
+export interface PostShown {
+  /** A line under the title (front matter `subtitle`). */
+  subtitle?: string
+}
+
 /** The stored post page: everything but its links to other posts. */
-export interface PostBodyRecord extends PostMeta {
+export interface PostBodyRecord extends PostMeta, PostShown {
   kind: 'post'
   v: typeof SCHEMA_VERSION
   description: string
@@ -166,7 +181,7 @@ export interface PostLinksRecord extends PostLinks {
 }
 
 /** What the post view renders: the body with its links as of the moment served. */
-export interface PostRecord extends PostBodyRecord, PostLinks {}
+export interface PostView extends PostBodyRecord, PostLinks {}
 
 export type ListingScope =
   | { type: 'home' }
@@ -212,7 +227,7 @@ export interface LlmsFullScopeRecord {
 export type ScopeRecord = ListingScopeRecord | FeedScopeRecord | LlmsFullScopeRecord
 
 /** A page of /llms-full.txt as rebuilt from its entry; items resolve through `markdown:` records. */
-export interface LlmsFullPageRecord {
+export interface LlmsFullView {
   kind: 'llms-full'
   v: typeof SCHEMA_VERSION
   page: number
@@ -237,7 +252,7 @@ export interface MarkdownRecord {
  * One page of a paginated list of posts; items are post paths, resolved through
  * `meta:` records. Not stored: the worker rebuilds it from its PagedRouteEntry.
  */
-export interface ListingRecord {
+export interface ListingView {
   kind: 'listing'
   v: typeof SCHEMA_VERSION
   scope: ListingScope
@@ -253,10 +268,10 @@ export type FeedFormat = 'json' | 'atom' | 'rss'
 
 /**
  * One page of a feed; items are post paths, resolved through `entry:` records.
- * Not stored: the worker rebuilds it from its PagedRouteEntry (FeedPageRecord)
+ * Not stored: the worker rebuilds it from its PagedRouteEntry (FeedPageView)
  * and computes `updated` from the entries it reads (src/shared/paging.ts).
  */
-export interface FeedRecord {
+export interface FeedView {
   kind: 'feed'
   v: typeof SCHEMA_VERSION
   format: FeedFormat
@@ -388,7 +403,7 @@ export interface ArchivesRecord {
 }
 
 /** A feed page as rebuilt from its route entry, before its entries are read. */
-export type FeedPageRecord = Omit<FeedRecord, 'updated'>
+export type FeedPageView = Omit<FeedView, 'updated'>
 
 /** The record a route's entry names (the first field), as stored. */
 export type RouteRecord =
@@ -407,7 +422,7 @@ export type RouteRecord =
 export type AnyRecord = RouteRecord | ChunkRecord | SiteRecord | PostMetaRecord | PostLinksRecord | EntryRecord | SearchRecord
 
 /** A route's record as the worker renders it: a post comes with its links, a listing or feed page rebuilt from its chunks. */
-export type ServedRecord = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostRecord | ListingRecord | FeedPageRecord | LlmsFullPageRecord
+export type RouteView = Exclude<RouteRecord, PostBodyRecord | ScopeRecord> | PostView | ListingView | FeedPageView | LlmsFullView
 
 export interface PostMetaRecord extends PostMeta {
   kind: 'meta'
@@ -423,17 +438,10 @@ export interface PostMetaRecord extends PostMeta {
  * links correctly. Kept apart from the post record so post pages do not carry
  * a second copy of their HTML.
  */
-export interface EntryRecord {
+export interface EntryRecord extends Pick<PostMeta, 'path' | 'title' | 'date' | 'updated' | 'tags' | 'categories'> {
   kind: 'entry'
   v: typeof SCHEMA_VERSION
-  path: string
-  title: string
-  /** RFC 3339 with the post's own offset. */
-  date: string
-  updated?: string
   summary: string
-  tags: Term[]
-  categories: Term[]
   lang: string
   /** The post's own authors (front matter); absent: the site's author. */
   authors?: Person[]

@@ -40,8 +40,12 @@ export const WEIGHTS = { title: 10, tag: 6, body: 2, code: 1 } as const
 /** BM25 parameters: the usual defaults (Robertson & Zaragoza 2009, Lucene). */
 export const BM25 = { k1: 1.2, b: 0.75 } as const
 
-/** [path, title, day (YYYY-MM-DD), weighted length, snippet text blob hash, visible from (epoch ms)] */
-export type DocEntry = [path: string, title: string, day: string, length: number, text: string, from: number]
+/**
+ * A base doc: [path, title, day (YYYY-MM-DD), weighted length, the blob hash of
+ * its snippet text, visible from (epoch ms)]. The text is a record of its own,
+ * read only for a page of hits.
+ */
+export type BaseDoc = [path: string, title: string, day: string, length: number, textHash: string, from: number]
 
 /** Characters of a doc's fingerprint in SearchDocsRecord.fingerprints. */
 export const FINGERPRINT_CHARS = 12
@@ -51,7 +55,7 @@ export interface SearchDocsRecord {
   v: typeof SCHEMA_VERSION
   shards: number
   /** Index = doc id, in publication order. */
-  docs: DocEntry[]
+  docs: BaseDoc[]
   /**
    * FINGERPRINT_CHARS per doc, in id order: a hash of everything the doc
    * contributes to the index. Only the build reads it; one string, so the
@@ -60,7 +64,7 @@ export interface SearchDocsRecord {
   fingerprints: string
 }
 
-/** [path, title, day, weighted length, snippet text itself, visible from (epoch ms)] */
+/** A delta doc: a BaseDoc but with the snippet text itself in place of its hash (the delta is small and read whole). */
 export type DeltaDoc = [path: string, title: string, day: string, length: number, text: string, from: number]
 
 export interface SearchDeltaRecord {

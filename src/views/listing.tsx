@@ -5,7 +5,7 @@
 
 import { isSafeUrl } from '../shared/urls.ts'
 import { feedPath, href, listingPath } from '../shared/paths.ts'
-import type { ListingRecord, PostMeta, SiteRecord } from '../shared/schema.ts'
+import type { ListingView, PostMeta, SiteRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
 import { Layout } from './layout.tsx'
 import { Picture } from './picture.tsx'
@@ -35,7 +35,7 @@ export function PostSummary(props: { post: PostMeta; lang: string }) {
   )
 }
 
-function Pagination(props: { listing: ListingRecord; lang: string }) {
+function Pagination(props: { listing: ListingView; lang: string }) {
   const { listing } = props
   const t = strings(props.lang)
   return (
@@ -73,7 +73,41 @@ function CompactList(props: { items: PostMeta[] }) {
   )
 }
 
-export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; items: PostMeta[] }) {
+/** The site's search box for search engines (schema.org WebSite, SearchAction), on the first home page. */
+function websiteLd(site: SiteRecord): object {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'WebSite',
+    name: site.title,
+    url: site.url,
+    description: site.description,
+    inLanguage: site.lang,
+    potentialAction: { '@type': 'SearchAction', target: `${site.url}/search?q={query}`, 'query-input': 'required name=query' },
+  }
+}
+
+/** A term's name and post count, or the site's title and description at home; the page number past the first. */
+function ListingHeader(props: { site: SiteRecord; listing: ListingView; heading?: string; pageNote?: string }) {
+  const { site, listing, heading, pageNote } = props
+  const t = strings(site.lang)
+  return heading ? (
+    <header class="listing-header">
+      <h1>{heading}</h1>
+      <p class="meta">
+        {t.posts(listing.total)}
+        {pageNote && ` · ${pageNote}`}
+      </p>
+    </header>
+  ) : (
+    <header class="listing-header home-intro">
+      <h1>{site.title}</h1>
+      {site.description && <p>{site.description}</p>}
+      {pageNote && <p class="meta">{pageNote}</p>}
+    </header>
+  )
+}
+
+export function ListingPage(props: { site: SiteRecord; listing: ListingView; items: PostMeta[] }) {
   const { site, listing, items } = props
   const t = strings(site.lang)
   const scope = listing.scope
@@ -87,15 +121,6 @@ export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; i
           { type: 'application/feed+json', href: href(feedPath(scope, 'json')), title: `${site.title}: ${scope.name}` },
           { type: 'application/atom+xml', href: href(feedPath(scope, 'atom')), title: `${site.title}: ${scope.name}` },
         ]
-  const websiteLd = {
-    '@context': 'https://schema.org',
-    '@type': 'WebSite',
-    name: site.title,
-    url: site.url,
-    description: site.description,
-    inLanguage: site.lang,
-    potentialAction: { '@type': 'SearchAction', target: `${site.url}/search?q={query}`, 'query-input': 'required name=query' },
-  }
   return (
     <Layout
       site={site}
@@ -103,27 +128,13 @@ export function ListingPage(props: { site: SiteRecord; listing: ListingRecord; i
         title: title || undefined,
         description: heading ? `${heading} · ${t.posts(listing.total)}` : undefined,
         path: listingPath(scope, listing.page),
-        jsonLd: scope.type === 'home' && listing.page === 1 ? websiteLd : undefined,
+        jsonLd: scope.type === 'home' && listing.page === 1 ? websiteLd(site) : undefined,
         feeds,
         prev: listing.prev,
         next: listing.next,
       }}
     >
-      {heading ? (
-        <header class="listing-header">
-          <h1>{heading}</h1>
-          <p class="meta">
-            {t.posts(listing.total)}
-            {pageNote && ` · ${pageNote}`}
-          </p>
-        </header>
-      ) : (
-        <header class="listing-header home-intro">
-          <h1>{site.title}</h1>
-          {site.description && <p>{site.description}</p>}
-          {pageNote && <p class="meta">{pageNote}</p>}
-        </header>
-      )}
+      <ListingHeader site={site} listing={listing} heading={heading} pageNote={pageNote} />
       {items.length === 0 ? (
         <p>{t.noPosts}</p>
       ) : scope.type === 'home' ? (

@@ -10,7 +10,7 @@
 import { raw } from 'hono/html'
 import { categoryPath, href, markdownPath, tagPath } from '../shared/paths.ts'
 import { isSafeUrl } from '../shared/urls.ts'
-import type { ImageRef, PostRecord, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
+import type { ImageRef, PostView, SiteRecord, Term, TocEntry } from '../shared/schema.ts'
 import { strings, type Strings } from '../shared/i18n.ts'
 import { Layout, License, absolute } from './layout.tsx'
 import { Comments } from './comments.tsx'
@@ -50,7 +50,7 @@ function Toc(props: { toc: TocEntry[]; label: string }) {
   )
 }
 
-function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined): object {
+function jsonLd(site: SiteRecord, post: PostView, image: ImageRef | undefined): object {
   return {
     '@context': 'https://schema.org',
     '@type': 'BlogPosting',
@@ -69,7 +69,7 @@ function jsonLd(site: SiteRecord, post: PostRecord, image: ImageRef | undefined)
   }
 }
 
-function Breadcrumbs(props: { post: PostRecord; t: Strings }) {
+function Breadcrumbs(props: { post: PostView; t: Strings }) {
   const { post, t } = props
   const category = post.categories[0]
   return (
@@ -89,7 +89,87 @@ function Breadcrumbs(props: { post: PostRecord; t: Strings }) {
   )
 }
 
-export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
+/** What the parts of a post page are made from: the site, the post, and the site language's strings. */
+type PostParts = { site: SiteRecord; post: PostView; t: Strings }
+
+/** Breadcrumbs, categories, the title and subtitle, byline, dates and reading time. */
+function PostHeader({ site, post, t }: PostParts) {
+  return (
+    <header class="post-header">
+      <Breadcrumbs post={post} t={t} />
+      {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
+      <h1>{post.title}</h1>
+      {post.subtitle && <p class="subtitle">{post.subtitle}</p>}
+      <p class="meta">
+        {site.author.name && (
+          <span class="byline">
+            {t.by}{' '}
+            {site.author.url ? (
+              <a rel="author" href={site.author.url}>
+                {site.author.name}
+              </a>
+            ) : (
+              site.author.name
+            )}
+          </span>
+        )}
+        <span>
+          {t.published} <time datetime={post.date}>{post.day}</time>
+        </span>
+        {post.updatedDay && post.updatedDay !== post.day && (
+          <span>
+            {t.updated} <time datetime={post.updated}>{post.updatedDay}</time>
+          </span>
+        )}
+        <span>{t.readingTime(post.readingMinutes)}</span>
+      </p>
+    </header>
+  )
+}
+
+/** Tags, licence, share links, previous/next and related posts. */
+function PostFooter({ site, post, t }: PostParts) {
+  return (
+    <footer class="post-footer">
+      {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
+      {site.license && (
+        <p class="post-license">
+          {t.postLicense} <License license={site.license} />
+          {t.postLicenseEnd}
+        </p>
+      )}
+      <ShareLinks url={absolute(site, post.path)} title={post.title} t={t} lang={site.lang} />
+      {(post.prev || post.next) && (
+        <nav class="prev-next" aria-label={`${t.prevPost} / ${t.nextPost}`}>
+          {post.prev && (
+            <a class="prev" rel="prev" href={href(post.prev.path)}>
+              <span>← {t.prevPost}</span> {post.prev.title}
+            </a>
+          )}
+          {post.next && (
+            <a class="next" rel="next" href={href(post.next.path)}>
+              <span>{t.nextPost} →</span> {post.next.title}
+            </a>
+          )}
+        </nav>
+      )}
+      {post.related.length > 0 && (
+        <section class="related" aria-labelledby="related-title">
+          <h2 id="related-title">{t.related}</h2>
+          <ul>
+            {post.related.slice(0, 5).map((r) => (
+              <li>
+                <a href={href(r.path)}>{r.title}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </footer>
+  )
+}
+
+export function PostPage(props: { site: SiteRecord; post: PostView }) {
   const { site, post } = props
   const t = strings(site.lang)
   const hasToc = post.toc.some((h) => h.depth <= 3)
@@ -115,34 +195,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
       }}
     >
       <article class={hasToc ? 'post has-toc' : 'post'} lang={post.lang !== site.lang ? post.lang : undefined}>
-        <header class="post-header">
-          <Breadcrumbs post={post} t={t} />
-          {post.categories.length > 0 && <TermLinks terms={post.categories} kind="category" />}
-          <h1>{post.title}</h1>
-          <p class="meta">
-            {site.author.name && (
-              <span class="byline">
-                {t.by}{' '}
-                {site.author.url ? (
-                  <a rel="author" href={site.author.url}>
-                    {site.author.name}
-                  </a>
-                ) : (
-                  site.author.name
-                )}
-              </span>
-            )}
-            <span>
-              {t.published} <time datetime={post.date}>{post.day}</time>
-            </span>
-            {post.updatedDay && post.updatedDay !== post.day && (
-              <span>
-                {t.updated} <time datetime={post.updated}>{post.updatedDay}</time>
-              </span>
-            )}
-            <span>{t.readingTime(post.readingMinutes)}</span>
-          </p>
-        </header>
+        <PostHeader site={site} post={post} t={t} />
         {image && (
           <figure class="cover">
             {/* Usually the page's largest paint: fetched first, never lazily (web.dev "Optimize LCP"). */}
@@ -151,42 +204,7 @@ export function PostPage(props: { site: SiteRecord; post: PostRecord }) {
         )}
         {hasToc && <Toc toc={post.toc} label={t.toc} />}
         <div class="content">{raw(post.html)}</div>
-        <footer class="post-footer">
-          {post.tags.length > 0 && <TermLinks terms={post.tags} kind="tag" />}
-          {site.license && (
-            <p class="post-license">
-              {t.postLicense} <License license={site.license} />
-              {t.postLicenseEnd}
-            </p>
-          )}
-          <ShareLinks url={absolute(site, post.path)} title={post.title} t={t} lang={site.lang} />
-          {(post.prev || post.next) && (
-            <nav class="prev-next" aria-label={`${t.prevPost} / ${t.nextPost}`}>
-              {post.prev && (
-                <a class="prev" rel="prev" href={href(post.prev.path)}>
-                  <span>← {t.prevPost}</span> {post.prev.title}
-                </a>
-              )}
-              {post.next && (
-                <a class="next" rel="next" href={href(post.next.path)}>
-                  <span>{t.nextPost} →</span> {post.next.title}
-                </a>
-              )}
-            </nav>
-          )}
-          {post.related.length > 0 && (
-            <section class="related" aria-labelledby="related-title">
-              <h2 id="related-title">{t.related}</h2>
-              <ul>
-                {post.related.slice(0, 5).map((r) => (
-                  <li>
-                    <a href={href(r.path)}>{r.title}</a>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-        </footer>
+        <PostFooter site={site} post={post} t={t} />
         {site.comments && <Comments comments={site.comments} url={absolute(site, post.path)} path={href(post.path)} lang={post.lang} t={t} />}
       </article>
     </Layout>

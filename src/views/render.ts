@@ -6,7 +6,7 @@
 import type { Listed } from '../data/listed.ts'
 import { MARKDOWN_TYPE, TEXT_TYPE, llmsFullTxt, renderDiscovery, renderFeed } from '../feeds/index.ts'
 import { feedUpdated } from '../shared/paging.ts'
-import type { ServedRecord, SiteRecord } from '../shared/schema.ts'
+import type { RouteView, SiteRecord } from '../shared/schema.ts'
 import { ListingPage } from './listing.tsx'
 import { renderDocument } from './layout.tsx'
 import { ArchivesPage, StandalonePage, TermsPage } from './pages.tsx'
@@ -19,7 +19,7 @@ export interface Rendered {
 
 const HTML = 'text/html; charset=utf-8'
 
-export async function renderRecord(site: SiteRecord, path: string, record: ServedRecord, listed: Listed): Promise<Rendered> {
+export async function renderRecord(site: SiteRecord, path: string, record: RouteView, listed: Listed): Promise<Rendered> {
   switch (record.kind) {
     case 'post':
       return { type: HTML, body: await renderDocument(PostPage({ site, post: record })) }

@@ -6,7 +6,7 @@ import { BuildSession, build, buildToDisk, kvEntries } from '../../scripts/pipel
 import type { SearchBase } from '../../scripts/pipeline/search-index.ts'
 import { blobFile } from '../../scripts/pipeline/write.ts'
 import { blobKey, buildKey, metaRecord } from '../../src/shared/keys.ts'
-import type { ListingRecord, Manifest, PostRecord } from '../../src/shared/schema.ts'
+import type { ListingView, Manifest, PostView } from '../../src/shared/schema.ts'
 import type { SearchRecord } from '../../src/shared/search.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -25,7 +25,7 @@ function record<T>(result: Awaited<ReturnType<typeof build>>, path: string): T {
 describe('build of the fixture blog', () => {
   it('puts the seed post at the URL Jekyll gives it, with its date on the site clock', async () => {
     const result = await buildFixture()
-    const post = record<PostRecord>(result, '/2025/01/deepseek-ai/')
+    const post = record<PostView>(result, '/2025/01/deepseek-ai/')
     expect(post.title).toBe('DeepSeek，大国竞争，以及国运')
     expect(post.date).toBe('2025-01-31T00:15:00+09:00')
     expect(post.day).toBe('2025-01-31')
@@ -42,7 +42,7 @@ describe('build of the fixture blog', () => {
 
   it('pre-paginates listings and puts pinned posts first on the home page', async () => {
     const result = await buildFixture()
-    const home = record<ListingRecord>(result, '/')
+    const home = record<ListingView>(result, '/')
     const first = JSON.parse(result.blobs.get(result.manifest.records[metaRecord(home.items[0]!)]!)!)
     expect(first.pinned).toBe(true)
     expect(home.items).toHaveLength(2)
@@ -54,7 +54,7 @@ describe('build of the fixture blog', () => {
 
   it('gives names that differ only in case one tag page listing both spellings', async () => {
     const result = await buildFixture()
-    const swift = record<ListingRecord>(result, '/tags/swift/')
+    const swift = record<ListingView>(result, '/tags/swift/')
     // Swift (pinned, concurrency notes) and swift (midnight) share /tags/swift/.
     expect(swift.total).toBe(3)
   })
@@ -101,8 +101,8 @@ describe('build of the fixture blog', () => {
     const old = new Set(kvEntries(a).map((x) => x.key))
     const fresh = kvEntries(c).filter((e) => !old.has(e.key))
     expect(fresh.at(-1)!.key).toBe(buildKey(c.manifest.buildId))
-    const all = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostRecord | SearchRecord)
-    const blobs = all.filter((b): b is PostRecord => !b.kind.startsWith('search-'))
+    const all = fresh.slice(0, -1).map((e) => JSON.parse(e.value) as PostView | SearchRecord)
+    const blobs = all.filter((b): b is PostView => !b.kind.startsWith('search-'))
     expect(c.manifest.schedule.length).toBeGreaterThan(0)
     expect(blobs).toHaveLength(3)
     expect(new Set(blobs.map((b) => `${b.kind} ${b.path}`))).toEqual(new Set([`post ${changed}`, `entry ${changed}`, `markdown ${changed}`]))
@@ -122,7 +122,7 @@ describe('build of the fixture blog', () => {
     const fresh = await buildFixture({ contentDir: dir, searchBase: a.searchBase, previous: a.manifest })
     expect(again.manifest).toEqual(fresh.manifest)
     expect(again.summary.cached).toBe(a.summary.cached + session.posts.size - 1)
-    expect(record<PostRecord>(again, '/2025/02/swift-concurrency-notes/').title).toMatch(/^Edited —/)
+    expect(record<PostView>(again, '/2025/02/swift-concurrency-notes/').title).toMatch(/^Edited —/)
   })
 
   it('writes each blob once, content-addressed, then the manifest, and drops blobs no longer used', async () => {

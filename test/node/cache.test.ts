@@ -4,7 +4,7 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
-import type { PostRecord } from '../../src/shared/schema.ts'
+import type { PostView } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -55,7 +55,7 @@ describe('content-hash cache', () => {
     await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
     const result = await run()
     expect(result.summary.cached).toBe(files - 1)
-    const post = JSON.parse(result.blobs.get(result.manifest.routes['/2025/01/deepseek-ai/']![0])!) as PostRecord
+    const post = JSON.parse(result.blobs.get(result.manifest.routes['/2025/01/deepseek-ai/']![0])!) as PostView
     expect(post.html).toContain('An edited line.')
     expect(await entries()).toBe(files) // the stale entry was pruned
   })

@@ -11,7 +11,7 @@ import { build, type BuildResult } from '../../scripts/pipeline/index.ts'
 import { renderFeed } from '../../src/feeds/index.ts'
 import { entryRecord } from '../../src/shared/keys.ts'
 import { feedUpdated } from '../../src/shared/paging.ts'
-import type { EntryRecord, FeedPageRecord, SiteRecord } from '../../src/shared/schema.ts'
+import type { EntryRecord, FeedPageView, SiteRecord } from '../../src/shared/schema.ts'
 import { routeRecord } from './route-record.ts'
 
 let dir: string
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
 function served(path: string): string {
-  const record = routeRecord<FeedPageRecord>(result, path)
+  const record = routeRecord<FeedPageView>(result, path)
   const items = record.items.map((p) => JSON.parse(result.blobs.get(result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
   return renderFeed(site, { ...record, updated: feedUpdated(items) }, items).body
 }

@@ -8,12 +8,12 @@ import { join } from 'node:path'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SITEMAP_LIMIT, sitemapRoutes } from '../../scripts/pipeline/discovery.ts'
+import { SITEMAP_LIMIT, sitemapRoutes } from '../../scripts/pipeline/crawler-files.ts'
 import { build, type BuildResult } from '../../scripts/pipeline/index.ts'
 import { renderDiscovery, renderFeed, sitemap } from '../../src/feeds/index.ts'
 import { entryRecord, metaRecord } from '../../src/shared/keys.ts'
 import { feedUpdated } from '../../src/shared/paging.ts'
-import type { EntryRecord, FeedPageRecord, PostMetaRecord, RobotsRecord, ServedRecord, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
+import type { EntryRecord, FeedPageView, PostMetaRecord, RobotsRecord, RouteView, SiteRecord, SitemapRecord } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { POST_COUNT, titleOf, writeFeedFixture, xmlVisible } from './feed-fixture.ts'
 import { routeRecord } from './route-record.ts'
@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
 const blob = <T>(hash: string): T => JSON.parse(result.blobs.get(hash)!) as T
-const recordOf = <T extends ServedRecord>(path: string): T => routeRecord<T>(result, path)
+const recordOf = <T extends RouteView>(path: string): T => routeRecord<T>(result, path)
 const entryOf = (path: string) => blob<EntryRecord>(result.manifest.records[entryRecord(path)]!)
 const metaOf = (path: string) => blob<PostMetaRecord>(result.manifest.records[metaRecord(path)]!)
 const postPaths = () => Object.keys(result.manifest.routes).filter((p) => /\/post-\d+\/$/.test(p))
@@ -39,7 +39,7 @@ const indexOf = (path: string) => Number(/post-(\d+)\/$/.exec(path)![1])
 
 /** What the worker serves at a path: the route's record through the same renderer. */
 function served(path: string): { body: string; type: string } {
-  const record = recordOf<ServedRecord>(path)
+  const record = recordOf<RouteView>(path)
   if (record.kind === 'feed') {
     const items = record.items.map(entryOf)
     return renderFeed(site, { ...record, updated: feedUpdated(items) }, items)
@@ -206,7 +206,7 @@ describe('JSON Feed 1.1', () => {
         seen.push(...doc.items.map((i: { url: string }) => pathOf(i.url)))
         path = doc.next_url ? pathOf(doc.next_url) : undefined
       }
-      const scope = recordOf<FeedPageRecord>(first).scope
+      const scope = recordOf<FeedPageView>(first).scope
       const expected = postPaths().filter((p) => scope.type !== 'tag' || scope.slug === 'alpha' || indexOf(p) % 2 === 1)
       expect(seen.length).toBe(expected.length)
       expect(new Set(seen)).toEqual(new Set(expected))
@@ -304,9 +304,9 @@ describe('feed ETags', () => {
       // Its neighbour's page shows the new title (previous/next links) ...
       expect(etag(after, eleven)).not.toBe(etag(result, eleven))
       // ... but the feeds that hold the neighbour and not post 10 keep their ETags, so readers keep getting 304s.
-      expect(recordOf<FeedPageRecord>('/tags/beta/feed.xml').items).toContain(eleven)
+      expect(recordOf<FeedPageView>('/tags/beta/feed.xml').items).toContain(eleven)
       for (const path of ['/tags/beta/feed.xml', '/tags/beta/feed.json', '/feed.xml', '/feed.json', '/rss.xml']) expect(etag(after, path), path).toBe(etag(result, path))
-      const holding = Object.keys(result.manifest.routes).filter((p) => /\.(xml|json)$/.test(p) && recordOf<ServedRecord>(p).kind === 'feed' && recordOf<FeedPageRecord>(p).items.includes(ten))
+      const holding = Object.keys(result.manifest.routes).filter((p) => /\.(xml|json)$/.test(p) && recordOf<RouteView>(p).kind === 'feed' && recordOf<FeedPageView>(p).items.includes(ten))
       // Page 2 of the home feed in three formats; JSON and Atom under tag alpha and category Feeds.
       expect(holding.length).toBe(7)
       for (const path of holding) expect(etag(after, path), path).not.toBe(etag(result, path))
@@ -322,7 +322,7 @@ describe('feeds of the shared fixture blog (Chinese titles, code-heavy posts)', 
     const sharedSite = JSON.parse(shared.blobs.get(shared.manifest.records.site!)!) as SiteRecord
     const paths = Object.keys(shared.manifest.routes).filter((p) => p.endsWith('.xml') && !p.startsWith('/sitemap'))
     const docs = paths.map((path) => {
-      const feed = routeRecord<FeedPageRecord>(shared, path)
+      const feed = routeRecord<FeedPageView>(shared, path)
       const items = feed.items.map((p) => JSON.parse(shared.blobs.get(shared.manifest.records[entryRecord(p)]!)!) as EntryRecord)
       return renderFeed(sharedSite, { ...feed, updated: feedUpdated(items) }, items).body
     })

@@ -41,6 +41,13 @@ describe('front matter forms', () => {
     expect(parse('---\ntitle: T\nimage:\n  path: /b.png\n  alt: 图\n---\n').data.image).toEqual({ path: '/b.png', alt: '图' })
   })
 
+  it('takes subtitle as written, a number or date as its text, and leaves it out when absent', () => {
+    expect(parse('---\ntitle: T\nsubtitle: "A & <b>"\n---\n').data.shown).toEqual({ subtitle: 'A & <b>' })
+    expect(parse('---\ntitle: T\nsubtitle: 2025-01-31\n---\n').data.shown).toEqual({ subtitle: '2025-01-31' })
+    expect(parse('---\ntitle: T\nsubtitle:\n---\n').data.shown).toEqual({})
+    expect(parse('---\ntitle: T\n---\n').data.shown).toEqual({})
+  })
+
   it('ignores keys it does not use, and reads booleans', () => {
     const d = parse('---\nlayout: post\ncomments: true\ntypora-root-url: ..\ntitle: T\npublished: false\npin: true\ntoc: false\n---\n').data
     expect(d).toMatchObject({ title: 'T', published: false, pin: true, toc: false })
@@ -70,6 +77,9 @@ describe('bad front matter names the file and line', () => {
     const e = errorOf('---\ntitle: T\n\ntags: {a: 1}\n---\n')
     expect(e.line).toBe(4)
     expect(e.message).toContain('`tags`')
+    const list = errorOf('---\ntitle: T\nsubtitle: [a, b]\n---\n')
+    expect(list.line).toBe(3)
+    expect(list.message).toMatch(/^posts\/x\.md:3: `subtitle` .*; fix or remove this key$/)
   })
 
   it('an empty file', () => {

@@ -9,7 +9,7 @@ import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build } from '../../scripts/pipeline/index.ts'
 import { htmlToText } from '../../scripts/pipeline/html.ts'
 import { ImportError, importJekyll } from '../../scripts/import/index.ts'
-import type { PostRecord } from '../../src/shared/schema.ts'
+import type { PostView } from '../../src/shared/schema.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const JEKYLL_SITE = fileURLToPath(new URL('../fixtures/jekyll-site', import.meta.url))
@@ -98,7 +98,7 @@ describe('importer', () => {
     expect(routes).toEqual(
       expect.arrayContaining(['/posts/swift-concurrency/', '/posts/objc-blocks/', '/posts/new-year/', '/about/', '/tags/ios/', '/tags/随笔/', '/categories/programming/']),
     )
-    const record = (path: string) => JSON.parse(result.blobs.get(result.manifest.routes[path]![0])!) as PostRecord
+    const record = (path: string) => JSON.parse(result.blobs.get(result.manifest.routes[path]![0])!) as PostView
     const swift = record('/posts/swift-concurrency/')
     expect(swift.html).toContain('<a href="/posts/objc-blocks/">上一篇</a>') // {% post_url %}
     expect(swift.html).toContain('<blockquote class="prompt-tip">')

@@ -1,7 +1,8 @@
 // A route's record as the worker serves it, read from a build's blobs: a
 // listing or feed page is rebuilt from its scope and chunks as src/data does.
 import { pageFrom } from '../../src/data/pages.ts'
-import { entryBlobs, isPaged } from '../../src/shared/paging.ts'
+import { entryBlobs } from '../../src/shared/paging.ts'
+import { isPaged } from '../../src/shared/route-entry.ts'
 import type { AnyRecord, Manifest, RouteEntry } from '../../src/shared/schema.ts'
 
 interface Built {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { build } from '../../scripts/pipeline/index.ts'
 import type { Post } from '../../scripts/pipeline/posts.ts'
 import { COMPACT_AT, analyse, type SearchBase } from '../../scripts/pipeline/search-index.ts'
-import { MAX_SHARDS, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
+import { SHARDS_PER_QUERY, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import {
   DELTA_RECORD,
@@ -81,9 +81,9 @@ describe('query checks', () => {
         const units = queryUnits(words.join(' '))
         if (!units.length) return
         const plan = selectTerms(units, shards)
-        expect(plan.shardIds.length).toBeLessThanOrEqual(MAX_SHARDS)
+        expect(plan.shardIds.length).toBeLessThanOrEqual(SHARDS_PER_QUERY)
         expect(new Set(plan.perUnit.flat().map((t) => shardOf(t, shards)))).toEqual(new Set(plan.shardIds))
-        if (units.length <= MAX_SHARDS) for (const terms of plan.perUnit) expect(terms.length).toBeGreaterThan(0)
+        if (units.length <= SHARDS_PER_QUERY) for (const terms of plan.perUnit) expect(terms.length).toBeGreaterThan(0)
       }),
     )
   })

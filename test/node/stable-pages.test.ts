@@ -10,9 +10,10 @@ import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { FEED_PAGE_SIZE } from '../../scripts/pipeline/assemble.ts'
 import { build, type BuildResult } from '../../scripts/pipeline/index.ts'
 import { manifestBlobs } from '../../scripts/deploy/state.ts'
-import { entryBlobs, isPaged, pageCount } from '../../src/shared/paging.ts'
+import { entryBlobs, pageCount } from '../../src/shared/paging.ts'
+import { isPaged } from '../../src/shared/route-entry.ts'
 import { feedPath, listingPath, llmsFullPath } from '../../src/shared/paths.ts'
-import type { FeedFormat, FeedPageRecord, ListingRecord, ListingScope, LlmsFullPageRecord, PostMetaRecord, SiteRecord } from '../../src/shared/schema.ts'
+import type { FeedFormat, FeedPageView, ListingView, ListingScope, LlmsFullView, PostMetaRecord, SiteRecord } from '../../src/shared/schema.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 import { routeRecord } from './route-record.ts'
 
@@ -59,7 +60,7 @@ function checkPages(r: BuildResult): number {
     const size = scope.type === 'home' ? paginate : TAXONOMY_PAGINATE
     const pages = pageCount(listing.length, size)
     for (let page = 1; page <= pages; page++, checked++) {
-      expect(routeRecord<ListingRecord>(r, listingPath(scope, page))).toEqual({
+      expect(routeRecord<ListingView>(r, listingPath(scope, page))).toEqual({
         kind: 'listing', v: 1, scope, page, pages, total: listing.length,
         items: listing.slice((page - 1) * size, page * size),
         prev: page > 1 ? listingPath(scope, page - 1) : null,
@@ -69,7 +70,7 @@ function checkPages(r: BuildResult): number {
     const feedPages = pageCount(feed.length, FEED_PAGE_SIZE)
     for (const format of formats) {
       for (let page = 1; page <= feedPages; page++, checked++) {
-        expect(routeRecord<FeedPageRecord>(r, feedPath(scope, format, page))).toEqual({
+        expect(routeRecord<FeedPageView>(r, feedPath(scope, format, page))).toEqual({
           kind: 'feed', v: 1, format, scope, page, pages: feedPages,
           items: feed.slice((page - 1) * FEED_PAGE_SIZE, page * FEED_PAGE_SIZE),
           self: feedPath(scope, format, page),
@@ -82,7 +83,7 @@ function checkPages(r: BuildResult): number {
   const all = expectedLists(r)[0]!.feed
   const full: string[] = []
   for (let page = 1, pages = 1; page <= pages; page++, checked++) {
-    const record = routeRecord<LlmsFullPageRecord>(r, llmsFullPath(page))
+    const record = routeRecord<LlmsFullView>(r, llmsFullPath(page))
     expect(record.kind).toBe('llms-full')
     pages = record.pages
     full.push(...record.items)
@@ -118,7 +119,7 @@ describe('adding one post to a 300-post blog', () => {
   }, 120_000)
 
   it('serves every listing and feed page with the items newest-first pagination gives, before and after', () => {
-    const home = routeRecord<ListingRecord>(before, '/')
+    const home = routeRecord<ListingView>(before, '/')
     expect(home.items.slice(0, 2).map((p) => blob<PostMetaRecord>(before, before.manifest.records[`meta:${p}`]!).pinned)).toEqual([true, true])
     // Every paged route was checked, and no other route is a listing or feed.
     expect(checkPages(before)).toBe(pagedRoutes(before).length)

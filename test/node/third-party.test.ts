@@ -2,7 +2,7 @@
 // thread mapping, and exactly its origins in the page's CSP, only where it loads.
 import { describe, expect, it } from 'vitest'
 import { pageCsp } from '../../src/shared/headers.ts'
-import type { PostRecord, SiteRecord } from '../../src/shared/schema.ts'
+import type { PostView, SiteRecord } from '../../src/shared/schema.ts'
 import { analyticsTags, commentEmbed, thirdPartySources } from '../../src/shared/third-party.ts'
 import { renderDocument } from '../../src/views/layout.tsx'
 import { ErrorPage } from '../../src/views/pages.tsx'
@@ -14,7 +14,7 @@ const site: SiteRecord = {
   kind: 'site', v: 1, title: 'T', description: '', url: 'https://blog.example', author: { name: 'A' },
   lang: 'zh-Hans', timezone: 'UTC', paginate: 10, assets: { css: '/s.css' },
 }
-const post: PostRecord = {
+const post: PostView = {
   kind: 'post', v: 1, path: '/2024/01/中文/', title: '中文', date: '2024-01-01T00:00:00Z', day: '2024-01-01', excerpt: '', tags: [], categories: [],
   readingMinutes: 1, pinned: false, description: '', lang: 'zh-Hans', html: '<p>x</p>', toc: [], scriptHashes: [], source: 'posts/x.md', prev: null, next: null, related: [],
 }

@@ -11,7 +11,7 @@ import { changedTopics } from '../../scripts/deploy/websub.ts'
 import { renderFeed } from '../../src/feeds/index.ts'
 import { entryRecord } from '../../src/shared/keys.ts'
 import { feedUpdated } from '../../src/shared/paging.ts'
-import type { EntryRecord, FeedPageRecord, SiteRecord } from '../../src/shared/schema.ts'
+import type { EntryRecord, FeedPageView, SiteRecord } from '../../src/shared/schema.ts'
 import { setup } from './deploy-harness.ts'
 import { routeRecord } from './route-record.ts'
 
@@ -51,7 +51,7 @@ describe('WebSub on deploy', { timeout: 300_000 }, () => {
     const result = await ctx.build()
     const site = JSON.parse(result.blobs.get(result.manifest.records.site!)!) as SiteRecord
     for (const path of ['/feed.xml', '/rss.xml', '/feed.json']) {
-      const record = routeRecord<FeedPageRecord>(result, path)
+      const record = routeRecord<FeedPageView>(result, path)
       const items = record.items.map((p) => JSON.parse(result.blobs.get(result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
       const { body } = renderFeed(site, { ...record, updated: feedUpdated(items) }, items)
       if (path.endsWith('.json')) expect(JSON.parse(body).hubs).toEqual([{ type: 'WebSub', url: hubUrl }])

@@ -170,6 +170,12 @@ describe('JSON API', () => {
     expect((await json<{ title: string }>('/api/posts/2025/01/deepseek-ai')).title).toBe(post.title)
   })
 
+  it('gives a post its subtitle as written, and a post without one no subtitle key', async () => {
+    const swift = await json<{ subtitle?: string }>('/api/posts/2025/02/swift-concurrency-notes/')
+    expect(swift.subtitle).toBe('Completion handlers -> async & await, <MainActor> included')
+    expect(await json<object>(encoded('/api/posts/2025/01/deepseek-ai/'))).not.toHaveProperty('subtitle')
+  })
+
   it.each(['/api/posts/no/such/post/', '/api/posts/tags/', '/api/posts?page=999', '/api/posts?page=abc', '/api/posts?page=0', '/api/posts?tag=nope', '/api/posts?tag=web&category=programming', '/api/posts/%E0%A4%A/'])(
     '%s is a JSON 404',
     async (path) => {
@@ -185,6 +191,7 @@ describe('JSON API fields, as README.md documents them', () => {
   const ITEM = ['path', 'url', 'title', 'date', 'day', 'excerpt', 'tags', 'categories', 'readingMinutes', 'pinned']
   const OPTIONAL = ['updated', 'updatedDay', 'image']
   const POST = ['description', 'lang', 'html', 'toc', 'prev', 'next', 'related', 'source']
+  const POST_OPTIONAL = ['subtitle']
 
   it('gives listing pages, items, posts and terms exactly the documented keys', async () => {
     const page = await json<Page & Record<string, unknown>>('/api/posts')
@@ -197,6 +204,8 @@ describe('JSON API fields, as README.md documents them', () => {
     const post = await json<Record<string, unknown>>(page.items[0]!.path.replace(/^/, '/api/posts'))
     expect(Object.keys(post)).toEqual(expect.arrayContaining([...ITEM, ...POST]))
     expect(Object.keys(post).filter((k) => ![...ITEM, ...OPTIONAL, ...POST].includes(k))).toEqual([])
+    const swift = await json<Record<string, unknown>>('/api/posts/2025/02/swift-concurrency-notes/')
+    expect(Object.keys(swift).filter((k) => ![...ITEM, ...OPTIONAL, ...POST, ...POST_OPTIONAL].includes(k))).toEqual([])
     const tags = await json<{ taxonomy: string; terms: Array<Record<string, unknown>> }>('/api/tags')
     expect(tags.taxonomy).toBe('tag')
     for (const term of tags.terms) expect(Object.keys(term).sort()).toEqual(['count', 'name', 'posts', 'slug', 'url'])

@@ -154,6 +154,14 @@ describe('post page', () => {
     }
   })
 
+  it('shows a subtitle under the title, as written and escaped, and none for a post without one', async () => {
+    const subtitle = (await page(TOC)).one('p', (e) => attr(e, 'class') === 'subtitle')
+    expect(text(subtitle!)).toBe('Completion handlers -> async & await, <MainActor> included')
+    // Right under the title, inside the post's header.
+    expect(await (await get(encoded(TOC))).text()).toMatch(/<\/h1><p class="subtitle">Completion handlers -&gt; async &amp; await, &lt;MainActor&gt; included<\/p>/)
+    expect((await page(SEED)).all('p', (e) => attr(e, 'class') === 'subtitle')).toEqual([])
+  })
+
   it('links the previous and next posts, and related posts that share a tag', async () => {
     const p = await page(TOC)
     const prev = attr(p.one('a', (a) => attr(a, 'rel') === 'prev'), 'href')!

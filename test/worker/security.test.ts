@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { resetCaches } from '../../src/data/index.ts'
 import { isDataPath } from '../../src/shared/headers.ts'
 import { staleKey } from '../../src/cache/stale.ts'
-import type { PostRecord } from '../../src/shared/schema.ts'
+import type { PostView } from '../../src/shared/schema.ts'
 import { blobKey } from '../../src/shared/keys.ts'
 import { PAGE_SCRIPT, PAGE_SCRIPT_HASH } from '../../src/shared/page-script.ts'
 import { faultyKv, fetchWith, seededManifest } from './faulty-kv.ts'
@@ -131,7 +131,7 @@ describe('security headers', () => {
   it('never widens the policy from a tampered record', async () => {
     const manifest = await seededManifest()
     const [hash] = manifest.routes[HOSTILE]!
-    const record = JSON.parse((await env.CONTENT.get(blobKey(hash)))!) as PostRecord
+    const record = JSON.parse((await env.CONTENT.get(blobKey(hash)))!) as PostView
     record.scriptHashes = ["'unsafe-inline'", "https: 'unsafe-eval'", "'sha256-x'; frame-ancestors *"]
     resetCaches()
     const res = await fetchWith(faultyKv(env.CONTENT, (key) => (key === blobKey(hash) ? { value: JSON.stringify(record) } : 'pass')), HOSTILE)
@@ -190,7 +190,7 @@ describe('no open redirect', () => {
 describe('hostile front matter comes out inert and correct', () => {
   const hostile = async () => {
     const manifest = await seededManifest()
-    return JSON.parse((await env.CONTENT.get(blobKey(manifest.routes[HOSTILE]![0])))!) as PostRecord
+    return JSON.parse((await env.CONTENT.get(blobKey(manifest.routes[HOSTILE]![0])))!) as PostView
   }
 
   it('holds every awkward character the issue lists (the fixture is what it claims)', async () => {

@@ -1,7 +1,8 @@
 /**
- * Stage "assemble", discovery part: the records behind /sitemap.xml (split
- * under a sitemap index past 50,000 URLs, as sitemaps.org requires),
- * /robots.txt and /llms.txt. They are made from the routes assembled before
+ * Stage "assemble", the part for crawlers: the records behind /sitemap.xml
+ * (split under a sitemap index past 50,000 URLs, as sitemaps.org requires),
+ * /robots.txt and /llms.txt. (Not the discover stage, which finds the source
+ * files: sources.ts.) They are made from the routes assembled before
  * them, so they list exactly the pages this epoch serves: a scheduled post
  * appears in them when it appears anywhere.
  */
@@ -60,7 +61,7 @@ export function sitemapRoutes(siteUrl: string, urls: Url[], modified: Map<string
 }
 
 /** /sitemap.xml (and parts), /robots.txt naming it, and /llms.txt listing every post, newest first. */
-export function discoveryRoutes(siteUrl: string, routes: Map<string, RouteOut>, sorted: Post[], sitemapLimit?: number): Map<string, RouteOut> {
+export function crawlerRoutes(siteUrl: string, routes: Map<string, RouteOut>, sorted: Post[], sitemapLimit?: number): Map<string, RouteOut> {
   const modified = new Map([...routes].map(([path, r]) => [path, r.lastModified]))
   const out = sitemapRoutes(siteUrl, pageUrls(routes), modified, sitemapLimit)
   const newest = newestOf([...routes.values()])
