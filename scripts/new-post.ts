@@ -1,5 +1,5 @@
 /**
- * `npm run new -- "标题 or Title"`: creates content/posts/YYYY-MM-DD-<slug>.md
+ * What `npm run new -- "标题 or Title"` does (scripts/new.ts): creates content/posts/YYYY-MM-DD-<slug>.md
  * with front matter and the current time in the site's timezone.
  *
  * The file name, and so the URL, gets an ASCII slug: the title transliterated
@@ -10,11 +10,9 @@
 
 import { open, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { parseArgs } from 'node:util'
 import { slugify } from 'transliteration'
 import { parseSiteConfig } from './pipeline/site-config.ts'
 import { zonedParts, zoneOffsetMinutes } from '../src/shared/time.ts'
-import { paths } from './project.ts'
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 const MAX_SLUG = 60
@@ -54,20 +52,4 @@ export async function newPost(contentDir: string, title: string, now = Date.now(
   await handle.writeFile(text)
   await handle.close()
   return file
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { positionals } = parseArgs({ allowPositionals: true })
-  const title = positionals.join(' ').trim()
-  if (!title) {
-    console.error('usage: npm run new -- "Post title"')
-    process.exit(1)
-  }
-  try {
-    const file = await newPost(paths.contentDir, title)
-    console.log(`created ${relative(paths.root, file)}`)
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(1)
-  }
 }

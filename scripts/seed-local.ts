@@ -1,5 +1,5 @@
 /**
- * `npm run seed`: puts the build in dist/ (manifest.json and blobs/) into the
+ * `npm run seed` (scripts/seed.ts) puts the build in dist/ (manifest.json and blobs/) into the
  * local KV that `wrangler dev` reads, then points `v1:current` at the build.
  * `npm start` passes its build in memory instead. Only records the local
  * namespace does not have yet are sent, so a re-seed after one edit is quick.
@@ -53,9 +53,4 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   await mkdir(stateDir, { recursive: true })
   await writeFile(state, JSON.stringify([...seeded]))
   return { buildId: manifest.buildId, written: fresh.length }
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { buildId, written } = await seedLocal()
-  console.log(`seeded local KV: build ${buildId}, ${written} new keys`)
 }

@@ -8,22 +8,22 @@ import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 })
-const bundle = join(root, '.kumo', 'bin', 'new-post.mjs')
+const bundle = join(root, '.kumo', 'bin', 'new.mjs')
 
 describe('scripts/run.mjs', () => {
-  it('runs an entry file from its bundle, whose `import.meta.url === argv[1]` guard still holds', () => {
-    const r = run('new-post')
+  it('runs an entry file from its bundle, with the arguments it was given', () => {
+    const r = run('new')
     expect(r.stderr).toContain('usage: npm run new -- "Post title"')
     expect(r.status).toBe(1)
     const inputs = JSON.parse(readFileSync(`${bundle}.inputs.json`, 'utf8')) as Record<string, string>
-    expect(Object.keys(inputs)).toContain('scripts/new-post.ts')
+    expect(Object.keys(inputs)).toContain('scripts/new.ts')
     expect(Object.keys(inputs)).toContain('src/shared/time.ts')
   })
 
   it('reuses the bundle while its inputs are unchanged', () => {
-    run('new-post')
+    run('new')
     const before = statSync(bundle).mtimeMs
-    run('new-post')
+    run('new')
     expect(statSync(bundle).mtimeMs).toBe(before)
   })
 
