@@ -22,7 +22,7 @@
  * stepped over whole, as kramdown's span parsers consume them.
  */
 
-import type { MarkedExtension, Token, TokenizerExtension, Tokens } from 'marked'
+import { Tokenizer, type MarkedExtension, type Token, type TokenizerExtension, type Tokens } from 'marked'
 
 type Kind = 'strong' | 'em'
 
@@ -145,5 +145,23 @@ const emphasis: TokenizerExtension = {
   },
 }
 
+/**
+ * A bare URL (Kumo links them, kramdown does not) ends where kramdown sees
+ * emphasis in it: `…disposition=**file.jar**&…` is bold text in Jekyll, and a
+ * link swallowing the asterisks would show them literally.
+ */
+function url(this: Tokenizer, src: string): Tokens.Link | false {
+  // marked tries this at every position of the text: only a URL's start is worth the scan.
+  if (!/^(?:https?:\/\/|www\.)/i.test(src)) return false
+  const space = src.search(/\s/)
+  const end = space < 0 ? src.length : space
+  for (let stop = 0; ; ) {
+    const next = src.slice(stop + 1, end).search(/[*_]/)
+    if (next < 0) return false
+    stop += next + 1
+    if (matchEmphasis(src, stop, src.slice(0, stop), open)) return Tokenizer.prototype.url.call(this, src.slice(0, stop)) ?? false
+  }
+}
+
 /** The extension: kramdown's emphasis in place of CommonMark's. */
-export const kramdownEmphasis: MarkedExtension = { extensions: [emphasis] }
+export const kramdownEmphasis: MarkedExtension = { extensions: [emphasis], tokenizer: { url } }
