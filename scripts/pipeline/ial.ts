@@ -187,6 +187,10 @@ function takeContainerIal(token: Token): Ial | undefined {
   }
   if (token.type === 'list') {
     const items = (token as Tokens.List).items
+    // An indented last line is the item's own (`{: .nolineno}` under a fence in the item), for
+    // processChildren to give to the block before it; only a lazy line at the list's margin is the list's.
+    const lines = items[items.length - 1]?.raw.trimEnd().split('\n') ?? []
+    if (lines.length > 1 && /^[ \t]/.test(lines[lines.length - 1]!)) return undefined
     const children = items[items.length - 1]?.tokens ?? []
     return takeTrailing(children[children.length - 1])
   }
@@ -235,7 +239,10 @@ export function processBlocks(tokens: Token[]): Token[] {
     if (isOnlyIal(token)) {
       const ial = parseIal((token as Tokens.Paragraph).text)
       const prev = out[out.length - 1]
-      if (prev && prev.type !== 'space' && tokens[i - 1]?.type !== 'space') out[out.length - 1] = wrap('ialBlock', prev, ial)
+      // kramdown: a list right after a block is that block's; after a blank line (which marked
+      // may keep in the block's own raw, as it does for lists) it waits for the next block.
+      const blank = tokens[i - 1]?.type === 'space' || /\n[ \t]*\n$/.test(tokens[i - 1]?.raw ?? '')
+      if (prev && prev.type !== 'space' && !blank) out[out.length - 1] = wrap('ialBlock', prev, ial)
       else pending = pending ? merge(pending, ial) : ial
       continue
     }
