@@ -20,6 +20,7 @@ import { escapeHtml } from './html.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
 import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kramdown-blocks.ts'
+import { kramdownDefinitions } from './kramdown-definitions.ts'
 import { kramdownEmphasis } from './kramdown-emphasis.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
 import { guillemets, smartTokens } from './typography.ts'
@@ -153,7 +154,7 @@ function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
   // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation.
-  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 
