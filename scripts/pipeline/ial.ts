@@ -37,6 +37,7 @@ const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
 const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
 const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
 const LEADING_SPAN = new RegExp(`^${IAL_BODY}`)
+const MIDDLE = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
 const ANY = new RegExp(`${IAL_BODY}|\\{::[^}\\n]*\\}`, 'g')
 const HEADER_ID = /[ \t]+\{#([\w:.-][^}\s]*)\}[ \t]*$/
 const PART = /\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g
@@ -230,11 +231,38 @@ function processInline(tokens: Token[]): Token[] {
   return out
 }
 
+/**
+ * A paragraph with an attribute-list line inside it is two paragraphs in
+ * kramdown: the list's line ends the block before it (kramdown's IAL is a block
+ * of its own). Returns the first part, keeping the list as its last line, and the rest.
+ */
+function splitAtIal(token: Token): [Token, Token] | undefined {
+  if (token.type !== 'paragraph') return undefined
+  const p = token as Tokens.Paragraph
+  const k = p.tokens.findIndex((t) => t.type === 'text' && MIDDLE.test((t as Tokens.Text).text))
+  if (k < 0) return undefined
+  const t = p.tokens[k] as Tokens.Text
+  const m = MIDDLE.exec(t.text)!
+  const head = t.text.slice(0, m.index + m[0].length - 1)
+  const tail = t.text.slice(m.index + m[0].length)
+  const text = (s: string): Tokens.Text => ({ type: 'text', raw: s, text: s })
+  const first = [...p.tokens.slice(0, k), text(head)]
+  const rest = [text(tail), ...p.tokens.slice(k + 1)].filter((x) => x.type !== 'text' || (x as Tokens.Text).text !== '')
+  const para = (tokens: Token[]): Tokens.Paragraph => {
+    const raw = tokens.map((x) => x.raw).join('')
+    return { type: 'paragraph', raw, text: raw, tokens }
+  }
+  return [para(first), para(rest)]
+}
+
 /** Applies every IAL in a list of block tokens (recursively); returns the new list. */
 export function processBlocks(tokens: Token[]): Token[] {
   const out: Token[] = []
   let pending: Ial | undefined // an IAL standing before its block
+  tokens = [...tokens]
   for (let i = 0; i < tokens.length; i++) {
+    const split = splitAtIal(tokens[i]!)
+    if (split) tokens.splice(i, 1, ...split)
     let token = tokens[i]!
     if (isOnlyIal(token)) {
       const ial = parseIal((token as Tokens.Paragraph).text)

@@ -165,7 +165,7 @@ export function features(html: string): Features {
       // rouge's line numbers are a table inside the <pre>: its gutter is not code.
       const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
       // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
-      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '')
+      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').replace(/[ \t]+$/gm, '').replace(/\s+$/, '')
       f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)
