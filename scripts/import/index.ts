@@ -21,6 +21,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:
 import { basename, dirname, join } from 'node:path'
 import yaml from 'js-yaml'
 import { renderLiquid, liquidSite } from '../pipeline/liquid.ts'
+import { inlineIncludes } from './includes.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -191,6 +192,7 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
           for (const n of names.filter(Boolean)) (key.startsWith('tag') ? tags : categories).add(n)
         }
       }
+      text = (await inlineIncludes(text, from)).text
       liquidNotes(rel, text)
       const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
       await write(`${target}/${prefix}${inside}`, text)
