@@ -86,6 +86,7 @@ function tag(name: string, args: string): string | undefined {
 }
 
 const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
+const RAW_INSIDE = /\{%-?\s*raw\s*-?%\}([\s\S]*?)\{%-?\s*endraw\s*-?%\}/g
 const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
 const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
@@ -102,7 +103,8 @@ export function renderLiquid(source: string, site: LiquidSite): LiquidResult {
     if (name === 'raw') return protect(body)
     if (name === 'comment') return ''
     const [lang = '', ...opts] = args.trim().split(/\s+/)
-    const code = body.replace(/^\n/, '').replace(/\n$/, '')
+    // Jekyll renders the block's Liquid first: a {% raw %} inside it leaves its text, not its tags.
+    const code = body.replace(RAW_INSIDE, '$1').replace(/^\n/, '').replace(/\n$/, '')
     const fence = fenceFor(code)
     const info = [lang, opts.includes('linenos') ? 'linenos' : ''].filter(Boolean).join(' ')
     return `${fence}${info}\n${protect(code)}\n${fence}`
