@@ -164,8 +164,9 @@ export function features(html: string): Features {
     else if (tag === 'pre' && !inCode) {
       // rouge's line numbers are a table inside the <pre>: its gutter is not code.
       const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
-      // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
-      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').replace(/[ \t]+$/gm, '').replace(/\s+$/, '')
+      // Liquid inside code: Jekyll ran it (blanking `{{ x }}`, its `-%}` eating the line ends), Kumo shows
+      // it as written (README): compared without it, and without the blank lines and line-end spaces it leaves.
+      const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n').trim()
       f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)
@@ -177,7 +178,7 @@ export function features(html: string): Features {
       const href = attr(el, 'href')!
       // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
       const text = squash(textOf(el))
-      const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
+      const bare = text === href || `mailto:${text}` === href || `http://${text}` === href || decodeHref(href) === text
       // In-page links are compared by whether they resolve (brokenAnchors): heading ids are Kumo's own (README).
       if (!/^#fn/.test(href) && !bare) f.links.push(href.startsWith('#') ? '#…' : decodeHref(href))
       if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
