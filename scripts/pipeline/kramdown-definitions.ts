@@ -34,7 +34,7 @@ export interface DefinitionListToken {
 const DEF = /^ {0,3}:[ \t]+/
 const BLANK = /^[ \t]*$/
 // A line that starts another block cannot be a term (it would not be a paragraph's line).
-const OTHER_BLOCK = /^ {0,3}(?:#|>|[-*+][ \t]|\d+[.)][ \t]|`{3}|~{3}|<|\||\$\$|[-*_=]{3,}[ \t]*$|\{:)|^(?: {4}|\t)/
+const OTHER_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-*+][ \t]|\d+[.)][ \t]|`{3}|~{3}|<|\||\$\$|[-*_=]{3,}[ \t]*$|\{:)|^(?: {4}|\t)/
 
 /** Lines of `src` from `from`, one at a time, with where each ends. */
 function lineAt(src: string, from: number): { line: string; next: number } | undefined {
