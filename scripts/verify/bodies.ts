@@ -56,6 +56,8 @@ interface Features {
   strong: number
   em: number
   code: string[]
+  /** Per code block: it shows Liquid tags as written (Kumo keeps them; Jekyll ran them). */
+  liquidCode: boolean[]
   tables: string[]
   lists: string[]
   blockquotes: number
@@ -135,7 +137,7 @@ function decodeHref(href: string): string {
 /** Extracts the features of one body's HTML. */
 export function features(html: string): Features {
   const root = parseFragment(html) as unknown as Node
-  const f: Features = { headings: [], paragraphs: 0, strong: 0, em: 0, code: [], tables: [], lists: [], blockquotes: 0, images: [], links: [], footnotes: [], html: [], classes: [], literals: [], brokenAnchors: [], text: '' }
+  const f: Features = { headings: [], paragraphs: 0, strong: 0, em: 0, code: [], liquidCode: [], tables: [], lists: [], blockquotes: 0, images: [], links: [], footnotes: [], html: [], classes: [], literals: [], brokenAnchors: [], text: '' }
   const ids = new Set<string>()
   const anchors: string[] = []
   const visit = (n: Node, ancestors: Element[], inFootnotes: boolean, inCode: boolean) => {
@@ -168,6 +170,7 @@ export function features(html: string): Features {
       // it as written (README): compared without it, and without the blank lines and line-end spaces it leaves.
       const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n').trim()
       f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
+      f.liquidCode.push(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/.test(text))
     } else if (tag === 'table' && !isRougeTable(el)) {
       const rows = ownRows(el)
       f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
@@ -299,6 +302,9 @@ export interface CompareOptions {
 function normalise(j: Features, k: Features, options: CompareOptions): void {
   const d = options.defaultLang?.toLowerCase()
   if (d) j.code = j.code.map((c, i) => (c.startsWith(`${d}: `) && k.code[i]?.startsWith('plain: ') ? `plain: ${c.slice(d.length + 2)}` : c))
+  // Code that shows Liquid tags in Kumo: what Jekyll's `{% if %}` kept or dropped is Liquid's affair; the language still counts.
+  const lang = (c: string) => c.slice(0, c.indexOf(': '))
+  j.code = j.code.map((c, i) => (k.liquidCode[i] && k.code[i] !== undefined && lang(k.code[i]!) === lang(c) ? k.code[i]! : c))
   const shown = j.html.filter((tag) => !KNOWN_TAGS.has(tag) && !k.html.includes(tag) && k.text.toLowerCase().includes(`<${tag}`))
   if (shown.length) j.html = j.html.filter((tag) => !shown.includes(tag))
 }
