@@ -61,6 +61,8 @@ export interface FrontMatter {
   slug?: string
   /** `author` / `authors` as written: names, or `{ name, url }`. */
   authors?: Array<{ name: string; url?: string }>
+  /** Jekyll's `render_with_liquid: false`: the body is Markdown only, its `{% %}` shown as written. */
+  renderWithLiquid: boolean
 }
 
 export interface ParsedSource {
@@ -146,6 +148,7 @@ const schema = z.looseObject({
   slug: optionalText,
   author: people,
   authors: people,
+  render_with_liquid: bool(true),
 })
 
 const HINTS: Record<string, string> = {
@@ -216,6 +219,7 @@ export function parseSource(path: string, source: string): ParsedSource {
       redirectFrom: d.redirect_from,
       lang: d.lang,
       slug: d.slug,
+      renderWithLiquid: d.render_with_liquid,
       ...(d.author.length + d.authors.length ? { authors: [...d.author, ...d.authors] } : {}),
     },
     body: lines.slice(close + 1).join('\n'),

@@ -105,7 +105,7 @@ function slugOf(path: string, slugField: string | undefined): string {
 }
 
 /** The excerpt: text before the separator (Jekyll's default is the first blank line). */
-function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite, typography: SiteConfig['typography']): string {
+function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite | undefined, typography: SiteConfig['typography']): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
     // An HTML-comment marker passes through to the HTML: cut there, no second render.
@@ -142,9 +142,10 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings, unknownLanguages, bodyToc, markdown } = renderMarkdown(body, { site: liquid, typography: site.typography })
+  // `render_with_liquid: false` (Jekyll 4): no Liquid at all, so `{% raw %}` and includes read as written.
+  const { html, toc, warnings, unknownLanguages, bodyToc, markdown } = renderMarkdown(body, { site: data.renderWithLiquid ? liquid : undefined, typography: site.typography })
   const text = htmlToText(html)
-  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid, site.typography)
+  const excerpt = excerptOf(html, body, data.excerptSeparator, data.renderWithLiquid ? liquid : undefined, site.typography)
   return {
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
