@@ -306,7 +306,11 @@ function normalise(j: Features, k: Features, options: CompareOptions): void {
   const lang = (c: string) => c.slice(0, c.indexOf(': '))
   j.code = j.code.map((c, i) => (k.liquidCode[i] && k.code[i] !== undefined && lang(k.code[i]!) === lang(c) ? k.code[i]! : c))
   const shown = j.html.filter((tag) => !KNOWN_TAGS.has(tag) && !k.html.includes(tag) && k.text.toLowerCase().includes(`<${tag}`))
-  if (shown.length) j.html = j.html.filter((tag) => !shown.includes(tag))
+  if (shown.length) {
+    j.html = j.html.filter((tag) => !shown.includes(tag))
+    // kramdown's unknown element also took the lines after it into its block: paragraphs are cut differently.
+    j.paragraphs = k.paragraphs
+  }
 }
 
 /** Compares one post's body as Jekyll rendered it with Kumo's. */
