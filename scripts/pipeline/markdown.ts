@@ -211,7 +211,9 @@ function tocList(entries: TocEntry[]): string {
 
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
-  const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
+  // Jekyll's `markdownify` filter is this very renderer (a nested render takes its own marked instance).
+  const markdownify = (md: string) => renderMarkdown(md, { typography: options.typography }).html
+  const liquid = options.site ? renderLiquid(source, options.site, { markdownify }) : { text: source, warnings: [] }
   const renderer = idle.pop() ?? createRenderer()
   const ctx = (renderer.ctx = freshContext(options.typography !== 'plain'))
   const { text: plain, abbreviations } = takeAbbreviations(liquid.text)
