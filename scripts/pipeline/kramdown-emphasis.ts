@@ -29,6 +29,18 @@ type Kind = 'strong' | 'em'
 /** The kinds open around the text being tokenized (kramdown's @tree and @stack). */
 const open: Kind[] = []
 
+/**
+ * Characters the closer searches may step over in one document. A closer is
+ * usually a few words away, so real posts use a small share; text made of
+ * thousands of unclosable openers (`**a **a …`) would otherwise cost time
+ * quadratic in its length. Past the budget, a delimiter is text.
+ */
+const BUDGET = 1_000_000
+let budget = BUDGET
+
+/** Nested results within one top-level match: position and open kinds → match. */
+type Memo = Map<string, Match | null>
+
 const SPACE = /\s/
 const ALPHA_BEFORE = /\p{Alphabetic}-?\p{Alphabetic}*$/u
 const ALNUM = /[\p{Alphabetic}\p{Nd}]/u
@@ -71,14 +83,15 @@ function closesAt(src: string, i: number, delim: string, kind: Kind, from: numbe
 }
 
 /** The index of the closer of an emphasis whose content starts at `from`, or -1. */
-function findClose(src: string, from: number, delim: string, kind: Kind, stack: Kind[]): number {
+function findClose(src: string, from: number, delim: string, kind: Kind, stack: Kind[], memo: Memo): number {
   if (src.indexOf(delim, from + 1) < 0) return -1
   let i = from
   while (i < src.length) {
+    if (--budget < 0) return -1
     if (closesAt(src, i, delim, kind, from)) return i
     const c = src[i]
     if (c === '*' || c === '_') {
-      const inner = matchEmphasis(src, i, src.slice(0, i), stack)
+      const inner = matchEmphasis(src, i, src.slice(Math.max(0, i - 3), i), stack, memo)
       i = inner ? inner.end : i + inner_len(src, i)
       continue
     }
@@ -98,17 +111,26 @@ interface Match {
 }
 
 /** An emphasis span starting at `at` in `src` (`before` is the text preceding it), as kramdown would parse it. */
-function matchEmphasis(src: string, at: number, before: string, stack: Kind[]): Match | undefined {
+function matchEmphasis(src: string, at: number, before: string, stack: Kind[], memo: Memo = new Map()): Match | undefined {
+  const key = `${at}:${stack.join()}`
+  const known = memo.get(key)
+  if (known !== undefined) return known ?? undefined
+  const found = matchAt(src, at, before, stack, memo)
+  memo.set(key, found ?? null)
+  return found
+}
+
+function matchAt(src: string, at: number, before: string, stack: Kind[], memo: Memo): Match | undefined {
   const type = src[at]!
   const delim = src[at + 1] === type ? type + type : type
   const kind: Kind = delim.length === 2 ? 'strong' : 'em'
   if ((type === '_' && ALPHA_BEFORE.test(before)) || SPACE.test(src[at + delim.length] ?? '') || stack.includes(kind)) return undefined
   const from = at + delim.length
-  const close = findClose(src, from, delim, kind, [...stack, kind])
+  const close = findClose(src, from, delim, kind, [...stack, kind], memo)
   if (close >= 0) return { kind, from, to: close, end: close + delim.length }
   if (kind === 'strong' && stack[stack.length - 1] !== 'em') {
     // emphasis.rb retries as em from the second character, which stays content.
-    const em = findClose(src, at + 1, type, 'em', [...stack, 'em'])
+    const em = findClose(src, at + 1, type, 'em', [...stack, 'em'], memo)
     if (em >= 0) return { kind: 'em', from: at + 1, to: em, end: em + 1 }
   }
   return undefined
@@ -164,4 +186,13 @@ function url(this: Tokenizer, src: string): Tokens.Link | false {
 }
 
 /** The extension: kramdown's emphasis in place of CommonMark's. */
-export const kramdownEmphasis: MarkedExtension = { extensions: [emphasis], tokenizer: { url } }
+export const kramdownEmphasis: MarkedExtension = {
+  extensions: [emphasis],
+  tokenizer: { url },
+  hooks: {
+    preprocess(markdown) {
+      budget = BUDGET
+      return markdown
+    },
+  },
+}

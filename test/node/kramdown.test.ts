@@ -216,3 +216,14 @@ describe('the comparison leaves out the deliberate differences, and only those',
     expect(compareBody('x', '<p>a <kbd>b</kbd></p>', '<p>a b</p>').identical).toBe(false)
   })
 })
+
+describe('emphasis stays fast on text built to defeat it', () => {
+  it('25,000 openers with no closer render as text in seconds, not minutes', () => {
+    const t = performance.now()
+    const out = html('**a '.repeat(25_000))
+    expect(performance.now() - t).toBeLessThan(5_000)
+    expect(out).not.toContain('<strong>')
+    // A closer far from its opener is still found in a real-sized paragraph.
+    expect(html(`**${'word '.repeat(2_000)}end**\n`)).toContain('<strong>')
+  })
+})
