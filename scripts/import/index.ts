@@ -21,6 +21,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:
 import { basename, dirname, join } from 'node:path'
 import yaml from 'js-yaml'
 import { renderLiquid, liquidSite, type LiquidSite } from '../pipeline/liquid.ts'
+import { inlineIncludes } from './includes.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -232,10 +233,12 @@ class ContentWriter {
     if (kind === 'posts') {
       for (const key of ['tags', 'tag', 'categories', 'category']) {
         const v = merged[key]
-        const names = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/) : []
+        // Only the plural keys' strings are split (Jekyll's Utils.pluralized_array_from_hash).
+        const names = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? (key.endsWith('s') ? v.split(/\s+/) : [v.trim()]) : []
         for (const n of names.filter(Boolean)) (key.startsWith('tag') ? this.tags : this.categories).add(n)
       }
     }
+    text = (await inlineIncludes(text, this.from)).text
     this.liquidNotes(rel, text)
     const prefix = rel.slice(0, rel.indexOf(`_${kind}/`))
     await this.write(`${target}/${prefix}${inside}`, text)

@@ -154,6 +154,7 @@ const schema = z.looseObject({
   author: people,
   authors: people,
   ...shown,
+  render_with_liquid: bool(true),
 })
 
 /**
@@ -181,6 +182,8 @@ function frontMatterOf(d: z.infer<typeof schema>) {
     redirectFrom: d.redirect_from,
     lang: d.lang,
     slug: d.slug,
+    /** Jekyll's `render_with_liquid: false`: the body is Markdown only, its `{% %}` shown as written. */
+    renderWithLiquid: d.render_with_liquid,
     /** `author` / `authors` as written: names, or `{ name, url }`. */
     ...(authors.length ? { authors } : {}),
     shown: shownOf(d),

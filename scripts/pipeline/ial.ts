@@ -37,6 +37,7 @@ const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
 const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
 const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
 const LEADING_SPAN = new RegExp(`^${IAL_BODY}`)
+const MIDDLE = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
 const ANY = new RegExp(`${IAL_BODY}|\\{::[^}\\n]*\\}`, 'g')
 const HEADER_ID = /[ \t]+\{#([\w:.-][^}\s]*)\}[ \t]*$/
 const PART = /\.([^\s.#"'=]+)|#([^\s.#"'=]+)|([\w:-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g
@@ -187,6 +188,10 @@ function takeContainerIal(token: Token): Ial | undefined {
   }
   if (token.type === 'list') {
     const items = (token as Tokens.List).items
+    // An indented last line is the item's own (`{: .nolineno}` under a fence in the item), for
+    // processChildren to give to the block before it; only a lazy line at the list's margin is the list's.
+    const lines = items[items.length - 1]?.raw.trimEnd().split('\n') ?? []
+    if (lines.length > 1 && /^[ \t]/.test(lines[lines.length - 1]!)) return undefined
     const children = items[items.length - 1]?.tokens ?? []
     return takeTrailing(children[children.length - 1])
   }
@@ -226,16 +231,46 @@ function processInline(tokens: Token[]): Token[] {
   return out
 }
 
+/**
+ * A paragraph with an attribute-list line inside it is two paragraphs in
+ * kramdown: the list's line ends the block before it (kramdown's IAL is a block
+ * of its own). Returns the first part, keeping the list as its last line, and the rest.
+ */
+function splitAtIal(token: Token): [Token, Token] | undefined {
+  if (token.type !== 'paragraph') return undefined
+  const p = token as Tokens.Paragraph
+  const k = p.tokens.findIndex((t) => t.type === 'text' && MIDDLE.test((t as Tokens.Text).text))
+  if (k < 0) return undefined
+  const t = p.tokens[k] as Tokens.Text
+  const m = MIDDLE.exec(t.text)!
+  const head = t.text.slice(0, m.index + m[0].length - 1)
+  const tail = t.text.slice(m.index + m[0].length)
+  const text = (s: string): Tokens.Text => ({ type: 'text', raw: s, text: s })
+  const first = [...p.tokens.slice(0, k), text(head)]
+  const rest = [text(tail), ...p.tokens.slice(k + 1)].filter((x) => x.type !== 'text' || (x as Tokens.Text).text !== '')
+  const para = (tokens: Token[]): Tokens.Paragraph => {
+    const raw = tokens.map((x) => x.raw).join('')
+    return { type: 'paragraph', raw, text: raw, tokens }
+  }
+  return [para(first), para(rest)]
+}
+
 /** Applies every IAL in a list of block tokens (recursively); returns the new list. */
 export function processBlocks(tokens: Token[]): Token[] {
   const out: Token[] = []
   let pending: Ial | undefined // an IAL standing before its block
+  tokens = [...tokens]
   for (let i = 0; i < tokens.length; i++) {
+    const split = splitAtIal(tokens[i]!)
+    if (split) tokens.splice(i, 1, ...split)
     let token = tokens[i]!
     if (isOnlyIal(token)) {
       const ial = parseIal((token as Tokens.Paragraph).text)
       const prev = out[out.length - 1]
-      if (prev && prev.type !== 'space' && tokens[i - 1]?.type !== 'space') out[out.length - 1] = wrap('ialBlock', prev, ial)
+      // kramdown: a list right after a block is that block's; after a blank line (which marked
+      // may keep in the block's own raw, as it does for lists) it waits for the next block.
+      const blank = tokens[i - 1]?.type === 'space' || /\n[ \t]*\n$/.test(tokens[i - 1]?.raw ?? '')
+      if (prev && prev.type !== 'space' && !blank) out[out.length - 1] = wrap('ialBlock', prev, ial)
       else pending = pending ? merge(pending, ial) : ial
       continue
     }

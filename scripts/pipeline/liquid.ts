@@ -50,9 +50,29 @@ function fenceFor(code: string): string {
 
 const unquote = (s: string) => s.trim().replace(/^(['"])(.*)\1$/, '$2')
 
+/** Filters that need the Markdown renderer, which calls this module (so it hands them in). */
+export interface LiquidFilters {
+  markdownify?: (markdown: string) => string
+}
+
+/** `remove: "x"`, `strip`, `markdownify` on a value; undefined for a filter we do not know. */
+function captureFilter(value: string, filter: string, filters: LiquidFilters): string | undefined {
+  const remove = /^remove:\s*(['"])(.*)\1$/.exec(filter)
+  if (remove) return value.split(remove[2]!).join('')
+  if (filter === 'strip') return value.trim()
+  if (filter === 'markdownify' && filters.markdownify) return filters.markdownify(value)
+  return undefined
+}
+
 /** The value of a `{{ … }}` output we know, or undefined. */
-function output(expr: string, site: LiquidSite): string | undefined {
-  const [head = '', ...filters] = expr.split('|').map((s) => s.trim())
+function output(expr: string, site: LiquidSite, captures: Map<string, string> = new Map(), filters: LiquidFilters = {}): string | undefined {
+  const [head = '', ...rest] = expr.split('|').map((s) => s.trim())
+  // Minimal Mistakes' figures: `{% capture fig_img %}…{% endcapture %}` then `{{ fig_img | markdownify | remove: "<p>" }}`.
+  if (captures.has(head)) {
+    let value: string | undefined = captures.get(head)!
+    for (const filter of rest) value = value === undefined ? undefined : captureFilter(value, filter, filters)
+    return value
+  }
   let value: string | undefined
   if (/^site\.url$/.test(head)) value = site.url
   else if (/^site\.baseurl$/.test(head)) value = site.baseurl
@@ -60,7 +80,7 @@ function output(expr: string, site: LiquidSite): string | undefined {
   else if (/^site\.description$/.test(head)) value = site.description
   else if (/^(['"]).*\1$/.test(head)) value = unquote(head)
   if (value === undefined) return undefined
-  for (const filter of filters) {
+  for (const filter of rest) {
     const join = (base: string) => (value!.startsWith('/') || value === '' ? `${base}${value}` : `${base}/${value}`)
     if (filter === 'relative_url') value = join(site.baseurl)
     else if (filter === 'absolute_url') value = join(site.url + site.baseurl)
@@ -85,24 +105,32 @@ function tag(name: string, args: string): string | undefined {
   return undefined
 }
 
-const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
+const BLOCK = /\{%-?\s*(raw|highlight|comment|capture)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
+const RAW_INSIDE = /\{%-?\s*raw\s*-?%\}([\s\S]*?)\{%-?\s*endraw\s*-?%\}/g
 const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
 const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
 
 /** Resolves the Liquid in one Markdown source. */
-export function renderLiquid(source: string, site: LiquidSite): LiquidResult {
+export function renderLiquid(source: string, site: LiquidSite, filters: LiquidFilters = {}): LiquidResult {
   if (!source.includes('{%') && !source.includes('{{')) return { text: source, warnings: [] }
   const warnings: string[] = []
   const kept: string[] = []
+  const captures = new Map<string, string>()
   // Literal regions are parked in private-use placeholders so no later step touches them.
   const protect = (s: string) => `${PROTECT_OPEN}${kept.push(s) - 1}${PROTECT_CLOSE}`
 
   let text = source.replace(BLOCK, (_, name: string, args: string, body: string) => {
     if (name === 'raw') return protect(body)
     if (name === 'comment') return ''
+    if (name === 'capture') {
+      const variable = args.trim()
+      if (/^[\w-]+$/.test(variable)) captures.set(variable, body)
+      return ''
+    }
     const [lang = '', ...opts] = args.trim().split(/\s+/)
-    const code = body.replace(/^\n/, '').replace(/\n$/, '')
+    // Jekyll renders the block's Liquid first: a {% raw %} inside it leaves its text, not its tags.
+    const code = body.replace(RAW_INSIDE, '$1').replace(/^\n/, '').replace(/\n$/, '')
     const fence = fenceFor(code)
     const info = [lang, opts.includes('linenos') ? 'linenos' : ''].filter(Boolean).join(' ')
     return `${fence}${info}\n${protect(code)}\n${fence}`
@@ -116,12 +144,12 @@ export function renderLiquid(source: string, site: LiquidSite): LiquidResult {
       const open = FENCE.exec(line)?.[1]
       if (fence) {
         if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
-        return line.replace(OUTPUT, (whole, expr: string) => output(expr, site) ?? whole)
+        return line.replace(OUTPUT, (whole, expr: string) => output(expr, site, captures, filters) ?? whole)
       }
       if (open) fence = open
       return line
         .replace(OUTPUT, (whole, expr: string) => {
-          const value = output(expr, site)
+          const value = output(expr, site, captures, filters)
           if (value === undefined) warnings.push(`removed Liquid output ${whole.trim()} (no equivalent here)`)
           return value ?? ''
         })

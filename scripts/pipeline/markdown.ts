@@ -20,6 +20,9 @@ import { escapeHtml } from './html.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
 import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kramdown-blocks.ts'
+import { applyAbbreviations, takeAbbreviations } from './kramdown-abbreviations.ts'
+import { kramdownDefinitions } from './kramdown-definitions.ts'
+import { kramdownEmphasis } from './kramdown-emphasis.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
 import { guillemets, smartTokens } from './typography.ts'
 
@@ -50,6 +53,8 @@ interface RenderContext {
   typography: boolean
   /** Fence languages highlight.js does not know, shown as plain code. */
   unknown: Set<string>
+  /** kramdown abbreviations the document defines (kramdown-abbreviations.ts). */
+  abbreviations: Map<string, string>
 }
 
 /** Plain text of inline tokens, for heading ids and the table of contents. */
@@ -72,7 +77,7 @@ interface Renderer {
   ctx: RenderContext
 }
 
-const freshContext = (typography = true): RenderContext => ({ slugger: new GithubSlugger(), toc: [], typography, unknown: new Set() })
+const freshContext = (typography = true): RenderContext => ({ slugger: new GithubSlugger(), toc: [], typography, unknown: new Set(), abbreviations: new Map() })
 const idle: Renderer[] = []
 
 /** Attribute lists (ial.ts), footnotes' place, autolinks and typography, reading the render's context. */
@@ -88,6 +93,7 @@ function kumoExtension(ctx: () => RenderContext): MarkedExtension {
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
       list.splice(0, list.length, ...processBlocks(list))
       trimCjkAutolinks(list)
+      applyAbbreviations(list, ctx().abbreviations)
       if (ctx().typography) smartTokens(list)
       return tokens
     },
@@ -151,8 +157,8 @@ function htmlRenderer(ctx: () => RenderContext): MarkedExtension['renderer'] {
 function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
-  // kramdown's emphasis opens and closes next to CJK punctuation (`**结论：**Swift`), CommonMark's does not.
-  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownBlocks, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation.
+  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 
@@ -205,10 +211,14 @@ function tocList(entries: TocEntry[]): string {
 
 /** Renders one document (Liquid first, as Jekyll does); heading ids are unique within it. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
-  const liquid = options.site ? renderLiquid(source, options.site) : { text: source, warnings: [] }
+  // Jekyll's `markdownify` filter is this very renderer (a nested render takes its own marked instance).
+  const markdownify = (md: string) => renderMarkdown(md, { typography: options.typography }).html
+  const liquid = options.site ? renderLiquid(source, options.site, { markdownify }) : { text: source, warnings: [] }
   const renderer = idle.pop() ?? createRenderer()
   const ctx = (renderer.ctx = freshContext(options.typography !== 'plain'))
-  const text = liquid.text.includes('{:') ? outsideFences(liquid.text, (part) => part.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`)) : liquid.text
+  const { text: plain, abbreviations } = takeAbbreviations(liquid.text)
+  ctx.abbreviations = abbreviations
+  const text = plain.includes('{:') ? outsideFences(plain, (part) => part.replace(TOC_MARKER, `${TOC_PLACEHOLDER}\n`)) : plain
   let html = unparkIals(renderer.marked.parse(parkIals(text), { async: false }))
   idle.push(renderer)
   const bodyToc = html.includes(TOC_PLACEHOLDER)

@@ -10,7 +10,7 @@ import { toTerm } from '../../src/shared/slug.ts'
 import { dayInZone, parseDate, toRfc3339 } from '../../src/shared/time.ts'
 import { BuildError } from './errors.ts'
 import { cspSourcesOf } from './embeds.ts'
-import { parseSource, type DateValue } from './front-matter.ts'
+import { parseSource, type DateValue, type FrontMatter } from './front-matter.ts'
 import { decodeEntities, htmlToText, inlineScriptHashes } from './html.ts'
 import { liquidSite, renderLiquid, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
@@ -96,7 +96,7 @@ function slugOf(path: string, slugField: string | undefined): string {
 }
 
 /** The excerpt: text before the separator (Jekyll's default is the first blank line). */
-function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite, typography: SiteConfig['typography']): string {
+function excerptOf(html: string, body: string, separator: string | undefined, site: LiquidSite | undefined, typography: SiteConfig['typography']): string {
   const marker = separator ?? (body.includes('<!--more-->') ? '<!--more-->' : undefined)
   if (marker && body.includes(marker)) {
     // An HTML-comment marker passes through to the HTML: cut there, no second render.
@@ -111,18 +111,19 @@ function excerptOf(html: string, body: string, separator: string | undefined, si
   return truncate(htmlToText(html), EXCERPT_GRAPHEMES)
 }
 
+/** `last_modified_at`, read as Jekyll reads a date. */
+function lastModified(file: SourceFile, site: SiteConfig, value: FrontMatter['lastModifiedAt'], lineOf: (key: string) => number, nowMs: number): { updatedMs?: number; updatedOffset: number } {
+  if (!value) return { updatedOffset: 0 }
+  const parsed = parseDate(value.text, site.timezone, { yamlPlain: value.yamlPlain, nowMs })
+  if (!parsed) throw new BuildError(file.path, `\`last_modified_at\` "${value.text}" is not a date Jekyll can read`, lineOf('last_modified_at'))
+  return { updatedMs: parsed.ms, updatedOffset: parsed.offsetMinutes }
+}
+
 export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
   const { data, body, lineOf } = parseSource(file.path, file.text)
   const dateWarnings: string[] = []
   const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs, dateWarnings)
-  let updatedMs: number | undefined
-  let updatedOffset = 0
-  if (data.lastModifiedAt) {
-    const parsed = parseDate(data.lastModifiedAt.text, site.timezone, { yamlPlain: data.lastModifiedAt.yamlPlain, nowMs })
-    if (!parsed) throw new BuildError(file.path, `\`last_modified_at\` "${data.lastModifiedAt.text}" is not a date Jekyll can read`, lineOf('last_modified_at'))
-    updatedMs = parsed.ms
-    updatedOffset = parsed.offsetMinutes
-  }
+  const { updatedMs, updatedOffset } = lastModified(file, site, data.lastModifiedAt, lineOf, nowMs)
   const slug = slugOf(file.path, data.slug)
   const path = data.permalink
     ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
@@ -133,9 +134,10 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
   const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
-  const { html, toc, warnings, unknownLanguages, bodyToc, markdown } = renderMarkdown(body, { site: liquid, typography: site.typography })
+  // `render_with_liquid: false` (Jekyll 4): no Liquid at all, so `{% raw %}` and includes read as written.
+  const { html, toc, warnings, unknownLanguages, bodyToc, markdown } = renderMarkdown(body, { site: data.renderWithLiquid ? liquid : undefined, typography: site.typography })
   const text = htmlToText(html)
-  const excerpt = excerptOf(html, body, data.excerptSeparator, liquid, site.typography)
+  const excerpt = excerptOf(html, body, data.excerptSeparator, data.renderWithLiquid ? liquid : undefined, site.typography)
   return {
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',

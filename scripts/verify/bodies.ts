@@ -56,6 +56,8 @@ interface Features {
   strong: number
   em: number
   code: string[]
+  /** Per code block: it shows Liquid tags as written (Kumo keeps them; Jekyll ran them). */
+  liquidCode: boolean[]
   tables: string[]
   lists: string[]
   blockquotes: number
@@ -93,6 +95,13 @@ const GENERATED_CLASS = /^(hljs.*|language-.*|highlighter-rouge|highlight|rouge-
 // Elements Markdown itself makes; any other element in a body is raw HTML the writer wrote.
 const MARKDOWN_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'img', 'hr', 'br', 'del', 'sup', 'section', 'input', 'span', 'div'])
 
+// The HTML elements (WHATWG HTML's index of elements, less the obsolete): any other name is an
+// unknown element, which is how a parser reads `<stdio.h>` or `<T>` written in prose.
+const KNOWN_TAGS = new Set(
+  ('a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp script search section select slot small source span strong style sub summary sup table tbody td template textarea tfoot th thead time title tr track u ul var video wbr ' +
+    'center font big tt strike marquee svg math').split(' '),
+)
+
 const isFootnoteBlock = (el: Element) => (el.tagName === 'div' || el.tagName === 'section') && classesOf(el).includes('footnotes')
 const isGutter = (el: Element) => el.tagName === 'pre' && (classesOf(el).includes('gutter') || classesOf(el).includes('lineno'))
 const isFootnoteRef = (el: Element) => el.tagName === 'sup' && children(el).some((c) => isElement(c) && c.tagName === 'a' && /^#fn/.test(attr(c, 'href') ?? ''))
@@ -120,14 +129,15 @@ function decodeHref(href: string): string {
   try {
     return decodeURI(href)
   } catch {
-    return href
+    // Not UTF-8 once decoded: compare with the brackets marked escapes and kramdown keeps.
+    return href.replace(/%5B/gi, '[').replace(/%5D/gi, ']')
   }
 }
 
 /** Extracts the features of one body's HTML. */
 export function features(html: string): Features {
   const root = parseFragment(html) as unknown as Node
-  const f: Features = { headings: [], paragraphs: 0, strong: 0, em: 0, code: [], tables: [], lists: [], blockquotes: 0, images: [], links: [], footnotes: [], html: [], classes: [], literals: [], brokenAnchors: [], text: '' }
+  const f: Features = { headings: [], paragraphs: 0, strong: 0, em: 0, code: [], liquidCode: [], tables: [], lists: [], blockquotes: 0, images: [], links: [], footnotes: [], html: [], classes: [], literals: [], brokenAnchors: [], text: '' }
   const ids = new Set<string>()
   const anchors: string[] = []
   const visit = (n: Node, ancestors: Element[], inFootnotes: boolean, inCode: boolean) => {
@@ -173,9 +183,11 @@ function countElement(f: Features, el: Element, ancestors: Element[], inFootnote
   else if (tag === 'pre' && !inCode) {
     // rouge's line numbers are a table inside the <pre>: its gutter is not code.
     const text = textOf(el, (e) => isGutter(e) || (e.tagName === 'td' && classesOf(e).some((c) => c.includes('gutter')))).replace(/\n+$/, '')
-    // Liquid inside code: Jekyll ran it (blanking `{{ x }}`), Kumo shows it as written (README): compared without it.
-    const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '')
+    // Liquid inside code: Jekyll ran it (blanking `{{ x }}`, its `-%}` eating the line ends), Kumo shows
+    // it as written (README): compared without it, and without the blank lines and line-end spaces it leaves.
+    const code = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, '').replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n').trim()
     f.code.push(`${PLAIN.has(codeLanguage(el, ancestors)) ? 'plain' : codeLanguage(el, ancestors)}: ${code}`)
+    f.liquidCode.push(/\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}/.test(text))
   } else if (tag === 'table' && !isRougeTable(el)) {
     const rows = ownRows(el)
     f.tables.push(`${rows.length}×${Math.max(0, ...rows.map((tr) => children(tr).filter((c) => isElement(c) && (c.tagName === 'td' || c.tagName === 'th')).length))}`)
@@ -186,7 +198,7 @@ function countElement(f: Features, el: Element, ancestors: Element[], inFootnote
     const href = attr(el, 'href')!
     // A bare URL Kumo links and kramdown leaves as text is a deliberate difference (README): links whose text is their URL are left out.
     const text = squash(textOf(el))
-    const bare = text === href || `mailto:${text}` === href || decodeHref(href) === text
+    const bare = text === href || `mailto:${text}` === href || `http://${text}` === href || decodeHref(href) === text
     // In-page links are compared by whether they resolve (brokenAnchors): heading ids are Kumo's own (README).
     if (!/^#fn/.test(href) && !bare) f.links.push(href.startsWith('#') ? '#…' : decodeHref(href))
     if (href.startsWith('#') && href.length > 1 && !/^#fn/.test(href)) anchors.push(href.slice(1))
@@ -196,7 +208,9 @@ function countElement(f: Features, el: Element, ancestors: Element[], inFootnote
 /** Elements and classes the writer put in (raw HTML, attribute lists), outside code. */
 function authorMarkup(f: Features, el: Element): void {
   const tag = el.tagName
-  if (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el))) f.html.push(tag)
+  // `{% highlight %}` wraps its <pre> in <figure class="highlight">: Jekyll's wrapper, not the writer's.
+  const wrapper = tag === 'figure' && classesOf(el).includes('highlight')
+  if (!wrapper && (!MARKDOWN_TAGS.has(tag) || ((tag === 'div' || tag === 'span') && isAuthorWrapper(el)))) f.html.push(tag)
   // A code block's attribute list lands on rouge's wrapper <div> in Jekyll, on the <pre> in Kumo: both are the code block's.
   const owner = tag === 'pre' || (tag === 'div' && classesOf(el).includes('highlighter-rouge')) ? 'code' : tag
   for (const c of classesOf(el)) if (!GENERATED_CLASS.test(c)) f.classes.push(`${owner}.${c}`)
@@ -295,10 +309,35 @@ function bagDifference(aspect: string, a: string[], b: string[]): BodyDifference
 const countDifference = (aspect: string, a: number, b: number): BodyDifference | undefined =>
   a === b ? undefined : { aspect, jekyll: String(a), kumo: String(b) }
 
+export interface CompareOptions {
+  /** The site's `kramdown: syntax_highlighter_opts: default_lang`: rouge's language for unnamed code, plain in Kumo (README). */
+  defaultLang?: string
+}
+
+/**
+ * The deliberate differences that show in the features, taken out (README): an
+ * unnamed block coloured as the site's default language, and a `<name…>` kramdown
+ * swallowed as an unknown element that Kumo shows as the text written.
+ */
+function normalise(j: Features, k: Features, options: CompareOptions): void {
+  const d = options.defaultLang?.toLowerCase()
+  if (d) j.code = j.code.map((c, i) => (c.startsWith(`${d}: `) && k.code[i]?.startsWith('plain: ') ? `plain: ${c.slice(d.length + 2)}` : c))
+  // Code that shows Liquid tags in Kumo: what Jekyll's `{% if %}` kept or dropped is Liquid's affair; the language still counts.
+  const lang = (c: string) => c.slice(0, c.indexOf(': '))
+  j.code = j.code.map((c, i) => (k.liquidCode[i] && k.code[i] !== undefined && lang(k.code[i]!) === lang(c) ? k.code[i]! : c))
+  const shown = j.html.filter((tag) => !KNOWN_TAGS.has(tag) && !k.html.includes(tag) && k.text.toLowerCase().includes(`<${tag}`))
+  if (shown.length) {
+    j.html = j.html.filter((tag) => !shown.includes(tag))
+    // kramdown's unknown element also took the lines after it into its block: paragraphs are cut differently.
+    j.paragraphs = k.paragraphs
+  }
+}
+
 /** Compares one post's body as Jekyll rendered it with Kumo's. */
-export function compareBody(id: string, jekyllHtml: string, kumoHtml: string): BodyComparison {
+export function compareBody(id: string, jekyllHtml: string, kumoHtml: string, options: CompareOptions = {}): BodyComparison {
   const j = features(jekyllHtml)
   const k = features(kumoHtml)
+  normalise(j, k, options)
   const differences = [
     listDifference('headings', j.headings, k.headings),
     countDifference('paragraphs', j.paragraphs, k.paragraphs),
@@ -327,8 +366,8 @@ function median(xs: number[]): number {
 }
 
 /** Compares every post: `pairs` are id, Jekyll's body HTML, Kumo's body HTML. */
-export function compareBodies(pairs: Iterable<{ id: string; jekyll: string; kumo: string }>): BodiesReport {
-  const results = [...pairs].map((p) => compareBody(p.id, p.jekyll, p.kumo))
+export function compareBodies(pairs: Iterable<{ id: string; jekyll: string; kumo: string }>, options: CompareOptions = {}): BodiesReport {
+  const results = [...pairs].map((p) => compareBody(p.id, p.jekyll, p.kumo, options))
   const sims = results.map((r) => r.similarity)
   return {
     posts: results.length,

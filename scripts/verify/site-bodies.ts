@@ -15,6 +15,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import yaml from 'js-yaml'
 import { importJekyll } from '../import/index.ts'
 import { BuildErrors } from '../pipeline/errors.ts'
 import { build, type BuildResult } from '../pipeline/index.ts'
@@ -94,12 +95,27 @@ export interface SiteBodiesReport extends BodiesReport {
   errors: string[]
 }
 
+interface JekyllConfig {
+  kramdown?: { syntax_highlighter_opts?: { default_lang?: unknown } }
+}
+
+/** The site's _config.yml (empty when it has none or it does not parse: the build would have said so). */
+async function siteConfig(siteDir: string): Promise<JekyllConfig> {
+  try {
+    const config = yaml.load(await readFile(join(siteDir, '_config.yml'), 'utf8'))
+    return config && typeof config === 'object' ? (config as JekyllConfig) : {}
+  } catch {
+    return {}
+  }
+}
+
 /** Compares every post body of a Jekyll site with its reference build. */
 export async function verifySiteBodies(siteDir: string, refDir: string): Promise<SiteBodiesReport> {
-  const [jekyll, kumo] = await Promise.all([jekyllBodies(refDir), kumoBodies(siteDir)])
+  const [jekyll, kumo, config] = await Promise.all([jekyllBodies(refDir), kumoBodies(siteDir), siteConfig(siteDir)])
   const pairs = [...jekyll].filter(([k]) => kumo.bodies.has(k)).map(([id, html]) => ({ id, jekyll: html, kumo: kumo.bodies.get(id)! }))
+  const defaultLang = config.kramdown?.syntax_highlighter_opts?.default_lang
   return {
-    ...compareBodies(pairs),
+    ...compareBodies(pairs, { defaultLang: typeof defaultLang === 'string' ? defaultLang : undefined }),
     onlyJekyll: [...jekyll.keys()].filter((k) => !kumo.bodies.has(k)),
     onlyKumo: [...kumo.bodies.keys()].filter((k) => !jekyll.has(k)),
     errors: kumo.errors,

@@ -157,3 +157,31 @@ describe('bad input: one line naming the file, nothing written', () => {
     expect(await attempt(dir)).toBe(`${dir}/_posts: missing; a Jekyll blog keeps its posts there. Create it (it may be empty) if this site has none`)
   })
 })
+
+describe('includes', () => {
+  it('a plain-HTML include without parameters is written into the post; others stay for Liquid', async () => {
+    const { inlineIncludes } = await import('../../scripts/import/includes.ts')
+    const site = await tempDir()
+    await mkdir(join(site, '_includes', 'embed'), { recursive: true })
+    await writeFile(join(site, '_includes', 'banner.html'), '<div class="banner">Buy the book</div>\n')
+    await writeFile(join(site, '_includes', 'embed', 'video.html'), '<video src="{{ include.src }}"></video>\n')
+    const text = [
+      'Intro.',
+      '',
+      '{% include banner.html %}',
+      '{% include banner.html title="x" %}',
+      '{% include embed/video.html %}',
+      '{% include missing.html %}',
+      '{% raw %}{% include banner.html %}{% endraw %}',
+      '```liquid',
+      '{% include banner.html %}',
+      '```',
+    ].join('\n')
+    const { text: out, inlined } = await inlineIncludes(text, site)
+    const lines = out.split('\n')
+    expect(lines[2]).toBe('<div class="banner">Buy the book</div>')
+    expect(lines.slice(3)).toEqual(text.split('\n').slice(3))
+    expect(inlined).toEqual(['banner.html'])
+    expect((await inlineIncludes('{% include ../secret.html %}', site)).text).toBe('{% include ../secret.html %}')
+  })
+})

@@ -155,3 +155,75 @@ describe('posts', () => {
     expect(cspSourcesOf('<iframe src="https://player.bilibili.com/p.html"></iframe><script src="http://insecure.example/x.js"></script>')).toEqual({ frame: ['https://player.bilibili.com'] })
   })
 })
+
+describe('classes found on real blogs', () => {
+  const liquidSite = { url: 'https://blog.example', baseurl: '', title: 'T', description: '' }
+  const withLiquid = (md: string) => renderMarkdown(md, { site: liquidSite }).html
+
+  it('emphasis closes after a tag and a single _ cannot close a __ (kramdown, not CommonMark)', () => {
+    expect(html('**<mark>注意：</mark>**Chirpy\n')).toBe('<p><strong><mark>注意：</mark></strong>Chirpy</p>\n')
+    expect(html('__$L_{full}$__ x\n')).toBe('<p><strong>$L_{full}$</strong> x</p>\n')
+    expect(html('snake_case and a * b * c\n')).toBe('<p>snake_case and a * b * c</p>\n')
+  })
+
+  it('a bare URL stops where kramdown sees emphasis, and only there', () => {
+    expect(html('see https://a.example/?x_y=**f.jar**&z=1\n')).toBe('<p>see <a href="https://a.example/?x_y=">https://a.example/?x_y=</a><strong>f.jar</strong>&amp;z=1</p>\n')
+    expect(html('https://a.example/c_d_e\n')).toBe('<p><a href="https://a.example/c_d_e">https://a.example/c_d_e</a></p>\n')
+  })
+
+  it('{% raw %} inside {% highlight %} leaves its text, not its tags', () => {
+    const out = withLiquid('{% highlight liquid %}\n{% raw %}{{ page.x | jsonify }}{% endraw %}\n{% endhighlight %}\n')
+    expect(out).toContain('{{ page.x | jsonify }}')
+    expect(out).not.toContain('raw %}')
+  })
+
+  it('{% capture %} through markdownify and remove, as Minimal Mistakes writes figures', () => {
+    const md = '{% capture img %}\n![Foo](/a.jpg)\n{% endcapture %}\n{% capture cap %}\nNo *stairs*.\n{% endcapture %}\n<figure>\n  {{ img | markdownify | remove: "<p>" | remove: "</p>" }}\n  <figcaption>{{ cap | markdownify | remove: "<p>" | remove: "</p>" }}</figcaption>\n</figure>\n'
+    const f = features(withLiquid(md))
+    expect(f.images).toEqual(['/a.jpg'])
+    expect(f.em).toBe(1)
+    expect(f.paragraphs).toBe(0)
+    expect(withLiquid('{{ unknown | markdownify }}x\n')).toBe('<p>x</p>\n')
+  })
+
+  it('render_with_liquid: false leaves the Liquid as written', () => {
+    const p = post('title: x\nrender_with_liquid: false', 'Use `{% raw %}` here.\n\n{% include embed/youtube.html id=\'abc\' %}\n')
+    expect(p.html).toContain('<code>{% raw %}</code>')
+    expect(p.html).not.toContain('<iframe')
+    expect(post('title: x', 'Use `{% raw %}` here.\n').html).not.toContain('raw')
+  })
+})
+
+describe('the comparison leaves out the deliberate differences, and only those', () => {
+  it('Jekyll’s <figure class="highlight"> wrapper is not author HTML', () => {
+    const jekyll = '<figure class="highlight"><pre><code class="language-java" data-lang="java">int a;</code></pre></figure>'
+    expect(compareBody('x', jekyll, html('```java\nint a;\n```\n')).differences).toEqual([])
+    expect(compareBody('x', '<figure><img src="/a.png"></figure>', '<p><img src="/a.png"></p>').identical).toBe(false)
+  })
+
+  it('a site default_lang on unnamed code, and Liquid code compared by language', () => {
+    const jekyll = '<div class="language-kotlin highlighter-rouge"><pre><code>a: 1</code></pre></div>'
+    expect(compareBody('x', jekyll, html('```\na: 1\n```\n'), { defaultLang: 'kotlin' }).identical).toBe(true)
+    expect(compareBody('x', jekyll, html('```\na: 1\n```\n')).identical).toBe(false)
+    const ran = '<div class="language-html highlighter-rouge"><pre><code></code></pre></div>'
+    expect(compareBody('x', ran, html('```html\n{% if x %}<b>y</b>{% endif %}\n```\n')).identical).toBe(true)
+    expect(compareBody('x', ran, html('```js\n{% if x %}y{% endif %}\n```\n')).identical).toBe(false)
+  })
+
+  it('<stdio.h> kramdown swallowed as an element is what Kumo shows as text', () => {
+    const jekyll = '<p>Include <stdio.h>\n<p>next</p></stdio.h></p>'
+    expect(compareBody('x', jekyll, '<p>Include &lt;stdio.h&gt;</p>\n<p>next</p>').differences).toEqual([])
+    expect(compareBody('x', '<p>a <kbd>b</kbd></p>', '<p>a b</p>').identical).toBe(false)
+  })
+})
+
+describe('emphasis stays fast on text built to defeat it', () => {
+  it('25,000 openers with no closer render as text in seconds, not minutes', () => {
+    const t = performance.now()
+    const out = html('**a '.repeat(25_000))
+    expect(performance.now() - t).toBeLessThan(5_000)
+    expect(out).not.toContain('<strong>')
+    // A closer far from its opener is still found in a real-sized paragraph.
+    expect(html(`**${'word '.repeat(2_000)}end**\n`)).toContain('<strong>')
+  })
+})
