@@ -12,6 +12,9 @@
  *   (d) worker bundle size, raw and gzipped
  *   (e) KV reads per route, counted by the bench worker's wrapper
  *   (f) Hugo on the same corpora, same machine, same run, and the ratio
+ *   (h) KV writes of a first deploy, a one-post edit and a new post at 159,
+ *       1,000 and 10,000 posts of real shape (`-- --only kv [--kv-sizes 159,1000]`
+ *       runs this section alone)
  */
 
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
@@ -27,13 +30,17 @@ import { generateCorpus } from './corpus.ts'
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
 import { throughputBench } from './throughput.ts'
+import { kvWritesBench, type KvWrites } from './kv-writes.ts'
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
     quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'kv-sizes': { type: 'string', default: '159,1000,10000' },
   },
 })
+const kvSizes = values['kv-sizes'].split(',').map(Number)
 const sizes = values.quick ? [200, 1000] : values.sizes.split(',').map(Number)
 const iterations = values.quick ? 100 : 300
 
@@ -109,8 +116,25 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
   return { timing, result: cold, publicDir: options.publicDir }
 }
 
+/** (h): KV writes per deploy, one corpus at a time (a 10,000-post build holds a lot in memory). */
+async function kvSection(root: string): Promise<KvWrites[]> {
+  const rows: KvWrites[] = []
+  for (const size of kvSizes) rows.push(await kvWritesBench(root, size))
+  console.log('\n(h) KV writes per deploy, generated blogs of real shape (Workers Free plan: 1,000 a day)')
+  console.table(rows)
+  return rows
+}
+
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
+  if (values.only === 'kv') {
+    try {
+      await kvSection(root)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+    return
+  }
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, hugo: await hugoVersion() },
@@ -180,6 +204,8 @@ async function main(): Promise<void> {
     } finally {
       await server.stop()
     }
+
+    report.kvWrites = await kvSection(root)
 
     const out = join(paths.root, '.kumo', 'bench')
     // (g) Lighthouse performance, median of 3, as the browser suite's audit last measured it
