@@ -97,7 +97,7 @@ export async function readState(kv: KvTarget, keep: number, refs: (id: string) =
 
 /**
  * Every blob a build needs, following the one record kind that points at blobs
- * of its own: the search doc table names each post's snippet-text blob.
+ * of its own: the search doc table names each post's snippet text (a ref into a pack: src/shared/packs.ts).
  */
 export async function referencedBlobs(manifest: Manifest, readBlob: (hash: string) => Promise<string | null>): Promise<Set<string>> {
   const out = manifestBlobs(manifest)

@@ -2,7 +2,7 @@
  * The content pipeline, as named stages, each a module of its own:
  *
  *   config → discover → read → render → link → derive → assets
- *     → assemble → redirects → search → manifest → summary
+ *     → assemble → pack → redirects → search → manifest → summary
  *
  * config.ts     site.yml, validated                      → SiteConfig
  * sources.ts    discover: the Markdown files             → Found[]
