@@ -63,7 +63,8 @@ export async function kumoBodies(siteDir: string): Promise<KumoBodies> {
       result = await build(options)
     }
     const bodies = new Map<string, string>()
-    for (const json of result.blobs.values()) {
+    // A blob is a record or a pack of them, one per line (src/shared/packs.ts).
+    for (const json of [...result.blobs.values()].flatMap((blob) => blob.split('\n'))) {
       if (!json.includes('"kind":"post"')) continue
       const record = JSON.parse(json) as { kind: string; source: string; html: string }
       if (record.kind !== 'post') continue
