@@ -69,7 +69,7 @@ export async function deploy(build: Deployable, options: DeployOptions): Promise
   // The build live until now, to tell the hub what changed from it.
   const live = state.builds[0] ? await reader.manifest(state.builds[0].id).catch(() => null) : null
   const left = (options.budget ?? Infinity) - (ledger?.used ?? 0)
-  if (plan.writes > left) await pause(plan, options, ledger!, left, state.builds[0]?.id)
+  if (plan.writes > left) await pause(plan, options, ledger, left, state.builds[0]?.id)
   await upload(plan, options, ledger)
   if (options.cache) {
     const blob = async (hash: string) => build.blobs.get(hash) ?? (await reader.blob(hash))
@@ -107,12 +107,13 @@ async function stillThere(kv: KvTarget, hashes: string[]): Promise<Set<string>> 
  * the manifest, so nothing new is served), then a BudgetError that says how
  * to finish. Running the same command again skips what went up.
  */
-async function pause(plan: DeployPlan, options: DeployOptions, ledger: Ledger, left: number, live: string | undefined): Promise<never> {
-  const budget = options.budget!
+async function pause(plan: DeployPlan, options: DeployOptions, ledger: Ledger | null, left: number, live: string | undefined): Promise<never> {
+  const budget = options.budget ?? 0
   const manifestKey = buildKey(plan.buildId)
   const now = plan.batches.flat().filter((e) => e.key !== manifestKey).slice(0, Math.max(0, left))
   const serving = live ? `the live site still serves build ${live}` : 'nothing is served yet'
-  options.log?.(`  this deploy needs ${plan.writes} KV writes; ${Math.max(0, left)} are left of today's budget of ${budget}: uploading ${now.length} records now, the manifest only once every record is in`)
+  const what = now.length ? `uploading ${now.length} records now, the manifest only once every record is in` : 'nothing is written'
+  options.log?.(`  this deploy needs ${plan.writes} KV writes; ${Math.max(0, left)} are left of today's budget of ${budget}: ${what}`)
   if (now.length > 0) await upload({ ...plan, batches: toBatches(now, options.limits) }, options, ledger)
   const rest = plan.writes - now.length
   throw new BudgetError(
@@ -131,7 +132,7 @@ async function upload(plan: DeployPlan, options: DeployOptions, ledger: Ledger |
       if (ledger && options.ledger) {
         ledger.used += batch.length
         // Once the manifest is up its blobs are referenced: nothing is pending any more.
-        ledger.uploaded = batch.some((e) => e.key === manifestKey) ? [] : [...ledger.uploaded, ...batch.map((e) => e.key.slice(prefix.length))]
+        ledger.uploaded = batch.some((e) => e.key === manifestKey) ? [] : [...new Set([...ledger.uploaded, ...batch.map((e) => e.key.slice(prefix.length))])]
         await options.ledger.save(ledger)
       }
     } catch (error) {
