@@ -2,7 +2,10 @@
  * Command line for `npm run deploy`, `npm run gc` and `npm run rollback`
  * (the commands are scripts/deploy/commands.ts).
  *
- *   npm run deploy [-- --dry-run] [--keep N]     build, upload what KV lacks, switch the worker
+ *   npm run deploy [-- --dry-run] [--keep N] [--budget N] [--resume]
+ *                                                build, upload what KV lacks, switch the worker;
+ *                                                stops at the day's KV write budget, and the same
+ *                                                command (or --resume) continues
  *   npm run gc [-- --yes] [--keep N]             delete keys the newest N builds do not reference
  *   npm run rollback [-- <buildId>]              bring back an earlier build's Worker version
  *
@@ -16,13 +19,16 @@ import { CommandError, dryRun, runDeploy, runGc, runRollback, targets } from './
 import { DEFAULT_KEEP } from './deploy/state.ts'
 import { LOCAL_STATE } from './project.ts'
 
-const USAGE = 'usage: tsx scripts/deploy.ts deploy|gc|rollback [--dry-run] [--keep N] [--local] [--persist-to DIR] [--yes]'
+const USAGE = 'usage: tsx scripts/deploy.ts deploy|gc|rollback [--dry-run] [--keep N] [--budget N] [--resume] [--local] [--persist-to DIR] [--yes]'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'dry-run': { type: 'boolean', default: false },
     keep: { type: 'string', default: process.env.KUMO_KEEP_BUILDS ?? String(DEFAULT_KEEP) },
+    budget: { type: 'string' },
+    // The same as running deploy again: a paused deploy always resumes (scripts/deploy/budget.ts).
+    resume: { type: 'boolean', default: false },
     local: { type: 'boolean', default: false },
     'persist-to': { type: 'string' },
     yes: { type: 'boolean', short: 'y', default: false },
@@ -38,7 +44,7 @@ function fail(message: string): never {
 const keep = Number(values.keep)
 if (!Number.isInteger(keep) || keep < 1) fail(`--keep must be a whole number of builds, at least 1 (got "${values.keep}")`)
 const local = values.local || values['persist-to'] !== undefined
-const t = targets({ keep, persistTo: local ? (values['persist-to'] ?? LOCAL_STATE) : undefined })
+const t = targets({ keep, persistTo: local ? (values['persist-to'] ?? LOCAL_STATE) : undefined, budget: values.budget })
 
 const commands: Record<string, () => Promise<void>> = {
   deploy: () => (values['dry-run'] ? dryRun(t) : runDeploy(t)),

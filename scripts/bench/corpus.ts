@@ -78,7 +78,27 @@ const OBJC = `@interface KMCache : NSObject
 }
 @end`
 
+/** 3–5 tags: one or two common ones, the rest from the long tail. */
+function realTags(rnd: () => number, pick: <T>(list: readonly T[]) => T): string[] {
+  const out = new Set<string>([pick(TAGS)])
+  const n = 3 + Math.floor(rnd() * 3)
+  while (out.size < n) out.add(rnd() < 0.3 ? pick(TAGS) : pick(LONG_TAIL))
+  return [...out]
+}
+
 const pad = (n: number) => String(n).padStart(2, '0')
+
+/**
+ * `real`: posts shaped like a real imported blog's, for what a deploy costs:
+ * median ~7 KB of Markdown, ~70% with code, half CJK-heavy, 3–5 tags from a
+ * long tail of ~80, 1–2 categories, some images. The default shape stays as it
+ * was, so the build and Hugo figures compare with earlier runs.
+ */
+export interface CorpusShape {
+  real?: boolean
+}
+
+const LONG_TAIL = Array.from({ length: 64 }, (_, i) => `topic-${i}`)
 
 /** Random words, sentences and paragraphs from one seeded stream; the order of calls fixes the bytes. */
 function textFrom(rnd: () => number) {
@@ -105,7 +125,7 @@ const SITE_YML = [
 ].join('\n')
 
 /** Writes `count` posts and site.yml under `dir`; the same seed writes the same bytes. */
-export async function generateCorpus(dir: string, count: number, seed = 42): Promise<void> {
+export async function generateCorpus(dir: string, count: number, seed = 42, shape: CorpusShape = {}): Promise<void> {
   const text = textFrom(random(seed))
   await mkdir(join(dir, 'posts'), { recursive: true })
   await writeFile(join(dir, 'site.yml'), SITE_YML)
@@ -114,7 +134,7 @@ export async function generateCorpus(dir: string, count: number, seed = 42): Pro
   const span = Date.UTC(2024, 11, 31) - start
   const files: Array<[string, string]> = []
   for (let i = 0; i < count; i++) {
-    files.push(postFile(text, i, () => start + Math.floor((span * i) / Math.max(1, count)) + Math.floor(text.rnd() * 3_600_000)))
+    files.push(postFile(text, i, () => start + Math.floor((span * i) / Math.max(1, count)) + Math.floor(text.rnd() * 3_600_000), shape))
   }
   // Bounded parallelism: thousands of writes at once would exhaust file handles.
   for (let i = 0; i < files.length; i += 128) {
@@ -123,14 +143,14 @@ export async function generateCorpus(dir: string, count: number, seed = 42): Pro
 }
 
 /** Post `i`: its file name and text; `drawMs` draws its time (after its language, as the stream has it). */
-function postFile(text: Text, i: number, drawMs: () => number): [string, string] {
+function postFile(text: Text, i: number, drawMs: () => number, shape: CorpusShape): [string, string] {
   const { rnd, pick, some, sentence } = text
-  const zh = rnd() < 0.6
+  const zh = rnd() < (shape.real ? 0.5 : 0.6)
   const d = new Date(drawMs())
   const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
   const slug = `${zh ? 'post' : 'notes'}-${i}-${pick(['swift', 'edge', 'cache', 'types', 'build'])}`
   const title = zh ? `${pick(ZH)}（${i}）` : `${pick(EN)} (${i})`
-  const tags = some(TAGS, 4)
+  const tags = shape.real ? realTags(rnd, pick) : some(TAGS, 4)
   const categories = some(CATEGORIES, 2)
   const front = [
     '---',
@@ -143,18 +163,21 @@ function postFile(text: Text, i: number, drawMs: () => number): [string, string]
     ...(rnd() < 0.1 ? ['pin: false', 'toc: true', 'comments: true', 'layout: post'] : []),
     '---',
   ]
-  const body = postBody(text, i, zh)
+  const body = postBody(text, i, zh, shape)
   return [`${y}-${pad(m)}-${pad(day)}-${slug}.md`, `${front.join('\n')}\n\n${body.join('\n')}`]
 }
 
 /** A post's Markdown: an excerpt, sections of prose with code, tables, figures, prompts or task lists, maybe a footnote. */
-function postBody(text: Text, i: number, zh: boolean): string[] {
+function postBody(text: Text, i: number, zh: boolean, shape: CorpusShape): string[] {
   const { rnd, pick, sentence, paragraph } = text
   const body: string[] = [paragraph(zh), '<!--more-->', '']
-  const sections = 2 + Math.floor(rnd() * 4)
+  const sections = shape.real ? 3 + Math.floor(rnd() * 5) : 2 + Math.floor(rnd() * 4)
+  // A real post has code in most sections or in none (drawn only for that shape: the default's bytes stay as they were).
+  const coded = shape.real && rnd() < 0.7
   for (let s = 0; s < sections; s++) {
     body.push(`## ${zh ? '第' + (s + 1) + '节 ' + pick(ZH).slice(0, 8) : `Part ${s + 1}: ${pick(EN).slice(0, 24)}`}`, '', paragraph(zh), '')
-    const r = rnd()
+    if (shape.real) body.push(paragraph(zh), '')
+    const r = shape.real ? (coded ? rnd() * 0.6 : 0.6 + rnd() * 0.4) : rnd()
     if (r < 0.25) body.push('```swift', SWIFT, '```', '')
     else if (r < 0.45) body.push('```typescript', TS, '```', '{: file="src/index.ts" }', '')
     else if (r < 0.6) body.push('```objc', OBJC, '```', '')

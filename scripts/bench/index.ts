@@ -12,6 +12,9 @@
  *   (d) worker bundle size, raw and gzipped
  *   (e) KV reads per route, counted by the bench worker's wrapper
  *   (f) Hugo on the same corpora, same machine, same run, and the ratio
+ *   (h) KV writes of a first deploy, a one-post edit and a new post at 159,
+ *       1,000 and 10,000 posts of real shape (`-- --only kv [--kv-sizes 159,1000]`
+ *       runs this section alone)
  *
  * A library: bench-cli.ts is the command, runBench() the work.
  */
@@ -28,12 +31,26 @@ import { generateCorpus } from './corpus.ts'
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
 import { throughputBench } from './throughput.ts'
+import { kvWritesBench, type KvWrites } from './kv-writes.ts'
 
 export interface BenchOptions {
   /** Generated corpus sizes, in posts; 100 is always built too, for the render and throughput benches. */
   sizes: number[]
   /** Render iterations per route. */
   iterations: number
+  /** Sizes of the real-shaped blogs whose deploy writes (h) counts. */
+  kvSizes: number[]
+  /** 'kv': only section (h). */
+  only?: string
+}
+
+/** (h): KV writes per deploy, one corpus at a time (a 10,000-post build holds a lot in memory). */
+async function kvSection(root: string, kvSizes: number[]): Promise<KvWrites[]> {
+  const rows: KvWrites[] = []
+  for (const size of kvSizes) rows.push(await kvWritesBench(root, size))
+  console.log('\n(h) KV writes per deploy, generated blogs of real shape (Workers Free plan: 1,000 a day)')
+  console.table(rows)
+  return rows
 }
 
 interface BuildTiming {
@@ -111,8 +128,16 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
 type Built = Map<number, { result: BuildResult; publicDir: string }>
 
 /** Runs every bench, prints its tables and writes .kumo/bench/latest.json. */
-export async function runBench({ sizes, iterations }: BenchOptions): Promise<void> {
+export async function runBench({ sizes, iterations, kvSizes, only }: BenchOptions): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
+  if (only === 'kv') {
+    try {
+      await kvSection(root, kvSizes)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+    return
+  }
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, hugo: await hugoVersion() },
@@ -126,6 +151,7 @@ export async function runBench({ sizes, iterations }: BenchOptions): Promise<voi
     report.render = await renderBenches(benchWorker.file, results, iterations)
     report.compression = await compressionAtLargest(benchWorker.file, results)
     report.throughput = await throughputAt100(results.get(100)!)
+    report.kvWrites = await kvSection(root, kvSizes)
     const out = join(paths.root, '.kumo', 'bench')
     report.lighthouse = await lastLighthouse(out)
     await mkdir(out, { recursive: true })

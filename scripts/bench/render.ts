@@ -25,6 +25,8 @@ export interface RouteTiming {
   wallP99: number
   kvReads: number
   kvReadsCold: number
+  /** Bytes those warm reads returned (the manifest and site settings are already in the isolate). */
+  kvBytes: number
 }
 
 const BATCHES = 40
@@ -93,12 +95,14 @@ export async function renderBench(bundleFile: string, result: BuildResult, itera
       await first.arrayBuffer()
       const wall: number[] = []
       let kvReads = 0
+      let kvBytes = 0
       for (let i = 0; i < iterations; i++) {
         const t0 = performance.now()
         const res = await mf.dispatchFetch(url)
         await res.arrayBuffer()
         wall.push(performance.now() - t0)
         kvReads = Number(res.headers.get('x-kv-reads'))
+        kvBytes = Number(res.headers.get('x-kv-bytes'))
       }
       const inside: number[] = []
       const render: number[] = []
@@ -119,6 +123,7 @@ export async function renderBench(bundleFile: string, result: BuildResult, itera
         wallP99: percentile(wall, 99),
         kvReads,
         kvReadsCold: Number(first.headers.get('x-kv-reads')),
+        kvBytes,
       })
     }
     return timings

@@ -1,8 +1,9 @@
 /**
  * The benchmark's worker: Kumo's app behind a wrapper that counts KV read
- * operations (a bulk get counts once) and the time spent waiting on them.
+ * operations (a bulk get counts once), the bytes they return and the time
+ * spent waiting on them.
  *
- * - Any request: served by the app, with `x-kv-reads` added.
+ * - Any request: served by the app, with `x-kv-reads` and `x-kv-bytes` added.
  * - `/__bench?path=…&n=…[&cold=1]`: serves `path` n times inside the isolate
  *   and returns the total time and the KV wait. workerd's clock has millisecond
  *   resolution, so timing a batch is the only way to see sub-millisecond work.
@@ -23,6 +24,17 @@ const coldStart = () => {
 interface Counter {
   reads: number
   kvMs: number
+  bytes: number
+}
+
+const utf8 = new TextEncoder()
+
+/** Bytes of what a KV get returned: a value, or a bulk get's map of values. */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return utf8.encode(value).length
+  if (value instanceof ArrayBuffer) return value.byteLength
+  if (value instanceof Map) return [...value.values()].reduce((n: number, v) => n + sizeOf(v), 0)
+  return 0
 }
 
 function counting(kv: KVNamespace, counter: Counter): KVNamespace {
@@ -35,11 +47,14 @@ function counting(kv: KVNamespace, counter: Counter): KVNamespace {
       return async (...args: unknown[]) => {
         counter.reads++
         const t0 = performance.now()
+        let value: unknown
         try {
-          return await fn(...args)
+          value = await fn(...args)
         } finally {
           counter.kvMs += performance.now() - t0
         }
+        counter.bytes += sizeOf(value)
+        return value
       }
     },
   })
@@ -49,7 +64,7 @@ async function batch(url: URL, env: Env, ctx: ExecutionContext): Promise<Respons
   const path = url.searchParams.get('path') ?? '/'
   const n = Number(url.searchParams.get('n') ?? '20')
   const cold = url.searchParams.get('cold') === '1'
-  const counter: Counter = { reads: 0, kvMs: 0 }
+  const counter: Counter = { reads: 0, kvMs: 0, bytes: 0 }
   const target = new URL(path, url)
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
@@ -70,10 +85,11 @@ export default {
       url.searchParams.delete('__cold')
       request = new Request(url, request)
     }
-    const counter: Counter = { reads: 0, kvMs: 0 }
+    const counter: Counter = { reads: 0, kvMs: 0, bytes: 0 }
     const response = await app.fetch(request, { ...env, CONTENT: counting(env.CONTENT, counter) }, ctx)
     const headers = new Headers(response.headers)
     headers.set('x-kv-reads', String(counter.reads))
+    headers.set('x-kv-bytes', String(counter.bytes))
     return new Response(response.body, { status: response.status, headers })
   },
 } satisfies ExportedHandler<Env>

@@ -11,7 +11,9 @@ import { buildToDisk } from '../pipeline/index.ts'
 import { DEPLOY_CACHE, paths } from '../project.ts'
 import { buildKey } from '../../src/shared/keys.ts'
 import { buildReader, deployCache, type DeployCache } from './cache.ts'
-import { deploy, describe, DeployError } from './deploy.ts'
+import { BudgetError, deploy, describe, DeployError } from './deploy.ts'
+import { budgetOf, daysFor, ledgerStore, today, type LedgerStore } from './budget.ts'
+import { config } from '../pipeline/config.ts'
 import { planGc, runGc as deleteUnreferenced } from './gc.ts'
 import { wranglerKv, type KvTarget } from './kv-target.ts'
 import { planDeploy } from './plan.ts'
@@ -35,14 +37,35 @@ export interface Targets {
   keep: number
   /** Local KV rather than Cloudflare's. */
   local: boolean
+  /** Writes used today and blobs put ahead of their manifest (budget.ts). */
+  ledger: LedgerStore
+  /** `--budget N`, as given; else site.yml's `kv_writes_per_day`, else the Free plan's 1,000. */
+  budget?: string
 }
 
 /** Cloudflare's KV and worker, or with `persistTo` the local ones `npm start` serves. */
-export function targets(options: { keep: number; persistTo?: string }): Targets {
-  const { keep, persistTo } = options
-  if (persistTo === undefined) return { kv: wranglerKv({ remote: true }), worker: wranglerWorker(), cache: deployCache(DEPLOY_CACHE), keep, local: false }
+export function targets(options: { keep: number; persistTo?: string; budget?: string }): Targets {
+  const { keep, persistTo, budget } = options
+  if (persistTo === undefined) return { kv: wranglerKv({ remote: true }), worker: wranglerWorker(), cache: deployCache(DEPLOY_CACHE), ledger: ledgerStore(DEPLOY_CACHE), keep, local: false, budget }
   // One cache per namespace: what a local run learns must not mislead a dry run for Cloudflare.
-  return { kv: wranglerKv({ persistTo }), worker: localWorker(join(persistTo, 'kumo-local-worker.json')), cache: deployCache(join(persistTo, 'kumo-deploy')), keep, local: true }
+  const dir = join(persistTo, 'kumo-deploy')
+  return { kv: wranglerKv({ persistTo }), worker: localWorker(join(persistTo, 'kumo-local-worker.json')), cache: deployCache(dir), ledger: ledgerStore(dir), keep, local: true, budget }
+}
+
+/** The day's write budget for this run (budget.ts), from the flag or site.yml. */
+async function dayBudget(t: Targets): Promise<number> {
+  let site: number | undefined
+  try {
+    site = (await config(paths.contentDir)).kvWritesPerDay
+  } catch (error) {
+    if (error instanceof BuildErrors || error instanceof BuildError) fail(`build failed, nothing deployed:\n${error.message}`)
+    throw error
+  }
+  try {
+    return budgetOf(t.budget, site)
+  } catch (error) {
+    fail((error as Error).message)
+  }
 }
 
 /** Builds the site against the live build, when there is one: its dates and its search base. */
@@ -74,9 +97,18 @@ export async function dryRun(t: Targets): Promise<void> {
   // Offline: the live build's search base only as far as the deploy cache knows it (else the plan counts a new base).
   const offline = local ? buildReader(kv, cache) : { manifest: cache.manifest, blob: cache.blob }
   const result = await buildSite(await liveBuild(state.builds[0]?.id, offline))
-  const plan = planDeploy(result.manifest, result.blobs, state, { keep, now: new Date(), external: result.external })
+  const now = new Date()
+  const ledger = today(await t.ledger.read(), now)
+  const plan = planDeploy(result.manifest, result.blobs, state, { keep, now, external: result.external, uploaded: new Set(ledger.uploaded) })
   console.log(`dry run, planned against ${source}; nothing is written`)
   for (const line of describe(plan, { wrote: 'would write', writes: 'it would use' })) console.log(line)
+  const budget = await dayBudget(t)
+  const left = Math.max(0, budget - ledger.used)
+  console.log(
+    plan.writes <= left
+      ? `  fits today's KV write budget: ${left} of ${budget} left`
+      : `  will not fit today's KV write budget (${left} of ${budget} left): \`npm run deploy\` uploads ${left} records and stops before the manifest, the live site unchanged; run it again each day to continue (${daysFor(plan.writes, budget, left)} days in all)`,
+  )
   for (const batch of plan.batches) for (const e of batch) console.log(`    + ${e.key}`)
   // What a gc after this deploy would delete: builds out of the window, and blobs only they use.
   const keptBlobs = await referencedBlobs(result.manifest, async (h) => result.blobs.get(h) ?? (await offline.blob(h)))
@@ -90,13 +122,15 @@ export async function dryRun(t: Targets): Promise<void> {
   console.log(`  worker bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB${bundle.report ? ` (wrangler: ${bundle.report})` : ''}`)
 }
 
-export async function runDeploy({ kv, worker, cache, keep }: Targets): Promise<void> {
+export async function runDeploy(t: Targets): Promise<void> {
+  const { kv, worker, cache, keep, ledger } = t
+  const budget = await dayBudget(t)
   const builds = await listBuilds(kv)
   const result = await buildSite(await liveBuild(builds[0]?.id, buildReader(kv, cache)))
   console.log(`deploying to ${kv.name}, worker ${worker.name}`)
   if (result.summary.search.delta) console.log(`  search index: ${result.summary.search.delta} posts in the delta on the live build's base`)
   try {
-    const report = await deploy(result, { kv, worker, keep, cache, builds, log: (l) => console.log(l) })
+    const report = await deploy(result, { kv, worker, keep, cache, builds, budget, ledger, log: (l) => console.log(l) })
     for (const line of describe(report, { wrote: 'wrote', writes: 'used' })) console.log(line)
     console.log(`  live: build ${report.buildId} (${report.version})`)
     if (report.websub) {
@@ -104,6 +138,7 @@ export async function runDeploy({ kv, worker, cache, keep }: Targets): Promise<v
       for (const line of report.websub.failed) console.log(`  warning: the hub was not told of ${line}; subscribers will see it at their next poll`)
     }
   } catch (error) {
+    if (error instanceof BudgetError) fail(`deploy ${error.message}`)
     if (error instanceof DeployError) fail(`deploy failed: ${error.message}`)
     throw error
   }

@@ -59,7 +59,7 @@ export function planDeploy(
   manifest: Manifest,
   blobs: ReadonlyMap<string, string>,
   state: DeployState,
-  options: { keep: number; now: Date; limits?: Limits; external?: ReadonlySet<string> },
+  options: { keep: number; now: Date; limits?: Limits; external?: ReadonlySet<string>; uploaded?: ReadonlySet<string> },
 ): DeployPlan {
   // A build measured against the live search base uses that base's blobs as they are in KV.
   const external = options.external ?? new Set<string>()
@@ -74,7 +74,8 @@ export function planDeploy(
   // Its own manifest in KV (kept or not) means its blobs are there too (state.ts), and a build id
   // is the hash of what the manifest references: a build deployed before needs no blob, no read.
   const listed = state.builds.some((b) => b.id === manifest.buildId)
-  const missing = listed ? [] : needed.filter((h) => !state.blobs.has(h))
+  // `uploaded`: blobs an unfinished deploy put, no manifest references yet (budget.ts).
+  const missing = listed ? [] : needed.filter((h) => !state.blobs.has(h) && !options.uploaded?.has(h))
   const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
   // Already the newest build, dated, and whole: nothing to write. Otherwise its manifest goes
   // (back) up with a new date, which makes it the newest: an older kept build costs 1 write.

@@ -18,6 +18,7 @@
 import { buildKey } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
 import { entryBlobs } from '../../src/shared/paging.ts'
+import { refBlob } from '../../src/shared/packs.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import type { KvKey, KvTarget } from './kv-target.ts'
 
@@ -96,7 +97,7 @@ export async function readState(kv: KvTarget, keep: number, refs: (id: string) =
 
 /**
  * Every blob a build needs, following the one record kind that points at blobs
- * of its own: the search doc table names each post's snippet-text blob.
+ * of its own: the search doc table names each post's snippet text (a ref into a pack: src/shared/packs.ts).
  */
 export async function referencedBlobs(manifest: Manifest, readBlob: (hash: string) => Promise<string | null>): Promise<Set<string>> {
   const out = manifestBlobs(manifest)
@@ -105,18 +106,18 @@ export async function referencedBlobs(manifest: Manifest, readBlob: (hash: strin
     if (!hash) continue
     const json = await readBlob(hash)
     if (json === null) throw new Error(`search doc table ${hash} of build ${manifest.buildId} is missing from KV; stopping rather than guess what the build uses`)
-    for (const doc of (JSON.parse(json) as SearchDocsRecord).docs) out.add(doc[4])
+    for (const doc of (JSON.parse(json) as SearchDocsRecord).docs) out.add(refBlob(doc[4]))
   }
   return out
 }
 
-/** Every blob hash a manifest references, its schedule steps included. */
+/** Every blob hash a manifest references, its schedule steps included; a ref into a pack counts as its pack (src/shared/packs.ts). */
 export function manifestBlobs(manifest: Manifest): Set<string> {
   const out = new Set<string>()
   const add = (routes: Record<string, RouteEntry | null>, records: Record<string, string | null>) => {
     // A listing or feed page names its chunks too (src/shared/paging.ts).
-    for (const entry of Object.values(routes)) if (entry) for (const hash of entryBlobs(entry)) out.add(hash)
-    for (const hash of Object.values(records)) if (hash) out.add(hash)
+    for (const entry of Object.values(routes)) if (entry) for (const ref of entryBlobs(entry)) out.add(refBlob(ref))
+    for (const ref of Object.values(records)) if (ref) out.add(refBlob(ref))
   }
   add(manifest.routes, manifest.records)
   for (const step of manifest.schedule) add(step.routes, step.records)

@@ -12,6 +12,7 @@
  * live when this runs, so a hub that is down costs a warning, never the deploy.
  */
 
+import { refText } from '../../src/shared/packs.ts'
 import { SITE_RECORD } from '../../src/shared/keys.ts'
 import { absoluteUrl, isFeedPath } from '../../src/shared/paths.ts'
 import { etagOf } from '../../src/shared/route-entry.ts'
@@ -60,7 +61,7 @@ export async function pingHub(hub: string, topics: string[]): Promise<PingReport
 
 /** What the deploy calls once the new build is live: the hub and the feeds to announce, if site.yml names a hub. */
 export async function announce(before: Manifest | undefined, after: Manifest, blobs: ReadonlyMap<string, string>, nowMs: number): Promise<PingReport | undefined> {
-  const siteJson = blobs.get(after.records[SITE_RECORD] ?? '')
+  const siteJson = refText(blobs, after.records[SITE_RECORD] ?? '')
   const site = siteJson ? (JSON.parse(siteJson) as SiteRecord) : undefined
   if (!site?.hub) return undefined
   const topics = changedTopics(before, after, site.url, nowMs)

@@ -2,7 +2,7 @@
  * The content pipeline, as named stages, each a module of its own:
  *
  *   config → discover → read → render → link → derive → assets
- *     → assemble → redirects → search → manifest → summary
+ *     → assemble → pack → redirects → search → manifest → summary
  *
  * config.ts     site.yml, validated                      → SiteConfig
  * sources.ts    discover: the Markdown files             → Found[]
@@ -13,6 +13,7 @@
  * assets.ts     stylesheet, favicon, _headers, template  → Assets
  * history.ts    what changed since the build before      → History (dates, edits)
  * epochs.ts     assemble: base epoch and schedule        → Epochs (blob store)
+ * packs.ts      pack: records into fewer KV values       → Epochs (refs into packs)
  * redirects.ts  redirect_from                            → redirect table
  * search-index.ts  the search records                    → SearchIndex
  * manifest.ts   the manifest and its build id            → Manifest
@@ -51,6 +52,7 @@ import { dating } from './history.ts'
 import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
+import { pack } from './packs.ts'
 import { rememberPublic, syncPublic } from './public-dir.ts'
 import { readAll } from './read.ts'
 import { redirects } from './redirects.ts'
@@ -124,7 +126,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const files = await assets(contentDir)
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  const assembled = epochs(linked, site, files, nowMs, session, dated)
+  const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included)
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...(await folderIndexRedirects(contentDir)), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)

@@ -64,6 +64,12 @@ export class BlobStore {
     this.sizes.set(hash, bytes)
   }
 
+  /** Forgets a blob: a record now stored inside a pack (packs.ts). */
+  drop(hash: string): void {
+    this.blobs.delete(hash)
+    this.sizes.delete(hash)
+  }
+
   bytes(hash: string): number {
     return this.sizes.get(hash) ?? 0
   }

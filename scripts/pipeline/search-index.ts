@@ -34,11 +34,17 @@ import {
 import { shardOf, tokenize } from '../../src/shared/tokenize.ts'
 import { htmlToText } from './html.ts'
 import { sha256, type BlobStore } from './manifest.ts'
+import { packGroups } from './packs.ts'
+import { refBlob } from '../../src/shared/packs.ts'
 import type { Post } from './posts.ts'
 
-/** A shard's target size: small enough to fetch and parse in well under a millisecond. */
-const TARGET_SHARD_BYTES = 16 * 1024
-/** The most shards an index is cut into, however large the blog (a query reads at most 8 of them: src/search, SHARDS_PER_QUERY). */
+/**
+ * A shard's target size. Larger shards are fewer KV keys (a first deploy writes
+ * each; the Free plan allows 1,000 writes a day) for a few more bytes per query:
+ * a query reads at most 8 shards (src/search, SHARDS_PER_QUERY), parsed only for its own terms.
+ */
+const TARGET_SHARD_BYTES = 64 * 1024
+/** The most shards an index is cut into, however large the blog. */
 const MAX_SHARD_COUNT = 4096
 /** Bytes a posting costs in a shard, on average (`Δid.tf,` in base 36 plus the term's share). */
 const BYTES_PER_POSTING = 6
@@ -51,6 +57,12 @@ const BYTES_PER_POSTING = 6
 export const MAX_POSTINGS = 1000
 /** Snippet text kept per post, in UTF-16 units. */
 const TEXT_LIMIT = 4000
+/**
+ * Snippet texts of this many consecutive docs share one KV value (a pack,
+ * src/shared/packs.ts): at most 64 K units, and a query's page of 10 hits reads
+ * at most 10 of them, parsing only the hits' texts.
+ */
+const TEXTS_PER_PACK = 16
 /**
  * When a build folds the delta into a new base: past this many changed posts,
  * or this many bytes of delta (read by every cold isolate that searches). Each
@@ -185,11 +197,11 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   const docs: BaseDoc[] = []
   const lists = new Map<string, Array<[id: number, tf: number]>>()
   let total = 0
-  const blobs: string[] = []
+  const texts = new Map<string, string>()
   ordered.forEach((post, id) => {
     const { tf, length, text } = analyse(post, memo)
     const textHash = store.put({ kind: 'search-text', v: SCHEMA_VERSION, text } satisfies SearchTextRecord)
-    blobs.push(textHash)
+    if (!texts.has(textHash)) texts.set(textHash, `text:${Math.floor(id / TEXTS_PER_PACK)}`)
     docs.push([post.path, post.title, post.day, length, textHash, post.ms])
     total += length
     for (const [term, n] of tf) {
@@ -198,6 +210,9 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
       list.push([id, n])
     }
   })
+  const refs = packGroups(store, texts)
+  for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
+  const blobs = [...new Set(docs.map((d) => refBlob(d[4])))]
   const avgLength = docs.length ? total / docs.length : 0
   const shardTerms: Array<Array<[string, string]>> = Array.from({ length: shards }, () => [])
   for (const [term, list] of [...lists].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -253,7 +268,7 @@ function deltaOf(ordered: Post[], base: SearchBase, memo: AnalysisMemo): SearchD
 
 /** The base's records as they are, and the delta as a new record. */
 function onBase(base: SearchBase, delta: SearchDeltaRecord, store: BlobStore): SearchIndex {
-  const used = [...Object.values(base.records), ...base.table.docs.map((d) => d[4])]
+  const used = [...new Set([...Object.values(base.records), ...base.table.docs.map((d) => refBlob(d[4]))])]
   const external: string[] = []
   for (const hash of used) {
     const json = base.blobs?.get(hash)

@@ -14,6 +14,7 @@ import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecor
 import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
 import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, RouteView, SiteRecord } from '../shared/schema.ts'
 import { entryBlobs } from '../shared/paging.ts'
+import { memberText, refBlob } from '../shared/packs.ts'
 import { isPaged, recordOf } from '../shared/route-entry.ts'
 import { pageFrom } from './pages.ts'
 import { recordAt } from './resolve.ts'
@@ -120,31 +121,47 @@ export async function loadBuild(kv: KVNamespace, buildId: string): Promise<Loade
   return entry
 }
 
-/** One record by blob hash. A missing or corrupt blob is a 503 for this page only. */
-export async function readRecord<T extends AnyRecord>(kv: KVNamespace, hash: string): Promise<T> {
-  const json = await kvGet(kv, blobKey(hash))
-  if (json === null) throw new HttpError('unavailable', `record ${hash} is missing from KV`)
-  return parse<T>(json, `record ${hash}`)
+/** The record a ref names in its blob's text (src/shared/packs.ts). A ref that does not fit its blob is a 503 for this page only. */
+function member<T extends { v?: number }>(blob: string, ref: string): T {
+  let json: string
+  try {
+    json = memberText(blob, ref)
+  } catch (error) {
+    throw new HttpError('unavailable', `record ${ref}: ${(error as Error).message}`, { cause: error })
+  }
+  return parse<T>(json, `record ${ref}`)
 }
 
-/** Many records in one bulk KV read per 100 keys, in the order asked. */
-export async function readRecords<T extends AnyRecord>(kv: KVNamespace, hashes: string[]): Promise<T[]> {
-  const out: T[] = []
-  for (let i = 0; i < hashes.length; i += 100) {
-    const keys = hashes.slice(i, i + 100).map(blobKey)
+/** One record by ref (a blob hash, or a member of a pack). A missing or corrupt blob is a 503 for this page only. */
+export async function readRecord<T extends AnyRecord>(kv: KVNamespace, ref: string): Promise<T> {
+  const blob = await kvGet(kv, blobKey(refBlob(ref)))
+  if (blob === null) throw new HttpError('unavailable', `record ${ref} is missing from KV`)
+  return member<T>(blob, ref)
+}
+
+/**
+ * Many records in one bulk KV read per 100 keys, in the order asked. Records
+ * in one pack share a key, read once: a post's body and links are one key.
+ */
+export async function readRecords<T extends AnyRecord>(kv: KVNamespace, refs: string[]): Promise<T[]> {
+  const keys = [...new Set(refs.map((r) => blobKey(refBlob(r))))]
+  const blobs = new Map<string, string | null>()
+  for (let i = 0; i < keys.length; i += 100) {
+    const batch = keys.slice(i, i + 100)
     let values: Map<string, string | null>
     try {
-      values = await withTimeout(kv.get(keys), `KV bulk read of ${keys.length} records`)
+      values = await withTimeout(kv.get(batch), `KV bulk read of ${batch.length} records`)
     } catch (error) {
-      throw new HttpError('unavailable', `KV bulk read of ${keys.length} records failed`, { cause: error })
+      throw new HttpError('unavailable', `KV bulk read of ${batch.length} records failed`, { cause: error })
     }
-    for (const key of keys) {
-      const json = values.get(key)
-      if (json == null) throw new HttpError('unavailable', `record ${key} is missing from KV`)
-      out.push(parse<T>(json, `record ${key}`))
-    }
+    for (const key of batch) blobs.set(key, values.get(key) ?? null)
   }
-  return out
+  return refs.map((ref) => {
+    const key = blobKey(refBlob(ref))
+    const blob = blobs.get(key)
+    if (blob == null) throw new HttpError('unavailable', `record ${key} is missing from KV`)
+    return member<T>(blob, ref)
+  })
 }
 
 /**

@@ -11,7 +11,7 @@
  * that takes every change since. All are content-addressed blobs named in the
  * manifest's `records`:
  *   search:docs       the base doc table: id → path, title, day, weighted
- *                     length, snippet-text blob hash, visible-from time; and
+ *                     length, snippet-text ref (src/shared/packs.ts), visible-from time; and
  *                     each doc's fingerprint, so a later build can tell which
  *                     docs it changed.
  *   search:shard:<n>  the base postings of every term whose hash mod shards is n.

@@ -1,6 +1,7 @@
 // The content-hash cache: an unchanged rebuild reuses every parse + render and
 // produces the same output; an edited file alone is rendered again.
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
@@ -55,7 +56,7 @@ describe('content-hash cache', () => {
     await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
     const result = await run()
     expect(result.summary.cached).toBe(files - 1)
-    const post = JSON.parse(result.blobs.get(result.manifest.routes['/2025/01/deepseek-ai/']![0])!) as PostView
+    const post = JSON.parse(refText(result.blobs, result.manifest.routes['/2025/01/deepseek-ai/']![0])!) as PostView
     expect(post.html).toContain('An edited line.')
     expect(await entries()).toBe(files) // the stale entry was pruned
   })

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { deploy, DeployError } from '../../scripts/deploy/deploy.ts'
+import { BudgetError, deploy, DeployError } from '../../scripts/deploy/deploy.ts'
+import { ledgerStore } from '../../scripts/deploy/budget.ts'
+import { refBlob } from '../../src/shared/packs.ts'
 import { buildReader, deployCache } from '../../scripts/deploy/cache.ts'
 import { planGc, runGc } from '../../scripts/deploy/gc.ts'
 import { planDeploy } from '../../scripts/deploy/plan.ts'
@@ -183,7 +185,7 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect((await listBuilds(ctx.kv))[0]!.at).toBe(FIRST_AT)
   })
 
-  it('a deploy with one post body changed writes at most 6 keys: its 4 records, the search delta and the manifest', async () => {
+  it('a deploy with one post body changed writes at most 5 keys: the packs of its records, the search delta and the manifest', async () => {
     ctx.kv.reset()
     // Its first paragraph: the post's summary too, the most a body edit can change.
     await ctx.edit('2023-11-20-third.md', (t) => t.replace('Its body is what the tests edit.', 'Its body was edited, version two.'))
@@ -192,15 +194,17 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     const result = await ctx.build(await liveBuild(listed[0]?.id, buildReader(ctx.kv, cache)))
     const report = await deploy(result, { kv: ctx.kv, worker: ctx.worker, cache, builds: listed })
     const written = ctx.kv.puts.flat().map((e) => e.key)
-    // The post's record, its feed entry (the body with absolute URLs), its Markdown, its `meta:`
-    // record (the summary changed), the search index's delta and the manifest. Listings, feeds and /llms.txt
-    // hold paths, so they are not rewritten; its links (next = the scheduled 2099 post, at that
-    // step) are records of their own, so the schedule epochs share one copy of the body; the
-    // search index is one set of records for every epoch. No state record.
+    // The pack of the post's page records (its body, its links), the pack of its feed entry and
+    // Markdown, the pack of its `meta:` record (the summary changed), the search index's delta and
+    // the manifest (src/shared/packs.ts). Listings, feeds and /llms.txt hold paths, so they are not
+    // rewritten; the search index is one set of records for every epoch. No state record.
     expect(ctx.kv.writes).toBe(report.writes)
-    expect(ctx.kv.writes).toBe(6)
-    const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => JSON.parse(e.value) as { kind: string; path?: string })
-    expect(blobs.map((b) => `${b.kind} ${b.path ?? ''}`.trim()).sort()).toEqual([`entry ${THIRD}`, `markdown ${THIRD}`, `meta ${THIRD}`, `post ${THIRD}`, 'search-delta'])
+    expect(ctx.kv.writes).toBe(5)
+    const members = (value: string) => value.split('\n').map((line) => JSON.parse(line) as { kind: string; path?: string })
+    const blobs = ctx.kv.puts.flat().filter((e) => e.key.startsWith(blobKey(''))).map((e) => members(e.value))
+    const third = blobs.flat().filter((b) => b.path === THIRD).map((b) => b.kind)
+    expect(third.sort()).toEqual(['entry', 'markdown', 'meta', 'post'])
+    expect(blobs.flat().filter((b) => b.kind === 'search-delta')).toHaveLength(1)
     expect(written).not.toContain('v1:builds')
     // The base's doc table and shards are the live build's, already in KV.
     expect(result.external.size).toBeGreaterThan(0)
@@ -311,7 +315,7 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     for (const m of kept) for (const h of await referencedBlobs(m, readBlob)) referenced.add(h)
     // The live build's search snippet texts are referenced only through its doc table: gc must keep them.
     const docs = JSON.parse(result.blobs.get(result.manifest.records[DOCS_RECORD]!)!) as SearchDocsRecord
-    for (const doc of docs.docs) expect(referenced.has(doc[4])).toBe(true)
+    for (const doc of docs.docs) expect(referenced.has(refBlob(doc[4]))).toBe(true)
 
     const plan = await planGc(ctx.kv, { keep: 2 })
     expect(plan.kept.map((b) => b.id)).toEqual(kept.map((m) => m.buildId))
@@ -338,5 +342,51 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect((await planGc(ctx.kv, { keep: 2, cache })).keys).toEqual([])
     // The live build still serves whole (the other kept build's keys are all there, checked above).
     await expectServesWhole(builds[2]!)
+  })
+})
+
+describe('a deploy over the day\'s KV write budget', { timeout: 300_000 }, () => {
+  it('stops before its manifest with a message, the old build serving; the same deploy again finishes it, rewriting nothing', async () => {
+    const site = await setup()
+    const dir = join(site.dir, 'deploy-cache')
+    const opts = { kv: site.kv, worker: site.worker, cache: deployCache(dir), ledger: ledgerStore(dir), now: new Date(FIRST_AT) }
+    const first = await site.build()
+    await deploy(first, { ...opts, budget: 1000 })
+    const serves = async (m: Manifest) => {
+      const pages = await serveAll(site.persistTo, m.buildId, m)
+      expect([...pages].filter(([, r]) => r.status !== 200).map(([p, r]) => `${p} ${r.status}`)).toEqual([])
+      return pages
+    }
+    await site.edit('2021-03-01-first.md', (t) => t.replace('body version one', 'body version two, paused'))
+    await site.edit('2023-11-20-third.md', (t) => `${t}\nA paragraph added while paused.\n`)
+    const second = await site.build()
+    // 1,000 used today of 1,003: three writes left, fewer than the edit needs.
+    site.kv.reset()
+    const paused = deploy(second, { ...opts, budget: first.blobs.size + 1 + 3 })
+    await expect(paused).rejects.toBeInstanceOf(BudgetError)
+    await expect(paused).rejects.toThrow(/paused at the day's KV write budget .*3 of \d+ writes done.*still serves build/)
+    expect(site.kv.writes).toBe(3)
+    const sent = site.kv.puts.flat().map((e) => e.key)
+    expect(sent.every((k) => k.startsWith(blobKey('')))).toBe(true)
+    expect(await site.worker.current()).toBe(first.manifest.buildId)
+    expect((await listBuilds(site.kv)).map((b) => b.id)).toEqual([first.manifest.buildId])
+    const before = await serves(first.manifest)
+    expect([...before.values()].some((p) => p.body.includes('paused'))).toBe(false)
+
+    // No write left today: refused before anything is written.
+    site.kv.reset()
+    await expect(deploy(second, { ...opts, budget: first.blobs.size + 1 + 3 })).rejects.toThrow(/0 of \d+ writes done/)
+    expect(site.kv.writes).toBe(0)
+
+    // The same deploy with room (a new day, or a larger --budget): the rest, then the manifest.
+    site.kv.reset()
+    const done = await deploy(second, { ...opts, budget: 10_000 })
+    const resent = site.kv.puts.flat().map((e) => e.key)
+    expect(resent.filter((k) => sent.includes(k))).toEqual([])
+    expect(resent.at(-1)).toBe(buildKey(second.manifest.buildId))
+    expect(done.writes).toBe(site.kv.writes)
+    expect(await site.worker.current()).toBe(second.manifest.buildId)
+    const after = await serves(second.manifest)
+    expect(after.get('/2021/03/first/')!.body).toContain('body version two, paused')
   })
 })

@@ -3,6 +3,7 @@
 // pictures as the feed's icon and logo. Read back by feedparser (Atom, RSS)
 // and as JSON (JSON Feed 1.1 field names).
 import { spawnSync } from 'node:child_process'
+import { refText } from '../../src/shared/packs.ts'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,13 +29,13 @@ beforeAll(async () => {
   await post('2024-01-02-by-two.md', 'title: By two\nauthors: [Ann, Bob]')
   await post('2024-01-03-by-owner.md', 'title: By the owner')
   result = await build({ contentDir: dir, outDir: '', publicDir: '', now: new Date('2025-01-01T00:00:00Z') })
-  site = JSON.parse(result.blobs.get(result.manifest.records.site!)!) as SiteRecord
+  site = JSON.parse(refText(result.blobs, result.manifest.records.site!)!) as SiteRecord
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
 function served(path: string): string {
   const record = routeRecord<FeedPageView>(result, path)
-  const items = record.items.map((p) => JSON.parse(result.blobs.get(result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
+  const items = record.items.map((p) => JSON.parse(refText(result.blobs, result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
   return renderFeed(site, { ...record, updated: feedUpdated(items) }, items).body
 }
 

@@ -3,6 +3,7 @@
 // python3-feedparser for Atom and RSS, ajv with a JSON Feed 1.1 schema, and
 // Python's XML parser for the sitemap.
 import { spawnSync } from 'node:child_process'
+import { refText } from '../../src/shared/packs.ts'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Ajv from 'ajv'
@@ -26,11 +27,11 @@ let site: SiteRecord
 beforeAll(async () => {
   dir = await writeFeedFixture()
   result = await build({ contentDir: dir, outDir: '', publicDir: '', now: new Date('2025-01-01T00:00:00Z') })
-  site = JSON.parse(result.blobs.get(result.manifest.records.site!)!) as SiteRecord
+  site = JSON.parse(refText(result.blobs, result.manifest.records.site!)!) as SiteRecord
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
-const blob = <T>(hash: string): T => JSON.parse(result.blobs.get(hash)!) as T
+const blob = <T>(hash: string): T => JSON.parse(refText(result.blobs, hash)!) as T
 const recordOf = <T extends RouteView>(path: string): T => routeRecord<T>(result, path)
 const entryOf = (path: string) => blob<EntryRecord>(result.manifest.records[entryRecord(path)]!)
 const metaOf = (path: string) => blob<PostMetaRecord>(result.manifest.records[metaRecord(path)]!)
@@ -319,11 +320,11 @@ describe('feed ETags', () => {
 describe('feeds of the shared fixture blog (Chinese titles, code-heavy posts)', () => {
   it('all parse in feedparser with no bozo flag', async () => {
     const shared = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
-    const sharedSite = JSON.parse(shared.blobs.get(shared.manifest.records.site!)!) as SiteRecord
+    const sharedSite = JSON.parse(refText(shared.blobs, shared.manifest.records.site!)!) as SiteRecord
     const paths = Object.keys(shared.manifest.routes).filter((p) => p.endsWith('.xml') && !p.startsWith('/sitemap'))
     const docs = paths.map((path) => {
       const feed = routeRecord<FeedPageView>(shared, path)
-      const items = feed.items.map((p) => JSON.parse(shared.blobs.get(shared.manifest.records[entryRecord(p)]!)!) as EntryRecord)
+      const items = feed.items.map((p) => JSON.parse(refText(shared.blobs, shared.manifest.records[entryRecord(p)]!)!) as EntryRecord)
       return renderFeed(sharedSite, { ...feed, updated: feedUpdated(items) }, items).body
     })
     expect(paths).toEqual(expect.arrayContaining(['/feed.xml', '/rss.xml', '/tags/大模型/feed.xml', '/categories/南箕北斗集/feed.xml']))

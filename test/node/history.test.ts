@@ -3,6 +3,7 @@
 // exactly when its ETag does, and a post's feed entry is dated by its edit
 // unless its front matter says when.
 import { readFile, rm, writeFile } from 'node:fs/promises'
+import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BuildSession, build, type BuildResult } from '../../scripts/pipeline/index.ts'
@@ -21,7 +22,7 @@ const edit = async (i: number, from: string, to: string) => {
   const file = join(dir, 'posts', `2021-01-01-post-${i}.md`)
   await writeFile(file, (await readFile(file, 'utf8')).replace(from, to))
 }
-const entry = (r: BuildResult, path: string) => JSON.parse(r.blobs.get(r.manifest.records[entryRecord(path)]!)!) as EntryRecord
+const entry = (r: BuildResult, path: string) => JSON.parse(refText(r.blobs, r.manifest.records[entryRecord(path)]!)!) as EntryRecord
 const postPath = (r: BuildResult, i: number) => Object.keys(r.manifest.routes).find((p) => p.endsWith(`/post-${i}/`))!
 
 /** Every route of `after` against `before`: the ETag and the date move together, and only forward. */

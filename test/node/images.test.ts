@@ -1,6 +1,7 @@
 // The images stage (scripts/pipeline/images.ts): sizes on every image the build can
 // measure, AVIF/WebP copies for raster images, cached by content hash, originals kept.
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
+import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
@@ -48,7 +49,7 @@ describe('images stage', () => {
       expect((await sharp(files.get(url!) as Uint8Array).metadata()).width).toBe(Number(w))
     }
     // Feed entries keep the plain image, with an absolute URL.
-    const entry = JSON.parse(r.blobs.get(r.manifest.records['entry:/2024/05/pictures/']!)!) as { html: string }
+    const entry = JSON.parse(refText(r.blobs, r.manifest.records['entry:/2024/05/pictures/']!)!) as { html: string }
     expect(entry.html).toContain('<img src="https://t.example/assets/img/wide.png"')
     expect(entry.html).not.toContain('<picture>')
   })

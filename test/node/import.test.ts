@@ -1,6 +1,7 @@
 // The Jekyll importer on a Chirpy-style fixture site, then a build of the result:
 // the same URLs Jekyll gives, nothing lost silently.
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import yaml from 'js-yaml'
@@ -98,7 +99,7 @@ describe('importer', () => {
     expect(routes).toEqual(
       expect.arrayContaining(['/posts/swift-concurrency/', '/posts/objc-blocks/', '/posts/new-year/', '/about/', '/tags/ios/', '/tags/随笔/', '/categories/programming/']),
     )
-    const record = (path: string) => JSON.parse(result.blobs.get(result.manifest.routes[path]![0])!) as PostView
+    const record = (path: string) => JSON.parse(refText(result.blobs, result.manifest.routes[path]![0])!) as PostView
     const swift = record('/posts/swift-concurrency/')
     expect(swift.html).toContain('<a href="/posts/objc-blocks/">上一篇</a>') // {% post_url %}
     expect(swift.html).toContain('<blockquote class="prompt-tip">')

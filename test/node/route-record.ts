@@ -1,6 +1,7 @@
 // A route's record as the worker serves it, read from a build's blobs: a
 // listing or feed page is rebuilt from its scope and chunks as src/data does.
 import { pageFrom } from '../../src/data/pages.ts'
+import { refText } from '../../src/shared/packs.ts'
 import { entryBlobs } from '../../src/shared/paging.ts'
 import { isPaged } from '../../src/shared/route-entry.ts'
 import type { AnyRecord, Manifest, RouteEntry } from '../../src/shared/schema.ts'
@@ -11,7 +12,7 @@ interface Built {
 }
 
 const blob = <T>(built: Built, hash: string): T => {
-  const json = built.blobs.get(hash)
+  const json = refText(built.blobs, hash)
   if (json === undefined) throw new Error(`blob ${hash} is not in the build`)
   return JSON.parse(json) as T
 }

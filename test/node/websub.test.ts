@@ -1,6 +1,7 @@
 // WebSub: a deploy to local KV tells a stand-in hub on 127.0.0.1 which feeds
 // changed, once the new build is live; the feeds name the hub themselves.
 import { once } from 'node:events'
+import { refText } from '../../src/shared/packs.ts'
 import { createServer, type Server } from 'node:http'
 import { rm, writeFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -49,10 +50,10 @@ const topics = () => received.map((r) => r.form.find(([k]) => k === 'hub.url')?.
 describe('WebSub on deploy', { timeout: 300_000 }, () => {
   it('advertises the hub in every feed format', async () => {
     const result = await ctx.build()
-    const site = JSON.parse(result.blobs.get(result.manifest.records.site!)!) as SiteRecord
+    const site = JSON.parse(refText(result.blobs, result.manifest.records.site!)!) as SiteRecord
     for (const path of ['/feed.xml', '/rss.xml', '/feed.json']) {
       const record = routeRecord<FeedPageView>(result, path)
-      const items = record.items.map((p) => JSON.parse(result.blobs.get(result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
+      const items = record.items.map((p) => JSON.parse(refText(result.blobs, result.manifest.records[entryRecord(p)]!)!) as EntryRecord)
       const { body } = renderFeed(site, { ...record, updated: feedUpdated(items) }, items)
       if (path.endsWith('.json')) expect(JSON.parse(body).hubs).toEqual([{ type: 'WebSub', url: hubUrl }])
       else expect(body).toMatch(new RegExp(`<(atom:)?link rel="hub" href="${hubUrl}"/>`))

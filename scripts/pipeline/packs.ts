@@ -1,0 +1,134 @@
+/**
+ * Stage "pack": cuts the build into fewer KV keys (src/shared/packs.ts). Runs
+ * after every epoch is materialised, so ETags still hash each record on its
+ * own: editing one post changes its pack's hash but not the ETag or
+ * Last-Modified of the other posts in it.
+ *
+ * What goes together, and why:
+ * - a post's page records (its body, its links): `POSTS_PER_PACK` consecutive
+ *   posts, oldest first, so a post page is one key, and a new post changes
+ *   only the newest pack (and its neighbours' links);
+ * - its feed entry and Markdown, packed the same way apart, so a post page
+ *   does not read them;
+ * - its `meta:` record (what a listing shows), `METAS_PER_PACK` to a pack;
+ * - a list's chunks: those covering one run of `LIST_PACK` oldest-first
+ *   positions of a scope (home, a tag, a category), the HTML listing and the
+ *   feeds together, the newest run with the scope records, so page 1 of a
+ *   small tag and its feeds are one key and a new post rewrites one per list.
+ * Packs are counted from the oldest post, like chunks (paging.ts): adding a
+ * post touches the newest; deleting or back-dating one shifts the packs after
+ * it (written again once).
+ */
+
+import { entryRecord, linksRecord, markdownRecord, metaRecord } from '../../src/shared/keys.ts'
+import { packRef, packText } from '../../src/shared/packs.ts'
+import { chunkHashes, pageChunks, pageSpan, rangeChunks } from '../../src/shared/paging.ts'
+import { isPaged, recordOf } from '../../src/shared/route-entry.ts'
+import { markdownPath } from '../../src/shared/paths.ts'
+import type { PagedRouteEntry, RouteEntry, ScheduleStep } from '../../src/shared/schema.ts'
+import type { Epochs } from './epochs.ts'
+import { sha256, type BlobStore, type Materialised } from './manifest.ts'
+import type { Post } from './posts.ts'
+
+export const POSTS_PER_PACK = 4
+export const METAS_PER_PACK = 32
+/** Oldest-first list positions a list pack covers: what a chunk was before chunks had a page's length. */
+export const LIST_PACK = 100
+
+/** The pack each post's records go in, by logical name or route path. */
+function postGroups(posts: Post[]): Map<string, string> {
+  const groups = new Map<string, string>()
+  const ordered = [...posts].sort((a, b) => a.ms - b.ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  ordered.forEach((post, i) => {
+    const page = `page:${Math.floor(i / POSTS_PER_PACK)}`
+    const machine = `machine:${Math.floor(i / POSTS_PER_PACK)}`
+    groups.set(post.path, page).set(linksRecord(post.path), page)
+    groups.set(entryRecord(post.path), machine).set(markdownRecord(post.path), machine).set(markdownPath(post.path), machine)
+    groups.set(metaRecord(post.path), `meta:${Math.floor(i / METAS_PER_PACK)}`)
+  })
+  return groups
+}
+
+interface ScopeJson {
+  kind: string
+  pageSize: number
+  scope?: { type: string; slug?: string }
+}
+
+/** Groups of a listing or feed page's scope record and chunks: by scope, then by run of list positions. */
+function listGroups(entry: PagedRouteEntry, scope: ScopeJson, assign: (hash: string, group: string) => void): void {
+  const [scopeHash, , , , total, page] = entry
+  const name = scope.scope ? `${scope.scope.type}:${scope.scope.slug ?? ''}` : scope.kind
+  const size = scope.pageSize
+  const { from, to } = pageSpan(entry, size)
+  const indices = scope.kind === 'listing-scope' ? pageChunks(total, size, page) : rangeChunks(total, size, from, to)
+  const hashes = chunkHashes(entry)
+  hashes.forEach((hash, k) => assign(hash, `list:${name}:${Math.floor(((indices[k] ?? 0) * size) / LIST_PACK)}`))
+  assign(scopeHash, `list:${name}:${Math.floor(Math.max(0, total - 1) / LIST_PACK)}`)
+}
+
+const sorted = <T>(o: Record<string, T>): Array<[string, T]> => Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+
+/** hash → group, the first claim winning, in an order fixed by the content (base by key, then the steps). */
+function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
+  const byName = postGroups(posts)
+  const groups = new Map<string, string>()
+  const assign = (hash: string, group: string) => {
+    if (!groups.has(hash) && epochs.store.blobs.has(hash)) groups.set(hash, group)
+  }
+  const visit = (routes: Record<string, RouteEntry | null>, records: Record<string, string | null>) => {
+    for (const [path, entry] of sorted(routes)) {
+      if (!entry) continue
+      const group = byName.get(path)
+      if (group) assign(recordOf(entry), group)
+      else if (isPaged(entry)) listGroups(entry, JSON.parse(epochs.store.blobs.get(recordOf(entry)) ?? '{}') as ScopeJson, assign)
+    }
+    for (const [name, hash] of sorted(records)) {
+      const group = byName.get(name)
+      if (hash && group) assign(hash, group)
+    }
+  }
+  visit(epochs.base.routes, epochs.base.records)
+  for (const step of epochs.schedule) visit(step.routes, step.records)
+  return groups
+}
+
+/** Writes each group's pack into the store, drops its members, and returns member hash → ref. */
+export function packGroups(store: BlobStore, groups: Map<string, string>): Map<string, string> {
+  const members = new Map<string, string[]>()
+  for (const [hash, group] of groups) members.set(group, [...(members.get(group) ?? []), hash])
+  const refs = new Map<string, string>()
+  for (const hashes of members.values()) {
+    if (hashes.length < 2) continue
+    hashes.sort()
+    const { text, offsets } = packText(hashes.map((h) => store.blobs.get(h)!))
+    const packHash = sha256(text).slice(0, 32)
+    store.adopt(packHash, text)
+    hashes.forEach((h, i) => {
+      refs.set(h, packRef(packHash, offsets[i]!, store.blobs.get(h)!.length))
+      store.drop(h)
+    })
+  }
+  return refs
+}
+
+const ref = (refs: Map<string, string>, hash: string): string => refs.get(hash) ?? hash
+
+function rewriteEntry(entry: RouteEntry, refs: Map<string, string>): RouteEntry {
+  const out = [...entry] as RouteEntry
+  out[0] = ref(refs, entry[0])
+  if (isPaged(entry)) (out as PagedRouteEntry)[3] = chunkHashes(entry).map((h) => ref(refs, h)).join(',')
+  return out
+}
+
+function rewrite<T extends Materialised | ScheduleStep>(m: T, refs: Map<string, string>): T {
+  const routes = Object.fromEntries(Object.entries(m.routes).map(([p, e]) => [p, e && rewriteEntry(e, refs)]))
+  const records = Object.fromEntries(Object.entries(m.records).map(([n, h]) => [n, h && ref(refs, h)]))
+  return { ...m, routes, records }
+}
+
+/** Stage "pack": the epochs with their records packed, in the same store. */
+export function pack(epochs: Epochs, posts: Post[]): Epochs {
+  const refs = packGroups(epochs.store, assignGroups(epochs, posts))
+  return { store: epochs.store, base: rewrite(epochs.base, refs), schedule: epochs.schedule.map((s) => rewrite(s, refs)) }
+}
