@@ -7,6 +7,8 @@
 export class BuildError extends Error {
   readonly file: string
   readonly line: number | undefined
+  /** The stack of the error this one stands for, when it was not a BuildError: shown with `--debug` only. */
+  debugStack?: string
 
   constructor(file: string, message: string, line?: number) {
     super(`${line ? `${file}:${line}` : file}: ${message}`)

@@ -25,6 +25,8 @@
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
 import { kramdownList } from './kramdown-lists.ts'
+import { boundedStart } from './inline-start.ts'
+import { Lines, firstLine } from './lines.ts'
 
 // kramdown/parser/html.rb HTML_SPAN_ELEMENTS (+ the raw ones that are also span-level).
 const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var'.split(' '))
@@ -142,19 +144,20 @@ const table: TokenizerExtension = {
     // table.rb after_block_boundary?: first in its container, or after a blank line.
     if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
     if (!/^ {0,3}\S/.test(src) || OTHER_BLOCK.test(src)) return undefined
-    const lines = src.split('\n')
-    const leadingPipe = /^\s*\|/.test(lines[0]!)
-    const head: string[][] = []
-    const body: string[][] = []
+    // Only the table's lines are read (lines.ts): marked offers every block to this tokenizer.
+    const lines = new Lines(src)
+    const leadingPipe = /^\s*\|/.test(firstLine(src))
+    let head: string[][] = []
+    let body: string[][] = []
     let align: Array<'center' | 'left' | 'right' | null> | undefined
     let consumed = 0
     let columns = 0
-    for (const line of lines) {
+    for (let line = lines.peek(); line !== undefined; lines.next(), line = lines.peek()) {
       if (!TABLE_LINE.test(line)) break
       const sep = TABLE_SEP_LINE.exec(line)
       if (sep) {
         if (head.length === 0 && body.length > 0 && !align) {
-          head.push(...body.splice(0))
+          ;[head, body] = [body, []]
           align = [...sep[1]!.matchAll(TABLE_HSEP_ALIGN)].map(([, l, r]) => (l && r ? 'center' : r ? 'right' : l ? 'left' : null))
         }
       } else if (!TABLE_FOOT_LINE.test(line)) {
@@ -167,9 +170,9 @@ const table: TokenizerExtension = {
     }
     if (consumed === 0 || body.length === 0) return undefined
     // table.rb before_block_boundary?: a blank line, an attribute list or the end must follow.
-    const next = lines[consumed]
+    const next = lines.peek()
     if (next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
-    const raw = lines.slice(0, consumed).join('\n') + (next !== undefined ? '\n' : '')
+    const raw = lines.raw()
     const aligns = Array.from({ length: columns }, (_, i) => align?.[i] ?? null)
     const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inlineTokens(text), header, align: aligns[i] ?? null })
     const row = (cells: string[], header: boolean) => Array.from({ length: columns }, (_, i) => cell(cells[i] ?? '', header, i))
@@ -181,12 +184,14 @@ const table: TokenizerExtension = {
 
 // kramdown/link.rb: an inline link's URL runs to its `)`, spaces and all (`![](/assets/My Post.md/a.png)`);
 // CommonMark stops at the first space and shows the Markdown. Only such URLs are taken here.
-const SPACED_LINK = /^(!?)\[((?:!?\[[^\]\n]*\]\([^)\n]*\)|\\.|[^\]\n])*)\]\(([^()\n"']*?[ \t][^()\n"']*?)(?:[ \t]+(["'])([^\n]*?)\4)?[ \t]*\)/
+// A `[` in the text opens a nested link or nothing: were it also a plain character, a line of
+// unclosed `[a ![b` would backtrack through every split (cubic; 1,000 of them took 15 s).
+const SPACED_LINK = /^(!?)\[((?:!?\[[^[\]\n]*\]\([^)\n]*\)|\\.|[^[\]\n])*)\]\(([^()\n"']*?[ \t][^()\n"']*?)(?:[ \t]+(["'])([^\n]*?)\4)?[ \t]*\)/
 
 const spacedLink: TokenizerExtension = {
   name: 'spacedLink',
   level: 'inline',
-  start: (src) => src.match(/!?\[/)?.index,
+  start: boundedStart((src) => src.search(/!?\[/)),
   tokenizer(src) {
     const m = SPACED_LINK.exec(src)
     if (!m) return undefined
@@ -218,7 +223,7 @@ const math: TokenizerExtension & RendererExtension = {
     if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
     const m = BLOCK_MATH.exec(src)
     if (!m) return undefined
-    const next = src.slice(m[0].length).split('\n', 1)[0]!
+    const next = firstLine(src.slice(m[0].length))
     if (src.length > m[0].length && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
     const token: MathToken = { type: 'kramdownMath', raw: m[0], display: true, math: m[1]!.trim() }
     return token as unknown as Tokens.Generic
@@ -232,7 +237,7 @@ const math: TokenizerExtension & RendererExtension = {
 const inlineMath: TokenizerExtension = {
   name: 'kramdownMath',
   level: 'inline',
-  start: (src) => src.indexOf('$$'),
+  start: boundedStart((src) => src.indexOf('$$')),
   tokenizer(src) {
     const m = /^\$\$([\s\S]*?)\$\$/.exec(src)
     if (!m) return undefined
@@ -260,10 +265,10 @@ export const kramdownBlocks: MarkedExtension = {
     // with or without its `>`: `> - a` then `- b` is one quoted list.
     blockquote(src) {
       if (!/^ {0,3}>/.test(src)) return false
-      const lines = src.split('\n')
-      let n = 1
-      while (n < lines.length && !lazyEnd(lines[n]!)) n++
-      const raw = lines.slice(0, n).join('\n') + (n < lines.length ? '\n' : '')
+      const lines = new Lines(src)
+      lines.next()
+      for (let line = lines.peek(); line !== undefined && !lazyEnd(line); line = lines.peek()) lines.next()
+      const raw = lines.raw()
       const text = raw.replace(/^ {0,3}> ?/gm, '')
       const top = this.lexer.state.top
       this.lexer.state.top = true

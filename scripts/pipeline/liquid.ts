@@ -86,7 +86,9 @@ function tag(name: string, args: string): string | undefined {
 }
 
 const BLOCK = /\{%-?\s*(raw|highlight|comment)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
-const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
+// An output ends before the next `{{`: an unclosed `{{` then costs the text up to the next one, not
+// the rest of the line, so `{{ {{ {{ …` repeated is linear rather than quadratic.
+const OUTPUT = /\{\{-?((?:[^{}]|\{(?!\{)|\}(?!\}))*?)-?\}\}/g
 const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
 

@@ -86,7 +86,10 @@ function kumoExtension(ctx: () => RenderContext): MarkedExtension {
       // first block when an extension above took that one: it belongs at the end.
       const notes = list.findIndex((t) => t.type === 'footnotes')
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
-      list.splice(0, list.length, ...processBlocks(list))
+      // Copied back one by one: a spread (`splice(0, n, ...xs)`) of 80,000 paragraphs overflows the stack.
+      const processed = processBlocks(list)
+      list.length = 0
+      for (const t of processed) list.push(t)
       trimCjkAutolinks(list)
       if (ctx().typography) smartTokens(list)
       return tokens

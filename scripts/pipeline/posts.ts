@@ -14,6 +14,7 @@ import { parseSource, type DateValue } from './front-matter.ts'
 import { decodeEntities, htmlToText, inlineScriptHashes } from './html.ts'
 import { liquidSite, renderLiquid, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
+import { checkNesting, checkSize, checkTerms } from './limits.ts'
 import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
@@ -121,7 +122,10 @@ function excerptOf(html: string, body: string, separator: string | undefined, si
 }
 
 export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
+  checkSize(file.path, file.text)
   const { data, body, lineOf } = parseSource(file.path, file.text)
+  checkNesting(file.path, file.text, body)
+  checkTerms(file.path, data.tags.length + data.categories.length, lineOf(data.tags.length >= data.categories.length ? 'tags' : 'categories'))
   const dateWarnings: string[] = []
   const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs, dateWarnings)
   let updatedMs: number | undefined
@@ -187,7 +191,9 @@ function htmlPage(body: string, site: LiquidSite): { html: string; warnings: str
 
 /** A standalone page such as content/pages/about.md → /about/. */
 export function buildPage(file: SourceFile, site: SiteConfig): Page {
+  checkSize(file.path, file.text)
   const { data, body, lineOf } = parseSource(file.path, file.text)
+  checkNesting(file.path, file.text, body)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
   const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
   checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)

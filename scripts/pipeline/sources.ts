@@ -33,7 +33,7 @@ async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full, pattern)))
+    if (entry.isDirectory()) for (const f of await walk(full, pattern)) files.push(f)
     else if (entry.isFile() && pattern.test(entry.name)) files.push(full)
   }
   return files
