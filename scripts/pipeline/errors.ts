@@ -28,3 +28,21 @@ export class BuildErrors extends Error {
     this.errors = errors
   }
 }
+
+/**
+ * What a writer reads when a build fails: the build's own errors as they are,
+ * anything else as its first line with where to look, never a stack trace.
+ */
+export function failureMessage(error: unknown): string {
+  if (error instanceof BuildError || error instanceof BuildErrors) return error.message
+  const e = error as { message?: unknown }
+  const first = String(e?.message ?? error).split('\n', 1)[0]
+  return `${first}; run again with --debug to see where it failed`
+}
+
+/** The stacks behind a failure, for `--debug`. */
+export function debugStacks(error: unknown): string[] {
+  if (error instanceof BuildErrors) return error.errors.flatMap((e) => (e.debugStack ? [e.debugStack] : []))
+  if (error instanceof BuildError) return error.debugStack ? [error.debugStack] : []
+  return [error instanceof Error && error.stack ? error.stack : String(error)]
+}

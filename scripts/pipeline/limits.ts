@@ -125,3 +125,8 @@ export function yamlWithinLimit(value: unknown, limit: number = LIMITS.yamlNodes
   }
   return true
 }
+
+/** Refuses a build that would serve more routes than the limit (each is a KV key and a manifest entry). */
+export function checkRouteCount(routes: number): void {
+  if (routes > LIMITS.routesPerBuild) throw new BuildError('site.yml', `the build makes ${routes} routes, over the limit of ${LIMITS.routesPerBuild}; raise \`paginate\` or use fewer tags`)
+}
