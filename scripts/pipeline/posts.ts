@@ -79,6 +79,15 @@ export interface Page {
 const POST_NAME = /^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(?:md|markdown)$/i
 const EXCERPT_GRAPHEMES = 160
 
+// C0 and C1 controls but tab and newline, and DEL: a NUL or an escape in a title would reach HTML, XML
+// (where XML 1.0 forbids them) and JSON; newlines and tabs become spaces, as HTML shows them anyway.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
+
+/** A title as every output shows it: entities decoded (each output escapes once), controls removed. */
+function plainTitle(title: string): string {
+  return decodeEntities(title).replace(CONTROL, '').replace(/[\t\r\n]+/g, ' ')
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
@@ -137,13 +146,16 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     updatedOffset = parsed.offsetMinutes
   }
   const slug = slugOf(file.path, data.slug)
-  const path = data.permalink
-    ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
-    : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
-  const tags = data.tags.map(toTerm)
-  const categories = data.categories.map(toTerm)
+  const path = (
+    data.permalink
+      ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
+      : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
+  ).normalize('NFC')
+  // NFC, as the worker normalises request paths (src/data/paths.ts): an NFD file name or tag is one page.
+  const tags = data.tags.map((t) => toTerm(t.normalize('NFC')))
+  const categories = data.categories.map((c) => toTerm(c.normalize('NFC')))
   const image = data.image ? { src: data.image.path, alt: data.image.alt } : undefined
-  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p).normalize('NFC'))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
   const { html, toc, warnings, unknownLanguages, bodyToc, markdown } = renderMarkdown(body, { site: liquid, typography: site.typography })
@@ -153,7 +165,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
     // Jekyll prints a title as written, so `Result&lt;T&gt;` reads `Result<T>`: decoded here, escaped once by each output.
-    title: decodeEntities(data.title),
+    title: plainTitle(data.title),
     path,
     ms,
     date: toRfc3339(ms, offsetMinutes),
@@ -195,7 +207,7 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
   const { data, body, lineOf } = parseSource(file.path, file.text)
   checkNesting(file.path, file.text, body)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
-  const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
+  const path = (data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)).normalize('NFC')
   checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
   // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
   const { html, warnings, unknownLanguages } = /\.html$/i.test(file.path)
@@ -203,7 +215,7 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
     : renderMarkdown(body, { site: liquidSite(site), typography: site.typography })
   return {
     source: file.path,
-    title: decodeEntities(data.title),
+    title: plainTitle(data.title),
     path,
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
