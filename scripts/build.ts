@@ -4,6 +4,7 @@
  * any bad input.
  */
 
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
 import { buildToDisk } from './pipeline/index.ts'
@@ -19,12 +20,15 @@ const { values } = parseArgs({
     parallel: { type: 'boolean', default: false },
     // --debug: the stack of an unexpected failure too (a writer never needs it).
     debug: { type: 'boolean', default: false },
+    // --content DIR: build another content folder (as `npm start -- --content`).
+    content: { type: 'string' },
   },
 })
 
 try {
   const { summary, warnings } = await buildToDisk({
     ...paths,
+    ...(values.content ? { contentDir: resolve(values.content) } : {}),
     drafts: values.drafts,
     cacheDir: values['no-cache'] ? undefined : RENDER_CACHE,
     parallel: values.parallel,
