@@ -33,7 +33,7 @@ for (const kind of HOSTILE_KINDS.filter((k) => !values.only || k.name.includes(v
   const ratio = sizes[sizes.length - 1]!.msPerMb / sizes[0]!.msPerMb
   rows.push({ kind: kind.name, sizes, ratio })
   const cells = sizes.map((s) => `${s.scale}x ${s.mb.toFixed(2)} MB ${s.ms.toFixed(0)} ms = ${s.msPerMb.toFixed(0)} ms/MB`).join(' | ')
-  console.log(`${kind.name.padEnd(28)} ${cells} | ratio ${ratio.toFixed(2)}${kind.known ? ' (known superlinear)' : ''}${sizes.some((s) => s.outcome !== 'built') ? ` (${sizes[0]!.outcome})` : ''}`)
+  console.log(`${kind.name.padEnd(28)} ${cells} | ratio ${ratio.toFixed(2)}${sizes.some((s) => s.outcome !== 'built') ? ` (${sizes[0]!.outcome})` : ''}`)
 }
 const file = join(paths.root, '.kumo', 'bench', 'hostile.json')
 await mkdir(dirname(file), { recursive: true })

@@ -25,6 +25,7 @@
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
 import { kramdownList } from './kramdown-lists.ts'
+import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
 import { boundedStart } from './inline-start.ts'
 import { Lines, firstLine } from './lines.ts'
 
@@ -72,7 +73,7 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
     if (!m) return undefined
     const name = m[1]!.toLowerCase()
     if (SPAN_ELEMENTS.has(name) || VOID.has(name) || m[3]) return undefined
-    const end = matchingEnd(src, name, m[0].length)
+    const end = tagEnd(this.lexer, src, m[0].length, name, RAW_TEXT.has(name)) ?? matchingEnd(src, name, m[0].length)
     // No end tag: kramdown would run the element to the end of the post; CommonMark's
     // shorter reading (to the next blank line) shows the reader more of it.
     if (end < 0) return undefined
@@ -207,6 +208,8 @@ const spacedLink: TokenizerExtension = {
 // display math, `\[…\]`; inside text it is inline math, `\(…\)`. Either way no Markdown applies
 // inside, so `x_1` and `a*b` reach MathJax intact. One `$` is text.
 const BLOCK_MATH = /^ {0,3}\$\$([\s\S]*?)\$\$[ \t]*(?:\n|$)/
+const BLOCK_MATH_OPEN = /^ {0,3}\$\$/
+const BLOCK_MATH_CLOSE = /\$\$[ \t]*(?:\n|(?![\s\S]))/g
 
 interface MathToken {
   type: 'kramdownMath'
@@ -221,7 +224,11 @@ const math: TokenizerExtension & RendererExtension = {
   tokenizer(src, tokens) {
     const last = tokens[tokens.length - 1]
     if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
-    const m = BLOCK_MATH.exec(src)
+    const open = BLOCK_MATH_OPEN.exec(src)
+    if (!open) return undefined
+    // The closing `$$` from the document's index of them (block-memo.ts), else searched here.
+    const indexed = closerAfter(this.lexer, src, open[0].length, 'math', BLOCK_MATH_CLOSE)
+    const m = indexed === undefined ? BLOCK_MATH.exec(src) : indexed && ([src.slice(0, indexed.index + indexed.length), src.slice(open[0].length, indexed.index)] as const)
     if (!m) return undefined
     const next = firstLine(src.slice(m[0].length))
     if (src.length > m[0].length && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
@@ -247,6 +254,12 @@ const inlineMath: TokenizerExtension = {
 }
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
+
+/** The first line of `rest` closing `fence` (gfm.rb: the same character, at least as many). */
+function closeIn(rest: string, fence: string): { index: number; length: number } | null {
+  const m = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm').exec(rest)
+  return m ? { index: m.index, length: m[0].length } : null
+}
 // paragraph.rb LAZY_END: where a blockquote's (or paragraph's) lazy lines stop.
 const HTML_START_OR_STOP = /^ {0,3}<\/?([A-Za-z][\w:-]*)/
 function lazyEnd(line: string): boolean {
@@ -282,13 +295,14 @@ export const kramdownBlocks: MarkedExtension = {
       const [whole, fence, info] = m as unknown as [string, string, string]
       // One word of info (kramdown's `lang` or `lang?opts`); `linenos` is what liquid.ts adds for {% highlight %}.
       if (!/^[ \t]*(?:\S+(?:[ \t]+linenos)?)?[ \t]*$/.test(info)) return undefined
-      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm')
       const rest = src.slice(whole.length)
-      const end = close.exec(rest)
+      // The closer from the document's index of them (block-memo.ts), else searched here.
+      const indexed = fenceClose(this.lexer, src, whole.length, fence[0]!, fence.length)
+      const end = indexed === undefined ? closeIn(rest, fence) : indexed
       if (!end) return undefined
       if (!/^ /.test(whole)) return false
       // An indented fence: kramdown keeps its lines' indentation, where CommonMark strips the fence's.
-      const raw = whole + rest.slice(0, end.index + end[0].length) + (rest[end.index + end[0].length] === '\n' ? '\n' : '')
+      const raw = whole + rest.slice(0, end.index + end.length) + (rest[end.index + end.length] === '\n' ? '\n' : '')
       return { type: 'code', raw, lang: info.trim(), text: rest.slice(0, end.index).replace(/\n$/, '') }
     },
     // The GFM table is replaced by kramdown's (above); marked's would split `a | b` in code.
