@@ -14,7 +14,7 @@ import { ImportError, importJekyll, type ImportReport } from './import/index.ts'
 import { formatReport, verifyMigration, type MigrationReport } from './verify/migration.ts'
 import { paths } from './project.ts'
 
-const USAGE = 'usage: npm run import -- <path to a Jekyll site> [--into content] [--replace] [--built <old _site>] [--verify <old _site or sitemap.xml>] [--json]'
+const USAGE = 'usage: npm run import -- <path to a Jekyll site> [--into content] [--replace] [--built <old _site>] [--verify <old _site or sitemap.xml> [--ref <folder from npm run verify:jekyll>]] [--json]'
 
 process.env.WRANGLER_SEND_METRICS = 'false'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -23,7 +23,7 @@ let args
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { into: { type: 'string' }, replace: { type: 'boolean', default: false }, built: { type: 'string' }, verify: { type: 'string' }, json: { type: 'boolean', default: false }, debug: { type: 'boolean', default: false } },
+    options: { into: { type: 'string' }, replace: { type: 'boolean', default: false }, built: { type: 'string' }, verify: { type: 'string' }, ref: { type: 'string' }, json: { type: 'boolean', default: false }, debug: { type: 'boolean', default: false } },
   })
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`)
@@ -56,7 +56,7 @@ try {
   if (!values.json) printImport(report)
   if (verify) {
     if (!values.json) console.log('\nstep 2, the migration report:')
-    migration = await verifyMigration({ contentDir: into, old: verify, log: values.json ? undefined : (l) => console.log(`  ${l}`) })
+    migration = await verifyMigration({ contentDir: into, old: verify, ...(values.ref ? { ref: resolve(values.ref) } : {}), log: values.json ? undefined : (l) => console.log(`  ${l}`) })
     if (!values.json) console.log(formatReport(migration))
   }
   if (values.json) console.log(JSON.stringify({ import: report, ...(migration ? { migration } : {}) }, null, 1))

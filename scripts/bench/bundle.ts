@@ -3,11 +3,11 @@
  * and measures the bundle raw and gzipped.
  */
 
-import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { runWrangler } from '../project.ts'
+import { paths, runWrangler } from '../project.ts'
 
 export interface Bundle {
   file: string
@@ -17,6 +17,8 @@ export interface Bundle {
 
 export async function bundle(entry?: string): Promise<Bundle> {
   const outdir = await mkdtemp(join(tmpdir(), 'kumo-bundle-'))
+  // wrangler.toml's [assets] folder must exist even for a dry run; on a fresh clone no build has made it yet.
+  await mkdir(paths.publicDir, { recursive: true })
   await runWrangler(['deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', outdir])
   const name = (await readdir(outdir)).find((f) => f.endsWith('.js'))
   if (!name) throw new Error(`wrangler wrote no bundle to ${outdir}`)

@@ -74,6 +74,11 @@ const BUILT_IN_TABS = new Set(['archives', 'categories', 'tags'])
 
 const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false)
 const isDir = (path: string) => stat(path).then((s) => s.isDirectory(), () => false)
+/** A page's `redirect_from:` paths (a string or a list), as absolute paths. */
+const redirectFromOf = (data: Record<string, unknown>): string[] =>
+  (Array.isArray(data.redirect_from) ? data.redirect_from : [data.redirect_from])
+    .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+    .map((v) => (v.trim().startsWith('/') ? v.trim() : `/${v.trim()}`))
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined)
 /** Utils.titleize_slug: what Jekyll shows for a post with no title. */
 const titleize = (slug: string) => slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')
@@ -219,6 +224,12 @@ async function writeContent(from: string, out: string, config: JekyllConfig, inv
       const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...tags], categories: [...categories] })
       if (url !== to) redirects[url] = to
       if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) redirects[`/${outputFile(url, ext)}`] = to
+      // Its own old paths (jekyll-redirect-from) lead to the same Kumo listing.
+      for (const from of redirectFromOf(data)) {
+        if (from !== to) redirects[from] = to
+        // jekyll-redirect-from wrote /old.html for /old.
+        if (/\/[^/.]+$/.test(from)) redirects[`${from}.html`] = to
+      }
       return
     }
     const edits: Record<string, string> = { permalink: url }

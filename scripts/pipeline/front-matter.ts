@@ -87,6 +87,17 @@ const termList = z
   .transform((v) => (v == null ? [] : Array.isArray(v) ? v : [v]))
   .transform((v) => [...new Set(v.map((s) => s.trim()).filter(Boolean))])
 
+/**
+ * `tag:` and `category:`, the singular keys: one name even with spaces in it
+ * (`category: Google Cloud` is one category), or a list. Jekyll splits only
+ * the plural keys' strings (Utils.pluralized_array_from_hash); absent or null
+ * is undefined, because then `tag:` gives way to `tags:`.
+ */
+const singularTerm = z
+  .union([text, z.array(text), z.number().transform(String), z.null()])
+  .optional()
+  .transform((v) => (v == null ? undefined : [...new Set((Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))]))
+
 const stringList = z
   .union([z.string(), z.array(z.string()), z.null()])
   .optional()
@@ -131,9 +142,9 @@ const schema = z.looseObject({
     .refine((s) => s.trim().length > 0, 'is empty'),
   date: dateValue,
   categories: termList,
-  category: termList,
+  category: singularTerm,
   tags: termList,
-  tag: termList,
+  tag: singularTerm,
   image,
   description: optionalText,
   excerpt_separator: optionalText,
@@ -206,8 +217,10 @@ export function parseSource(path: string, source: string): ParsedSource {
     data: {
       title: d.title,
       date: d.date,
-      categories: [...new Set([...d.categories, ...d.category])],
-      tags: [...new Set([...d.tags, ...d.tag])],
+      // Jekyll's Document#populate_categories: the plural key's names, then the singular key's.
+      categories: [...new Set([...d.categories, ...(d.category ?? [])])],
+      // Document#populate_tags: `tag:` when it is there, else `tags:`.
+      tags: d.tag ?? d.tags,
       image: d.image,
       description: d.description,
       excerptSeparator: d.excerpt_separator,

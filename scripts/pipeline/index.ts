@@ -58,6 +58,7 @@ import { render } from './render.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
 import { BuildSession } from './session.ts'
 import { discover, scanContent } from './sources.ts'
+import { folderIndexRedirects } from './static-files.ts'
 import { checkRouteOwners } from './routes-owner.ts'
 import { checkRouteCount } from './limits.ts'
 import { summary, type BuildSummary } from './summary.ts'
@@ -130,7 +131,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = epochs(linked, site, files, nowMs, session, dated)
   checkRouteCount(Object.keys(assembled.base.routes).length)
-  const redirectTable = redirects(linked.included, nowMs, assembled.base, site.redirects)
+  const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...(await folderIndexRedirects(contentDir)), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
   const items = [...linked.included, ...linked.pages]

@@ -67,6 +67,8 @@ export interface Page {
   source: string
   title: string
   path: string
+  /** Old paths that answer 301 to this page (jekyll-redirect-from works on pages too). */
+  redirectFrom: string[]
   html: string
   description: string
   scriptHashes: string[]
@@ -208,7 +210,8 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
   checkNesting(file.path, file.text, body)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
   const path = (data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)).normalize('NFC')
-  checkUrls(file.path, { path, redirectFrom: [], tags: [], categories: [] }, lineOf)
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p).normalize('NFC'))
+  checkUrls(file.path, { path, redirectFrom, tags: [], categories: [] }, lineOf)
   // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
   const { html, warnings, unknownLanguages } = /\.html$/i.test(file.path)
     ? { ...htmlPage(body, liquidSite(site)), unknownLanguages: [] }
@@ -217,6 +220,7 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
     source: file.path,
     title: plainTitle(data.title),
     path,
+    redirectFrom,
     html,
     description: data.description ?? truncate(htmlToText(html), EXCERPT_GRAPHEMES),
     scriptHashes: inlineScriptHashes(html),

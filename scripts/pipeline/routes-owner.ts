@@ -85,8 +85,8 @@ export function checkRouteOwners(claims: RouteClaims): void {
     claim(markdownPath(post.path), post.source, 'has its Markdown copy at', 'change its permalink', `the Markdown copy of ${post.source}`)
   }
   for (const page of claims.pages) claim(page.path, page.source, 'has the URL', 'rename the page or give it another permalink', `the URL of ${page.source}`)
-  for (const post of claims.posts) {
-    for (const from of post.redirectFrom) claim(from, post.source, '`redirect_from` names', 'take that path out of `redirect_from`', `a redirect_from of ${post.source}`)
+  for (const item of [...claims.posts, ...claims.pages]) {
+    for (const from of item.redirectFrom) claim(from, item.source, '`redirect_from` names', 'take that path out of `redirect_from`', `a redirect_from of ${item.source}`)
   }
   for (const file of claims.statics) claim(file.path, file.source, 'is served at', 'rename or remove the file', `the static file ${file.source}`)
   if (errors.length) throw new BuildErrors(errors)

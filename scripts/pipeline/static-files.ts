@@ -26,6 +26,23 @@ export async function contentCopies(contentDir: string): Promise<Array<[string, 
   return out
 }
 
+/**
+ * `/doc/` → `/doc/index.html` for each index.html under static/ (the site root's
+ * aside): GitHub Pages serves a folder's index.html at the folder's URL, while
+ * static assets here are served at exactly their own path (html_handling
+ * "none"), so the folder's URL answers with one 301 to the file.
+ */
+export async function folderIndexRedirects(contentDir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  const files = await readdir(join(contentDir, 'static'), { recursive: true }).catch(() => [] as string[])
+  for (const file of files.map((f) => f.split('\\').join('/')).sort()) {
+    if (!file.endsWith('/index.html')) continue
+    const folder = `/${file.slice(0, -'index.html'.length)}`
+    out[folder] = `/${file}`
+  }
+  return out
+}
+
 /** Names and content hashes of everything the copies bring, so an unchanged set leaves public/ alone. */
 export async function copiesDigest(copies: Array<[string, string]>): Promise<string> {
   const hash = createHash('sha256')

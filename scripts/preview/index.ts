@@ -101,6 +101,11 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     ['dev', '--port', String(internal), '--ip', '127.0.0.1', '--persist-to', options.stateDir, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
     { detached: true, quiet: options.quiet },
   )
+  // However this process ends (miniflare's own signal handlers may exit before stop() has run),
+  // wrangler's whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.
+  const orphanGuard = () => dev.exitCode === null && dev.signalCode === null && signalGroup(dev, 'SIGTERM')
+  process.once('exit', orphanGuard)
+  dev.once('exit', () => process.off('exit', orphanGuard))
   const upstream = `http://127.0.0.1:${internal}`
   let exit: string | null = null
   dev.once('exit', (code, signal) => (exit = `code ${code}, signal ${signal}`))

@@ -11,9 +11,9 @@
  * The old site is its built folder (`_site/`: every file it holds, and the
  * URLs of its sitemap.xml) or its `sitemap.xml` alone.
  *
- * Post bodies: the rendering issue's comparison against Jekyll's HTML
- * (`scripts/verify/bodies.ts`, branch `rendering`) plugs in at `BodyCheck`;
- * until it is on main, the report says bodies were not compared.
+ * Post bodies: with an old `_site/`, each post's body is compared with the
+ * old page at the same URL by the rendering check's comparison
+ * (old-bodies.ts over bodies.ts); a sitemap alone has no HTML to compare.
  */
 
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
@@ -21,8 +21,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLocalServer } from '../local-server.ts'
 import { buildToDisk } from '../pipeline/index.ts'
+import { compareOldBodies, compareReferenceBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
+import { postRecords } from './site-bodies.ts'
 
-export type Verdict = 'kept' | 'redirected' | 'lost'
+/** `absent`: listed in the old sitemap, but the old site had no file there either (it answered 404 before the move too). */
+export type Verdict = 'kept' | 'redirected' | 'lost' | 'absent'
 
 export interface UrlResult {
   path: string
@@ -38,11 +41,8 @@ export interface MigrationReport {
   old: string
   urls: UrlResult[]
   totals: Record<Verdict, number> & { urls: number }
-  bodies: { compared: false; note: string } | { compared: true; [key: string]: unknown }
+  bodies: { compared: false; note: string } | OldBodiesReport
 }
-
-/** Post-body comparison against the old HTML; see the module comment. */
-export type BodyCheck = (input: { oldSite: string; origin: string; kept: string[] }) => Promise<MigrationReport['bodies']>
 
 const decode = (p: string) => {
   try {
@@ -91,6 +91,23 @@ export async function oldUrls(old: string): Promise<string[]> {
   return [...urls].sort()
 }
 
+/** Whether the old built site has a file for a URL path, as GitHub Pages finds one (`/a` is a.html or a/index.html). */
+export async function oldFileExists(oldSite: string, path: string): Promise<boolean> {
+  const rel = path.replace(/^\/+/, '')
+  const tries = rel === '' || rel.endsWith('/') ? [`${rel}index.html`] : [rel, `${rel}.html`, `${rel}/index.html`]
+  for (const t of tries) if (await stat(join(oldSite, t)).then((s) => s.isFile(), () => false)) return true
+  return false
+}
+
+/** Lost URLs the old site did not answer either become `absent`: the move lost nothing there. */
+export async function markAbsent(urls: UrlResult[], oldSite: string): Promise<void> {
+  for (const u of urls) {
+    if (u.verdict !== 'lost' || (await oldFileExists(oldSite, u.path))) continue
+    u.verdict = 'absent'
+    u.reason = "listed in the old sitemap, but the old site had no file there either: it was a 404 before the move"
+  }
+}
+
 /** Why a URL Kumo does not answer was probably lost: what kind of file it was. */
 export function likelyReason(path: string): string {
   if (/(^|\/)404(\.html|\/)?$/.test(path)) return "the old site's not-found page; Kumo answers every unknown URL with its own"
@@ -134,7 +151,7 @@ export async function checkUrls(origin: string, paths: string[], concurrency = 8
 }
 
 /** Builds `contentDir` into a temporary folder, serves it, and checks every URL of the old site against it. */
-export async function verifyMigration(options: { contentDir: string; old: string; bodies?: BodyCheck; log?: (line: string) => void }): Promise<MigrationReport> {
+export async function verifyMigration(options: { contentDir: string; old: string; ref?: string; log?: (line: string) => void }): Promise<MigrationReport> {
   const paths = await oldUrls(options.old)
   const tmp = await mkdtemp(join(tmpdir(), 'kumo-verify-'))
   try {
@@ -145,13 +162,15 @@ export async function verifyMigration(options: { contentDir: string; old: string
     const server = await startLocalServer(result, publicDir)
     try {
       const urls = await checkUrls(server.url, paths)
-      const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0 }
-      for (const u of urls) totals[u.verdict]++
       const oldSite = (await stat(options.old)).isDirectory() ? options.old : undefined
-      const bodies: MigrationReport['bodies'] =
-        options.bodies && oldSite
-          ? await options.bodies({ oldSite, origin: server.url, kept: urls.filter((u) => u.verdict !== 'lost').map((u) => u.path) })
-          : { compared: false, note: oldSite ? 'post bodies not compared: the comparison (scripts/verify/bodies.ts) is not in this checkout yet' : 'post bodies not compared: a sitemap.xml has no HTML to compare with' }
+      if (oldSite) await markAbsent(urls, oldSite)
+      const totals = { urls: urls.length, kept: 0, redirected: 0, lost: 0, absent: 0 }
+      for (const u of urls) totals[u.verdict]++
+      const bodies: MigrationReport['bodies'] = options.ref
+        ? await compareReferenceBodies(options.ref, postRecords(result))
+        : oldSite
+          ? await compareOldBodies(oldSite, postRecords(result))
+          : { compared: false, note: 'post bodies not compared: a sitemap.xml has no HTML to compare with; give the old _site/ or --ref <folder from npm run verify:jekyll>' }
       return { old: options.old, urls, totals, bodies }
     } finally {
       await server.stop()
@@ -170,10 +189,11 @@ export function formatReport(report: MigrationReport, options: { showRedirects?:
   for (const u of report.urls) {
     if (u.verdict === 'kept') continue
     if (u.verdict === 'redirected' && !options.showRedirects) continue
-    lines.push(`${pad(u.path, width)}  ${u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : `LOST ${u.status}: ${u.reason}`}`)
+    const answer = u.verdict === 'redirected' ? `${u.status} → ${u.location} (200)` : u.verdict === 'absent' ? `404, as before: ${u.reason}` : `LOST ${u.status}: ${u.reason}`
+    lines.push(`${pad(u.path, width)}  ${answer}`)
   }
-  const { urls, kept, redirected, lost } = report.totals
-  lines.push(`bodies: ${report.bodies.compared ? JSON.stringify(report.bodies) : report.bodies.note}`)
-  lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost`)
+  const { urls, kept, redirected, lost, absent } = report.totals
+  lines.push(report.bodies.compared ? formatOldBodies(report.bodies) : report.bodies.note)
+  lines.push(`${urls} old URLs: ${kept} answer 200, ${redirected} one 301 to a 200, ${lost} lost${absent ? ` (and ${absent} the old sitemap listed that the old site did not answer either)` : ''}`)
   return lines.join('\n')
 }

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { importJekyll } from '../import/index.ts'
 import { BuildErrors } from '../pipeline/errors.ts'
-import { build } from '../pipeline/index.ts'
+import { build, type BuildResult } from '../pipeline/index.ts'
+import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { compareBodies, type BodiesReport } from './bodies.ts'
 
 /** The key both sides share: the path under `_posts/` (Jekyll) or `posts/` (Kumo), without extension. */
@@ -36,6 +37,22 @@ export async function jekyllBodies(refDir: string): Promise<Map<string, string>>
     out.set(postKey(post.path), open ? page.slice(open.index + open[0].length, page.lastIndexOf('</article>')) : page)
   }
   return out
+}
+
+/**
+ * Every post page record a build made (drafts and scheduled posts included).
+ * A blob is one record's JSON, or several records' JSON a line each (a pack):
+ * JSON text has no raw line feed, so each line is one record either way.
+ */
+export function* postRecords(result: BuildResult): Iterable<PostBodyRecord> {
+  for (const blob of result.blobs.values()) {
+    if (!blob.includes('"kind":"post"')) continue
+    for (const json of blob.split('\n')) {
+      if (!json.includes('"kind":"post"')) continue
+      const record = JSON.parse(json) as PostBodyRecord
+      if (record.kind === 'post') yield record
+    }
+  }
 }
 
 export interface KumoBodies {
@@ -63,12 +80,7 @@ export async function kumoBodies(siteDir: string): Promise<KumoBodies> {
       result = await build(options)
     }
     const bodies = new Map<string, string>()
-    for (const json of result.blobs.values()) {
-      if (!json.includes('"kind":"post"')) continue
-      const record = JSON.parse(json) as { kind: string; source: string; html: string }
-      if (record.kind !== 'post') continue
-      bodies.set(postKey(record.source), record.html)
-    }
+    for (const record of postRecords(result)) bodies.set(postKey(record.source), record.html)
     return { bodies, errors }
   } finally {
     await rm(tmp, { recursive: true, force: true })

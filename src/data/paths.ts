@@ -29,10 +29,20 @@ const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
  * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
  * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
  */
+/**
+ * A redirect target the static assets serve (a folder's `/doc/index.html`, a
+ * file the old site had): a path with an extension that no route claims at
+ * any time, so a scheduled post's page is never mistaken for one.
+ */
+function isStaticFile(manifest: ManifestIndex, path: string): boolean {
+  if (!/\.[A-Za-z0-9]+$/.test(path) || manifest.route(path) !== undefined) return false
+  return !manifest.schedule.some((step) => Object.hasOwn(step.routes, path))
+}
+
 export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
   const exists = (p: string) => routeAt(manifest, p, now) !== undefined
   const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)
-  if (redirect && exists(redirect)) return redirect
+  if (redirect && (exists(redirect) || isStaticFile(manifest, redirect))) return redirect
   const candidates = [
     path.endsWith('/') ? undefined : `${path}/`,
     path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : undefined,

@@ -17,6 +17,8 @@ import { mergeSources, pageCsp } from '../shared/headers.ts'
 import { metaRecord } from '../shared/keys.ts'
 import { isDataPath } from '../shared/paths.ts'
 import { thirdPartySources } from '../shared/third-party.ts'
+import { renderDocument } from '../views/layout.tsx'
+import { ErrorPage } from '../views/pages.tsx'
 import { renderRecord } from '../views/render.ts'
 
 export const content = new Hono<AppEnv>()
@@ -32,6 +34,20 @@ function waitUntil(c: Context, work: Promise<unknown>): void {
 
 // Feeds, sitemaps, robots.txt and llms.txt: machine-read, polled, fetched cross-origin.
 const cacheKindOf = (path: string): CacheKind => (isDataPath(path) ? 'feed' : 'page')
+
+/**
+ * GitHub Pages, Cloudflare Pages and Netlify publish the not-found page as the
+ * file /404.html, and a request for the file itself answers 200 with it. A
+ * moved Jekyll site keeps that URL (monitors and old links check it); the page
+ * is marked noindex, as every error page is.
+ */
+const NOT_FOUND_FILE = '/404.html'
+
+async function notFoundFile(c: Context<AppEnv>): Promise<Response> {
+  const headers = new Headers(cacheHeaders('not-found'))
+  headers.set('Content-Type', 'text/html; charset=utf-8')
+  return new Response(await renderDocument(ErrorPage({ site: c.var.site, code: 'not-found' })), { status: 200, headers })
+}
 
 content.get('*', async (c) => {
   const url = new URL(c.req.url)
@@ -49,6 +65,7 @@ content.get('*', async (c) => {
   }
   if (!entry) {
     const target = canonicalFor(manifest, path, now)
+    if (target === undefined && path === NOT_FOUND_FILE) return notFoundFile(c)
     if (target === undefined) throw new HttpError('not-found')
     const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
     return new Response(null, { status: 301, headers: { ...headers, Location: sameSiteLocation(target, url.search) } })

@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildErrors } from '../../scripts/pipeline/errors.ts'
@@ -160,6 +160,42 @@ it('carries earlier stylesheets into a new output, for pages still cached from t
   expect(sheets).toContain('style.0123456789.css')
   expect(sheets).not.toContain('notes.txt')
   expect(sheets).toHaveLength(2)
+})
+
+it('answers redirect_from paths of posts and pages with the post or page, as jekyll-redirect-from does', async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await writeFile(join(dir, 'posts', '2024-02-01-moved.md'), '---\ntitle: Moved\nredirect_from:\n  - /2024/02/01/moved/\n---\nText.\n')
+  await writeFile(join(dir, 'pages', 'cn-note.md'), '---\ntitle: 笔记\npermalink: /cn/note/\nredirect_from: [/2021/04/20/note/, /old-note.html, /resume]\n---\n正文。\n')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.redirects['/2024/02/01/moved/']).toBe('/2024/02/moved/')
+  expect(manifest.redirects['/2021/04/20/note/']).toBe('/cn/note/')
+  expect(manifest.redirects['/old-note.html']).toBe('/cn/note/')
+  // jekyll-redirect-from wrote resume.html for /resume: both answer.
+  expect(manifest.redirects['/resume']).toBe('/cn/note/')
+  expect(manifest.redirects['/resume.html']).toBe('/cn/note/')
+})
+
+it("answers a static folder's URL with one 301 to its index.html, as GitHub Pages serves it", async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await mkdir(join(dir, 'static', 'doc', 'deep'), { recursive: true })
+  await writeFile(join(dir, 'static', 'doc', 'index.html'), '<!doctype html><title>Doc</title>')
+  await writeFile(join(dir, 'static', 'doc', 'deep', 'index.html'), '<!doctype html><title>Deep</title>')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.redirects['/doc/']).toBe('/doc/index.html')
+  expect(manifest.redirects['/doc/deep/']).toBe('/doc/deep/index.html')
+})
+
+it('answers the .html file Jekyll wrote for an extensionless permalink with one 301 to the permalink', async () => {
+  const dir = await tempDir()
+  await cp(FIXTURE_CONTENT, dir, { recursive: true })
+  await writeFile(join(dir, 'posts', '2021-03-10-results.md'), '---\ntitle: R\npermalink: /posts/03_10_2021_results\n---\nText.\n')
+  const { manifest } = await build({ contentDir: dir, outDir: '', publicDir: '', now: FIXTURE_NOW })
+  expect(manifest.routes['/posts/03_10_2021_results']).toBeDefined()
+  expect(manifest.redirects['/posts/03_10_2021_results.html']).toBe('/posts/03_10_2021_results')
+  // Paths with a slash or an extension of their own get none.
+  expect(Object.keys(manifest.redirects).filter((p) => p.endsWith('/.html') || p.endsWith('.html.html'))).toEqual([])
 })
 
 describe('bad input stops the build and writes nothing', () => {

@@ -24,8 +24,14 @@ describe('front matter forms', () => {
     expect(a.tags).toEqual(['AI', '大模型'])
     expect(a.categories).toEqual(['南箕北斗集'])
     const b = parse('---\ntitle: T\ntag: swift ios\ncategory: [Notes]\n---\n').data
-    expect(b.tags).toEqual(['swift', 'ios'])
+    // The singular keys are one name each, spaces and all; Jekyll 4.3.1 gives tags ["swift ios"]
+    // and, for `category: Google Cloud` + `categories: x y`, ["x", "y", "Google Cloud"] (URL /x/y/google%20cloud/…).
+    expect(b.tags).toEqual(['swift ios'])
     expect(b.categories).toEqual(['Notes'])
+    const d = parse('---\ntitle: T\ncategory: Google Cloud\ncategories: x y\ntag: [a]\ntags: [b]\n---\n').data
+    expect(d.categories).toEqual(['x', 'y', 'Google Cloud'])
+    // `tag:` wins over `tags:` (Utils.pluralized_array_from_hash).
+    expect(d.tags).toEqual(['a'])
     const c = parse('---\ntitle: T\ntags:\n  - 2024\n  - web\n---\n').data
     expect(c.tags).toEqual(['2024', 'web'])
   })

@@ -10,7 +10,7 @@ import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { ImportError, importJekyll } from '../../scripts/import/index.ts'
 import { RETIRING_WORKER } from '../../scripts/import/service-worker.ts'
-import { oldUrls, verifyMigration } from '../../scripts/verify/migration.ts'
+import { formatReport, oldUrls, verifyMigration } from '../../scripts/verify/migration.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const SITE = fileURLToPath(new URL('../fixtures/jekyll-minima', import.meta.url))
@@ -28,7 +28,7 @@ const frontMatter = (text: string) => yaml.load(/^---\n([\s\S]*?)\n---/.exec(tex
 describe('what Jekyll publishes, Kumo serves', () => {
   it('copies files without front matter as they are, honouring exclude, include and _ folders', async () => {
     const { files } = await imported()
-    expect(await files('static')).toEqual(['AGENTS.md', '_private/keep.txt', 'assets/img/dot.svg', 'keybase.txt', 'notes/plain.txt', 'sw.js'])
+    expect(await files('static')).toEqual(['AGENTS.md', '_private/keep.txt', 'assets/img/dot.svg', 'keybase.txt', 'notes/index.html', 'notes/plain.txt', 'sw.js'])
   })
 
   it('makes pages of files with front matter only, each at the URL Jekyll gave it', async () => {
@@ -86,6 +86,20 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(report.notCarried).toContain('analytics: UA-1234567-1 is Universal Analytics, which Google switched off in 2023; create a GA4 property and set `analytics: {google: G-…}` in site.yml')
   })
 
+  it("sends a listing page's own redirect_from paths to the Kumo listing it became", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts'), { recursive: true })
+    await mkdir(join(site, 'en'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-redirect-from]\n')
+    await writeFile(join(site, '_posts', '2024-01-01-a.md'), '---\ntitle: A\n---\nA.\n')
+    await writeFile(join(site, 'en', 'archive.html'), '---\nlayout: page\ntitle: Archive\npermalink: /en/archive/\nredirect_from: [/archive/]\n---\n{% for post in site.posts %}{{ post.title }}{% endfor %}\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const redirects = (yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as { redirects: Record<string, string> }).redirects
+    expect(redirects['/en/archive/']).toBe('/archives/')
+    expect(redirects['/archive/']).toBe('/archives/')
+  })
+
   it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
     const { into, report } = await imported()
     expect(report.serviceWorkers).toEqual(['/sw.js'])
@@ -103,7 +117,12 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(answer('/AGENTS.md')?.verdict).toBe('kept')
     expect(answer('/blog/page2/')).toMatchObject({ verdict: 'redirected', location: '/page/2/' })
     expect(answer('/archive.html')).toMatchObject({ verdict: 'redirected', location: '/archives/' })
+    // A folder's index.html, served at the folder's URL on GitHub Pages.
+    expect(answer('/notes/')).toMatchObject({ verdict: 'redirected', location: '/notes/index.html' })
     expect(report.totals).toMatchObject({ urls: report.urls.length, lost: 0 })
+    // Each post's body against the old page at its URL (these posts were built with no layout).
+    expect(report.bodies).toMatchObject({ compared: true, posts: 6, identical: 6, notCompared: [] })
+    expect(formatReport(report)).toContain('post bodies against the old pages: 6 posts, 6 structurally identical (100.0%)')
   }, 180_000)
 })
 

@@ -104,6 +104,18 @@ describe('errors', () => {
     expect(html).not.toContain('no/such/page')
   })
 
+  it('serves the not-found page itself at /404.html with 200, as GitHub Pages does, and keeps it out of indexes', async () => {
+    const file = await get('/404.html')
+    expect(file.status).toBe(200)
+    expect(file.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const html = await file.text()
+    expect(html).toContain('<meta name="robots" content="noindex"')
+    expect(html).toContain('href="/archives/"')
+    // Only that file: any other unknown .html stays a 404.
+    expect((await get('/405.html')).status).toBe(404)
+    expect((await get('/sub/404.html')).status).toBe(404)
+  })
+
   it('answers undecodable paths with 404, not 500', async () => {
     for (const path of ['/%E4%B8/', '/%ZZ', '/tags/%FF/']) expect((await get(path)).status, path).toBe(404)
   })
