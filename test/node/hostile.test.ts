@@ -154,11 +154,15 @@ describe('every stage is linear or bounded', () => {
   // The benchmark's kinds at 1x and 4x: time per MB may not grow with the size (a quadratic pass
   // quadruples it). Generous bounds: the machine is shared; the benchmark reports real figures.
   it.each(HOSTILE_KINDS.map((k) => [k.name, k] as const))('%s: time per MB stays flat from 1x to 4x', (_, kind) => {
+    // The best of three runs: a shared machine's pauses only ever add time.
     const perMb = (scale: number) => {
       const body = kind.body(kind.base * scale)
-      const { result, ms } = renderOne(body)
-      expect(result).toBe('built')
-      return ms / (body.length / 1048576)
+      const times = [0, 1, 2].map(() => {
+        const { result, ms } = renderOne(body)
+        expect(result).toBe('built')
+        return ms
+      })
+      return Math.min(...times) / (body.length / 1048576)
     }
     perMb(1) // warm up
     const small = perMb(1)
