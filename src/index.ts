@@ -16,7 +16,7 @@
 import { Hono, type Context } from 'hono'
 import { cacheHeaders, searchHeaders, secondsToNextChange } from './cache/index.ts'
 import { staleOnError } from './cache/stale.ts'
-import { jsonText } from './json.ts'
+import { jsonText } from './shared/json.ts'
 import { served, servedBuild, type AppEnv } from './context.ts'
 import { compress } from './compress/index.ts'
 import { HttpError } from './errors.ts'

@@ -16,7 +16,7 @@
  */
 
 import { Hono, type Context } from 'hono'
-import { jsonText } from '../json.ts'
+import { jsonText } from '../shared/json.ts'
 import { notModified, searchHeaders, validatedHeaders } from '../cache/index.ts'
 import type { AppEnv, Served } from '../context.ts'
 import { readRecord, readRecords, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
