@@ -4,8 +4,9 @@
  * any bad input.
  */
 
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BuildError, BuildErrors } from './pipeline/errors.ts'
+import { debugStacks, failureMessage } from './pipeline/errors.ts'
 import { buildToDisk } from './pipeline/index.ts'
 import { RENDER_CACHE, paths } from './project.ts'
 
@@ -17,12 +18,17 @@ const { values } = parseArgs({
     'no-cache': { type: 'boolean', default: false },
     // --parallel: render on a second thread too (render-pool.ts); off by default, as it did not pay in measurements.
     parallel: { type: 'boolean', default: false },
+    // --debug: the stack of an unexpected failure too (a writer never needs it).
+    debug: { type: 'boolean', default: false },
+    // --content DIR: build another content folder (as `npm start -- --content`).
+    content: { type: 'string' },
   },
 })
 
 try {
   const { summary, warnings } = await buildToDisk({
     ...paths,
+    ...(values.content ? { contentDir: resolve(values.content) } : {}),
     drafts: values.drafts,
     cacheDir: values['no-cache'] ? undefined : RENDER_CACHE,
     parallel: values.parallel,
@@ -42,9 +48,7 @@ try {
   if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
   if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)
 } catch (error) {
-  if (error instanceof BuildErrors || error instanceof BuildError) {
-    console.error(`build failed, nothing written:\n${error.message}`)
-    process.exit(1)
-  }
-  throw error
+  console.error(`build failed, nothing written:\n${failureMessage(error)}`)
+  if (values.debug) for (const stack of debugStacks(error)) console.error(stack)
+  process.exit(1)
 }

@@ -23,7 +23,7 @@ let args
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { into: { type: 'string' }, replace: { type: 'boolean', default: false }, built: { type: 'string' }, verify: { type: 'string' }, ref: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { into: { type: 'string' }, replace: { type: 'boolean', default: false }, built: { type: 'string' }, verify: { type: 'string' }, ref: { type: 'string' }, json: { type: 'boolean', default: false }, debug: { type: 'boolean', default: false } },
   })
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`)
@@ -71,6 +71,8 @@ try {
     console.error(`the imported content does not build:\n${error.message}`)
     process.exit(1)
   }
-  console.error(`import failed: ${(error as Error).message}`)
+  // Anything else by its first line; the stack only with --debug.
+  console.error(`import failed: ${String((error as Error)?.message ?? error).split('\n', 1)[0]}; run again with --debug to see where`)
+  if (values.debug) console.error((error as Error)?.stack ?? error)
   process.exit(1)
 }

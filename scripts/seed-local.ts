@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { CURRENT_KEY, blobKey, buildKey } from '../src/shared/keys.ts'
 import { encodeManifest } from '../src/shared/manifest-codec.ts'
 import type { Manifest } from '../src/shared/schema.ts'
-import { blobFile, blobsOnDisk } from './pipeline/write.ts'
+import { blobFile, blobIntact, blobsOnDisk, tamperedBlob } from './pipeline/write.ts'
 import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
 import { LOCAL_STATE, paths } from './project.ts'
 
@@ -31,7 +31,13 @@ export interface SeedOptions {
 async function fromDist(): Promise<{ manifest: Manifest; hashes: Set<string>; read: (hash: string) => Promise<string> }> {
   const manifest = JSON.parse(await readFile(join(paths.outDir, 'manifest.json'), 'utf8')) as Manifest
   const dir = join(paths.outDir, 'blobs')
-  return { manifest, hashes: await blobsOnDisk(dir), read: (hash) => readFile(blobFile(dir, hash), 'utf8') }
+  const read = async (hash: string) => {
+    const json = await readFile(blobFile(dir, hash), 'utf8')
+    // Never seed a record whose bytes are not its name's: the worker would serve them as that record.
+    if (!blobIntact(hash, json)) throw tamperedBlob(hash)
+    return json
+  }
+  return { manifest, hashes: await blobsOnDisk(dir), read }
 }
 
 export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {

@@ -5,5 +5,10 @@
 
 import { seedLocal } from './seed-local.ts'
 
-const { buildId, written } = await seedLocal()
-console.log(`seeded local KV: build ${buildId}, ${written} new keys`)
+try {
+  const { buildId, written } = await seedLocal()
+  console.log(`seeded local KV: build ${buildId}, ${written} new keys`)
+} catch (error) {
+  console.error(`seed failed, local KV unchanged: ${(error as Error).message.split('\n', 1)[0]}`)
+  process.exit(1)
+}

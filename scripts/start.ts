@@ -13,9 +13,9 @@ import { startPreview } from './preview/index.ts'
 import { LOCAL_STATE, RENDER_CACHE, paths } from './project.ts'
 
 const port = Number(process.env.PORT ?? 8787)
-const { values } = parseArgs({ options: { content: { type: 'string' } } })
+const { values } = parseArgs({ options: { content: { type: 'string' }, debug: { type: 'boolean', default: false } } })
 const contentDir = values.content ? resolve(values.content) : paths.contentDir
-const preview = await startPreview({ ...paths, contentDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE, port })
+const preview = await startPreview({ ...paths, contentDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE, port, debug: values.debug })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
 console.log(`[kumo] serving http://localhost:${port} — pages reload on save`)
 await preview.stopped

@@ -16,6 +16,7 @@
 import { Hono, type Context } from 'hono'
 import { cacheHeaders, searchHeaders, secondsToNextChange } from './cache/index.ts'
 import { staleOnError } from './cache/stale.ts'
+import { jsonText } from './shared/json.ts'
 import { served, servedBuild, type AppEnv } from './context.ts'
 import { compress } from './compress/index.ts'
 import { HttpError } from './errors.ts'
@@ -114,7 +115,7 @@ app.onError(async (error, c) => {
     // The one JSON error shape (errors.ts); a 503's detail may name KV keys, so it gets a fixed line.
     headers.set('Content-Type', 'application/json; charset=utf-8')
     const body = { error: { code: known.code, message: known.publicMessage } }
-    return new Response(JSON.stringify(body), { status: known.status, headers })
+    return new Response(jsonText(body), { status: known.status, headers })
   }
   headers.set('Content-Type', 'text/html; charset=utf-8')
   return new Response(await renderDocument(ErrorPage({ site, code: known.pageCode })), { status: known.status, headers })

@@ -5,6 +5,7 @@
  */
 
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
+import { blobIntact, tamperedBlob } from '../pipeline/write.ts'
 import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { KvEntry } from './kv-target.ts'
@@ -76,7 +77,13 @@ export function planDeploy(
   const listed = state.builds.some((b) => b.id === manifest.buildId)
   // `uploaded`: blobs an unfinished deploy put, no manifest references yet (budget.ts).
   const missing = listed ? [] : needed.filter((h) => !state.blobs.has(h) && !options.uploaded?.has(h))
-  const entries: KvEntry[] = missing.map((hash) => ({ key: blobKey(hash), value: blobs.get(hash)! }))
+  const entries: KvEntry[] = missing.map((hash) => {
+    const value = blobs.get(hash)!
+    // The upload's own check (write.ts blobIntact, as seed's): KV never gets a record under another's
+    // name. Every name the build makes is a content hash (32 hex digits); others are tests' stand-ins.
+    if (/^[0-9a-f]{32}$/.test(hash) && !blobIntact(hash, value)) throw tamperedBlob(hash)
+    return { key: blobKey(hash), value }
+  })
   // Already the newest build, dated, and whole: nothing to write. Otherwise its manifest goes
   // (back) up with a new date, which makes it the newest: an older kept build costs 1 write.
   const newest = state.builds[0]

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
+import { LIMITS, yamlWithinLimit } from '../pipeline/limits.ts'
 import { ImportError } from './errors.ts'
 
 export type JekyllConfig = Record<string, unknown>
@@ -27,8 +28,11 @@ export async function readConfig(site: string): Promise<{ config: JekyllConfig; 
       if (code === 'ENOTDIR') break
       throw new ImportError(`${join(site, file)}: cannot be read (${code}); check its permissions`)
     }
+    // Bounded before use: the file's size, then what its aliases expand to (an alias bomb is small on disk).
+    if (Buffer.byteLength(text) > LIMITS.configBytes) throw new ImportError(`${join(site, file)}: is over ${LIMITS.configBytes / 1048576} MiB, more than any site's settings; remove what is not a setting`)
     try {
       const config = yaml.load(text) ?? {}
+      if (!yamlWithinLimit(config)) throw new ImportError(`${join(site, file)}: its YAML aliases (\`*name\`) expand to over ${LIMITS.yamlNodes} values; write the values out`)
       if (typeof config !== 'object' || Array.isArray(config)) throw new ImportError(`${join(site, file)}: is not a set of \`key: value\` settings; fix it so \`jekyll build\` accepts it`)
       return { config: config as JekyllConfig, file }
     } catch (error) {

@@ -6,7 +6,7 @@
  * rest, copied as they are: a Markdown file with no front matter too).
  */
 
-import { open, readdir, readFile } from 'node:fs/promises'
+import { lstat, open, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EntryFilter, type JekyllConfig } from './config.ts'
 import { ImportError } from './errors.ts'
@@ -64,6 +64,11 @@ async function readText(site: string, rel: string): Promise<TextFile> {
 }
 
 async function entries(site: string, rel: string) {
+  // A folder the importer reads must be a real one: a symbolic `_posts` (or collection) could lead
+  // anywhere on the machine, and what is behind it would be copied into content/.
+  if (rel && (await lstat(join(site, rel)).then((s) => s.isSymbolicLink(), () => false))) {
+    throw new ImportError(`${join(site, rel)}: is a symbolic link; the importer copies real files only, so put the folder itself in the site`)
+  }
   try {
     return (await readdir(join(site, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   } catch (error) {
@@ -93,6 +98,7 @@ export async function readInventory(site: string, config: JekyllConfig): Promise
   async function walk(rel: string): Promise<void> {
     for (const e of await entries(site, rel)) {
       const child = join2(rel, e.name)
+      if (e.isSymbolicLink() && (e.name === '_posts' || e.name === '_drafts')) await entries(site, child) // refuses it, naming it
       if (e.isDirectory() && e.name === '_posts' && rel.startsWith(collectionsDir)) {
         inv.posts.push(...(await filesUnder(site, child, filter)).filter((f) => POST_FILENAME.test(f.slice(child.length + 1))))
         continue

@@ -92,6 +92,8 @@ export interface AssembleOptions {
 export const TAXONOMY_PAGE_SIZE = 100
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
+/** The newest modification among posts, in seconds (0 when none); a loop, as a spread of 100,000+ values overflows the stack. */
+const newestSeconds = (posts: Post[]) => (posts.length ? seconds(posts.reduce((max, p) => Math.max(max, modifiedMs(p)), -Infinity)) : 0)
 const modifiedMs = (p: Post) => Math.max(p.ms, p.updatedMs ?? 0)
 
 function metaOf(p: Post): PostMetaRecord {
@@ -233,7 +235,8 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
   const routes = new Map<string, RouteOut>()
   const records = new Map<string, OwnRecord>()
-  const newest = sorted.length ? seconds(Math.max(...sorted.map(modifiedMs))) : 0
+  // A loop, not Math.max(...xs): a spread of 100,000+ values overflows the stack.
+  const newest = newestSeconds(sorted)
 
   const tagGroups = groupBy(sorted, (p) => p.tags)
   const categoryGroups = groupBy(sorted, (p) => p.categories)
@@ -308,7 +311,7 @@ function pagesOf(memo: AssemblyMemo['chunks'], items: Post[], size: number, each
 function addListing(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], scope: ListingScope, items: Post[], paginate: number) {
   const record: ListingScopeRecord = { kind: 'listing-scope', v: SCHEMA_VERSION, scope, pageSize: paginate }
   pagesOf(memo, items, paginate, (page, posts, paged) => {
-    const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
+    const lastModified = newestSeconds(posts)
     routes.set(listingPath(scope, page), { record, deps: posts.map((p) => metaRecord(p.path)), lastModified, paged })
   })
 }
@@ -325,7 +328,7 @@ function addFeeds(routes: Map<string, RouteOut>, memo: AssemblyMemo['chunks'], s
   const ranges = sizedRanges(items.map(weight), FEED_PAGE_SIZE, FEED_PAGE_BYTES - FEED_HEAD_BYTES)
   ranges.forEach(([from, to], i) => {
     const posts = items.slice(from, to)
-    const lastModified = posts.length ? seconds(Math.max(...posts.map(modifiedMs))) : 0
+    const lastModified = newestSeconds(posts)
     // Deps are the entries, not the post routes: a neighbour's new title changes a post page, not the feed.
     const deps = posts.map((p) => entryRecord(p.path))
     const paged = { chunks: rangeChunks(total, FEED_PAGE_SIZE, from, to).map((j) => chunks[j]!), total, page: i + 1, range: { from, to, pages: ranges.length } }

@@ -16,6 +16,7 @@ import { z } from 'zod'
 import { isPsychTimestamp } from '../../src/shared/ruby-time.ts'
 import type { PostShown } from '../../src/shared/schema.ts'
 import { BuildError } from './errors.ts'
+import { LIMITS, yamlWithinLimit } from './limits.ts'
 
 /** An unquoted YAML scalar Psych loads as a Time; its text as written. */
 export class YamlTimestamp {
@@ -204,6 +205,8 @@ const HINTS: Record<string, string> = {
 
 function yamlLoad(source: string): object {
   const value = yaml.load(source, { schema: SCHEMA })
+  // An alias bomb loads small and expands when walked (limits.ts); `reason` is what the message below shows.
+  if (!yamlWithinLimit(value)) throw Object.assign(new Error('aliases'), { reason: `its aliases (\`*name\`) expand to over ${LIMITS.yamlNodes} values` })
   return value ?? {}
 }
 

@@ -32,7 +32,9 @@ export interface IalToken {
   tokens: [Token]
 }
 
-const IAL_BODY = String.raw`\{:(?!:)((?:[^}"'\n]|"[^"\n]*"|'[^'\n]*')*)\}`
+// `{` is not part of a list outside quotes (kramdown allows it, no real post has it): an unclosed
+// `{:` then ends at the next `{`, so `{: {: {: …` over a long line is linear, not quadratic.
+const IAL_BODY = String.raw`\{:(?!:)((?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*)\}`
 const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
 const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
 const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
@@ -89,7 +91,12 @@ function park(text: string): string {
 }
 
 const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('')
-const unhex = (h: string) => String.fromCharCode(...(h.match(/.{4}/g) ?? []).map((u) => parseInt(u, 16)))
+// A loop, not String.fromCharCode(...units): a long list would overflow the stack as arguments.
+const unhex = (h: string) => {
+  let out = ''
+  for (let i = 0; i + 4 <= h.length; i += 4) out += String.fromCharCode(parseInt(h.slice(i, i + 4), 16))
+  return out
+}
 
 /** Puts parked lists back (for HTML blocks and code, where they are left as written). */
 export function unparkIals(html: string): string {

@@ -59,8 +59,10 @@ import { redirects } from './redirects.ts'
 import { render } from './render.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
 import { BuildSession } from './session.ts'
-import { discover } from './sources.ts'
+import { discover, scanContent } from './sources.ts'
 import { folderIndexRedirects } from './static-files.ts'
+import { checkRouteOwners } from './routes-owner.ts'
+import { checkRouteCount } from './limits.ts'
 import { summary, type BuildSummary } from './summary.ts'
 import { writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
 
@@ -110,6 +112,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const session = options.session ?? new BuildSession()
 
   const site = await config(contentDir)
+  // Before anything under content/ is read: symbolic links are refused here (sources.ts).
+  const statics = await scanContent(contentDir)
   const found = await discover(contentDir, drafts)
   const cache = await session.openCache(options.cacheDir)
   // Keys are worth computing only when something keeps what they name.
@@ -123,10 +127,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   await cache?.save()
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   const linked = { ...plain, included: images.posts, pages: images.pages }
+  checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included)
+  checkRouteCount(Object.keys(assembled.base.routes).length)
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...(await folderIndexRedirects(contentDir)), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)

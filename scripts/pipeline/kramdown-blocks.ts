@@ -25,6 +25,9 @@
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
 import { kramdownList } from './kramdown-lists.ts'
+import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
+import { boundedStart } from './inline-start.ts'
+import { Lines, firstLine } from './lines.ts'
 
 // kramdown/parser/html.rb HTML_SPAN_ELEMENTS (+ the raw ones that are also span-level).
 const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var'.split(' '))
@@ -70,7 +73,7 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
     if (!m) return undefined
     const name = m[1]!.toLowerCase()
     if (SPAN_ELEMENTS.has(name) || VOID.has(name) || m[3]) return undefined
-    const end = matchingEnd(src, name, m[0].length)
+    const end = tagEnd(this.lexer, src, m[0].length, name, RAW_TEXT.has(name)) ?? matchingEnd(src, name, m[0].length)
     // No end tag: kramdown would run the element to the end of the post; CommonMark's
     // shorter reading (to the next blank line) shows the reader more of it.
     if (end < 0) return undefined
@@ -142,19 +145,20 @@ const table: TokenizerExtension = {
     // table.rb after_block_boundary?: first in its container, or after a blank line.
     if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
     if (!/^ {0,3}\S/.test(src) || OTHER_BLOCK.test(src)) return undefined
-    const lines = src.split('\n')
-    const leadingPipe = /^\s*\|/.test(lines[0]!)
-    const head: string[][] = []
-    const body: string[][] = []
+    // Only the table's lines are read (lines.ts): marked offers every block to this tokenizer.
+    const lines = new Lines(src)
+    const leadingPipe = /^\s*\|/.test(firstLine(src))
+    let head: string[][] = []
+    let body: string[][] = []
     let align: Array<'center' | 'left' | 'right' | null> | undefined
     let consumed = 0
     let columns = 0
-    for (const line of lines) {
+    for (let line = lines.peek(); line !== undefined; lines.next(), line = lines.peek()) {
       if (!TABLE_LINE.test(line)) break
       const sep = TABLE_SEP_LINE.exec(line)
       if (sep) {
         if (head.length === 0 && body.length > 0 && !align) {
-          head.push(...body.splice(0))
+          ;[head, body] = [body, []]
           align = [...sep[1]!.matchAll(TABLE_HSEP_ALIGN)].map(([, l, r]) => (l && r ? 'center' : r ? 'right' : l ? 'left' : null))
         }
       } else if (!TABLE_FOOT_LINE.test(line)) {
@@ -167,9 +171,9 @@ const table: TokenizerExtension = {
     }
     if (consumed === 0 || body.length === 0) return undefined
     // table.rb before_block_boundary?: a blank line, an attribute list or the end must follow.
-    const next = lines[consumed]
+    const next = lines.peek()
     if (next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
-    const raw = lines.slice(0, consumed).join('\n') + (next !== undefined ? '\n' : '')
+    const raw = lines.raw()
     const aligns = Array.from({ length: columns }, (_, i) => align?.[i] ?? null)
     const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inlineTokens(text), header, align: aligns[i] ?? null })
     const row = (cells: string[], header: boolean) => Array.from({ length: columns }, (_, i) => cell(cells[i] ?? '', header, i))
@@ -181,12 +185,14 @@ const table: TokenizerExtension = {
 
 // kramdown/link.rb: an inline link's URL runs to its `)`, spaces and all (`![](/assets/My Post.md/a.png)`);
 // CommonMark stops at the first space and shows the Markdown. Only such URLs are taken here.
-const SPACED_LINK = /^(!?)\[((?:!?\[[^\]\n]*\]\([^)\n]*\)|\\.|[^\]\n])*)\]\(([^()\n"']*?[ \t][^()\n"']*?)(?:[ \t]+(["'])([^\n]*?)\4)?[ \t]*\)/
+// A `[` in the text opens a nested link or nothing: were it also a plain character, a line of
+// unclosed `[a ![b` would backtrack through every split (cubic; 1,000 of them took 15 s).
+const SPACED_LINK = /^(!?)\[((?:!?\[[^[\]\n]*\]\([^)\n]*\)|\\.|[^[\]\n])*)\]\(([^()\n"']*?[ \t][^()\n"']*?)(?:[ \t]+(["'])([^\n]*?)\4)?[ \t]*\)/
 
 const spacedLink: TokenizerExtension = {
   name: 'spacedLink',
   level: 'inline',
-  start: (src) => src.match(/!?\[/)?.index,
+  start: boundedStart((src) => src.search(/!?\[/)),
   tokenizer(src) {
     const m = SPACED_LINK.exec(src)
     if (!m) return undefined
@@ -202,6 +208,8 @@ const spacedLink: TokenizerExtension = {
 // display math, `\[…\]`; inside text it is inline math, `\(…\)`. Either way no Markdown applies
 // inside, so `x_1` and `a*b` reach MathJax intact. One `$` is text.
 const BLOCK_MATH = /^ {0,3}\$\$([\s\S]*?)\$\$[ \t]*(?:\n|$)/
+const BLOCK_MATH_OPEN = /^ {0,3}\$\$/
+const BLOCK_MATH_CLOSE = /\$\$[ \t]*(?:\n|(?![\s\S]))/g
 
 interface MathToken {
   type: 'kramdownMath'
@@ -216,9 +224,13 @@ const math: TokenizerExtension & RendererExtension = {
   tokenizer(src, tokens) {
     const last = tokens[tokens.length - 1]
     if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
-    const m = BLOCK_MATH.exec(src)
+    const open = BLOCK_MATH_OPEN.exec(src)
+    if (!open) return undefined
+    // The closing `$$` from the document's index of them (block-memo.ts), else searched here.
+    const indexed = closerAfter(this.lexer, src, open[0].length, 'math', BLOCK_MATH_CLOSE)
+    const m = indexed === undefined ? BLOCK_MATH.exec(src) : indexed && ([src.slice(0, indexed.index + indexed.length), src.slice(open[0].length, indexed.index)] as const)
     if (!m) return undefined
-    const next = src.slice(m[0].length).split('\n', 1)[0]!
+    const next = firstLine(src.slice(m[0].length))
     if (src.length > m[0].length && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
     const token: MathToken = { type: 'kramdownMath', raw: m[0], display: true, math: m[1]!.trim() }
     return token as unknown as Tokens.Generic
@@ -232,7 +244,7 @@ const math: TokenizerExtension & RendererExtension = {
 const inlineMath: TokenizerExtension = {
   name: 'kramdownMath',
   level: 'inline',
-  start: (src) => src.indexOf('$$'),
+  start: boundedStart((src) => src.indexOf('$$')),
   tokenizer(src) {
     const m = /^\$\$([\s\S]*?)\$\$/.exec(src)
     if (!m) return undefined
@@ -242,6 +254,12 @@ const inlineMath: TokenizerExtension = {
 }
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
+
+/** The first line of `rest` closing `fence` (gfm.rb: the same character, at least as many). */
+function closeIn(rest: string, fence: string): { index: number; length: number } | null {
+  const m = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm').exec(rest)
+  return m ? { index: m.index, length: m[0].length } : null
+}
 // paragraph.rb LAZY_END: where a blockquote's (or paragraph's) lazy lines stop.
 const HTML_START_OR_STOP = /^ {0,3}<\/?([A-Za-z][\w:-]*)/
 function lazyEnd(line: string): boolean {
@@ -260,10 +278,10 @@ export const kramdownBlocks: MarkedExtension = {
     // with or without its `>`: `> - a` then `- b` is one quoted list.
     blockquote(src) {
       if (!/^ {0,3}>/.test(src)) return false
-      const lines = src.split('\n')
-      let n = 1
-      while (n < lines.length && !lazyEnd(lines[n]!)) n++
-      const raw = lines.slice(0, n).join('\n') + (n < lines.length ? '\n' : '')
+      const lines = new Lines(src)
+      lines.next()
+      for (let line = lines.peek(); line !== undefined && !lazyEnd(line); line = lines.peek()) lines.next()
+      const raw = lines.raw()
       const text = raw.replace(/^ {0,3}> ?/gm, '')
       const top = this.lexer.state.top
       this.lexer.state.top = true
@@ -277,13 +295,14 @@ export const kramdownBlocks: MarkedExtension = {
       const [whole, fence, info] = m as unknown as [string, string, string]
       // One word of info (kramdown's `lang` or `lang?opts`); `linenos` is what liquid.ts adds for {% highlight %}.
       if (!/^[ \t]*(?:\S+(?:[ \t]+linenos)?)?[ \t]*$/.test(info)) return undefined
-      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm')
       const rest = src.slice(whole.length)
-      const end = close.exec(rest)
+      // The closer from the document's index of them (block-memo.ts), else searched here.
+      const indexed = fenceClose(this.lexer, src, whole.length, fence[0]!, fence.length)
+      const end = indexed === undefined ? closeIn(rest, fence) : indexed
       if (!end) return undefined
       if (!/^ /.test(whole)) return false
       // An indented fence: kramdown keeps its lines' indentation, where CommonMark strips the fence's.
-      const raw = whole + rest.slice(0, end.index + end[0].length) + (rest[end.index + end[0].length] === '\n' ? '\n' : '')
+      const raw = whole + rest.slice(0, end.index + end.length) + (rest[end.index + end.length] === '\n' ? '\n' : '')
       return { type: 'code', raw, lang: info.trim(), text: rest.slice(0, end.index).replace(/\n$/, '') }
     },
     // The GFM table is replaced by kramdown's (above); marked's would split `a | b` in code.

@@ -16,6 +16,7 @@
  */
 
 import type { Lexer, Tokens } from 'marked'
+import { Lines, firstLine as firstLineOf } from './lines.ts'
 
 const LIST_START_UL = /^( {0,3}[+*-])([\t| ].*)$/
 const LIST_START_OL = /^( {0,3}\d+\.)([\t| ].*)$/
@@ -66,11 +67,12 @@ interface RawItem {
 }
 
 /** The lines of one list at the start of `src`, cut into items as list.rb does; undefined when no list starts here. */
-function scan(src: string): { ordered: boolean; items: RawItem[]; consumed: number; eob: boolean } | undefined {
-  const lines = src.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  const ordered = !LIST_START_UL.test(lines[0] ?? '') && LIST_START_OL.test(lines[0] ?? '')
-  if (!ordered && !LIST_START_UL.test(lines[0] ?? '')) return undefined
+function scan(src: string): { ordered: boolean; items: RawItem[]; raw: string; eob: boolean } | undefined {
+  // Lines are read only as far as the list goes (lines.ts): marked offers every block to this tokenizer.
+  const head = firstLineOf(src)
+  const ordered = !LIST_START_UL.test(head) && LIST_START_OL.test(head)
+  if (!ordered && !LIST_START_UL.test(head)) return undefined
+  const lines = new Lines(src)
   let start = ordered ? LIST_START_OL : LIST_START_UL
   const items: RawItem[] = []
   let item: RawItem | undefined
@@ -78,13 +80,12 @@ function scan(src: string): { ordered: boolean; items: RawItem[]; consumed: numb
   let nested = false
   let lastBlank = false
   let eob = false
-  let i = 0
-  for (; i < lines.length; i++) {
-    let line = lines[i]!
+  for (let next = lines.peek(); next !== undefined; lines.next(), next = lines.peek()) {
+    let line = next
     if (lastBlank && HR.test(line)) break
     if (EOB.test(line)) {
       eob = true
-      i++
+      lines.next()
       break
     }
     const m = start.exec(line)
@@ -112,7 +113,7 @@ function scan(src: string): { ordered: boolean; items: RawItem[]; consumed: numb
       lastBlank = true
     } else break
   }
-  return { ordered, items, consumed: i, eob }
+  return { ordered, items, raw: lines.raw(), eob }
 }
 
 const TASK = /^\[([ xX])\][ \t]+/
@@ -121,8 +122,7 @@ const TASK = /^\[([ xX])\][ \t]+/
 export function kramdownList(this: { lexer: Lexer }, src: string): Tokens.List | undefined {
   const found = scan(src)
   if (!found || found.items.length === 0) return undefined
-  const lines = src.split('\n')
-  const raw = lines.slice(0, found.consumed).join('\n') + (found.consumed < lines.length ? '\n' : '')
+  const raw = found.raw
   const top = this.lexer.state.top
   this.lexer.state.top = true
   const parsed = found.items.map((it) => {
@@ -153,6 +153,6 @@ export function kramdownList(this: { lexer: Lexer }, src: string): Tokens.List |
     }
     return { type: 'list_item', raw: p.it.raw.join('\n'), task: !!p.task, checked: p.task ? p.task[1] !== ' ' : undefined, loose: !p.transparent, text: p.text, tokens }
   })
-  const startNumber = found.ordered ? Number(/\d+/.exec(lines[0]!)![0]) : ''
+  const startNumber = found.ordered ? Number(/\d+/.exec(src)![0]) : ''
   return { type: 'list', raw, ordered: found.ordered, start: startNumber, loose: items.some((i) => i.loose), items }
 }

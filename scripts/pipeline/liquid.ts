@@ -105,9 +105,47 @@ function tag(name: string, args: string): string | undefined {
   return undefined
 }
 
-const BLOCK = /\{%-?\s*(raw|highlight|comment|capture)\b([^%]*?)-?%\}([\s\S]*?)\{%-?\s*end\1\b[^%]*?-?%\}/g
+const BLOCK_OPEN = /\{%-?\s*(raw|highlight|comment|capture)\b([^%]*?)-?%\}/g
+const BLOCK_END = /\{%-?\s*end(raw|highlight|comment|capture)\b[^%]*?-?%\}/g
+
+/**
+ * Each `{% raw %}…{% endraw %}` (and highlight, comment) block, replaced: what
+ * `/{% (raw|…) %}([\s\S]*?){% end\1 %}/g` matches, with the end tags found once
+ * and looked up by position, so unclosed openers cost no rescan of the rest each
+ * (repeated, they made this pass quadratic).
+ */
 const RAW_INSIDE = /\{%-?\s*raw\s*-?%\}([\s\S]*?)\{%-?\s*endraw\s*-?%\}/g
-const OUTPUT = /\{\{-?([\s\S]*?)-?\}\}/g
+
+function replaceBlocks(source: string, replace: (name: string, args: string, body: string) => string): string {
+  const ends = new Map<string, Array<{ at: number; end: number }>>()
+  for (const m of source.matchAll(BLOCK_END)) {
+    const list = ends.get(m[1]!) ?? []
+    list.push({ at: m.index, end: m.index + m[0].length })
+    ends.set(m[1]!, list)
+  }
+  let out = ''
+  let cursor = 0
+  for (const m of source.matchAll(BLOCK_OPEN)) {
+    if (m.index < cursor) continue
+    const bodyAt = m.index + m[0].length
+    const list = ends.get(m[1]!) ?? []
+    let lo = 0
+    let hi = list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (list[mid]!.at < bodyAt) lo = mid + 1
+      else hi = mid
+    }
+    const close = list[lo]
+    if (!close) continue
+    out += source.slice(cursor, m.index) + replace(m[1]!, m[2]!, source.slice(bodyAt, close.at))
+    cursor = close.end
+  }
+  return out + source.slice(cursor)
+}
+// An output ends before the next `{{`: an unclosed `{{` then costs the text up to the next one, not
+// the rest of the line, so `{{ {{ {{ …` repeated is linear rather than quadratic.
+const OUTPUT = /\{\{-?((?:[^{}]|\{(?!\{)|\}(?!\}))*?)-?\}\}/g
 const TAG = /\{%-?\s*(\w+)([^%]*?)-?%\}/g
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
 
@@ -120,7 +158,7 @@ export function renderLiquid(source: string, site: LiquidSite, filters: LiquidFi
   // Literal regions are parked in private-use placeholders so no later step touches them.
   const protect = (s: string) => `${PROTECT_OPEN}${kept.push(s) - 1}${PROTECT_CLOSE}`
 
-  let text = source.replace(BLOCK, (_, name: string, args: string, body: string) => {
+  let text = replaceBlocks(source, (name, args, body) => {
     if (name === 'raw') return protect(body)
     if (name === 'comment') return ''
     if (name === 'capture') {

@@ -74,7 +74,7 @@ export function addMachineReaders(
     routes.set(llmsFullPath(i + 1), {
       record: scope,
       deps: posts.map((p) => markdownRecord(p.path)),
-      lastModified: posts.length ? seconds(Math.max(...posts.map((p) => Math.max(p.ms, p.updatedMs ?? 0)))) : 0,
+      lastModified: posts.length ? seconds(posts.reduce((max, p) => Math.max(max, p.ms, p.updatedMs ?? 0), -Infinity)) : 0,
       paged: { chunks: rangeChunks(total, LLMS_FULL_CHUNK, from, to).map((j) => chunks[j]!), total, page: i + 1, range: { from, to, pages: ranges.length } },
     })
   })

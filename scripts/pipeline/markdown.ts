@@ -12,11 +12,12 @@
  */
 
 import GithubSlugger from 'github-slugger'
-import { Marked, type MarkedExtension, type Token, type Tokens } from 'marked'
+import { Lexer, Marked, type MarkedExtension, type MarkedOptions, type Token, type Tokens } from 'marked'
 import markedCjkFriendly from 'marked-cjk-friendly'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
+import { track } from './block-memo.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
 import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kramdown-blocks.ts'
@@ -84,6 +85,16 @@ const idle: Renderer[] = []
 function kumoExtension(ctx: () => RenderContext): MarkedExtension {
   return {
   hooks: {
+    // A lexer whose blockTokens calls are tracked, so closers are indexed once per text (block-memo.ts).
+    provideLexer(block = true) {
+      if (!block) return Lexer.lexInline
+      const lex = (src: string, options?: MarkedOptions) => {
+        const lexer = new Lexer(options)
+        track(lexer)
+        return lexer.lex(src)
+      }
+      return lex as typeof Lexer.lex
+    },
     // In place: marked-footnote keeps a reference to this very array.
     processAllTokens(tokens) {
       const list = tokens as Token[]
@@ -91,7 +102,10 @@ function kumoExtension(ctx: () => RenderContext): MarkedExtension {
       // first block when an extension above took that one: it belongs at the end.
       const notes = list.findIndex((t) => t.type === 'footnotes')
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
-      list.splice(0, list.length, ...processBlocks(list))
+      // Copied back one by one: a spread (`splice(0, n, ...xs)`) of 80,000 paragraphs overflows the stack.
+      const processed = processBlocks(list)
+      list.length = 0
+      for (const t of processed) list.push(t)
       trimCjkAutolinks(list)
       applyAbbreviations(list, ctx().abbreviations)
       if (ctx().typography) smartTokens(list)

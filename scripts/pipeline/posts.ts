@@ -14,6 +14,7 @@ import { parseSource, type DateValue, type FrontMatter } from './front-matter.ts
 import { decodeEntities, htmlToText, inlineScriptHashes } from './html.ts'
 import { liquidSite, renderLiquid, type LiquidSite } from './liquid.ts'
 import { renderMarkdown } from './markdown.ts'
+import { checkNesting, checkSize, checkTerms } from './limits.ts'
 import { checkUrls } from './safety.ts'
 import { normalisePath, permalink } from './permalink.ts'
 import type { SourceFile } from './sources.ts'
@@ -69,6 +70,15 @@ export interface Page {
 const POST_NAME = /^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(?:md|markdown)$/i
 const EXCERPT_GRAPHEMES = 160
 
+// C0 and C1 controls but tab and newline, and DEL: a NUL or an escape in a title would reach HTML, XML
+// (where XML 1.0 forbids them) and JSON; newlines and tabs become spaces, as HTML shows them anyway.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
+
+/** A title as every output shows it: entities decoded (each output escapes once), controls removed. */
+function plainTitle(title: string): string {
+  return decodeEntities(title).replace(CONTROL, '').replace(/[\t\r\n]+/g, ' ')
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
@@ -120,18 +130,24 @@ function lastModified(file: SourceFile, site: SiteConfig, value: FrontMatter['la
 }
 
 export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Post {
+  checkSize(file.path, file.text)
   const { data, body, lineOf } = parseSource(file.path, file.text)
+  checkNesting(file.path, file.text, body)
+  checkTerms(file.path, data.tags.length + data.categories.length, lineOf(data.tags.length >= data.categories.length ? 'tags' : 'categories'))
   const dateWarnings: string[] = []
   const { ms, offsetMinutes } = resolveDate(file, site, data.date, lineOf('date'), nowMs, dateWarnings)
   const { updatedMs, updatedOffset } = lastModified(file, site, data.lastModifiedAt, lineOf, nowMs)
   const slug = slugOf(file.path, data.slug)
-  const path = data.permalink
-    ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
-    : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
-  const tags = data.tags.map(toTerm)
-  const categories = data.categories.map(toTerm)
+  const path = (
+    data.permalink
+      ? normalisePath(permalink(data.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone }))
+      : permalink(site.permalink, { slug, categories: data.categories, ms, timeZone: site.timezone })
+  ).normalize('NFC')
+  // NFC, as the worker normalises request paths (src/data/paths.ts): an NFD file name or tag is one page.
+  const tags = data.tags.map((t) => toTerm(t.normalize('NFC')))
+  const categories = data.categories.map((c) => toTerm(c.normalize('NFC')))
   const image = data.image ? { src: data.image.path, alt: data.image.alt } : undefined
-  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p).normalize('NFC'))
   checkUrls(file.path, { path, redirectFrom, tags, categories, image }, lineOf)
   const liquid = liquidSite(site)
   // `render_with_liquid: false` (Jekyll 4): no Liquid at all, so `{% raw %}` and includes read as written.
@@ -142,7 +158,7 @@ export function buildPost(file: SourceFile, site: SiteConfig, nowMs: number): Po
     source: file.path,
     kind: file.kind === 'draft' ? 'draft' : 'post',
     // Jekyll prints a title as written, so `Result&lt;T&gt;` reads `Result<T>`: decoded here, escaped once by each output.
-    title: decodeEntities(data.title),
+    title: plainTitle(data.title),
     path,
     ms,
     date: toRfc3339(ms, offsetMinutes),
@@ -181,10 +197,12 @@ function htmlPage(body: string, site: LiquidSite): { html: string; warnings: str
 
 /** A standalone page such as content/pages/about.md → /about/. */
 export function buildPage(file: SourceFile, site: SiteConfig): Page {
+  checkSize(file.path, file.text)
   const { data, body, lineOf } = parseSource(file.path, file.text)
+  checkNesting(file.path, file.text, body)
   const stem = file.path.replace(/^pages\//, '').replace(/\.(md|markdown|html)$/i, '').replace(/(^|\/)index$/, '')
-  const path = data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)
-  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p))
+  const path = (data.permalink ? normalisePath(data.permalink) : normalisePath(`${stem}/`)).normalize('NFC')
+  const redirectFrom = data.redirectFrom.map((p) => normalisePath(p).normalize('NFC'))
   checkUrls(file.path, { path, redirectFrom, tags: [], categories: [] }, lineOf)
   // An .html page is HTML already: Liquid runs on it, as in Jekyll, and Markdown does not.
   const { html, warnings, unknownLanguages } = /\.html$/i.test(file.path)
@@ -192,7 +210,7 @@ export function buildPage(file: SourceFile, site: SiteConfig): Page {
     : renderMarkdown(body, { site: liquidSite(site), typography: site.typography })
   return {
     source: file.path,
-    title: decodeEntities(data.title),
+    title: plainTitle(data.title),
     path,
     redirectFrom,
     html,

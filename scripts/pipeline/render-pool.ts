@@ -17,7 +17,7 @@ import { BuildError } from './errors.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import type { SourceFile } from './sources.ts'
 
-export type Outcome = { ok: Post | Page } | { error: { file: string; message: string; line?: number } }
+export type Outcome = { ok: Post | Page } | { error: { file: string; message: string; line?: number; stack?: string } }
 
 /** Below this many files, one thread is faster than starting a second. */
 export const PARALLEL_MIN_FILES = 400
@@ -28,13 +28,20 @@ export function buildSource(file: SourceFile, site: SiteConfig, nowMs: number): 
     return { ok: file.kind === 'page' ? buildPage(file, site) : buildPost(file, site, nowMs) }
   } catch (error) {
     if (error instanceof BuildError) return { error: { file: error.file, message: error.message, line: error.line } }
-    throw error
+    // Anything else is still this file's fault as far as the writer can act on it: one line naming
+    // the file, the stack kept for `--debug`. A RangeError is marked's recursion running out of stack.
+    const e = error instanceof Error ? error : new Error(String(error))
+    const what = e instanceof RangeError
+      ? 'is nested too deeply for the Markdown renderer (it ran out of stack); flatten its deepest quotes, lists or brackets'
+      : `could not be rendered (${e.message.split('\n', 1)[0]}); simplify the part of it you changed last`
+    return { error: { file: file.path, message: `${file.path}: ${what}`, stack: e.stack } }
   }
 }
 
-export function outcomeError(e: { file: string; message: string; line?: number }): BuildError {
+export function outcomeError(e: { file: string; message: string; line?: number; stack?: string }): BuildError {
   const error = new BuildError(e.file, '', e.line)
   error.message = e.message // already formatted as "file:line: message"
+  if (e.stack) error.debugStack = e.stack
   return error
 }
 

@@ -5,6 +5,7 @@
  */
 
 import yaml from 'js-yaml'
+import { LIMITS, yamlWithinLimit } from './limits.ts'
 import { z } from 'zod'
 import type { CommentsConfig, SiteConfig } from '../../src/shared/schema.ts'
 import { isValidTimeZone } from '../../src/shared/time.ts'
@@ -19,9 +20,11 @@ const schema = z.object({
   title: z.string().min(1),
   description: z.string().default(''),
   tagline: z.string().optional(),
+  // http(s) only: every canonical, feed and API link starts with it, so `javascript:` would be live in each.
   url: z
     .string()
     .url()
+    .refine((u) => /^https?:\/\/[^/?#\s]+/i.test(u), 'must be an http(s) URL such as https://example.com')
     .transform((u) => u.replace(/\/+$/, '')),
   baseurl: z.string().default(''),
   author: author.default({ name: '' }),
@@ -91,10 +94,13 @@ function commentsOf(c: NonNullable<Parsed['comments']>): CommentsConfig {
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
 
 export function parseSiteConfig(file: string, source: string): SiteConfig {
+  if (Buffer.byteLength(source) > LIMITS.configBytes) throw new BuildError(file, `is over ${LIMITS.configBytes / 1048576} MiB; a site's settings fit in a few KiB, so remove what is not a setting`)
   let data: unknown
   try {
     data = yaml.load(source.replace(/^\uFEFF/, ''), { schema: yaml.CORE_SCHEMA }) ?? {}
+    if (!yamlWithinLimit(data)) throw new BuildError(file, `its YAML aliases (\`*name\`) expand to over ${LIMITS.yamlNodes} values; write the values out`)
   } catch (error) {
+    if (error instanceof BuildError) throw error
     const mark = (error as { mark?: { line: number } }).mark
     throw new BuildError(file, `not valid YAML: ${(error as { reason?: string }).reason ?? error}`, mark ? mark.line + 1 : undefined)
   }

@@ -6,7 +6,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { BuildError } from './errors.ts'
+import { BuildError, BuildErrors } from './errors.ts'
 
 export type SourceKind = 'post' | 'draft' | 'page'
 
@@ -33,7 +33,7 @@ async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue
     const full = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full, pattern)))
+    if (entry.isDirectory()) for (const f of await walk(full, pattern)) files.push(f)
     else if (entry.isFile() && pattern.test(entry.name)) files.push(full)
   }
   return files
@@ -82,4 +82,46 @@ export async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   )
+}
+
+/** A file served as it is from public/: where, and the content file it comes from. */
+export interface StaticFile {
+  path: string
+  source: string
+}
+
+/**
+ * Walks all of content/ with lstat, before any file in it is read: a symbolic
+ * link anywhere is refused, naming it (a link in assets/ to a large folder
+ * outside used to be walked and hashed before its refusal, and a link loop
+ * crashed the build). Kumo follows no links at all: a link that stays inside
+ * content/ is as easy to replace with the file as one that leaves it.
+ * Returns the files static/ and assets/ serve, at their URL paths.
+ */
+export async function scanContent(contentDir: string): Promise<StaticFile[]> {
+  const links: BuildError[] = []
+  const files: string[] = []
+  const walkAll = async (dir: string): Promise<void> => {
+    let entries
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name)
+      const rel = relative(contentDir, full).split(sep).join('/')
+      if (entry.isSymbolicLink()) links.push(new BuildError(rel, 'is a symbolic link; Kumo follows none in content/ (README "Limits"): copy the file itself here'))
+      else if (entry.isDirectory()) await walkAll(full)
+      else if (entry.isFile()) files.push(rel)
+    }
+  }
+  await walkAll(contentDir)
+  if (links.length) throw new BuildErrors(links)
+  // A file in assets/ wins over static/assets/ of the same name (static-files.ts copies it last).
+  const own = new Set(files.filter((f) => f.startsWith('assets/')).map((f) => `/${f}`))
+  const served: StaticFile[] = files.filter((f) => f.startsWith('assets/')).map((f) => ({ path: `/${f}`, source: f }))
+  for (const f of files) if (f.startsWith('static/') && !own.has(f.slice('static'.length))) served.push({ path: f.slice('static'.length), source: f })
+  return served
 }

@@ -16,6 +16,7 @@
  * are never touched.
  */
 
+import { boundedStart } from './inline-start.ts'
 import type { Token, TokenizerExtension } from 'marked'
 
 const S = '[ \\t\\r\\n\\f\\v]'
@@ -106,7 +107,7 @@ export function guillemets(enabled: () => boolean): TokenizerExtension {
   return {
     name: 'guillemets',
     level: 'inline',
-    start: (src) => (enabled() ? src.indexOf('<<') : -1),
+    start: boundedStart((src) => (enabled() ? src.indexOf('<<') : -1)),
     tokenizer(src) {
       if (!enabled()) return undefined
       const m = /^<< ?/.exec(src)

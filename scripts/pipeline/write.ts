@@ -7,7 +7,8 @@
  * caller names.
  */
 
-import { cp, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { cp, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { BuildError } from './errors.ts'
 
@@ -106,6 +107,38 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * Whether a blob's bytes are what its name says: its name is the first 32 hex
+ * digits of the SHA-256 of its JSON (manifest.ts BlobStore). The one check
+ * the build (rewriting a tampered file), `npm run seed` and the deploy
+ * (refusing one) share.
+ */
+export function blobIntact(hash: string, json: string): boolean {
+  return createHash('sha256').update(json, 'utf8').digest('hex').slice(0, 32) === hash
+}
+
+/** The one-line refusal of a blob that fails blobIntact. */
+export function tamperedBlob(hash: string): Error {
+  return new Error(`blob ${hash} does not match its hash (a file under dist/blobs/ was changed after the build); run \`npm run build\` to rewrite it`)
+}
+
+/**
+ * Files already compared, by path, size and mtime: `npm start` rebuilds on
+ * every save, and reads each kept blob once, not on each rebuild.
+ */
+const verified = new Map<string, string>()
+
+/** Whether the file holds exactly `json` (the build's own bytes for that hash). */
+async function intactOnDisk(file: string, json: string): Promise<boolean> {
+  const s = await stat(file).catch(() => undefined)
+  if (!s) return false
+  const stamp = `${s.size}:${s.mtimeMs}`
+  if (verified.get(file) === stamp) return true
+  const same = s.size === Buffer.byteLength(json) && (await readFile(file, 'utf8')) === json
+  if (same) verified.set(file, stamp)
+  return same
+}
+
 /** A blob's file under a blobs folder: 256 subfolders by the hash's first two digits. */
 export const blobFile = (dir: string, hash: string): string => join(dir, hash.slice(0, 2), `${hash}.json`)
 
@@ -129,7 +162,13 @@ export async function blobsOnDisk(dir: string): Promise<Set<string>> {
  */
 export async function writeBlobs(dir: string, blobs: ReadonlyMap<string, string>): Promise<{ written: number; prune: () => Promise<number> }> {
   const present = await blobsOnDisk(dir)
-  const fresh = [...blobs.keys()].filter((h) => !present.has(h))
+  const kept = [...blobs.keys()].filter((h) => present.has(h))
+  const damaged = new Set<string>()
+  for (let i = 0; i < kept.length; i += 64) {
+    await Promise.all(kept.slice(i, i + 64).map(async (h) => void ((await intactOnDisk(blobFile(dir, h), blobs.get(h)!)) || damaged.add(h))))
+  }
+  // A file whose bytes are not its name's is written again, however it got that way.
+  const fresh = [...blobs.keys()].filter((h) => !present.has(h) || damaged.has(h))
   await Promise.all([...new Set(fresh.map((h) => h.slice(0, 2)))].map((sub) => mkdir(join(dir, sub), { recursive: true })))
   for (let i = 0; i < fresh.length; i += 64) {
     await Promise.all(fresh.slice(i, i + 64).map((h) => writeFileAtomic(blobFile(dir, h), blobs.get(h)!)))

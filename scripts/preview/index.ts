@@ -14,7 +14,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { getPlatformProxy } from 'wrangler'
-import { BuildError, BuildErrors } from '../pipeline/errors.ts'
+import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
 import { BuildSession, buildToDisk } from '../pipeline/index.ts'
 import { bindingKv } from '../deploy/kv-target.ts'
 import { waitForReady } from '../local-server.ts'
@@ -32,6 +32,8 @@ export interface PreviewOptions {
   stateDir: string
   /** The writer's port; 0 for any free one. */
   port: number
+  /** Print the stack of a failed build to the terminal (`npm start -- --debug`). */
+  debug?: boolean
   /** Hide wrangler's own warnings and errors (tests); npm start shows them. */
   quiet?: boolean
   log?: (line: string) => void
@@ -50,7 +52,7 @@ export interface Preview {
 function messageOf(error: unknown): string {
   if (error instanceof BuildError || error instanceof BuildErrors) return error.message
   const first = String((error as Error)?.message ?? error).split('\n')[0]
-  return `unexpected build failure: ${first} (details in the terminal running npm start)`
+  return `unexpected build failure: ${first} (npm start -- --debug shows where)`
 }
 
 /** Waits until the worker serves `buildId` (its pages' Cache-Tag names it), for at most `ms`. */
@@ -112,7 +114,8 @@ function rebuilder(options: PreviewOptions, kv: ReturnType<typeof bindingKv>, lo
       return { buildId: summary.buildId }
     } catch (error) {
       const message = messageOf(error)
-      if (!(error instanceof BuildError || error instanceof BuildErrors)) console.error(error)
+      // The stack only when asked for: the message names the file and what to do.
+      if (options.debug) for (const stack of debugStacks(error)) console.error(stack)
       log(`[kumo] build failed, the open pages show why:\n${message}`)
       return { error: message }
     }

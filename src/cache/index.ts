@@ -150,7 +150,7 @@ function entityTags(header: string): string[] {
  * when present, decides alone (weak comparison, §13.1.2); only without it is
  * If-Modified-Since evaluated.
  */
-export function notModified(headers: Headers, etag: string, lastModifiedSeconds: number): boolean {
+export function notModified(headers: Headers, etag: string, lastModifiedSeconds: number, nowMs: number = Date.now()): boolean {
   const inm = headers.get('if-none-match')
   if (inm !== null) {
     const tags = entityTags(inm)
@@ -158,6 +158,21 @@ export function notModified(headers: Headers, etag: string, lastModifiedSeconds:
   }
   const ims = headers.get('if-modified-since')
   if (ims === null || ims.length > 64 || lastModifiedSeconds <= 0) return false
-  const since = Date.parse(ims)
-  return Number.isFinite(since) && lastModifiedSeconds * 1000 <= since
+  const since = parseHttpDate(ims)
+  // RFC 9110 §13.1.3: ignore a value that is not an HTTP-date; and a date later than our clock is
+  // invalid (RFC 7232 §3.3), else a client sending the far future would get 304s for ever.
+  if (since === undefined || since > nowMs) return false
+  return lastModifiedSeconds * 1000 <= since
+}
+
+// RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept.
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+const RFC_850 = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/
+const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+
+/** Epoch ms of an HTTP-date, or undefined for anything else (Date.parse alone takes "2025", "tomorrow"…). */
+export function parseHttpDate(value: string): number | undefined {
+  if (!IMF_FIXDATE.test(value) && !RFC_850.test(value) && !ASCTIME.test(value)) return undefined
+  const ms = Date.parse(ASCTIME.test(value) ? `${value} GMT` : value)
+  return Number.isFinite(ms) ? ms : undefined
 }

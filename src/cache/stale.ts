@@ -17,8 +17,11 @@ const PREFIX = '/_kumo-stale'
 
 /** The cache key of a request's fallback copy: same origin, a path no route serves. */
 export function staleKey(requestUrl: string): string {
+  // Keyed by the canonical URL: no query (content routes answer one with a redirect), no fragment.
   const url = new URL(requestUrl)
   url.pathname = `${PREFIX}${url.pathname}`
+  url.search = ''
+  url.hash = ''
   return url.toString()
 }
 
@@ -37,7 +40,7 @@ const MAX_KEPT = 2000
 /** Whether `keepForOutage` would store this response (a 200 GET of a version not yet kept here). */
 export function needsKeeping(request: Request, response: Response): boolean {
   if (request.method !== 'GET' || response.status !== 200) return false
-  return kept.get(request.url) !== (response.headers.get('ETag') ?? '')
+  return kept.get(staleKey(request.url)) !== (response.headers.get('ETag') ?? '')
 }
 
 /** Stores a fallback copy of a 200 GET response. Never throws: it is best effort. */
@@ -45,14 +48,14 @@ export async function keepForOutage(request: Request, response: Response): Promi
   const cache = defaultCache()
   if (!cache || !needsKeeping(request, response)) return
   if (kept.size >= MAX_KEPT) kept.clear()
-  kept.set(request.url, response.headers.get('ETag') ?? '')
+  kept.set(staleKey(request.url), response.headers.get('ETag') ?? '')
   try {
     const copy = new Response(response.body, response)
     copy.headers.set('Cache-Control', `public, max-age=${KEEP_SECONDS}`)
     copy.headers.delete('Set-Cookie')
     await cache.put(staleKey(request.url), copy)
   } catch {
-    kept.delete(request.url)
+    kept.delete(staleKey(request.url))
     // A full or unavailable cache only costs us the fallback.
   }
 }

@@ -12,10 +12,12 @@ import { routeAt } from './resolve.ts'
 /** Decodes each path segment; a path that is not valid UTF-8 percent-encoding names nothing here. */
 export function decodePath(pathname: string): string {
   try {
+    // NFC, as the build writes every path (routes-owner.ts): an NFD spelling (a macOS-typed URL) reaches the same page.
     return pathname
       .split('/')
       .map((s) => decodeURIComponent(s))
       .join('/')
+      .normalize('NFC')
   } catch {
     throw new HttpError('not-found', 'undecodable path')
   }

@@ -16,6 +16,7 @@
  */
 
 import { Hono, type Context } from 'hono'
+import { jsonText } from '../shared/json.ts'
 import { notModified, searchHeaders, validatedHeaders } from '../cache/index.ts'
 import type { AppEnv, Served } from '../context.ts'
 import { readRecord, readRecords, readRouteRecord, recordAt, routeAt } from '../data/index.ts'
@@ -42,9 +43,9 @@ async function respond(c: Ctx, s: Served, entry: RouteEntry, body: (entry: Route
   const etag = `${etagOf(entry)}-api`
   const lastModified = lastModifiedOf(entry)
   const headers = validatedHeaders('api', { manifest: s.manifest, now: s.now, etag, lastModified, path: new URL(c.req.url).pathname })
-  if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
+  if (notModified(c.req.raw.headers, etag, lastModified, c.var.now)) return new Response(null, { status: 304, headers })
   headers.set('Content-Type', JSON_TYPE)
-  return new Response(JSON.stringify(await body(entry)), { status: 200, headers })
+  return new Response(jsonText(await body(entry)), { status: 200, headers })
 }
 
 function routeOr404(s: Served, path: string, what: string): RouteEntry {
@@ -164,5 +165,5 @@ api.get('/search', async (c) => {
       score: hit.score,
     })),
   }
-  return new Response(JSON.stringify(body), { status: 200, headers })
+  return new Response(jsonText(body), { status: 200, headers })
 })

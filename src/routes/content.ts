@@ -56,6 +56,14 @@ content.get('*', async (c) => {
   const { manifest, site, now } = c.var
   const kv = c.env.CONTENT
   const entry = routeAt(manifest, path, now)
+  // No content route reads a query: one answers with a redirect to the URL without it, so random
+  // queries cost no KV read and no render, and caches keep one copy per page (README "Caching").
+  if (url.search !== '') {
+    const target = entry ? path : canonicalFor(manifest, path, now)
+    if (target === undefined) throw new HttpError('not-found')
+    const headers = cacheHeaders('redirect', { buildId: manifest.buildId, path })
+    return new Response(null, { status: 301, headers: { ...headers, Location: sameSiteLocation(target, '') } })
+  }
   if (!entry) {
     const target = canonicalFor(manifest, path, now)
     if (target === undefined && path === NOT_FOUND_FILE) return notFoundFile(c)
@@ -73,7 +81,7 @@ content.get('*', async (c) => {
   // The embeds this page's own HTML uses (computed at build time) and the site's providers, together.
   if (kind === 'page') headers.set('Content-Security-Policy', pageCsp(manifest.scriptHashes(path), mergeSources(manifest.csp(path), sources)))
   addHubLinks(headers, site, path)
-  if (notModified(c.req.raw.headers, etag, lastModified)) return new Response(null, { status: 304, headers })
+  if (notModified(c.req.raw.headers, etag, lastModified, now)) return new Response(null, { status: 304, headers })
   const record = await readRouteRecord(kv, manifest, path, entry, now)
   const { body, type } = await renderRecord(site, path, record, await listedIn(kv, c.var, record))
   headers.set('Content-Type', type)

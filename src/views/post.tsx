@@ -35,7 +35,7 @@ export function TermLinks(props: { terms: Term[]; kind: 'tag' | 'category' }) {
 function Toc(props: { toc: TocEntry[]; label: string }) {
   // h2 and h3 only: deeper levels make the list longer than it helps.
   const entries = props.toc.filter((h) => h.depth <= 3)
-  const top = Math.min(...entries.map((h) => h.depth))
+  const top = entries.reduce((min, h) => Math.min(min, h.depth), Infinity)
   return (
     <nav class="toc" aria-labelledby="toc-title">
       <h2 id="toc-title">{props.label}</h2>

@@ -220,7 +220,8 @@ describe('JSON Feed 1.1', () => {
     expect(tricky).toBe(20)
     for (const item of doc.items) {
       const path = pathOf(item.url)
-      expect(item.title).toBe(titleOf(indexOf(path)))
+      // The build drops control characters from titles (posts.ts), so JSON shows what XML does.
+      expect(item.title).toBe(xmlVisible(titleOf(indexOf(path))))
       expect(item.date_published).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/)
       for (const [, url] of item.content_html.matchAll(/\s(?:href|src)="([^"]*)"/g)) expect(url).toMatch(/^https:\/\/feeds\.example\.org\//)
     }
@@ -231,7 +232,7 @@ describe('JSON Feed 1.1', () => {
     const validate = await validator()
     const pages = ['/feed.json', '/feed/page/2.json', '/feed/page/3.json'].map((p) => JSON.parse(served(p).body))
     const titles = pages.flatMap((d) => d.items.map((i: { title: string }) => i.title))
-    for (let i = 0; i < 5; i++) expect(titles).toContain(titleOf(i))
+    for (let i = 0; i < 5; i++) expect(titles).toContain(xmlVisible(titleOf(i)))
     for (const d of pages) expect(validate(d)).toBe(true)
   })
 })

@@ -1,0 +1,41 @@
+/**
+ * Adversarial post bodies, each a function of a repeat count, for the
+ * hostile benchmark (hostile.ts) and the linear-time tests: the shapes that
+ * once made a stage quadratic or crashed it (issue 15), plus their
+ * neighbours. Each is a valid post that must build, or a clear refusal.
+ */
+
+import { LIMITS } from '../pipeline/limits.ts'
+
+export interface HostileKind {
+  name: string
+  /** The body for `n` repeats; roughly proportional in size to `n`. */
+  body: (n: number) => string
+  /** Repeats for the 1x size. */
+  base: number
+}
+
+const lines = (n: number, line: (i: number) => string, sep = '\n') => Array.from({ length: n }, (_, i) => line(i)).join(sep)
+/** A block of `depth`-deep nesting, repeated `n` times (the nesting limit bounds the depth, not the count). */
+const nested = (n: number, open: (d: number) => string) => lines(n, () => lines(LIMITS.nestingDepth, (d) => `${open(d)}x`), '\n\n')
+
+export const HOSTILE_KINDS: HostileKind[] = [
+  { name: 'short paragraphs', base: 5000, body: (n) => lines(n, (i) => `para ${i}`, '\n\n') },
+  { name: 'unterminated {: on one line', base: 20000, body: (n) => '{: '.repeat(n) },
+  { name: 'unterminated {: per line', base: 10000, body: (n) => lines(n, () => 'a {: "b') },
+  { name: 'unterminated {% and {{', base: 10000, body: (n) => '{% {{ '.repeat(n) },
+  { name: 'unpaired backticks', base: 10000, body: (n) => 'a `b ``c '.repeat(n) },
+  { name: 'table rows', base: 5000, body: (n) => `a | b\n--|--\n${lines(n, (i) => `${i} | x`)}` },
+  { name: 'flat list items', base: 5000, body: (n) => lines(n, (i) => `- item ${i}`) },
+  { name: 'quote blocks', base: 5000, body: (n) => lines(n, (i) => `> q ${i}`, '\n\n') },
+  { name: `quotes ${LIMITS.nestingDepth} deep`, base: 20, body: (n) => nested(n, (d) => '>'.repeat(d + 1) + ' ') },
+  { name: `lists ${LIMITS.nestingDepth} deep`, base: 20, body: (n) => nested(n, (d) => `${'  '.repeat(d)}- `) },
+  { name: 'emphasis runs', base: 5000, body: (n) => '**a *b _c '.repeat(n) },
+  { name: 'open brackets', base: 5000, body: (n) => '[a ![b '.repeat(n) },
+  { name: 'HTML tags', base: 5000, body: (n) => lines(n, (i) => `<span>${i}</span> <b>x</b>`) },
+  // Openers with no closer: each once searched the rest of the post for one (block-memo.ts).
+  { name: 'unclosed fences', base: 2000, body: (n) => lines(n, (i) => `\`\`\`\`x\n${i}`, '\n\n') },
+  { name: 'unclosed <div>', base: 2000, body: (n) => lines(n, (i) => `<div>\n${i}`, '\n\n') },
+  { name: 'unclosed $$', base: 2000, body: (n) => lines(n, (i) => `$$ ${i}`, '\n\n') },
+  { name: 'unclosed {% raw %}', base: 2000, body: (n) => lines(n, (i) => `{% raw %} ${i}`, '\n\n') },
+]
