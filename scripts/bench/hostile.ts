@@ -18,6 +18,9 @@ const { values } = parseArgs({ options: { scale: { type: 'string', default: '1,4
 const scales = values.scale.split(',').map(Number)
 const site = parseSiteConfig('site.yml', 'title: Bench\nurl: https://bench.example\ntimezone: UTC\n')
 
+/** Time per MB growing by more than this from the smallest to the largest scale is flagged, and the command exits 1. */
+const SUPERLINEAR = 2.5
+
 interface Row { kind: string; sizes: Array<{ scale: number; mb: number; ms: number; msPerMb: number; outcome: string }>; ratio: number }
 const rows: Row[] = []
 for (const kind of HOSTILE_KINDS.filter((k) => !values.only || k.name.includes(values.only))) {
@@ -33,9 +36,12 @@ for (const kind of HOSTILE_KINDS.filter((k) => !values.only || k.name.includes(v
   const ratio = sizes[sizes.length - 1]!.msPerMb / sizes[0]!.msPerMb
   rows.push({ kind: kind.name, sizes, ratio })
   const cells = sizes.map((s) => `${s.scale}x ${s.mb.toFixed(2)} MB ${s.ms.toFixed(0)} ms = ${s.msPerMb.toFixed(0)} ms/MB`).join(' | ')
-  console.log(`${kind.name.padEnd(28)} ${cells} | ratio ${ratio.toFixed(2)}${sizes.some((s) => s.outcome !== 'built') ? ` (${sizes[0]!.outcome})` : ''}`)
+  // Linear work keeps time per MB flat (ratio ~1); a quadratic pass multiplies it by the scale.
+  const flag = ratio > SUPERLINEAR ? '  SUPERLINEAR' : ''
+  console.log(`${kind.name.padEnd(28)} ${cells} | ratio ${ratio.toFixed(2)}${sizes.some((s) => s.outcome !== 'built') ? ` (${sizes[0]!.outcome})` : ''}${flag}`)
 }
 const file = join(paths.root, '.kumo', 'bench', 'hostile.json')
 await mkdir(dirname(file), { recursive: true })
 await writeFile(file, `${JSON.stringify({ at: new Date().toISOString(), scales, rows }, null, 1)}\n`)
 console.log(`wrote ${join('.kumo', 'bench', 'hostile.json')}`)
+if (rows.some((r) => r.ratio > SUPERLINEAR)) process.exitCode = 1

@@ -23,6 +23,7 @@
  */
 
 import { Tokenizer, type MarkedExtension, type Token, type TokenizerExtension, type Tokens } from 'marked'
+import { boundedStart } from './inline-start.ts'
 
 type Kind = 'strong' | 'em'
 
@@ -145,10 +146,8 @@ function textBefore(tokens: Token[]): string {
 const emphasis: TokenizerExtension = {
   name: 'kramdownEmphasis',
   level: 'inline',
-  start(src) {
-    const i = src.search(/[*_]/)
-    return i < 0 ? undefined : i
-  },
+  // Bounded (inline-start.ts): an unbounded search of the rest of the paragraph per text run was quadratic.
+  start: boundedStart((src) => src.search(/[*_]/)),
   tokenizer(src, tokens) {
     const type = src[0]
     if (type !== '*' && type !== '_') return undefined

@@ -151,23 +151,11 @@ describe('every stage is linear or bounded', () => {
     expect(result).toMatch(/^posts\/2025-01-01-x\.md: is 4\.0 MiB, over the 4 MiB a post or page may be; split it into several posts$/)
   })
 
-  // The benchmark's kinds at 1x and 4x: time per MB may not grow with the size (a quadratic pass
-  // quadruples it). Generous bounds: the machine is shared; the benchmark reports real figures.
-  it.each(HOSTILE_KINDS.map((k) => [k.name, k] as const))('%s: time per MB stays flat from 1x to 4x', (_, kind) => {
-    // The best of three runs: a shared machine's pauses only ever add time.
-    const perMb = (scale: number) => {
-      const body = kind.body(kind.base * scale)
-      const times = [0, 1, 2].map(() => {
-        const { result, ms } = renderOne(body)
-        expect(result).toBe('built')
-        return ms
-      })
-      return Math.min(...times) / (body.length / 1048576)
-    }
-    perMb(1) // warm up
-    const small = perMb(1)
-    const large = perMb(4)
-    expect(large / small).toBeLessThan(2.5)
+  // Each of the benchmark's kinds builds. How its time grows with size is measured by
+  // `npm run bench:hostile` (time per MB at 1x, 4x, 16x, and the ratio), not asserted here:
+  // speed belongs in benchmarks, never in timed test assertions.
+  it.each(HOSTILE_KINDS.map((k) => [k.name, k] as const))('%s: builds', (_, kind) => {
+    expect(renderOne(kind.body(kind.base)).result).toBe('built')
   }, 60_000)
 
   it('counts nesting by markers and indentation, skipping fenced code', () => {
