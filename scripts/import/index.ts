@@ -22,6 +22,7 @@ import { basename, dirname, join } from 'node:path'
 import yaml from 'js-yaml'
 import { renderLiquid, liquidSite, type LiquidSite } from '../pipeline/liquid.ts'
 import { inlineIncludes } from './includes.ts'
+import { generatedRoute } from '../pipeline/routes-owner.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -294,6 +295,9 @@ class ContentWriter {
       }
       return
     }
+    // The theme's own home, search or taxonomy page at a path Kumo serves itself: Kumo's answers there.
+    const kumo = generatedRoute(url, { tags: this.tags, categories: this.categories })
+    if (kumo) return void this.notCarried.push(`${file.rel} → ${url}: Kumo serves ${kumo} there itself; this page is left out`)
     const edits: Record<string, string> = { permalink: url }
     if (!str(data.title)) edits.title = titleize(name === 'index' ? basename(dirname(file.rel)) || 'Home' : name)
     const kumoName = file.rel.replace(/^_/, '').replace(/\.(markdown|mkd|mkdn|mdown)$/i, '.md')
@@ -321,6 +325,11 @@ class ContentWriter {
       const path = `/${rel}`
       if (isWorkerPath(path)) {
         this.workers.push(path)
+        continue
+      }
+      const kumo = generatedRoute(path, { tags: this.tags, categories: this.categories })
+      if (kumo) {
+        this.notCarried.push(`${rel}: Kumo makes ${kumo} itself, so this file is left out`)
         continue
       }
       await mkdir(dirname(join(this.out, 'static', rel)), { recursive: true })

@@ -127,7 +127,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   await cache?.save()
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   const linked = { ...plain, included: images.posts, pages: images.pages }
-  checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
+  const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
@@ -139,6 +139,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const items = [...linked.included, ...linked.pages]
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
   const report = summary({ linked, epochs: assembled, index, manifest: built, nowMs, cached: read.cached, started })
+  report.warnings.unshift(...ownerWarnings)
+  report.summary.warnings += ownerWarnings.length
 
   built.edits = dated.edits
   session.previous = built

@@ -11,6 +11,7 @@
  */
 
 import { ARCHIVES, CATEGORIES_INDEX, LLMS, ROBOTS, SITEMAP, TAGS_INDEX, llmsFullPath, markdownPath } from '../../src/shared/paths.ts'
+import { toTerm } from '../../src/shared/slug.ts'
 import { BuildError, BuildErrors } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 
@@ -65,8 +66,26 @@ function* listingBases(path: string, scopes: Map<string, string>): Generator<[st
   yield ['/', 'the home page']
 }
 
-/** Refuses any route claimed twice, naming both claims; one line per collision. */
-export function checkRouteOwners(claims: RouteClaims): void {
+/**
+ * What Kumo itself serves at `path` (the home page, an index, a listing, a feed,
+ * robots.txt…) for a blog with these tag and category names; else undefined.
+ * The importer uses it to leave out a theme's page or file at such a path.
+ */
+export function generatedRoute(path: string, terms: { tags: Iterable<string>; categories: Iterable<string> }): string | undefined {
+  const scopes = new Map<string, string>()
+  for (const name of terms.tags) scopes.set(`/tags/${toTerm(name).slug.normalize('NFC')}/`, `the tag page of "${name}"`)
+  for (const name of terms.categories) scopes.set(`/categories/${toTerm(name).slug.normalize('NFC')}/`, `the category page of "${name}"`)
+  return generatedOwner(path.normalize('NFC'), scopes)
+}
+
+/**
+ * Refuses any route claimed twice, naming both claims; one line per collision.
+ * A `redirect_from` path that is already a route or another redirect is not an
+ * error but a warning: the route keeps its owner and the old path is left out,
+ * as Jekyll's own output resolves it (imported sites have such pairs).
+ * Returns those warnings, one line each.
+ */
+export function checkRouteOwners(claims: RouteClaims): string[] {
   const scopes = new Map<string, string>()
   for (const post of claims.posts) {
     for (const t of post.tags) scopes.set(`/tags/${t.slug.normalize('NFC')}/`, `the tag page of "${t.name}"`)
@@ -74,6 +93,7 @@ export function checkRouteOwners(claims: RouteClaims): void {
   }
   const owners = new Map<string, string>()
   const errors: BuildError[] = []
+  const warnings: string[] = []
   const claim = (rawPath: string, source: string, what: string, fix: string, label: string) => {
     const path = rawPath.normalize('NFC')
     const other = owners.get(path) ?? generatedOwner(path, scopes)
@@ -85,9 +105,15 @@ export function checkRouteOwners(claims: RouteClaims): void {
     claim(markdownPath(post.path), post.source, 'has its Markdown copy at', 'change its permalink', `the Markdown copy of ${post.source}`)
   }
   for (const page of claims.pages) claim(page.path, page.source, 'has the URL', 'rename the page or give it another permalink', `the URL of ${page.source}`)
-  for (const item of [...claims.posts, ...claims.pages]) {
-    for (const from of item.redirectFrom) claim(from, item.source, '`redirect_from` names', 'take that path out of `redirect_from`', `a redirect_from of ${item.source}`)
-  }
   for (const file of claims.statics) claim(file.path, file.source, 'is served at', 'rename or remove the file', `the static file ${file.source}`)
+  for (const item of [...claims.posts, ...claims.pages]) {
+    for (const raw of item.redirectFrom) {
+      const from = raw.normalize('NFC')
+      const other = owners.get(from) ?? generatedOwner(from, scopes)
+      if (other) warnings.push(`${item.source}: \`redirect_from\` names ${from}, which is already ${other}; that path keeps it, so the redirect is left out`)
+      else owners.set(from, `a redirect_from of ${item.source}`)
+    }
+  }
   if (errors.length) throw new BuildErrors(errors)
+  return warnings
 }

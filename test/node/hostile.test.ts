@@ -71,12 +71,20 @@ describe('route collisions name both sources', () => {
     expect(await outcome(dir)).toMatch(/^posts\/2024-01-02-b\.md: has the URL \/tags\/ai\/, which is already the tag page of "ai"/)
   })
 
-  it('a static file over a generated route, and a redirect over a post, name both files', async () => {
-    const dir = await site({ 'posts/2024-01-01-a.md': post('title: A'), 'posts/2024-01-02-b.md': post('title: B\nredirect_from: [/2024/01/a/]'), 'static/sitemap.xml': '<x/>' })
-    expect((await outcome(dir)).split('\n')).toEqual([
-      'posts/2024-01-02-b.md: `redirect_from` names /2024/01/a/, which is already the URL of posts/2024-01-01-a.md; take that path out of `redirect_from`',
-      'static/sitemap.xml: is served at /sitemap.xml, which is already the sitemap; rename or remove the file',
+  it('a static file over a generated route is refused, naming the file', async () => {
+    const dir = await site({ 'posts/2024-01-01-a.md': post('title: A'), 'static/sitemap.xml': '<x/>' })
+    expect((await outcome(dir)).split('\n')).toEqual(['static/sitemap.xml: is served at /sitemap.xml, which is already the sitemap; rename or remove the file'])
+  })
+
+  it('a redirect_from over a post keeps the post and warns, naming both files (imported Jekyll sites have such pairs)', async () => {
+    const dir = await site({ 'posts/2024-01-01-a.md': post('title: A'), 'posts/2024-01-02-b.md': post('title: B\nredirect_from: [/2024/01/a/, /tags/]') })
+    const result = await build({ contentDir: dir, outDir: join(dir, '..', 'dist'), publicDir: join(dir, '..', 'public'), now: NOW })
+    expect(result.warnings).toEqual([
+      'posts/2024-01-02-b.md: `redirect_from` names /2024/01/a/, which is already the URL of posts/2024-01-01-a.md; that path keeps it, so the redirect is left out',
+      'posts/2024-01-02-b.md: `redirect_from` names /tags/, which is already the tags index; that path keeps it, so the redirect is left out',
     ])
+    expect(result.manifest.redirects['/2024/01/a/']).toBeUndefined()
+    expect(result.manifest.routes['/2024/01/a/']).toBeDefined()
   })
 
   it('NFC and NFD spellings of one permalink are one route', async () => {
