@@ -276,6 +276,19 @@ class ContentWriter {
     }
   }
 
+  /**
+   * A page Kumo replaces with its own (`to`): its URL, the file Jekyll wrote for it, and its own
+   * old paths (jekyll-redirect-from, which wrote /old.html for /old) all lead there.
+   */
+  redirectOldPaths(url: string, ext: string, data: Record<string, unknown>, to: string): void {
+    if (url !== to) this.redirects[url] = to
+    if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) this.redirects[`/${outputFile(url, ext)}`] = to
+    for (const from of redirectFromOf(data)) {
+      if (from !== to) this.redirects[from] = to
+      if (/\/[^/.]+$/.test(from)) this.redirects[`${from}.html`] = to
+    }
+  }
+
   /** One page or document at `url`: a page of content/pages/, a redirect for a listing Kumo makes, or a note. */
   async page(file: TextFile, url: string, data: Record<string, unknown>, body: string): Promise<void> {
     const ext = outputExt(file.rel)
@@ -286,18 +299,14 @@ class ContentWriter {
     if (name === '404') return // Kumo answers unknown paths with its own 404 page
     if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
       const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...this.tags], categories: [...this.categories] })
-      if (url !== to) this.redirects[url] = to
-      if (`/${outputFile(url, ext)}` !== url && !url.endsWith('/')) this.redirects[`/${outputFile(url, ext)}`] = to
-      // Its own old paths (jekyll-redirect-from) lead to the same Kumo listing; it wrote /old.html for /old.
-      for (const from of redirectFromOf(data)) {
-        if (from !== to) this.redirects[from] = to
-        if (/\/[^/.]+$/.test(from)) this.redirects[`${from}.html`] = to
-      }
-      return
+      return this.redirectOldPaths(url, ext, data, to)
     }
     // The theme's own home, search or taxonomy page at a path Kumo serves itself: Kumo's answers there.
     const kumo = generatedRoute(url, { tags: this.tags, categories: this.categories })
-    if (kumo) return void this.notCarried.push(`${file.rel} → ${url}: Kumo serves ${kumo} there itself; this page is left out`)
+    if (kumo) {
+      this.notCarried.push(`${file.rel} → ${url}: Kumo serves ${kumo} there itself; this page is left out`)
+      return this.redirectOldPaths(url, ext, data, url)
+    }
     const edits: Record<string, string> = { permalink: url }
     if (!str(data.title)) edits.title = titleize(name === 'index' ? basename(dirname(file.rel)) || 'Home' : name)
     const kumoName = file.rel.replace(/^_/, '').replace(/\.(markdown|mkd|mkdn|mdown)$/i, '.md')

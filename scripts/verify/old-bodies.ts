@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { compareBodies, formatReport, type BodiesReport } from './bodies.ts'
-import { jekyllBodies, postKey } from './site-bodies.ts'
+import { jekyllBodies, postKey, siteConfig } from './site-bodies.ts'
 
 type Node = DefaultTreeAdapterMap['node']
 type Element = DefaultTreeAdapterMap['element']
@@ -109,6 +109,9 @@ export interface OldBodiesReport extends BodiesReport {
  */
 export async function compareReferenceBodies(refDir: string, posts: Iterable<PostBodyRecord>): Promise<OldBodiesReport> {
   const jekyll = await jekyllBodies(refDir)
+  // The site the reference was built from (reference.json's `source`): its default code language is a listed deliberate difference.
+  const ref = JSON.parse(await readFile(join(refDir, 'reference.json'), 'utf8')) as { source?: string }
+  const lang = ref.source ? (await siteConfig(ref.source)).kramdown?.syntax_highlighter_opts?.default_lang : undefined
   const pairs: Array<{ id: string; jekyll: string; kumo: string }> = []
   const notCompared: string[] = []
   for (const post of posts) {
@@ -116,7 +119,7 @@ export async function compareReferenceBodies(refDir: string, posts: Iterable<Pos
     if (body === undefined) notCompared.push(post.path)
     else pairs.push({ id: post.path, jekyll: body, kumo: post.html })
   }
-  return { compared: true, against: 'reference', ...compareBodies(pairs), notCompared }
+  return { compared: true, against: 'reference', ...compareBodies(pairs, { defaultLang: typeof lang === 'string' ? lang : undefined }), notCompared }
 }
 
 /** Compares each post's body with the old site's page at the same URL. */

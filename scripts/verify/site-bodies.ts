@@ -100,7 +100,7 @@ interface JekyllConfig {
 }
 
 /** The site's _config.yml (empty when it has none or it does not parse: the build would have said so). */
-async function siteConfig(siteDir: string): Promise<JekyllConfig> {
+export async function siteConfig(siteDir: string): Promise<JekyllConfig> {
   try {
     const config = yaml.load(await readFile(join(siteDir, '_config.yml'), 'utf8'))
     return config && typeof config === 'object' ? (config as JekyllConfig) : {}

@@ -100,6 +100,23 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(redirects['/archive/']).toBe('/archives/')
   })
 
+  it("leaves out a theme's page or file where Kumo serves its own, keeping the page's old paths", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\n')
+    await writeFile(join(site, '_posts', '2024-01-01-a.md'), '---\ntitle: A\n---\nA.\n')
+    await writeFile(join(site, 'about.md'), '---\ntitle: About\npermalink: /\nredirect_from: [/about/, /about]\n---\nHi.\n')
+    await writeFile(join(site, 'search.md'), '---\ntitle: Search\npermalink: /search\n---\nFind.\n')
+    await writeFile(join(site, 'robots.txt'), 'User-agent: *\n')
+    const into = join(await tempDir(), 'content')
+    const report = await importJekyll(site, into)
+    const redirects = (yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as { redirects: Record<string, string> }).redirects
+    expect(redirects).toMatchObject({ '/about/': '/', '/about': '/', '/about.html': '/', '/search.html': '/search' })
+    expect(report.notCarried).toContain('about.md → /: Kumo serves the home page there itself; this page is left out')
+    expect(report.notCarried).toContain('robots.txt: Kumo makes robots.txt itself, so this file is left out')
+    await expect(readdir(join(into, 'pages'))).rejects.toThrow()
+  })
+
   it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
     const { into, report } = await imported()
     expect(report.serviceWorkers).toEqual(['/sw.js'])
