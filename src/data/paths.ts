@@ -29,6 +29,9 @@ const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
  * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
  * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
  */
+/** Pages the worker answers that are not manifest routes (src/routes/search.ts): a redirect may lead there. */
+const WORKER_PAGES = new Set(['/search'])
+
 /**
  * A redirect target the static assets serve (a folder's `/doc/index.html`, a
  * file the old site had): a path with an extension that no route claims at
@@ -42,7 +45,7 @@ function isStaticFile(manifest: ManifestIndex, path: string): boolean {
 export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
   const exists = (p: string) => routeAt(manifest, p, now) !== undefined
   const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)
-  if (redirect && (exists(redirect) || isStaticFile(manifest, redirect))) return redirect
+  if (redirect && (exists(redirect) || WORKER_PAGES.has(redirect) || isStaticFile(manifest, redirect))) return redirect
   const candidates = [
     path.endsWith('/') ? undefined : `${path}/`,
     path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : undefined,
