@@ -73,6 +73,13 @@ const lowerBound = (xs: { length: number }, at: (i: number) => number, value: nu
   return lo
 }
 
+/** `map`'s value for `key`, made by `make` the first time it is asked for. */
+function memoised<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
+}
+
 /**
  * The first closing fence line (`^ {0,3}c{run,}[ \t]*$`) at or after `from` in `src`, as
  * RegExp.exec would report it on `src.slice(from)`: { index, length }; null when none;
@@ -82,16 +89,13 @@ export function fenceClose(lexer: Lexer, src: string, from: number, char: string
   const found = frameOf(lexer, src)
   if (!found) return undefined
   const { frame, offset } = found
-  let fences = frame.fences.get(char)
-  if (!fences) {
-    fences = []
+  const fences = memoised(frame.fences, char, () => {
     const re = new RegExp(`^ {0,3}(${char === '`' ? '`' : '~'}{3,})[ \\t]*$`, 'gm')
-    for (const m of frame.src.matchAll(re)) fences.push({ pos: m.index, len: m[0].length, run: m[1]!.length })
-    frame.fences.set(char, fences)
-  }
+    return [...frame.src.matchAll(re)].map((m) => ({ pos: m.index, len: m[0].length, run: m[1]!.length }))
+  })
   const start = offset + from
   // Linear in the closers passed over only when they are shorter than the opener (rare: a longer opener).
-  for (let i = lowerBound(fences, (k) => fences![k]!.pos, start); i < fences.length; i++) {
+  for (let i = lowerBound(fences, (k) => fences[k]!.pos, start); i < fences.length; i++) {
     const f = fences[i]!
     if (f.run >= run) return { index: f.pos - start, length: f.len }
   }
@@ -159,13 +163,9 @@ export function closerAfter(lexer: Lexer, src: string, from: number, key: string
   const found = frameOf(lexer, src)
   if (!found) return undefined
   const { frame, offset } = found
-  let list = frame.closers.get(key)
-  if (!list) {
-    list = [...frame.src.matchAll(re)].map((m) => ({ pos: m.index, len: m[0].length }))
-    frame.closers.set(key, list)
-  }
+  const list = memoised(frame.closers, key, () => [...frame.src.matchAll(re)].map((m) => ({ pos: m.index, len: m[0].length })))
   const start = offset + from
-  const i = lowerBound(list, (k) => list![k]!.pos, start)
+  const i = lowerBound(list, (k) => list[k]!.pos, start)
   const c = list[i]
   return c ? { index: c.pos - offset, length: c.len } : null
 }
