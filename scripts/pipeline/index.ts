@@ -133,7 +133,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included)
   checkRouteCount(Object.keys(assembled.base.routes).length)
-  const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...(await folderIndexRedirects(contentDir)), ...site.redirects })
+  const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
   const items = [...linked.included, ...linked.pages]

@@ -27,18 +27,15 @@ export async function contentCopies(contentDir: string): Promise<Array<[string, 
 }
 
 /**
- * `/doc/` → `/doc/index.html` for each index.html under static/ (the site root's
- * aside): GitHub Pages serves a folder's index.html at the folder's URL, while
+ * `/doc/` → `/doc/index.html` for each index.html among the static files the
+ * build scanned (content/static/ and content/assets/; the site root's aside): GitHub Pages serves a folder's index.html at the folder's URL, while
  * static assets here are served at exactly their own path (html_handling
  * "none"), so the folder's URL answers with one 301 to the file.
  */
-export async function folderIndexRedirects(contentDir: string): Promise<Record<string, string>> {
+export function folderIndexRedirects(statics: Array<{ path: string }>): Record<string, string> {
   const out: Record<string, string> = {}
-  const files = await readdir(join(contentDir, 'static'), { recursive: true }).catch(() => [] as string[])
-  for (const file of files.map((f) => f.split('\\').join('/')).sort()) {
-    if (!file.endsWith('/index.html')) continue
-    const folder = `/${file.slice(0, -'index.html'.length)}`
-    out[folder] = `/${file}`
+  for (const { path } of statics) {
+    if (path.endsWith('/index.html') && path !== '/index.html') out[path.slice(0, -'index.html'.length)] = path
   }
   return out
 }

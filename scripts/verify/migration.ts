@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLocalServer } from '../local-server.ts'
 import { buildToDisk } from '../pipeline/index.ts'
-import { compareOldBodies, compareReferenceBodies, formatOldBodies, type OldBodiesReport } from './old-bodies.ts'
+import { compareOldBodies, compareReferenceBodies, formatOldBodies, oldFileCandidates, type OldBodiesReport } from './old-bodies.ts'
 import { postRecords } from './site-bodies.ts'
 
 /** `absent`: listed in the old sitemap, but the old site had no file there either (it answered 404 before the move too). */
@@ -93,9 +93,7 @@ export async function oldUrls(old: string): Promise<string[]> {
 
 /** Whether the old built site has a file for a URL path, as GitHub Pages finds one (`/a` is a.html or a/index.html). */
 export async function oldFileExists(oldSite: string, path: string): Promise<boolean> {
-  const rel = path.replace(/^\/+/, '')
-  const tries = rel === '' || rel.endsWith('/') ? [`${rel}index.html`] : [rel, `${rel}.html`, `${rel}/index.html`]
-  for (const t of tries) if (await stat(join(oldSite, t)).then((s) => s.isFile(), () => false)) return true
+  for (const t of oldFileCandidates(path)) if (await stat(join(oldSite, t)).then((s) => s.isFile(), () => false)) return true
   return false
 }
 

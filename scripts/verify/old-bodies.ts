@@ -78,16 +78,16 @@ export function oldBody(page: string): string | undefined {
   return /<(html|body|head)[\s>]/i.test(page) ? undefined : page
 }
 
-/** The old build's file for a URL path: `/a/` → `a/index.html`, `/a.html` → `a.html`, `/a` → `a.html` or `a/index.html`. */
-function candidates(path: string): string[] {
+/** The old build's files for a URL path, as GitHub Pages looks: `/a/` → `a/index.html`, `/a.txt` → itself, `/a` → `a`, `a.html` or `a/index.html`. */
+export function oldFileCandidates(path: string): string[] {
   const rel = path.replace(/^\/+/, '')
   if (rel === '' || rel.endsWith('/')) return [`${rel}index.html`]
-  if (/\.html?$/i.test(rel)) return [rel]
-  return [`${rel}.html`, `${rel}/index.html`]
+  if (/\.[A-Za-z0-9]+$/.test(rel)) return [rel]
+  return [rel, `${rel}.html`, `${rel}/index.html`]
 }
 
 async function readOld(oldSite: string, path: string): Promise<string | undefined> {
-  for (const rel of candidates(path)) {
+  for (const rel of oldFileCandidates(path)) {
     const text = await readFile(join(oldSite, rel), 'utf8').catch(() => undefined)
     if (text !== undefined) return text
   }
