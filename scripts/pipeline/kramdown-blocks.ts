@@ -18,8 +18,7 @@
  * - Math (math.rb): `$$…$$` is MathJax's `\\[…\\]` or `\\(…\\)`, untouched by Markdown.
  * - Link and image URLs may hold spaces (link.rb), as posts whose assets sit
  *   in folders named like the post do.
- * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): `~~` only; one `~` is text
- *   (`1~2 天` stays as written).
+ * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): kramdown-strike.ts.
  */
 
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
@@ -313,10 +312,6 @@ export const kramdownBlocks: MarkedExtension = {
       // A span element starts a paragraph in kramdown (html.rb parse_block_html), never an HTML block.
       const m = /^ {0,3}<\/?([A-Za-z][\w-]*)/.exec(src)
       return m && SPAN_ELEMENTS.has(m[1]!.toLowerCase()) ? undefined : false
-    },
-    del(src) {
-      // gfm.rb STRIKETHROUGH_MATCH: two tildes, not one.
-      return src.startsWith('~~') ? false : undefined
     },
   },
 }

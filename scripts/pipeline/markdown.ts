@@ -24,6 +24,7 @@ import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kra
 import { applyAbbreviations, takeAbbreviations } from './kramdown-abbreviations.ts'
 import { kramdownDefinitions } from './kramdown-definitions.ts'
 import { kramdownEmphasis } from './kramdown-emphasis.ts'
+import { kramdownStrike } from './kramdown-strike.ts'
 import { renderLiquid, type LiquidSite } from './liquid.ts'
 import { guillemets, smartTokens } from './typography.ts'
 
@@ -171,8 +172,8 @@ function htmlRenderer(ctx: () => RenderContext): MarkedExtension['renderer'] {
 function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
-  // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation.
-  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation (kramdown-strike.ts).
+  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownStrike, kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 
