@@ -34,6 +34,8 @@ interface Frame {
   fences: Map<string, Fence[]>
   tags: Map<string, TagIndex>
   closers: Map<string, Array<{ pos: number; len: number }>>
+  /** Per search, the position before which a search from anywhere is known to fail. */
+  misses: Map<string, number>
 }
 
 const stacks = new WeakMap<Lexer, Frame[]>()
@@ -43,7 +45,7 @@ export function track(lexer: Lexer): void {
   stacks.set(lexer, stack)
   const original = lexer.blockTokens.bind(lexer) as (src: string, tokens?: unknown[], clipped?: boolean) => unknown
   ;(lexer as unknown as { blockTokens: typeof original }).blockTokens = (src, tokens, clipped) => {
-    stack.push({ src, fences: new Map(), tags: new Map(), closers: new Map() })
+    stack.push({ src, fences: new Map(), tags: new Map(), closers: new Map(), misses: new Map() })
     try {
       return original(src, tokens, clipped)
     } finally {
@@ -168,4 +170,20 @@ export function closerAfter(lexer: Lexer, src: string, from: number, key: string
   const i = lowerBound(list, (k) => list[k]!.pos, start)
   const c = list[i]
   return c ? { index: c.pos - offset, length: c.len } : null
+}
+
+/**
+ * For a search that, failing from one position, would fail from every later one up to
+ * where it stopped (the search reads the same lines to the same dead end): true when an
+ * earlier search of `key` in this text failed past `src`'s start.
+ */
+export function knownMiss(lexer: Lexer, src: string, key: string): boolean {
+  const found = frameOf(lexer, src)
+  return !!found && found.offset < (found.frame.misses.get(key) ?? -1)
+}
+
+/** Records that the search of `key` from `src` failed, and would from anywhere before `until` in it. */
+export function recordMiss(lexer: Lexer, src: string, key: string, until: number): void {
+  const found = frameOf(lexer, src)
+  if (found) found.frame.misses.set(key, found.offset + until)
 }

@@ -16,6 +16,7 @@
  */
 
 import type { MarkedExtension, Token, TokenizerExtension, TokenizerThis } from 'marked'
+import { knownMiss, recordMiss } from './block-memo.ts'
 
 export interface DefinitionItem {
   kind: 'dt' | 'dd'
@@ -43,23 +44,27 @@ function lineAt(src: string, from: number): { line: string; next: number } | und
   return end < 0 ? { line: src.slice(from), next: src.length } : { line: src.slice(from, end), next: end + 1 }
 }
 
-/** The term lines starting at `pos`, and the position of the `:` line after them (a blank line may stand between). */
-function terms(src: string, pos: number): { lines: string[]; def: number; blank: boolean } | undefined {
+/**
+ * The term lines starting at `pos`, and the position of the `:` line after them (a blank line
+ * may stand between); when there are none, where the search stopped: the line it could not
+ * pass, or the end.
+ */
+function terms(src: string, pos: number): { lines: string[]; def: number; blank: boolean } | { stop: number } {
   const lines: string[] = []
   let at = lineAt(src, pos)
   while (at && !BLANK.test(at.line) && !DEF.test(at.line)) {
-    if (OTHER_BLOCK.test(at.line)) return undefined
+    if (OTHER_BLOCK.test(at.line)) return { stop: pos }
     lines.push(at.line.trim())
     pos = at.next
     at = lineAt(src, pos)
   }
-  if (!lines.length || !at) return undefined
+  if (!lines.length || !at) return { stop: pos }
   const blank = BLANK.test(at.line)
   if (blank) {
     pos = at.next
     at = lineAt(src, pos)
   }
-  return at && DEF.test(at.line) ? { lines, def: pos, blank } : undefined
+  return at && DEF.test(at.line) ? { lines, def: pos, blank } : { stop: pos }
 }
 
 /** One definition from its `:` line at `pos`: its Markdown (indentation removed) and where it ends. */
@@ -87,8 +92,15 @@ function definition(src: string, pos: number): { text: string; end: number } {
 }
 
 function tokenizer(this: TokenizerThis, src: string): DefinitionListToken | undefined {
-  let group = terms(src, 0)
-  if (!group) return undefined
+  // Tried at every block, this search reads on to the first line no term can be; lines
+  // that are each a block of their own (link definitions) would make that quadratic.
+  if (knownMiss(this.lexer, src, 'terms')) return undefined
+  const first = terms(src, 0)
+  if ('stop' in first) {
+    recordMiss(this.lexer, src, 'terms', first.stop)
+    return undefined
+  }
+  let group: { lines: string[]; def: number; blank: boolean } | undefined = first
   const items: DefinitionItem[] = []
   let pos = 0
   while (group) {
@@ -109,7 +121,8 @@ function tokenizer(this: TokenizerThis, src: string): DefinitionListToken | unde
     }
     // A blank line, then new terms and their `: ` line: the same list goes on.
     const gap = lineAt(src, pos)
-    group = gap && BLANK.test(gap.line) ? terms(src, gap.next) : undefined
+    const more = gap && BLANK.test(gap.line) ? terms(src, gap.next) : undefined
+    group = more && 'lines' in more ? more : undefined
   }
   return { type: 'definitionList', raw: src.slice(0, pos), items }
 }
