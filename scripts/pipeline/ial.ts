@@ -116,8 +116,15 @@ export function parseIal(text: string): Ial {
   return ial
 }
 
+/**
+ * `b` added to `a`, in place: each `a` is a fresh parseIal result that only its block holds,
+ * and a copy at every list of a run of thousands (`{: .c}` line after line) is quadratic.
+ */
 function merge(a: Ial, b: Ial): Ial {
-  return { id: b.id ?? a.id, classes: [...a.classes, ...b.classes], attrs: [...a.attrs, ...b.attrs] }
+  if (b.id !== undefined) a.id = b.id
+  for (const c of b.classes) a.classes.push(c)
+  for (const attr of b.attrs) a.attrs.push(attr)
+  return a
 }
 
 const OPEN_TAG = /^(\s*)<([a-zA-Z][\w:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/
