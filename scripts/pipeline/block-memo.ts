@@ -38,7 +38,15 @@ interface Frame {
   misses: Map<string, number>
 }
 
+/** One inline text (a call of `inlineTokens`): the same suffix property holds for the `src` its tokenizers and start hints get. */
+interface InlineFrame {
+  src: string
+  /** Per start hint, its last answer: asked from where, and the start it found (Infinity: none). */
+  starts: Map<object, { from: number; at: number }>
+}
+
 const stacks = new WeakMap<Lexer, Frame[]>()
+const inlineStacks = new WeakMap<Lexer, InlineFrame[]>()
 
 export function track(lexer: Lexer): void {
   const stack: Frame[] = []
@@ -52,11 +60,22 @@ export function track(lexer: Lexer): void {
       stack.pop()
     }
   }
+  const inline: InlineFrame[] = []
+  inlineStacks.set(lexer, inline)
+  const originalInline = lexer.inlineTokens.bind(lexer) as (src: string, tokens?: unknown[]) => unknown
+  ;(lexer as unknown as { inlineTokens: typeof originalInline }).inlineTokens = (src, tokens) => {
+    inline.push({ src, starts: new Map() })
+    try {
+      return originalInline(src, tokens)
+    } finally {
+      inline.pop()
+    }
+  }
 }
 
 /** The frame `src` is a suffix of, and its offset there; undefined when untracked or not a suffix. */
-function frameOf(lexer: Lexer, src: string): { frame: Frame; offset: number } | undefined {
-  const frame = stacks.get(lexer)?.at(-1)
+function frameOf<F extends { src: string } = Frame>(lexer: Lexer | undefined, src: string, frames: WeakMap<Lexer, F[]> = stacks as unknown as WeakMap<Lexer, F[]>): { frame: F; offset: number } | undefined {
+  const frame = lexer && frames.get(lexer)?.at(-1)
   if (!frame || src.length > frame.src.length) return undefined
   const offset = frame.src.length - src.length
   // A cheap guard (the suffix property is marked's; this catches a caller that breaks it).
@@ -186,4 +205,22 @@ export function knownMiss(lexer: Lexer, src: string, key: string): boolean {
 export function recordMiss(lexer: Lexer, src: string, key: string, until: number): void {
   const found = frameOf(lexer, src)
   if (found) found.frame.misses.set(key, found.offset + until)
+}
+
+/**
+ * A start hint's answer for `src` (the index where an inline extension may next start, or
+ * undefined), memoised per inline text: marked asks before each text run, each time for the
+ * rest of the text. An answer `at` found from `from` says no start lies in between, and `at`
+ * is a start or a place where marked's text rule stops anyway (inline-start.ts); so it is
+ * every later start's answer up to `at`, and a long stretch is read once, not once per run.
+ */
+export function memoStart(lexer: Lexer | undefined, src: string, key: object, compute: (src: string) => number | undefined): number | undefined {
+  const found = frameOf(lexer, src, inlineStacks)
+  if (!found) return compute(src)
+  const { frame, offset } = found
+  const last = frame.starts.get(key)
+  if (last && last.from <= offset && offset <= last.at) return last.at === Infinity ? undefined : last.at - offset
+  const at = compute(src)
+  frame.starts.set(key, { from: offset, at: at === undefined ? Infinity : offset + at })
+  return at
 }

@@ -10,11 +10,14 @@
  * adjacent text runs into one token.
  */
 
+import type { Lexer } from 'marked'
+import { memoStart } from './block-memo.ts'
+
 const WINDOW = 1024
 const TEXT_STOP = /[\s\\<![`*_~]|[^\x00-\x7f]/g
 
-export function boundedStart(find: (src: string) => number): (src: string) => number | undefined {
-  return (src) => {
+export function boundedStart(find: (src: string) => number): (this: { lexer?: Lexer }, src: string) => number | undefined {
+  const hint = (src: string): number | undefined => {
     if (src.length <= WINDOW) {
       const i = find(src)
       return i >= 0 ? i : undefined
@@ -26,5 +29,12 @@ export function boundedStart(find: (src: string) => number): (src: string) => nu
     const i = find(src.slice(0, end))
     if (i >= 0) return i
     return stop ? stop.index : undefined
+  }
+  // Memoised per inline text (block-memo.ts memoStart): marked's own text rule also stops where
+  // this one does not (before `http://`, an e-mail address), and each of a line of such runs
+  // (`http://:http://:…`) would read the rest of the line to the same answer.
+  const key = {}
+  return function (src) {
+    return memoStart(this.lexer, src, key, hint)
   }
 }

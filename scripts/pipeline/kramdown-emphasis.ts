@@ -172,16 +172,17 @@ const emphasis: TokenizerExtension = {
  * link swallowing the asterisks would show them literally.
  */
 function url(this: Tokenizer, src: string): Tokens.Link | false {
-  // marked tries this at every position of the text: only a URL's start is worth the scan.
-  if (!/^(?:https?:\/\/|www\.)/i.test(src)) return false
-  const space = src.search(/\s/)
-  const end = space < 0 ? src.length : space
-  for (let stop = 0; ; ) {
-    const next = src.slice(stop + 1, end).search(/[*_]/)
-    if (next < 0) return false
-    stop += next + 1
-    if (matchEmphasis(src, stop, src.slice(0, stop), open)) return Tokenizer.prototype.url.call(this, src.slice(0, stop)) ?? false
+  // marked tries this at every position of the text: only a URL's start is worth the scan, and
+  // only one with a host character after it, as marked's own URL rule needs.
+  if (!/^(?:https?:\/\/|www\.)[a-zA-Z0-9-]/i.test(src)) return false
+  // The URL ends at whitespace or `<` (marked's `[^\s<]*`). Read stop by stop, never searched to its
+  // end first: a line of URL starts that are no URLs (`<http://<http://…`) would cost its length at each.
+  const stops = /[*_\s<]/g
+  for (let m = stops.exec(src); m && (m[0] === '*' || m[0] === '_'); m = stops.exec(src)) {
+    // The three characters before, as everywhere here: the whole URL before it made each test cost its length.
+    if (matchEmphasis(src, m.index, src.slice(Math.max(0, m.index - 3), m.index), open)) return Tokenizer.prototype.url.call(this, src.slice(0, m.index)) ?? false
   }
+  return false
 }
 
 /** The extension: kramdown's emphasis in place of CommonMark's. */
