@@ -17,6 +17,7 @@ import markedCjkFriendly from 'marked-cjk-friendly'
 import markedFootnote from 'marked-footnote'
 import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
+import { boundedFootnoteRefs } from './footnote-refs.ts'
 import { track } from './block-memo.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
@@ -173,7 +174,7 @@ function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
   // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation (kramdown-strike.ts).
-  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownStrike, kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  renderer.marked.use(boundedFootnoteRefs(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' })), markedCjkFriendly(), kramdownStrike, kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 
