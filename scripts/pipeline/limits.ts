@@ -23,8 +23,9 @@ export const LIMITS = {
 } as const
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/
-// One container opening at the start of what is left of a line: a quote marker or a list marker.
-const CONTAINER = /^[ \t]{0,3}(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?/
+// One container opening at the start of what is left of a line: a quote marker or a list marker,
+// with the task box marked reads after it (`- [ ] - [ ] …` nests as deep as `- - …`).
+const CONTAINER = /^[ \t]{0,3}(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]+\[[ xX]\](?=[ \t]))?)[ \t]?/
 const LIST_MARKER = /^([ \t]*)(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/
 
 /** The width of leading whitespace, tabs to the next multiple of 4 (as Markdown counts them). */
