@@ -38,4 +38,14 @@ export const HOSTILE_KINDS: HostileKind[] = [
   { name: 'unclosed <div>', base: 2000, body: (n) => lines(n, (i) => `<div>\n${i}`, '\n\n') },
   { name: 'unclosed $$', base: 2000, body: (n) => lines(n, (i) => `$$ ${i}`, '\n\n') },
   { name: 'unclosed {% raw %}', base: 2000, body: (n) => lines(n, (i) => `{% raw %} ${i}`, '\n\n') },
+  // Each once read the rest of its paragraph or line at every repeat (kramdown-strike.ts,
+  // footnote-refs.ts, block-memo.ts knownMiss and memoStart, ial.ts merge).
+  { name: 'unclosed ~~ then one ~~', base: 2500, body: (n) => `${'~~a '.repeat(n)}b~~` },
+  { name: 'unclosed [^', base: 2500, body: (n) => '[^a '.repeat(n) },
+  { name: 'link definition lines', base: 2500, body: (n) => lines(n, (i) => `[l${i}]: /x/${i}`) },
+  { name: 'footnote definition lines', base: 2500, body: (n) => lines(n, (i) => `[^f${i}]: note ${i}`) },
+  { name: 'attribute list lines', base: 2500, body: (n) => `${lines(n, (i) => `{: .c${i}}`)}
+x` },
+  { name: 'URL starts, no URL', base: 2500, body: (n) => 'http://:mailto:'.repeat(n) },
+  { name: 'underscores in a URL', base: 2500, body: (n) => `http://a${'_b'.repeat(n)}` },
 ]

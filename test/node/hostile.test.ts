@@ -10,6 +10,7 @@ import { planDeploy } from '../../scripts/deploy/plan.ts'
 import { importJekyll } from '../../scripts/import/index.ts'
 import { build, buildToDisk } from '../../scripts/pipeline/index.ts'
 import { LIMITS, nestingDepth } from '../../scripts/pipeline/limits.ts'
+import { renderMarkdown } from '../../scripts/pipeline/markdown.ts'
 import { sha256 } from '../../scripts/pipeline/manifest.ts'
 import type { Post } from '../../scripts/pipeline/posts.ts'
 import { buildSource } from '../../scripts/pipeline/render-pool.ts'
@@ -167,6 +168,8 @@ describe('every stage is linear or bounded', () => {
   }, 60_000)
 
   it('counts nesting by markers and indentation, skipping fenced code', () => {
+    expect(nestingDepth('- [ ] - [x] - x').depth).toBe(3)
+    expect(nestingDepth('- [ ] [ ] x').depth).toBe(1)
     expect(nestingDepth('> > - a\n> >   - b').depth).toBe(4)
     expect(nestingDepth('```\n' + '>'.repeat(100) + '\n```').depth).toBe(0)
     expect(nestingDepth('- a\n  - b\n    - c\ntext\n- d').depth).toBe(3)
@@ -257,5 +260,49 @@ describe('titles and names', () => {
   it('NFD and NFC tag names are one tag', () => {
     const nfd = buildSource({ kind: 'post', path: 'posts/2025-01-01-x.md', text: post('title: x\ntags: [cafe\u0301]') }, siteConfig, NOW.getTime())
     expect('ok' in nfd && (nfd.ok as Post).tags[0]!.name).toBe('caf\u00e9')
+  })
+})
+
+// The constructs that once read the rest of their paragraph or line at each repeat: the
+// same HTML as before, in small; and at the size that was quadratic, a build.
+describe('repeated openers render as before', () => {
+  const html = (md: string) => renderMarkdown(md).html
+
+  it('`~~`: a closer still pairs with the opener before it; past the budget of a hostile paragraph, `~~` is text, and the next document strikes through again', () => {
+    expect(html('~~a ~~a ~~a b~~')).toBe('<p>~~a ~~a <del>a b</del></p>\n')
+    const hostile = html(`${'~~a '.repeat(20_000)}b~~`)
+    expect(hostile).not.toContain('<del>')
+    expect(hostile.endsWith('~~a b~~</p>\n')).toBe(true)
+    expect(html('~~gone~~ 删除~~了。~~后')).toBe('<p><del>gone</del> 删除<del>了。</del>后</p>\n')
+  })
+
+  it('`[^`: a defined footnote is still referenced, an undefined label or an unclosed `[^` is text', () => {
+    const out = html('a[^n] [^a [^b [^x]\n\n[^n]: note')
+    expect(out).toContain('<p>a<sup><a id="fn-ref-n" href="#fn-n" data-fn-ref aria-describedby="fn-label">1</a></sup> [^a [^b [^x]</p>')
+    expect(out).toContain('<li id="fn-n">')
+    expect(html(`${'[^a '.repeat(20_000)}[^n]\n\n[^n]: note`)).toContain('[^a [^a <sup><a id="fn-ref-n"')
+  })
+
+  it('link and footnote definition lines, one a line, are no definition-list terms and all resolve', () => {
+    expect(html('[l1]: /one\n[l2]: /two\n\n[x][l1] [y][l2]')).toBe('<p><a href="/one">x</a> <a href="/two">y</a></p>\n')
+    const defs = Array.from({ length: 20_000 }, (_, i) => `[l${i}]: /x/${i}`).join('\n')
+    expect(html(`${defs}\n\n[last][l19999] [first][l0]`)).toBe('<p><a href="/x/19999">last</a> <a href="/x/0">first</a></p>\n')
+    expect(html('Term\n: def')).toBe('<dl>\n<dt>Term</dt>\n<dd>def</dd>\n</dl>\n')
+  })
+
+  it('a run of attribute lists applies them all to the next block', () => {
+    expect(html('{: .a}\n{: .b}\n{: #i}\nPara')).toBe('<p id="i" class="a b">Para</p>\n')
+    const classes = Array.from({ length: 20_000 }, (_, i) => `{: .c${i}}`).join('\n')
+    expect(html(`${classes}\nPara`)).toMatch(/^<p class="c0 c1 c2 [^"]* c19999">Para<\/p>\n$/)
+  })
+
+  it('URL starts that are no URLs are text; a URL still ends where kramdown sees emphasis', () => {
+    expect(html('see http://:http://: and http://a_b_c')).toBe('<p>see http://:http://: and <a href="http://a_b_c">http://a_b_c</a></p>\n')
+    expect(html('x http://a.example/p_q_ *em*')).toBe('<p>x <a href="http://a.example/p_q">http://a.example/p_q</a>_ <em>em</em></p>\n')
+    expect(html(`${'http://:mailto:'.repeat(20_000)} www.a.example`)).toContain('http://:mailto:http://:mailto: <a href="http://www.a.example">www.a.example</a>')
+  })
+
+  it('a line of task items nested past the limit is refused before the renderer', () => {
+    expect(renderOne(`${'- [ ] '.repeat(5000)}x`).result).toBe(`posts/2025-01-01-x.md:6: quotes (\`>\`) and lists nest 5000 deep here, over the limit of ${LIMITS.nestingDepth}; flatten them`)
   })
 })
