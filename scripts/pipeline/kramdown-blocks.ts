@@ -24,7 +24,7 @@
 
 import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
-import { kramdownList } from './kramdown-lists.ts'
+import { kramdownList, listInterrupt } from './kramdown-lists.ts'
 import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
 import { boundedStart } from './inline-start.ts'
 import { Lines, firstLine } from './lines.ts'
@@ -269,7 +269,7 @@ function lazyEnd(line: string): boolean {
 }
 
 export const kramdownBlocks: MarkedExtension = {
-  extensions: [htmlBlock, table, math, inlineMath, spacedLink],
+  extensions: [htmlBlock, table, math, inlineMath, spacedLink, listInterrupt],
   tokenizer: {
     list(src) {
       return kramdownList.call(this, src)
