@@ -100,6 +100,20 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
   },
 }
 
+/**
+ * Whether a blank line stands between `last` (the token before) and the block
+ * here, as kramdown's after_block_boundary? asks. A paragraph's text never ends
+ * in one (marked makes a blank line a space token of its own), and is not read:
+ * marked grows a paragraph line by line (a comment below a paragraph line joins
+ * it), and reading the grown string, as `/\n[ \t]*\n$/` did, copied it whole
+ * at every block, quadratic in the paragraph's length.
+ */
+function blankBefore(last: Token | undefined): boolean {
+  if (!last || last.type === 'space') return true
+  if (last.type === 'paragraph') return false
+  return /\n[ \t]*\n$/.test(last.raw)
+}
+
 // kramdown/table.rb TABLE_LINE: a pipe that is not escaped, anywhere on the line.
 const TABLE_LINE = /^(?:\||.*?[^\\\n]\|)/
 const TABLE_SEP_LINE = /^([+|: \t-]*?-[+|: \t-]*?)[ \t]*$/
@@ -141,9 +155,8 @@ const table: TokenizerExtension = {
   name: 'kramdownTable',
   level: 'block',
   tokenizer(src, tokens) {
-    const last = tokens[tokens.length - 1]
     // table.rb after_block_boundary?: first in its container, or after a blank line.
-    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    if (!blankBefore(tokens[tokens.length - 1])) return undefined
     if (!/^ {0,3}\S/.test(src) || OTHER_BLOCK.test(src)) return undefined
     // Only the table's lines are read (lines.ts): marked offers every block to this tokenizer.
     const lines = new Lines(src)
@@ -222,8 +235,7 @@ const math: TokenizerExtension & RendererExtension = {
   name: 'kramdownMath',
   level: 'block',
   tokenizer(src, tokens) {
-    const last = tokens[tokens.length - 1]
-    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    if (!blankBefore(tokens[tokens.length - 1])) return undefined
     const open = BLOCK_MATH_OPEN.exec(src)
     if (!open) return undefined
     // The closing `$$` from the document's index of them (block-memo.ts), else searched here.
@@ -268,6 +280,31 @@ function lazyEnd(line: string): boolean {
   return !!html && !SPAN_ELEMENTS.has(html[1]!.toLowerCase()) && html[1]!.toLowerCase() !== 'script'
 }
 
+// html.rb parse_block_html: HTML_COMMENT_RE is scanned right at the line start, then only
+// TRAILING_WHITESPACE (which needs the newline), so what follows the comment on its line
+// starts the next block.
+const COMMENT_THEN_TEXT = /^<!--[\s\S]*?-->(?=[ \t]*[^\s])/
+const COMMENT_LINE = /^<!--[^\n]*?-->(?=[ \t]*[^\s])/
+
+/**
+ * A comment as kramdown reads it, where CommonMark's comment block takes the
+ * whole line and interrupts paragraphs: a comment with more on its last line
+ * (`<!-- {% raw %} -->```liquid`) is an HTML block of the comment alone, and the
+ * rest is read as a block of its own (a fence, a paragraph with `**bold**`); a
+ * comment right below a paragraph line, or after a space, is text of a paragraph
+ * (paragraph.rb LAZY_END has no comment; the scan needs `<` first). Returns
+ * undefined for a paragraph, false where marked's own reading holds.
+ */
+function commentBlock(src: string, after: Token | undefined): Tokens.HTML | undefined | false {
+  if (!/^ {0,3}<!--/.test(src)) return false
+  if (!src.startsWith('<') || after?.type === 'paragraph') return undefined
+  // One line first: a search to a later `-->` runs only when this line has none.
+  const line = firstLine(src)
+  const m = line.includes('-->') ? COMMENT_LINE.exec(line) : COMMENT_THEN_TEXT.exec(src)
+  if (!m) return false
+  return { type: 'html', block: true, pre: false, raw: m[0], text: `${m[0]}\n` }
+}
+
 export const kramdownBlocks: MarkedExtension = {
   extensions: [htmlBlock, table, math, inlineMath, spacedLink, listInterrupt],
   tokenizer: {
@@ -310,6 +347,8 @@ export const kramdownBlocks: MarkedExtension = {
       return undefined
     },
     html(src) {
+      const comment = commentBlock(src, this.lexer.state.lastToken)
+      if (comment !== false) return comment
       // A span element starts a paragraph in kramdown (html.rb parse_block_html), never an HTML block.
       const m = /^ {0,3}<\/?([A-Za-z][\w-]*)/.exec(src)
       return m && SPAN_ELEMENTS.has(m[1]!.toLowerCase()) ? undefined : false
