@@ -90,7 +90,7 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
     const innerEnd = src.lastIndexOf('<', end - 1)
     const inner = src.slice(m[0].length, innerEnd)
     const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
-    const tokens = inline ? this.lexer.inlineTokens(inner.trim()) : this.lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
+    const tokens = inline ? this.lexer.inline(inner.trim()) : this.lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
     const token: HtmlBlockToken = { type: 'kramdownHtml', raw, open, close: src.slice(innerEnd, end), inline, tokens }
     return token as unknown as Tokens.Generic
   },
@@ -101,15 +101,16 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
 }
 
 /**
- * Whether a blank line stands between `last` (the token before) and the block
- * here, as kramdown's after_block_boundary? asks. A paragraph's text never ends
+ * Whether a blank line (or the start) stands between `last` (the token before)
+ * and the block here, as kramdown's after_block_boundary? asks. A paragraph's text never ends
  * in one (marked makes a blank line a space token of its own), and is not read:
  * marked grows a paragraph line by line (a comment below a paragraph line joins
  * it), and reading the grown string, as `/\n[ \t]*\n$/` did, copied it whole
  * at every block, quadratic in the paragraph's length.
  */
 function blankBefore(last: Token | undefined): boolean {
-  if (!last || last.type === 'space') return true
+  // marked-footnote files its list of notes as the first token, before the first block: no block of the post.
+  if (!last || last.type === 'space' || last.type === 'footnotes') return true
   if (last.type === 'paragraph') return false
   return /\n[ \t]*\n$/.test(last.raw)
 }
@@ -188,7 +189,7 @@ const table: TokenizerExtension = {
     if (next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
     const raw = lines.raw()
     const aligns = Array.from({ length: columns }, (_, i) => align?.[i] ?? null)
-    const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inlineTokens(text), header, align: aligns[i] ?? null })
+    const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inline(text), header, align: aligns[i] ?? null })
     const row = (cells: string[], header: boolean) => Array.from({ length: columns }, (_, i) => cell(cells[i] ?? '', header, i))
     const [first, ...more] = head.map((r) => row(r, true))
     const token: KramdownTableToken = { type: 'table', raw, align: aligns, header: first ?? [], moreHeader: more, rows: body.map((r) => row(r, false)) }

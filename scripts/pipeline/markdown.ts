@@ -172,7 +172,11 @@ function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
   // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation.
-  renderer.marked.use(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  // marked tries the extension used last first. marked-footnote's block tokenizer must see the first block
+  // (it files its list of notes as the document's first token, where its references look for it), so it
+  // comes after the block extensions: before, a post opening with a table, `<div>` or `$$` and having
+  // notes failed to render.
+  renderer.marked.use(markedCjkFriendly(), kramdownEmphasis, kramdownBlocks, kramdownDefinitions, markedFootnote({ prefixId: 'fn-', description: 'Footnotes' }), kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 
