@@ -287,6 +287,22 @@ function lazyEnd(line: string): boolean {
 const COMMENT_THEN_TEXT = /^<!--[\s\S]*?-->(?=[ \t]*[^\s])/
 const COMMENT_LINE = /^<!--[^\n]*?-->(?=[ \t]*[^\s])/
 
+// Paragraphs a comment joined: marked grows the same token, whose last line is then no attribute list.
+const joined = new WeakSet<Token>()
+
+/**
+ * Whether a comment line below `paragraph` is text of it: not when its last line
+ * is an attribute list (`{: .mt-4 }`, a block of its own in kramdown, which marked
+ * reads as a paragraph line until ial.ts splits it off). A paragraph a comment
+ * already joined is not read again: reading the string marked grows would copy it
+ * at every line.
+ */
+function joinsParagraph(paragraph: Token): boolean {
+  if (joined.has(paragraph)) return true
+  const raw = paragraph.raw.trimEnd()
+  return !/^ {0,3}\{:/.test(raw.slice(raw.lastIndexOf('\n') + 1))
+}
+
 /**
  * A comment as kramdown reads it, where CommonMark's comment block takes the
  * whole line and interrupts paragraphs: a comment with more on its last line
@@ -298,7 +314,10 @@ const COMMENT_LINE = /^<!--[^\n]*?-->(?=[ \t]*[^\s])/
  */
 function commentBlock(src: string, after: Token | undefined): Tokens.HTML | undefined | false {
   if (!/^ {0,3}<!--/.test(src)) return false
-  if (!src.startsWith('<') || after?.type === 'paragraph') return undefined
+  if (!src.startsWith('<') || (after?.type === 'paragraph' && joinsParagraph(after))) {
+    if (after) joined.add(after)
+    return undefined
+  }
   // One line first: a search to a later `-->` runs only when this line has none.
   const line = firstLine(src)
   const m = line.includes('-->') ? COMMENT_LINE.exec(line) : COMMENT_THEN_TEXT.exec(src)

@@ -62,6 +62,18 @@ describe('footnotes and references from table cells', () => {
   })
 })
 
+describe('HTML comments', () => {
+  it('a comment below an attribute list is no paragraph line (Chirpy\'s `{: .mt-4 }` above `<!-- markdownlint-restore -->`)', () => {
+    const out = html('Text\n\n{: .mt-4 }\n<!-- restore -->\n\n## H\n')
+    expect(out).not.toContain('<p class="mt-4"')
+    expect(features(out).paragraphs).toBe(1)
+  })
+
+  it('a comment below a paragraph line stays in the paragraph', () => {
+    expect(html('Para\n<!-- x -->\nMore\n')).toBe('<p>Para\n<!-- x -->\nMore</p>\n')
+  })
+})
+
 describe('kramdown block rules', () => {
   it('a ~~~ line with text after it is no fence, and the rest of the post is Markdown', () => {
     const out = html('~~~——Name 2012.5.14~~~\n\n## After\n\n**bold**\n')
