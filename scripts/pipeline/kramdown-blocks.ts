@@ -22,7 +22,7 @@
  *   (`1~2 天` stays as written).
  */
 
-import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
+import type { Lexer, MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
 import { kramdownList, listInterrupt } from './kramdown-lists.ts'
 import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
@@ -56,14 +56,65 @@ function matchingEnd(src: string, name: string, from: number): number {
   return -1
 }
 
-interface HtmlBlockToken {
-  type: 'kramdownHtml'
-  raw: string
+/** An element whose content is read as Markdown (`markdown="1"`, `"block"` or `"span"`). */
+interface MarkdownPart {
   open: string
   close: string
   inline: boolean
   tokens: Token[]
 }
+
+interface HtmlBlockToken {
+  type: 'kramdownHtml'
+  raw: string
+  /** Raw HTML, and the elements inside it that ask for Markdown. */
+  parts: Array<string | MarkdownPart>
+}
+
+/** The start tag's `markdown` attribute, lower-cased, or undefined. */
+function markdownValue(attributes: string): string | undefined {
+  const mode = MARKDOWN_ATTR.exec(attributes)
+  return mode ? (mode[1] ?? mode[2] ?? mode[3] ?? '').toLowerCase() : undefined
+}
+
+const parsesMarkdown = (value: string | undefined) => value === '1' || value === 'block' || value === 'span'
+
+/** `element` (from its start tag `open` to past its end tag), its content read as Markdown as html.rb's content model says. */
+function markdownPart(lexer: Lexer, element: string, open: string, name: string, value: string): MarkdownPart {
+  const innerEnd = element.lastIndexOf('<')
+  const inner = element.slice(open.length, innerEnd)
+  const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
+  const tokens = inline ? lexer.inline(inner.trim()) : lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
+  return { open: open.replace(MARKDOWN_ATTR, '').trimStart(), close: element.slice(innerEnd), inline, tokens }
+}
+
+/**
+ * Raw HTML, cut where an element inside it says `markdown=…`: html.rb
+ * handle_kramdown_html_tag honours the attribute at any depth of a raw block
+ * (a `<td markdown="1">` in a `<table>` holds a fenced code block), and drops it.
+ */
+function rawParts(lexer: Lexer, raw: string): Array<string | MarkdownPart> {
+  const parts: Array<string | MarkdownPart> = []
+  // A fresh regex: reading a part's Markdown can come back here.
+  const starts = new RegExp(START_TAG.source.replace('^ {0,3}', ''), 'g')
+  let last = 0
+  for (let m = starts.exec(raw); m; m = starts.exec(raw)) {
+    const value = m[3] ? undefined : markdownValue(m[2]!)
+    if (value === undefined) continue
+    const name = m[1]!.toLowerCase()
+    const end = matchingEnd(raw, name, m.index + m[0].length)
+    if (end < 0) continue
+    parts.push(raw.slice(last, m.index))
+    const element = raw.slice(m.index, end)
+    parts.push(parsesMarkdown(value) ? markdownPart(lexer, element, m[0], name, value) : element.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')))
+    last = starts.lastIndex = end
+  }
+  parts.push(raw.slice(last))
+  return parts
+}
+
+const renderPart = (parser: { parse(t: Token[]): string; parseInline(t: Token[]): string }, p: MarkdownPart) =>
+  p.inline ? `${p.open}${parser.parseInline(p.tokens)}${p.close}` : `${p.open}\n${parser.parse(p.tokens)}${p.close}`
 
 const htmlBlock: TokenizerExtension & RendererExtension = {
   name: 'kramdownHtml',
@@ -79,24 +130,18 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
     if (end < 0) return undefined
     const after = /^[ \t]*(?:\n|$)/.exec(src.slice(end))
     const raw = src.slice(0, end + (after ? after[0].length : 0))
-    const mode = MARKDOWN_ATTR.exec(m[2]!)
-    const value = mode ? (mode[1] ?? mode[2] ?? mode[3] ?? '').toLowerCase() : undefined
-    const parse = value === '1' || value === 'block' || value === 'span'
-    if (!parse) {
-      const text = mode ? raw.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')) : raw
-      return { type: 'html', block: true, pre: RAW_TEXT.has(name), raw, text } as Tokens.HTML
+    const value = markdownValue(m[2]!)
+    if (parsesMarkdown(value)) {
+      const token: HtmlBlockToken = { type: 'kramdownHtml', raw, parts: [markdownPart(this.lexer, src.slice(0, end), m[0], name, value!), '\n'] }
+      return token as unknown as Tokens.Generic
     }
-    const open = m[0].replace(MARKDOWN_ATTR, '').trimStart()
-    const innerEnd = src.lastIndexOf('<', end - 1)
-    const inner = src.slice(m[0].length, innerEnd)
-    const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
-    const tokens = inline ? this.lexer.inline(inner.trim()) : this.lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
-    const token: HtmlBlockToken = { type: 'kramdownHtml', raw, open, close: src.slice(innerEnd, end), inline, tokens }
+    const text = value !== undefined ? raw.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')) : raw
+    if (RAW_TEXT.has(name) || !/\smarkdown\s*=/i.test(text)) return { type: 'html', block: true, pre: RAW_TEXT.has(name), raw, text } as Tokens.HTML
+    const token: HtmlBlockToken = { type: 'kramdownHtml', raw, parts: rawParts(this.lexer, text) }
     return token as unknown as Tokens.Generic
   },
   renderer(token) {
-    const t = token as unknown as HtmlBlockToken
-    return t.inline ? `${t.open}${this.parser.parseInline(t.tokens)}${t.close}\n` : `${t.open}\n${this.parser.parse(t.tokens)}${t.close}\n`
+    return (token as unknown as HtmlBlockToken).parts.map((p) => (typeof p === 'string' ? p : renderPart(this.parser, p))).join('')
   },
 }
 
