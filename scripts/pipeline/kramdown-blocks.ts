@@ -35,6 +35,8 @@ const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del 
 const BLOCK_MODEL = new Set('address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td'.split(' '))
 // html.rb HTML_CONTENT_MODEL_SPAN: with markdown="1" their content is parsed as spans.
 const SPAN_MODEL = new Set('a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt'.split(' '))
+// html.rb HTML_BLOCK_ELEMENTS: their tags inside a line of text are text.
+const BLOCK_ELEMENTS = new Set('address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section summary table tbody td th thead tfoot tr ul'.split(' '))
 // html.rb HTML_ELEMENTS_WITHOUT_BODY
 const VOID = new Set('area base br col command embed hr img input keygen link meta param source track wbr'.split(' '))
 // Raw text elements: their end tag is the first one (no nesting inside).
@@ -417,6 +419,14 @@ export const kramdownBlocks: MarkedExtension = {
       // A span element starts a paragraph in kramdown (html.rb parse_block_html), never an HTML block.
       const m = /^ {0,3}<\/?([A-Za-z][\w-]*)/.exec(src)
       return m && SPAN_ELEMENTS.has(m[1]!.toLowerCase()) ? undefined : false
+    },
+    // html.rb parse_span_html: in a line of text, a block element's tag (`<ul>`, `</div>`, `<pre>`)
+    // is text, shown as written (kramdown warns "Found block HTML tag … in span-level text").
+    tag(src) {
+      const name = /^<\/?([A-Za-z][\w-]*)/.exec(src)?.[1]
+      if (!name || !BLOCK_ELEMENTS.has(name.toLowerCase())) return false
+      const tag = this.rules.inline.tag.exec(src)
+      return tag ? ({ type: 'text', raw: tag[0], text: escapeHtml(tag[0]), escaped: true } as unknown as Tokens.Tag) : false
     },
     del(src) {
       // gfm.rb STRIKETHROUGH_MATCH: two tildes, not one.
