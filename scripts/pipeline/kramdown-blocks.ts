@@ -313,6 +313,21 @@ const inlineMath: TokenizerExtension = {
   },
 }
 
+// kramdown/parser/kramdown/extensions.rb: `{::nomarkdown}…{:/}` in a line of text puts out what
+// stands between as written (the way to put a list into a table cell). Its closer `{:/}` has been
+// parked by ial.ts (`{:` U+E002, the hex of `/…`, U+E003 `}`) before marked reads the text.
+const NOMARKDOWN_SPAN = /^\{::nomarkdown[ \t]*\}([\s\S]*?)\{:(?:\uE002002f(?:[0-9a-f]{4})*\uE003|\/[a-z]*)\}/
+
+const nomarkdownSpan: TokenizerExtension = {
+  name: 'kramdownNomarkdown',
+  level: 'inline',
+  start: boundedStart((src) => src.indexOf('{::nomarkdown')),
+  tokenizer(src) {
+    const m = NOMARKDOWN_SPAN.exec(src)
+    return m ? ({ type: 'html', raw: m[0], text: m[1]!, inLink: false, inRawBlock: false, block: false } as Tokens.Tag) : undefined
+  },
+}
+
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
 
 /** The first line of `rest` closing `fence` (gfm.rb: the same character, at least as many). */
@@ -373,7 +388,7 @@ function commentBlock(src: string, after: Token | undefined): Tokens.HTML | unde
 }
 
 export const kramdownBlocks: MarkedExtension = {
-  extensions: [htmlBlock, table, math, inlineMath, spacedLink, listInterrupt],
+  extensions: [htmlBlock, table, math, inlineMath, spacedLink, nomarkdownSpan, listInterrupt],
   tokenizer: {
     list(src) {
       return kramdownList.call(this, src)
