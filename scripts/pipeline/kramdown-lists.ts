@@ -163,7 +163,7 @@ export function kramdownList(this: { lexer: Lexer }, src: string): Tokens.List |
 }
 
 // Lines that end a marked paragraph anyway (a heading, quote, fence, rule, block HTML): the scan stops there.
-const PARAGRAPH_STOP = new RegExp(`^ {0,3}(?:[#>]|\`{3}|~{3}|<(?!(?:${SPAN_ELEMENTS})\\b))|${HR.source.slice(1)}`)
+const PARAGRAPH_STOP = new RegExp(`^ {0,3}(?:[#>]|\`{3}|~{3}|<(?!(?:${SPAN_ELEMENTS})\\b))|${HR.source}`)
 
 /**
  * Where the paragraph starting at `src` (less its first character, as marked's
