@@ -21,9 +21,9 @@
  * - Strikethrough (gfm.rb STRIKETHROUGH_MATCH): kramdown-strike.ts.
  */
 
-import type { MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
+import type { Lexer, MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
-import { kramdownList } from './kramdown-lists.ts'
+import { kramdownList, listInterrupt } from './kramdown-lists.ts'
 import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
 import { boundedStart } from './inline-start.ts'
 import { Lines, firstLine } from './lines.ts'
@@ -34,6 +34,8 @@ const SPAN_ELEMENTS = new Set('a abbr acronym b big bdo br button cite code del 
 const BLOCK_MODEL = new Set('address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header hgroup iframe li main map menu nav noscript object section summary td'.split(' '))
 // html.rb HTML_CONTENT_MODEL_SPAN: with markdown="1" their content is parsed as spans.
 const SPAN_MODEL = new Set('a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt'.split(' '))
+// html.rb HTML_BLOCK_ELEMENTS: their tags inside a line of text are text.
+const BLOCK_ELEMENTS = new Set('address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section summary table tbody td th thead tfoot tr ul'.split(' '))
 // html.rb HTML_ELEMENTS_WITHOUT_BODY
 const VOID = new Set('area base br col command embed hr img input keygen link meta param source track wbr'.split(' '))
 // Raw text elements: their end tag is the first one (no nesting inside).
@@ -55,14 +57,65 @@ function matchingEnd(src: string, name: string, from: number): number {
   return -1
 }
 
-interface HtmlBlockToken {
-  type: 'kramdownHtml'
-  raw: string
+/** An element whose content is read as Markdown (`markdown="1"`, `"block"` or `"span"`). */
+interface MarkdownPart {
   open: string
   close: string
   inline: boolean
   tokens: Token[]
 }
+
+interface HtmlBlockToken {
+  type: 'kramdownHtml'
+  raw: string
+  /** Raw HTML, and the elements inside it that ask for Markdown. */
+  parts: Array<string | MarkdownPart>
+}
+
+/** The start tag's `markdown` attribute, lower-cased, or undefined. */
+function markdownValue(attributes: string): string | undefined {
+  const mode = MARKDOWN_ATTR.exec(attributes)
+  return mode ? (mode[1] ?? mode[2] ?? mode[3] ?? '').toLowerCase() : undefined
+}
+
+const parsesMarkdown = (value: string | undefined) => value === '1' || value === 'block' || value === 'span'
+
+/** `element` (from its start tag `open` to past its end tag), its content read as Markdown as html.rb's content model says. */
+function markdownPart(lexer: Lexer, element: string, open: string, name: string, value: string): MarkdownPart {
+  const innerEnd = element.lastIndexOf('<')
+  const inner = element.slice(open.length, innerEnd)
+  const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
+  const tokens = inline ? lexer.inline(inner.trim()) : lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
+  return { open: open.replace(MARKDOWN_ATTR, '').trimStart(), close: element.slice(innerEnd), inline, tokens }
+}
+
+/**
+ * Raw HTML, cut where an element inside it says `markdown=…`: html.rb
+ * handle_kramdown_html_tag honours the attribute at any depth of a raw block
+ * (a `<td markdown="1">` in a `<table>` holds a fenced code block), and drops it.
+ */
+function rawParts(lexer: Lexer, raw: string): Array<string | MarkdownPart> {
+  const parts: Array<string | MarkdownPart> = []
+  // A fresh regex: reading a part's Markdown can come back here.
+  const starts = new RegExp(START_TAG.source.replace('^ {0,3}', ''), 'g')
+  let last = 0
+  for (let m = starts.exec(raw); m; m = starts.exec(raw)) {
+    const value = m[3] ? undefined : markdownValue(m[2]!)
+    if (value === undefined) continue
+    const name = m[1]!.toLowerCase()
+    const end = matchingEnd(raw, name, m.index + m[0].length)
+    if (end < 0) continue
+    parts.push(raw.slice(last, m.index))
+    const element = raw.slice(m.index, end)
+    parts.push(parsesMarkdown(value) ? markdownPart(lexer, element, m[0], name, value) : element.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')))
+    last = starts.lastIndex = end
+  }
+  parts.push(raw.slice(last))
+  return parts
+}
+
+const renderPart = (parser: { parse(t: Token[]): string; parseInline(t: Token[]): string }, p: MarkdownPart) =>
+  p.inline ? `${p.open}${parser.parseInline(p.tokens)}${p.close}` : `${p.open}\n${parser.parse(p.tokens)}${p.close}`
 
 const htmlBlock: TokenizerExtension & RendererExtension = {
   name: 'kramdownHtml',
@@ -78,25 +131,34 @@ const htmlBlock: TokenizerExtension & RendererExtension = {
     if (end < 0) return undefined
     const after = /^[ \t]*(?:\n|$)/.exec(src.slice(end))
     const raw = src.slice(0, end + (after ? after[0].length : 0))
-    const mode = MARKDOWN_ATTR.exec(m[2]!)
-    const value = mode ? (mode[1] ?? mode[2] ?? mode[3] ?? '').toLowerCase() : undefined
-    const parse = value === '1' || value === 'block' || value === 'span'
-    if (!parse) {
-      const text = mode ? raw.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')) : raw
-      return { type: 'html', block: true, pre: RAW_TEXT.has(name), raw, text } as Tokens.HTML
+    const value = markdownValue(m[2]!)
+    if (parsesMarkdown(value)) {
+      const token: HtmlBlockToken = { type: 'kramdownHtml', raw, parts: [markdownPart(this.lexer, src.slice(0, end), m[0], name, value!), '\n'] }
+      return token as unknown as Tokens.Generic
     }
-    const open = m[0].replace(MARKDOWN_ATTR, '').trimStart()
-    const innerEnd = src.lastIndexOf('<', end - 1)
-    const inner = src.slice(m[0].length, innerEnd)
-    const inline = value === 'span' || (value === '1' && SPAN_MODEL.has(name)) || (value === '1' && !BLOCK_MODEL.has(name) && !SPAN_MODEL.has(name))
-    const tokens = inline ? this.lexer.inlineTokens(inner.trim()) : this.lexer.blockTokens(inner.replace(/^[ \t]*\n/, ''), [])
-    const token: HtmlBlockToken = { type: 'kramdownHtml', raw, open, close: src.slice(innerEnd, end), inline, tokens }
+    const text = value !== undefined ? raw.replace(m[0], m[0].replace(MARKDOWN_ATTR, '')) : raw
+    if (RAW_TEXT.has(name) || !/\smarkdown\s*=/i.test(text)) return { type: 'html', block: true, pre: RAW_TEXT.has(name), raw, text } as Tokens.HTML
+    const token: HtmlBlockToken = { type: 'kramdownHtml', raw, parts: rawParts(this.lexer, text) }
     return token as unknown as Tokens.Generic
   },
   renderer(token) {
-    const t = token as unknown as HtmlBlockToken
-    return t.inline ? `${t.open}${this.parser.parseInline(t.tokens)}${t.close}\n` : `${t.open}\n${this.parser.parse(t.tokens)}${t.close}\n`
+    return (token as unknown as HtmlBlockToken).parts.map((p) => (typeof p === 'string' ? p : renderPart(this.parser, p))).join('')
   },
+}
+
+/**
+ * Whether a blank line (or the start) stands between `last` (the token before)
+ * and the block here, as kramdown's after_block_boundary? asks. A paragraph's text never ends
+ * in one (marked makes a blank line a space token of its own), and is not read:
+ * marked grows a paragraph line by line (a comment below a paragraph line joins
+ * it), and reading the grown string, as `/\n[ \t]*\n$/` did, copied it whole
+ * at every block, quadratic in the paragraph's length.
+ */
+function blankBefore(last: Token | undefined): boolean {
+  // marked-footnote files its list of notes as the first token, before the first block: no block of the post.
+  if (!last || last.type === 'space' || last.type === 'footnotes') return true
+  if (last.type === 'paragraph') return false
+  return /\n[ \t]*\n$/.test(last.raw)
 }
 
 // kramdown/table.rb TABLE_LINE: a pipe that is not escaped, anywhere on the line.
@@ -140,9 +202,8 @@ const table: TokenizerExtension = {
   name: 'kramdownTable',
   level: 'block',
   tokenizer(src, tokens) {
-    const last = tokens[tokens.length - 1]
     // table.rb after_block_boundary?: first in its container, or after a blank line.
-    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    if (!blankBefore(tokens[tokens.length - 1])) return undefined
     if (!/^ {0,3}\S/.test(src) || OTHER_BLOCK.test(src)) return undefined
     // Only the table's lines are read (lines.ts): marked offers every block to this tokenizer.
     const lines = new Lines(src)
@@ -174,7 +235,7 @@ const table: TokenizerExtension = {
     if (next !== undefined && next.trim() !== '' && !next.trimStart().startsWith('{:')) return undefined
     const raw = lines.raw()
     const aligns = Array.from({ length: columns }, (_, i) => align?.[i] ?? null)
-    const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inlineTokens(text), header, align: aligns[i] ?? null })
+    const cell = (text: string, header: boolean, i: number): Tokens.TableCell => ({ text, tokens: this.lexer.inline(text), header, align: aligns[i] ?? null })
     const row = (cells: string[], header: boolean) => Array.from({ length: columns }, (_, i) => cell(cells[i] ?? '', header, i))
     const [first, ...more] = head.map((r) => row(r, true))
     const token: KramdownTableToken = { type: 'table', raw, align: aligns, header: first ?? [], moreHeader: more, rows: body.map((r) => row(r, false)) }
@@ -221,8 +282,7 @@ const math: TokenizerExtension & RendererExtension = {
   name: 'kramdownMath',
   level: 'block',
   tokenizer(src, tokens) {
-    const last = tokens[tokens.length - 1]
-    if (last && last.type !== 'space' && !/\n[ \t]*\n$/.test(last.raw)) return undefined
+    if (!blankBefore(tokens[tokens.length - 1])) return undefined
     const open = BLOCK_MATH_OPEN.exec(src)
     if (!open) return undefined
     // The closing `$$` from the document's index of them (block-memo.ts), else searched here.
@@ -252,6 +312,21 @@ const inlineMath: TokenizerExtension = {
   },
 }
 
+// kramdown/parser/kramdown/extensions.rb: `{::nomarkdown}…{:/}` in a line of text puts out what
+// stands between as written (the way to put a list into a table cell). Its closer `{:/}` has been
+// parked by ial.ts (`{:` U+E002, the hex of `/…`, U+E003 `}`) before marked reads the text.
+const NOMARKDOWN_SPAN = /^\{::nomarkdown[ \t]*\}([\s\S]*?)\{:(?:\uE002002f(?:[0-9a-f]{4})*\uE003|\/[a-z]*)\}/
+
+const nomarkdownSpan: TokenizerExtension = {
+  name: 'kramdownNomarkdown',
+  level: 'inline',
+  start: boundedStart((src) => src.indexOf('{::nomarkdown')),
+  tokenizer(src) {
+    const m = NOMARKDOWN_SPAN.exec(src)
+    return m ? ({ type: 'html', raw: m[0], text: m[1]!, inLink: false, inRawBlock: false, block: false } as Tokens.Tag) : undefined
+  },
+}
+
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^\n]*)(?:\n|$)/
 
 /** The first line of `rest` closing `fence` (gfm.rb: the same character, at least as many). */
@@ -267,8 +342,52 @@ function lazyEnd(line: string): boolean {
   return !!html && !SPAN_ELEMENTS.has(html[1]!.toLowerCase()) && html[1]!.toLowerCase() !== 'script'
 }
 
+// html.rb parse_block_html: HTML_COMMENT_RE is scanned right at the line start, then only
+// TRAILING_WHITESPACE (which needs the newline), so what follows the comment on its line
+// starts the next block.
+const COMMENT_THEN_TEXT = /^<!--[\s\S]*?-->(?=[ \t]*[^\s])/
+const COMMENT_LINE = /^<!--[^\n]*?-->(?=[ \t]*[^\s])/
+
+// Paragraphs a comment joined: marked grows the same token, whose last line is then no attribute list.
+const joined = new WeakSet<Token>()
+
+/**
+ * Whether a comment line below `paragraph` is text of it: not when its last line
+ * is an attribute list (`{: .mt-4 }`, a block of its own in kramdown, which marked
+ * reads as a paragraph line until ial.ts splits it off). A paragraph a comment
+ * already joined is not read again: reading the string marked grows would copy it
+ * at every line.
+ */
+function joinsParagraph(paragraph: Token): boolean {
+  if (joined.has(paragraph)) return true
+  const raw = paragraph.raw.trimEnd()
+  return !/^ {0,3}\{:/.test(raw.slice(raw.lastIndexOf('\n') + 1))
+}
+
+/**
+ * A comment as kramdown reads it, where CommonMark's comment block takes the
+ * whole line and interrupts paragraphs: a comment with more on its last line
+ * (`<!-- {% raw %} -->```liquid`) is an HTML block of the comment alone, and the
+ * rest is read as a block of its own (a fence, a paragraph with `**bold**`); a
+ * comment right below a paragraph line, or after a space, is text of a paragraph
+ * (paragraph.rb LAZY_END has no comment; the scan needs `<` first). Returns
+ * undefined for a paragraph, false where marked's own reading holds.
+ */
+function commentBlock(src: string, after: Token | undefined): Tokens.HTML | undefined | false {
+  if (!/^ {0,3}<!--/.test(src)) return false
+  if (!src.startsWith('<') || (after?.type === 'paragraph' && joinsParagraph(after))) {
+    if (after) joined.add(after)
+    return undefined
+  }
+  // One line first: a search to a later `-->` runs only when this line has none.
+  const line = firstLine(src)
+  const m = line.includes('-->') ? COMMENT_LINE.exec(line) : COMMENT_THEN_TEXT.exec(src)
+  if (!m) return false
+  return { type: 'html', block: true, pre: false, raw: m[0], text: `${m[0]}\n` }
+}
+
 export const kramdownBlocks: MarkedExtension = {
-  extensions: [htmlBlock, table, math, inlineMath, spacedLink],
+  extensions: [htmlBlock, table, math, inlineMath, spacedLink, nomarkdownSpan, listInterrupt],
   tokenizer: {
     list(src) {
       return kramdownList.call(this, src)
@@ -309,9 +428,19 @@ export const kramdownBlocks: MarkedExtension = {
       return undefined
     },
     html(src) {
+      const comment = commentBlock(src, this.lexer.state.lastToken)
+      if (comment !== false) return comment
       // A span element starts a paragraph in kramdown (html.rb parse_block_html), never an HTML block.
       const m = /^ {0,3}<\/?([A-Za-z][\w-]*)/.exec(src)
       return m && SPAN_ELEMENTS.has(m[1]!.toLowerCase()) ? undefined : false
+    },
+    // html.rb parse_span_html: in a line of text, a block element's tag (`<ul>`, `</div>`, `<pre>`)
+    // is text, shown as written (kramdown warns "Found block HTML tag … in span-level text").
+    tag(src) {
+      const name = /^<\/?([A-Za-z][\w-]*)/.exec(src)?.[1]
+      if (!name || !BLOCK_ELEMENTS.has(name.toLowerCase())) return false
+      const tag = this.rules.inline.tag.exec(src)
+      return tag ? ({ type: 'text', raw: tag[0], text: escapeHtml(tag[0]), escaped: true } as unknown as Tokens.Tag) : false
     },
   },
 }

@@ -12,10 +12,15 @@
  * - An item's first paragraph is bare (a tight item) unless a blank line
  *   follows it, with kramdown's rule for the last item.
  *
+ * - Any list start ends a paragraph (gfm.rb PARAGRAPH_END_GFM has LIST_START):
+ *   an empty item (`* ` and nothing after it) or `2.` below a paragraph line
+ *   starts a list, where CommonMark lets only a non-empty item or `1.` interrupt
+ *   a paragraph (see listInterrupt).
+ *
  * GFM task items (`- [ ] x`) get their checkbox as marked makes it.
  */
 
-import type { Lexer, Tokens } from 'marked'
+import type { Lexer, Tokens, TokenizerExtension } from 'marked'
 import { Lines, firstLine as firstLineOf } from './lines.ts'
 
 const LIST_START_UL = /^( {0,3}[+*-])([\t| ].*)$/
@@ -155,4 +160,37 @@ export function kramdownList(this: { lexer: Lexer }, src: string): Tokens.List |
   })
   const startNumber = found.ordered ? Number(/\d+/.exec(src)![0]) : ''
   return { type: 'list', raw, ordered: found.ordered, start: startNumber, loose: items.some((i) => i.loose), items }
+}
+
+// Lines that end a marked paragraph anyway (a heading, quote, fence, rule, block HTML): the scan stops there.
+const PARAGRAPH_STOP = new RegExp(`^ {0,3}(?:[#>]|\`{3}|~{3}|<(?!(?:${SPAN_ELEMENTS})\\b))|${HR.source}`)
+
+/**
+ * Where the paragraph starting at `src` (less its first character, as marked's
+ * startBlock hint passes it) meets a line that starts a list: the offset of that
+ * line, or undefined. marked cuts the paragraph there and the list tokenizer
+ * takes the rest; were the cut wrong, marked joins the next paragraph back on.
+ * The scan stops where marked's paragraph ends (a blank line, PARAGRAPH_STOP),
+ * so each line is read about once however many paragraphs the document has. A
+ * `- ` line right below the paragraph is a setext underline (marked's lheading
+ * and kramdown's both come before this).
+ */
+function listInterruptAt(src: string): number | undefined {
+  for (let nl = src.indexOf('\n'); nl >= 0; ) {
+    const start = nl + 1
+    const end = src.indexOf('\n', start)
+    const line = src.slice(start, end < 0 ? src.length : end)
+    if (line.trim() === '' || PARAGRAPH_STOP.test(line)) return undefined
+    if (LIST_START.test(line)) return start
+    nl = end
+  }
+  return undefined
+}
+
+/** The hint alone: the list tokenizer (kramdownList) then reads the list. */
+export const listInterrupt: TokenizerExtension = {
+  name: 'kramdownListInterrupt',
+  level: 'block',
+  start: listInterruptAt,
+  tokenizer: () => undefined,
 }

@@ -83,6 +83,51 @@ interface Renderer {
 const freshContext = (typography = true): RenderContext => ({ slugger: new GithubSlugger(), toc: [], typography, unknown: new Set(), abbreviations: new Map() })
 const idle: Renderer[] = []
 
+interface NoteRef {
+  type: 'footnoteRef'
+  id: string
+  label: string
+}
+interface Note {
+  label: string
+  refs: NoteRef[]
+  content: Token[]
+}
+
+/** Every footnote reference in `value` (tokens, and whatever holds tokens: items, cells, parts), in document order. */
+function refsIn(value: unknown, out: NoteRef[] = []): NoteRef[] {
+  if (Array.isArray(value)) for (const v of value) refsIn(v, out)
+  else if (value && typeof value === 'object') {
+    const t = value as { type?: string; tokens?: unknown; items?: unknown; header?: unknown; rows?: unknown; moreHeader?: unknown; parts?: unknown }
+    if (t.type === 'footnoteRef') out.push(value as NoteRef)
+    else if (t.type !== 'footnotes') for (const child of [t.tokens, t.items, t.header, t.moreHeader, t.rows, t.parts]) refsIn(child, out)
+  }
+  return out
+}
+
+/**
+ * Numbers the notes as kramdown does (converter/html.rb convert_footnote and
+ * footnote_content): in the order the body first refers to them, then the notes
+ * that only notes refer to, as each note is written out. marked-footnote numbers
+ * them as it reads, so a note referred to inside an earlier note's text got a
+ * number before the body's later notes. The last token is the list of notes.
+ */
+function numberNotes(list: Token[]): void {
+  const section = list[list.length - 1] as unknown as { items: Note[] }
+  const byLabel = new Map(section.items.map((n) => [n.label, n]))
+  const order: Note[] = []
+  const take = (refs: NoteRef[]) => {
+    for (const r of refs) {
+      const note = byLabel.get(r.label)
+      if (note && !order.includes(note)) order.push(note)
+    }
+  }
+  take(refsIn(list))
+  for (let i = 0; i < order.length; i++) take(refsIn(order[i]!.content))
+  order.forEach((note, i) => note.refs.forEach((r) => (r.id = String(i + 1))))
+  section.items = order
+}
+
 /** Attribute lists (ial.ts), footnotes' place, autolinks and typography, reading the render's context. */
 function kumoExtension(ctx: () => RenderContext): MarkedExtension {
   return {
@@ -104,6 +149,7 @@ function kumoExtension(ctx: () => RenderContext): MarkedExtension {
       // first block when an extension above took that one: it belongs at the end.
       const notes = list.findIndex((t) => t.type === 'footnotes')
       if (notes >= 0 && notes < list.length - 1) list.push(...list.splice(notes, 1))
+      if (notes >= 0) numberNotes(list)
       // Copied back one by one: a spread (`splice(0, n, ...xs)`) of 80,000 paragraphs overflows the stack.
       const processed = processBlocks(list)
       list.length = 0
@@ -174,7 +220,11 @@ function createRenderer(): Renderer {
   const renderer: Renderer = { marked: new Marked({ gfm: true }), ctx: freshContext() }
   const ctx = () => renderer.ctx
   // kramdown's emphasis (kramdown-emphasis.ts) takes `*` and `_`; marked-cjk-friendly still serves `~~` beside CJK punctuation (kramdown-strike.ts).
-  renderer.marked.use(boundedFootnoteRefs(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' })), markedCjkFriendly(), kramdownStrike, kramdownEmphasis, kramdownBlocks, kramdownDefinitions, kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
+  // marked tries the extension used last first. marked-footnote's block tokenizer must see the first block
+  // (it files its list of notes as the document's first token, where its references look for it), so it
+  // comes after the block extensions: before, a post opening with a table, `<div>` or `$$` and having
+  // notes failed to render.
+  renderer.marked.use(markedCjkFriendly(), kramdownStrike, kramdownEmphasis, kramdownBlocks, kramdownDefinitions, boundedFootnoteRefs(markedFootnote({ prefixId: 'fn-', description: 'Footnotes' })), kumoExtension(ctx), { renderer: htmlRenderer(ctx) })
   return renderer
 }
 

@@ -93,7 +93,8 @@ export function smartTokens(tokens: Token[]): void {
       return
     }
     if (t.tokens) smartTokens(t.tokens)
-    for (const item of t.items ?? []) smartTokens(item.tokens ?? [])
+    // A footnote's blocks are its `content` (marked-footnote), in the `items` of the list of notes.
+    for (const item of t.items ?? []) smartTokens(item.tokens ?? (item as { content?: Token[] }).content ?? [])
     for (const cell of [...(t.header ?? []), ...(t.moreHeader ?? []).flat(), ...(t.rows ?? []).flat()]) smartTokens(cell.tokens)
   })
 }

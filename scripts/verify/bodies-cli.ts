@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { ImportError } from '../import/index.ts'
 import { formatReport } from './bodies.ts'
 import { JekyllBuildError, JekyllMissingError, jekyllBuild } from './jekyll.ts'
 import { verifySiteBodies } from './site-bodies.ts'
@@ -40,7 +41,18 @@ if (made) {
   }
   ref = made
 }
-const report = await verifySiteBodies(site, ref!).finally(() => (made ? rm(made, { recursive: true, force: true }) : undefined))
+let found: Awaited<ReturnType<typeof verifySiteBodies>> | undefined
+try {
+  found = await verifySiteBodies(site, ref!)
+} catch (error) {
+  // A folder that is no Jekyll site (no _config.yml): the importer's one line, not a stack trace.
+  if (!(error instanceof ImportError)) throw error
+  console.error(error.message)
+} finally {
+  if (made) await rm(made, { recursive: true, force: true })
+}
+if (!found) process.exit(1)
+const report = found
 if (values.json) console.log(JSON.stringify(report, null, 2))
 else {
   console.log(formatReport(basename(site), report, Number(values.limit)))

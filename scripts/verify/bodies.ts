@@ -148,7 +148,8 @@ export function features(html: string): Features {
     if (id) ids.add(id)
     if (isFootnoteBlock(el)) {
       for (const li of children(el).flatMap((c) => (isElement(c) && c.tagName === 'ol' ? children(c) : []))) {
-        if (isElement(li) && li.tagName === 'li') f.footnotes.push(`note: ${excerpt(textOf(li, (e) => e.tagName === 'a' && /^#fnref/.test(attr(e, 'href') ?? '')).replace(/[↩︎]/g, ''))}`)
+        // The back links are left out: kramdown's `#fnref:x`, Kumo's `#fn-ref-x` (whose `<sup>2</sup>` on a second one is no text of the note).
+        if (isElement(li) && li.tagName === 'li') f.footnotes.push(`note: ${excerpt(textOf(li, (e) => e.tagName === 'a' && /^#fn-?ref/.test(attr(e, 'href') ?? '')).replace(/[↩︎]/g, ''))}`)
       }
       for (const c of children(el)) visit(c, [...ancestors, el], true, inCode)
       return

@@ -39,6 +39,41 @@ describe('fixtures match what Jekyll made', () => {
   })
 })
 
+describe('footnotes and references from table cells', () => {
+  it('a note referred to twice reads the same in both, and a different note still counts', () => {
+    const p = posts.find((q) => q.slug === 'table-notes')!
+    expect(compareBody('notes', p.jekyll, html(p.body)).differences).toEqual([])
+    const other = compareBody('notes', p.jekyll, html(p.body.replace('The first note.', 'Another note.')))
+    expect(other.differences.map((d) => d.aspect)).toEqual(['footnotes'])
+  })
+
+  it('a post that opens with a table, an HTML block or $$ may have notes', () => {
+    for (const first of ['| a |\n|---|\n| b |', '<div>x</div>', '$$x$$']) {
+      const out = html(`${first}\n\nText[^n]\n\n[^n]: Note.\n`)
+      expect(out).toContain('href="#fn-n"')
+      expect(out).toMatch(/^<(table|div)|^\\\[/)
+    }
+  })
+
+  it('a cell refers to a note and a link defined after the table', () => {
+    const out = html('| a |\n|---|\n| x[^n] [y][r] |\n\n[^n]: Note.\n\n[r]: https://example.com/\n')
+    expect(out).toContain('href="#fn-n"')
+    expect(out).toContain('<a href="https://example.com/">y</a>')
+  })
+})
+
+describe('HTML comments', () => {
+  it('a comment below an attribute list is no paragraph line (Chirpy\'s `{: .mt-4 }` above `<!-- markdownlint-restore -->`)', () => {
+    const out = html('Text\n\n{: .mt-4 }\n<!-- restore -->\n\n## H\n')
+    expect(out).not.toContain('<p class="mt-4"')
+    expect(features(out).paragraphs).toBe(1)
+  })
+
+  it('a comment below a paragraph line stays in the paragraph', () => {
+    expect(html('Para\n<!-- x -->\nMore\n')).toBe('<p>Para\n<!-- x -->\nMore</p>\n')
+  })
+})
+
 describe('kramdown block rules', () => {
   it('a ~~~ line with text after it is no fence, and the rest of the post is Markdown', () => {
     const out = html('~~~——Name 2012.5.14~~~\n\n## After\n\n**bold**\n')
