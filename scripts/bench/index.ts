@@ -40,6 +40,7 @@ import { generateCorpus } from './corpus.ts'
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
 import { throughputBench } from './throughput.ts'
+import { issue18Markdown } from './issue-18.ts'
 import { kvWritesBench, type KvWrites } from './kv-writes.ts'
 import { previewSection } from './preview.ts'
 import { realBuildSection } from './real-builds.ts'
@@ -72,8 +73,13 @@ async function writeReport(report: Record<string, unknown>, merge: boolean): Pro
   const file = join(out, 'latest.json')
   const before = merge ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({})) : {}
   await mkdir(out, { recursive: true })
-  await writeFile(file, `${JSON.stringify({ ...before, ...report }, null, 1)}\n`)
+  const merged = { ...before, ...report }
+  await writeFile(file, `${JSON.stringify(merged, null, 1)}\n`)
   console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)
+  const markdown = issue18Markdown(merged)
+  if (!markdown) return
+  await writeFile(join(out, 'issue-18.md'), markdown)
+  console.log(`wrote ${join('.kumo', 'bench', 'issue-18.md')} (issue 18's figures, for the README's Performance section)`)
 }
 
 /** (h): KV writes per deploy, one corpus at a time (a 10,000-post build holds a lot in memory). */

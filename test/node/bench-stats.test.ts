@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { metricRows, sizeRows, stageTable, type SizeRuns } from '../../scripts/bench/real-builds.ts'
+import { issue18Markdown, markdownTable } from '../../scripts/bench/issue-18.ts'
 import { goalFor, medians, metText, spread, verdict } from '../../scripts/bench/stats.ts'
 import { buildToDisk } from '../../scripts/pipeline/index.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
@@ -100,5 +101,20 @@ describe('the real-shaped corpus and the stage timer', () => {
     const { summary } = await buildToDisk({ contentDir: FIXTURE_CONTENT, outDir: await tempDir(), publicDir: await tempDir(), now: FIXTURE_NOW })
     expect(Object.keys(summary.stages)).toEqual(['config', 'discover', 'read', 'render', 'link', 'derive', 'images', 'assets', 'assemble', 'redirects', 'search', 'manifest', 'summary', 'write'])
     expect(Object.values(summary.stages).every((ms) => ms >= 0)).toBe(true)
+  })
+})
+
+describe('the figures as Markdown', () => {
+  it('is a table with a separator row, empty cells for absent values, pipes escaped', () => {
+    expect(markdownTable(['a', 'b'], [[1, undefined], ['x|y', 'z']])).toBe('| a | b |\n| --- | --- |\n| 1 |  |\n| x\\|y | z |')
+  })
+  it('is nothing before (i) or (j) has run, and both sections\' rows and the stages after', () => {
+    expect(issue18Markdown({})).toBe('')
+    const rows = metricRows(159, 'rebuild, nothing changed ms', [100, 200, 300], [])
+    const start = metricRows(159, 'npm start → first page ms', [2000, 2500, 4000], [])
+    const md = issue18Markdown({ realBuilds: { rows, stages: { render: { '159 posts': 42 } } }, start })
+    expect(md).toContain('| 159 | rebuild, nothing changed ms | Kumo | 3 | 100 | 200 | 300 |  | ≤ 300 | met |')
+    expect(md).toContain('| 159 | npm start → first page ms | Kumo | 3 | 2000 | 2500 | 4000 |  | ≤ 3000 | met |')
+    expect(md).toContain('| stage | 159 posts |\n| --- | --- |\n| render | 42 |')
   })
 })
