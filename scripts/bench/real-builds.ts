@@ -141,8 +141,9 @@ export function stageTable(sizes: SizeRuns[]): Record<string, Record<string, num
   for (const r of sizes) {
     const stages = medians(r.stages)
     for (const [stage, ms] of Object.entries(stages)) (table[stage] ??= {})[`${r.posts} posts`] = ms
-    const inside = Object.values(stages).reduce((a, b) => a + b, 0)
-    ;(table['outside the stages'] ??= {})[`${r.posts} posts`] = Math.round(spread(r.kumoCold.map((x) => x.ms)).median - inside)
+    // Per run, then the median: medians of the stages and of the wall come from different runs.
+    const outside = r.kumoCold.map((x, i) => x.ms - Object.values(r.stages[i] ?? {}).reduce((a, b) => a + b, 0))
+    ;(table['outside the stages'] ??= {})[`${r.posts} posts`] = spread(outside).median
   }
   return table
 }
@@ -166,6 +167,8 @@ export async function realBuildSection(root: string, sizes: number[], runs: numb
   for (const posts of sizes) {
     console.log(`(i) ${posts} posts of real shape: ${runs} cold builds each of Kumo${hugo ? ' and Hugo' : ''}, then ${runs} + ${runs} rebuilds`)
     all.push(await sizeRuns(root, posts, runs, hugo, gnuTime))
+    // A line per size as it ends, so a long run shows where it stands.
+    console.log(`    medians: ${sizeRows(all.at(-1)!).map((r) => `${r.tool} ${r.metric} ${r.median}`).join(', ')}`)
   }
   const rows = all.flatMap(sizeRows)
   console.log(`\n(i) builds on the real-shaped corpus, each a new process (ms, MiB; median judged against issue 18's goal; vsHugo = Kumo / Hugo)`)

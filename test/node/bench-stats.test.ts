@@ -75,7 +75,7 @@ describe('the tables', () => {
     hugoCold: [],
     rebuildUnchanged: [{ ms: 250 }, { ms: 260 }, { ms: 270 }],
     rebuildEdited: [{ ms: 310 }, { ms: 320 }, { ms: 330 }],
-    stages: [{ read: 100, render: 500 }, { read: 120, render: 520 }, { read: 110, render: 510 }],
+    stages: [{ read: 100, render: 500 }, { read: 120, render: 700 }, { read: 110, render: 510 }],
   }
   it('has a row per metric of a size, judged', () => {
     expect(sizeRows(runs).map((r) => [r.metric, r.median, r.met])).toEqual([
@@ -85,8 +85,9 @@ describe('the tables', () => {
       ['rebuild, one post edited ms', 320, 'NOT met'],
     ])
   })
-  it('stage table: the median of each stage, and the wall time the stages do not cover', () => {
-    expect(stageTable([runs])).toEqual({ read: { '159 posts': 110 }, render: { '159 posts': 510 }, 'outside the stages': { '159 posts': 480 } })
+  it('stage table: the median of each stage, and of the wall time each run\'s stages do not cover', () => {
+    // Per run 400, 380 and 480: not the 480 that the medians of wall and stages would give.
+    expect(stageTable([runs])).toEqual({ read: { '159 posts': 110 }, render: { '159 posts': 510 }, 'outside the stages': { '159 posts': 400 } })
   })
 })
 
