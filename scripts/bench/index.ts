@@ -5,8 +5,9 @@
  *
  *   (a) build time: content/, and generated corpora (corpus.ts): cold, then
  *       warm and after one post changed as `npm start` rebuilds (same process,
- *       one BuildSession), and after one post changed in a new process
- *       (`npm run build`: the render cache on disk, nothing in memory)
+ *       one BuildSession), and after one post changed with a new session
+ *       (`npm run build`'s case, the render cache on disk and nothing in
+ *       memory, but in this warm process: a lower bound; (i) times real ones)
  *   (b) render time per route kind inside workerd, at 100 posts and the largest size
  *   (c) requests per second on loopback: static asset, rendered page, 304
  *   (d) worker bundle size, raw and gzipped
