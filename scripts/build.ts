@@ -1,5 +1,5 @@
 /**
- * `npm run build [-- --drafts]`: builds content/ into dist/ (content-addressed
+ * `npm run build [-- --drafts] [-- --timings]`: builds content/ into dist/ (content-addressed
  * blobs and the manifest) and public/ (static assets). Exits non-zero, writing nothing, on
  * any bad input.
  */
@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
 import { buildToDisk } from './pipeline/index.ts'
-import { RENDER_CACHE, paths } from './project.ts'
+import { paths, workPaths } from './project.ts'
 
 const { values } = parseArgs({
   options: {
@@ -22,15 +22,21 @@ const { values } = parseArgs({
     debug: { type: 'boolean', default: false },
     // --content DIR: build another content folder (as `npm start -- --content`).
     content: { type: 'string' },
+    // --work DIR: write dist/, public/ and the cache under DIR (the benchmark's builds).
+    work: { type: 'string' },
+    // --timings: the milliseconds of each stage of the pipeline, after the summary line.
+    timings: { type: 'boolean', default: false },
   },
 })
+const work = workPaths(values.work)
 
 try {
   const { summary, warnings } = await buildToDisk({
-    ...paths,
-    ...(values.content ? { contentDir: resolve(values.content) } : {}),
+    contentDir: values.content ? resolve(values.content) : paths.contentDir,
+    outDir: work.outDir,
+    publicDir: work.publicDir,
     drafts: values.drafts,
-    cacheDir: values['no-cache'] ? undefined : RENDER_CACHE,
+    cacheDir: values['no-cache'] ? undefined : work.cacheDir,
     parallel: values.parallel,
     onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
@@ -44,6 +50,7 @@ try {
       `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms (${summary.cached} files from cache); ` +
       `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
   )
+  if (values.timings) console.log(`stages (ms): ${Object.entries(summary.stages).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`)
   const unknown = Object.entries(summary.unknownLanguages)
   if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
   if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)

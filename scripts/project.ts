@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -26,6 +26,17 @@ export const LOCAL_STATE = join(root, '.wrangler', 'state')
 export const RENDER_CACHE = join(root, '.kumo', 'cache')
 /** What the last deploys sent, so the next one sends only the difference (scripts/deploy/cache.ts). */
 export const DEPLOY_CACHE = join(root, '.kumo', 'deploy')
+
+/**
+ * The folders `npm run build` and `npm start` write: the project's, or all
+ * under one folder (`--work DIR`), so the benchmark and the dev-loop
+ * measurement leave the project's dist/, public/, cache and local KV alone.
+ */
+export function workPaths(dir?: string): { outDir: string; publicDir: string; cacheDir: string; stateDir: string } {
+  if (!dir) return { outDir: paths.outDir, publicDir: paths.publicDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE }
+  const work = resolve(dir)
+  return { outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache'), stateDir: join(work, 'state') }
+}
 
 const require = createRequire(import.meta.url)
 export const WRANGLER = require.resolve('wrangler/bin/wrangler.js')

@@ -64,10 +64,13 @@ export async function hugoSite(corpusDir: string, siteDir: string, timeZone: str
   return names.length
 }
 
+/** Hugo's arguments for one build of `siteDir` into `outDir`. */
+export const hugoArgs = (siteDir: string, outDir: string): string[] => ['--quiet', '--source', siteDir, '--destination', outDir, '--cleanDestinationDir']
+
 /** Runs Hugo once; returns wall milliseconds. */
 export async function hugoBuild(siteDir: string, outDir: string): Promise<number> {
   const t0 = performance.now()
-  await run('hugo', ['--quiet', '--source', siteDir, '--destination', outDir, '--cleanDestinationDir'], { maxBuffer: 64 << 20 })
+  await run('hugo', hugoArgs(siteDir, outDir), { maxBuffer: 64 << 20 })
   return performance.now() - t0
 }
 

@@ -5,8 +5,9 @@
  *
  *   (a) build time: content/, and generated corpora (corpus.ts): cold, then
  *       warm and after one post changed as `npm start` rebuilds (same process,
- *       one BuildSession), and after one post changed in a new process
- *       (`npm run build`: the render cache on disk, nothing in memory)
+ *       one BuildSession), and after one post changed with a new session
+ *       (`npm run build`'s case, the render cache on disk and nothing in
+ *       memory, but in this warm process: a lower bound; (i) times real ones)
  *   (b) render time per route kind inside workerd, at 100 posts and the largest size
  *   (c) requests per second on loopback: static asset, rendered page, 304
  *   (d) worker bundle size, raw and gzipped
@@ -15,6 +16,15 @@
  *   (h) KV writes of a first deploy, a one-post edit and a new post at 159,
  *       1,000 and 10,000 posts of real shape (`-- --only kv [--kv-sizes 159,1000]`
  *       runs this section alone)
+ *   (i) issue 18's build goals: Kumo's cold build and rebuilds as new processes
+ *       beside Hugo's, min/median/max of `--runs`, peak RSS, and the time of
+ *       each pipeline stage, on the real-shaped corpus at 159, 1,000 and 10,000
+ *       posts (real-builds.ts; `-- --only build [--sizes 159,1000] [--runs 3]`)
+ *   (j) issue 18's `npm start` goals: command → first page at 159 posts, save →
+ *       refreshed page at 1,000 (preview.ts; `-- --only start [--runs 3]`)
+ *
+ * `--only` runs one section and writes its figures into latest.json beside
+ * what earlier runs left there.
  *
  * A library: bench-cli.ts is the command, runBench() the work.
  */
@@ -31,17 +41,46 @@ import { generateCorpus } from './corpus.ts'
 import { hugoBuild, hugoSite, hugoVersion } from './hugo.ts'
 import { renderBench, type RouteTiming } from './render.ts'
 import { throughputBench } from './throughput.ts'
+import { issue18Markdown } from './issue-18.ts'
 import { kvWritesBench, type KvWrites } from './kv-writes.ts'
+import { previewSection } from './preview.ts'
+import { realBuildSection } from './real-builds.ts'
 
 export interface BenchOptions {
   /** Generated corpus sizes, in posts; 100 is always built too, for the render and throughput benches. */
   sizes: number[]
+  /** Sizes of the real-shaped corpus that (i) builds. */
+  realSizes: number[]
+  /** Runs of each measure in (i) and (j). */
+  runs: number
   /** Render iterations per route. */
   iterations: number
   /** Sizes of the real-shaped blogs whose deploy writes (h) counts. */
   kvSizes: number[]
-  /** 'kv': only section (h). */
-  only?: string
+  /** 'kv', 'build' or 'start': only section (h), (i) or (j). */
+  only?: 'kv' | 'build' | 'start'
+}
+
+/** The one section `--only` names, into the report. */
+async function onlySection(root: string, options: BenchOptions, report: Record<string, unknown>): Promise<void> {
+  if (options.only === 'kv') report.kvWrites = await kvSection(root, options.kvSizes)
+  if (options.only === 'build') report.realBuilds = await realBuildSection(root, options.realSizes, options.runs)
+  if (options.only === 'start') report.start = await previewSection(root, options.runs)
+}
+
+/** Writes the report to .kumo/bench/latest.json; one section's over what the file held. */
+async function writeReport(report: Record<string, unknown>, merge: boolean): Promise<void> {
+  const out = join(paths.root, '.kumo', 'bench')
+  const file = join(out, 'latest.json')
+  const before = merge ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({})) : {}
+  await mkdir(out, { recursive: true })
+  const merged = { ...before, ...report }
+  await writeFile(file, `${JSON.stringify(merged, null, 1)}\n`)
+  console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)
+  const markdown = issue18Markdown(merged)
+  if (!markdown) return
+  await writeFile(join(out, 'issue-18.md'), markdown)
+  console.log(`wrote ${join('.kumo', 'bench', 'issue-18.md')} (issue 18's figures, for the README's Performance section)`)
 }
 
 /** (h): KV writes per deploy, one corpus at a time (a 10,000-post build holds a lot in memory). */
@@ -128,21 +167,20 @@ async function timeBuilds(corpus: string, contentDir: string, work: string): Pro
 type Built = Map<number, { result: BuildResult; publicDir: string }>
 
 /** Runs every bench, prints its tables and writes .kumo/bench/latest.json. */
-export async function runBench({ sizes, iterations, kvSizes, only }: BenchOptions): Promise<void> {
+export async function runBench(options: BenchOptions): Promise<void> {
+  const { sizes, iterations, kvSizes, only } = options
   const root = await mkdtemp(join(tmpdir(), 'kumo-bench-'))
-  if (only === 'kv') {
-    try {
-      await kvSection(root, kvSizes)
-    } finally {
-      await rm(root, { recursive: true, force: true })
-    }
-    return
-  }
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, hugo: await hugoVersion() },
   }
   try {
+    if (only) {
+      await onlySection(root, options, report)
+      return await writeReport(report, true)
+    }
+    report.realBuilds = await realBuildSection(root, options.realSizes, options.runs)
+    report.start = await previewSection(root, options.runs)
     report.bundle = await bundleBench()
     const { builds, results } = await buildBenches(root, sizes)
     report.builds = builds
@@ -152,11 +190,8 @@ export async function runBench({ sizes, iterations, kvSizes, only }: BenchOption
     report.compression = await compressionAtLargest(benchWorker.file, results)
     report.throughput = await throughputAt100(results.get(100)!)
     report.kvWrites = await kvSection(root, kvSizes)
-    const out = join(paths.root, '.kumo', 'bench')
-    report.lighthouse = await lastLighthouse(out)
-    await mkdir(out, { recursive: true })
-    await writeFile(join(out, 'latest.json'), `${JSON.stringify(report, null, 1)}\n`)
-    console.log(`\nwrote ${join('.kumo', 'bench', 'latest.json')}`)
+    report.lighthouse = await lastLighthouse(join(paths.root, '.kumo', 'bench'))
+    await writeReport(report, false)
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -4,6 +4,9 @@
  *   config → discover → read → render → link → derive → assets
  *     → assemble → pack → redirects → search → manifest → summary
  *
+ * Each is timed (stages.ts: summary.stages, `npm run build -- --timings`);
+ * a lap's name covers the work since the lap before it.
+ *
  * config.ts     site.yml, validated                      → SiteConfig
  * sources.ts    discover: the Markdown files             → Found[]
  * read.ts       read, and look up in session and cache   → Read (hits and misses)
@@ -63,6 +66,7 @@ import { discover, scanContent } from './sources.ts'
 import { folderIndexRedirects } from './static-files.ts'
 import { checkRouteOwners } from './routes-owner.ts'
 import { checkRouteCount } from './limits.ts'
+import { stageTimer } from './stages.ts'
 import { summary, type BuildSummary } from './summary.ts'
 import { writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
 
@@ -110,37 +114,51 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const now = options.now ?? new Date()
   const nowMs = now.getTime()
   const session = options.session ?? new BuildSession()
+  const { lap, times } = stageTimer()
 
   const site = await config(contentDir)
+  lap('config')
   // Before anything under content/ is read: symbolic links are refused here (sources.ts).
   const statics = await scanContent(contentDir)
   const found = await discover(contentDir, drafts)
+  lap('discover')
   const cache = await session.openCache(options.cacheDir)
   // Keys are worth computing only when something keeps what they name.
   const renderer = cache || options.session ? await rendererVersion() : ''
   let done = 0
   const progress = () => options.onProgress?.(++done, found.length)
   const read = await readAll({ contentDir, found, site, nowMs, session, cache, renderer, progress })
+  lap('read')
   const rendered = await render(read, { contentDir, found, site, nowMs, cache, parallel: options.parallel ?? false, progress })
+  lap('render')
   const plain = link(rendered, drafts)
+  lap('link')
   if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session })
   await cache?.save()
+  lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
+  lap('images')
   const linked = { ...plain, included: images.posts, pages: images.pages }
   const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
+  lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included)
   checkRouteCount(Object.keys(assembled.base.routes).length)
+  lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
+  lap('redirects')
   const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
+  lap('search')
   const items = [...linked.included, ...linked.pages]
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
-  const report = summary({ linked, epochs: assembled, index, manifest: built, nowMs, cached: read.cached, started })
+  lap('manifest')
+  const report = summary({ linked, epochs: assembled, index, manifest: built, nowMs, cached: read.cached, started, stages: times })
   report.warnings.unshift(...ownerWarnings)
   report.summary.warnings += ownerWarnings.length
+  lap('summary')
 
   built.edits = dated.edits
   session.previous = built
@@ -164,10 +182,13 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
  */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
+  const { lap } = stageTimer(result.summary.stages)
   const digest = await syncPublic(result.assets, options)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   await mkdir(options.outDir, { recursive: true })
   const blobs = await writeBlobs(join(options.outDir, 'blobs'), result.blobs)
+  // The blobs are most of the writing; the summary and manifest after them are two small files.
+  lap('write')
   await writeFileAtomic(join(options.outDir, 'summary.json'), json(result.summary))
   await writeFileAtomic(join(options.outDir, 'manifest.json'), json(result.manifest))
   await blobs.prune()

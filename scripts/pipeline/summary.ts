@@ -4,6 +4,7 @@ import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { Epochs } from './epochs.ts'
 import type { Linked } from './link.ts'
+import type { StageTimes } from './stages.ts'
 import { indexBytes, type SearchIndex } from './search-index.ts'
 
 export interface BuildSummary {
@@ -19,6 +20,8 @@ export interface BuildSummary {
   /** The search index (every post, scheduled ones too): records, bytes, shards and posts in its delta. */
   search: { records: number; bytes: number; shards: number; delta: number }
   ms: number
+  /** Milliseconds of each named stage, in the order they ran (stages.ts). */
+  stages: StageTimes
   /** Source files whose parse + render came from the cache. */
   cached: number
   warnings: number
@@ -42,6 +45,7 @@ export interface SummaryInput {
   cached: number
   /** performance.now() when the build began. */
   started: number
+  stages: StageTimes
 }
 
 /** The summary, and the build's non-fatal notes, one line each, naming the file. */
@@ -61,6 +65,7 @@ export function summary(input: SummaryInput): { summary: BuildSummary; warnings:
     kvBytes: store.totalBytes() + Buffer.byteLength(encodeManifest(manifest)),
     search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
     ms: Math.round(performance.now() - input.started),
+    stages: input.stages,
     cached: input.cached,
     warnings: warnings.length,
     unknownLanguages: countLanguages([...linked.included, ...linked.pages]),
