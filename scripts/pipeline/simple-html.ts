@@ -25,6 +25,9 @@ export interface SimpleAttr {
 export interface SimpleTag {
   name: string
   attrs: SimpleAttr[]
+  /** The span of the whole start tag, `<` to `>`. */
+  start: number
+  end: number
 }
 
 const NOT_SIMPLE = new Set([
@@ -54,8 +57,9 @@ export function simpleStartTags(html: string): SimpleTag[] | undefined {
     if (next === '!') end = commentEnd(html, at)
     else if (next === '/') end = ALPHA.test(html[at + 2] ?? '') ? tagEnd(html, at + 2, undefined) : undefined
     else if (next !== undefined && ALPHA.test(next)) {
-      const tag: SimpleTag = { name: '', attrs: [] }
+      const tag: SimpleTag = { name: '', attrs: [], start: at, end: 0 }
       end = tagEnd(html, at + 1, tag)
+      tag.end = end ?? 0
       if (NOT_SIMPLE.has(tag.name) || (inTemplateMode && TABLE_PARTS.has(tag.name))) return undefined
       inTemplateMode &&= HEAD_PARTS.has(tag.name)
       tags.push(tag)
