@@ -148,14 +148,24 @@ function simpleEdits(html: string, base: string): Edit[] | undefined {
 
 /** The HTML with every relative URL attribute resolved against `base` (an absolute URL). */
 export function absoluteUrls(html: string, base: string): string {
-  const edits = simpleEdits(html, base)
-  if (edits) return applyEdits(html, edits)
-  return mayHaveRelativeUrl(html, base) ? parsedAbsoluteUrls(html, base) : html
+  return applyEdits(html, absoluteUrlEdits(html, base))
+}
+
+/**
+ * The edits absoluteUrls applies: what the render cache keeps for a post's
+ * feed copy (a few URLs, where the copy itself would be the post's HTML again).
+ */
+export function absoluteUrlEdits(html: string, base: string): Edit[] {
+  return simpleEdits(html, base) ?? (mayHaveRelativeUrl(html, base) ? parsedEdits(html, base) : [])
+}
+
+function parsedEdits(html: string, base: string): Edit[] {
+  const edits: Edit[] = []
+  for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) collect(child, base, edits)
+  return edits
 }
 
 /** absoluteUrls by parse5 alone (exported for the test that the scan never skips an edit). */
 export function parsedAbsoluteUrls(html: string, base: string): string {
-  const edits: Edit[] = []
-  for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) collect(child, base, edits)
-  return applyEdits(html, edits)
+  return applyEdits(html, parsedEdits(html, base))
 }
