@@ -2,12 +2,13 @@
  * Stage "derive": work derived from each post that every schedule epoch
  * reuses, taken from the render cache when the post is unchanged: the feed
  * copy of its HTML (parsing every post's HTML to make links absolute is the
- * costliest step of a warm build) and its search analysis. Without a render
- * cache the later stages derive both as they need them.
+ * costliest step of a warm build; the cache keeps the edits that make it)
+ * and its search analysis. Without a render cache the later stages derive
+ * both as they need them.
  */
 
 import { absoluteUrl } from '../../src/shared/paths.ts'
-import { absoluteUrls } from './absolute-urls.ts'
+import { absoluteUrlEdits, applyEdits } from './absolute-urls.ts'
 import type { RenderCache } from './cache.ts'
 import type { Post } from './posts.ts'
 import { primeAnalysis, storedAnalysis } from './search-index.ts'
@@ -29,7 +30,8 @@ export async function derive(posts: Post[], { siteUrl, cache, renderer, session 
       continue
     }
     const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
-    post.feedHtml = await cache.memo(feedKey, () => absoluteUrls(post.html, absoluteUrl(siteUrl, post.path)))
+    // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
+    post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))))
     const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
     primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post, session.analysis)), session.analysis)
     session.derived.set(post, [feedKey, searchKey])

@@ -11,7 +11,7 @@
  *   reported once per document (`unknown`), never as a warning per block.
  */
 
-import hljs from 'highlight.js'
+import { hljsFor } from './highlight-languages.ts'
 import { escapeHtml } from './html.ts'
 
 // Names Jekyll writers use (Rouge's) that highlight.js spells differently.
@@ -34,7 +34,13 @@ const ALIASES: Record<string, string> = {
 /** The highlight.js language for a fence's info string, or '' when unknown. */
 export function languageOf(name: string): string {
   const lang = ALIASES[name] ?? name
-  return lang && hljs.getLanguage(lang) ? lang : ''
+  return lang && hljsFor(lang) ? lang : ''
+}
+
+/** `code` highlighted as `language` (one languageOf gave), as highlight.js's full bundle highlights it. */
+function hljsHtml(code: string, language: string): string {
+  const { hljs, language: canonical } = hljsFor(language)!
+  return hljs.highlight(code, { language: canonical, ignoreIllegals: true }).value
 }
 
 const DIFF = /^(?:(.+)-diff|diff-(.+))$/
@@ -63,7 +69,7 @@ function highlightDiff(code: string, language: string): string {
   const lines = code.replace(/\n$/, '').split('\n')
   const marks = lines.map((l) => (l[0] === '+' || l[0] === '-' || l[0] === ' ' ? l[0] : ''))
   const body = lines.map((l, i) => (marks[i] ? l.slice(1) : l)).join('\n')
-  const highlighted = splitLines(language ? hljs.highlight(body, { language, ignoreIllegals: true }).value : escapeHtml(body))
+  const highlighted = splitLines(language ? hljsHtml(body, language) : escapeHtml(body))
   const out = highlighted.map((h, i) => {
     const mark = marks[i]!
     if (mark === '+') return `<span class="hljs-addition">+${h}</span>`
@@ -90,7 +96,7 @@ export function highlight(source: string, info: string | undefined): Highlighted
   const language = languageOf(diff ? (diff[1] ?? diff[2])! : name)
   // A lexer drops a block's leading blank lines (rouge does, so Jekyll never showed them); plain code keeps them.
   const code = language ? source.replace(/^\n+/, '') : source
-  const body = diff ? highlightDiff(code, language) : language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : escapeHtml(code)
+  const body = diff ? highlightDiff(code, language) : language ? hljsHtml(code, language) : escapeHtml(code)
   const cls = name ? ` class="hljs language-${escapeHtml(name)}"` : ' class="hljs"'
   const unknown = name && !language ? name : undefined
   // tabindex: a box that scrolls must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable).

@@ -22,6 +22,7 @@ import sharp from 'sharp'
 import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
+import { simpleStartTags } from './simple-html.ts'
 import { writeFileAtomic, type OutputFile } from './write.ts'
 
 type Node = DefaultTreeAdapterMap['node']
@@ -144,20 +145,47 @@ function imgElements(node: Node, out: Element[]): void {
   for (const child of el.childNodes ?? []) imgElements(child, out)
 }
 
+interface ImgTag {
+  attrs: Map<string, string>
+  start: number
+  end: number
+}
+
+/**
+ * The <img> start tags outside <picture>: from the tokens of simple HTML
+ * (simple-html.ts; every img there is an element, and no picture holds one),
+ * else from parse5's tree. A src with a character reference needs the parser's decoding.
+ */
+export function imgTags(html: string): ImgTag[] {
+  const simple = /<picture/i.test(html) ? undefined : simpleStartTags(html)
+  const imgs = simple?.filter((t) => t.name === 'img')
+  if (imgs && !imgs.some((t) => t.attrs.some((a) => a.name === 'src' && a.value.includes('&')))) {
+    return imgs.map((t) => ({ attrs: new Map(t.attrs.map((a) => [a.name, a.value])), start: t.start, end: t.end }))
+  }
+  return parsedImgTags(html)
+}
+
+/** imgTags by parse5 alone (exported for the test that both agree). */
+export function parsedImgTags(html: string): ImgTag[] {
+  const elements: Element[] = []
+  for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) imgElements(child, elements)
+  return elements.flatMap((img) => {
+    const loc = img.sourceCodeLocation?.startTag
+    return loc ? [{ attrs: new Map(img.attrs.map((a) => [a.name.toLowerCase(), a.value])), start: loc.startOffset, end: loc.endOffset }] : []
+  })
+}
+
 async function rewrite(ctx: Context, html: string): Promise<string> {
   if (!html.includes(ASSET_PREFIX)) return html
-  const imgs: Element[] = []
-  for (const child of parseFragment(html, { sourceCodeLocationInfo: true }).childNodes) imgElements(child, imgs)
   const edits: Edit[] = []
-  for (const img of imgs) {
-    const attrs = new Map(img.attrs.map((a) => [a.name.toLowerCase(), a.value]))
+  for (const img of imgTags(html)) {
+    const attrs = img.attrs
     const src = attrs.get('src')
-    const loc = img.sourceCodeLocation
-    if (!src?.startsWith(ASSET_PREFIX) || !loc?.startTag) continue
+    if (!src?.startsWith(ASSET_PREFIX)) continue
     const m = await measure(ctx, src)
     if (!m) continue
     await served(ctx, m)
-    const startTag = html.slice(loc.startTag.startOffset, loc.startTag.endOffset)
+    const startTag = html.slice(img.start, img.end)
     // The author's own size (kramdown `{: w= h= }`, Chirpy's) wins; else the file's.
     const size = attrs.has('width') || attrs.has('height') ? '' : ` width="${m.width}" height="${m.height}"`
     const tag = size ? startTag.replace(/\s*\/?>$/, `${size}>`) : startTag
@@ -165,7 +193,7 @@ async function rewrite(ctx: Context, html: string): Promise<string> {
       .map((s) => `<source type="${s.type}" srcset="${escapeAttr(s.srcset)}" sizes="${SIZES}">`)
       .join('')
     const text = sources ? `<picture>${sources}${tag}</picture>` : tag
-    if (text !== startTag) edits.push({ start: loc.startTag.startOffset, end: loc.startTag.endOffset, text })
+    if (text !== startTag) edits.push({ start: img.start, end: img.end, text })
   }
   return applyEdits(html, edits)
 }

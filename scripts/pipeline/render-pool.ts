@@ -5,8 +5,10 @@
  * there are enough files to repay the worker's start-up (~0.5 s: it loads
  * marked and highlight.js afresh) and the machine has a second core.
  *
- * The worker runs TypeScript through tsx's API, so it works wherever the build
- * itself runs under tsx (`npm run build`); if it cannot start, everything is
+ * The worker starts through scripts/run.mjs, as the command-line entries do:
+ * from a bundle of render-worker.ts made once (and again when its sources
+ * change), which Node loads in a fraction of the time tsx takes to compile
+ * the same ~40 files in every worker. If it cannot start, everything is
  * rendered on the main thread.
  */
 
@@ -18,6 +20,9 @@ import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import type { SourceFile } from './sources.ts'
 
 export type Outcome = { ok: Post | Page } | { error: { file: string; message: string; line?: number; stack?: string } }
+
+/** Files the worker thread rendered, over the process's life: the test's proof that a second thread ran. */
+export const poolStats = { workerFiles: 0 }
 
 /** Below this many files, one thread is faster than starting a second. */
 export const PARALLEL_MIN_FILES = 400
@@ -45,12 +50,11 @@ export function outcomeError(e: { file: string; message: string; line?: number; 
   return error
 }
 
+const RUN = new URL('../run.mjs', import.meta.url)
+
 function startWorker(files: SourceFile[], site: SiteConfig, nowMs: number): Promise<Outcome[]> {
-  const api = import.meta.resolve('tsx/esm/api')
-  const entry = new URL('./render-worker.ts', import.meta.url).href
-  const code = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`
   return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: { files, site, nowMs } })
+    const worker = new Worker(RUN, { argv: ['pipeline/render-worker'], workerData: { files, site, nowMs } })
     worker.once('message', (outcomes: Outcome[]) => {
       resolve(outcomes)
       void worker.terminate()
@@ -83,6 +87,7 @@ export async function buildSources(
     (r) => r,
     () => undefined,
   )
+  if (done) poolStats.workerFiles += done.length
   const first = done ?? files.slice(0, split).map((f) => buildSource(f, site, nowMs))
   for (let i = 0; i < split; i++) options.onEach?.()
   return [...first, ...local]

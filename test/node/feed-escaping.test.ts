@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { parseFragment, serialize } from 'parse5'
 import { describe, expect, it } from 'vitest'
-import { absoluteUrls } from '../../scripts/pipeline/absolute-urls.ts'
+import { absoluteUrls, parsedAbsoluteUrls } from '../../scripts/pipeline/absolute-urls.ts'
 import { cdata, rfc822, xml, xmlAttr } from '../../src/shared/xml.ts'
 
 /** Round-trips strings through `<t>${xml(s)}</t>` and Python's expat. */
@@ -89,5 +89,40 @@ describe('absoluteUrls()', () => {
     const html = '<p class="x">中文 <b>bold</b> <a title="t &quot; q" href="rel">a</a></p><template><img src="t.png"></template>'
     const out = absoluteUrls(html, base)
     expect(serialize(parseFragment(out))).toBe(serialize(parseFragment(html)).replace('href="rel"', `href="${base}rel"`).replace('src="t.png"', `src="${base}t.png"`))
+  })
+
+  it('parses only where parse5 would rewrite otherwise', () => {
+    // Pieces that make tags, attributes, quotes, references, comments, raw text and foreign content.
+    const pieces = ['<p>', '</a>', '</ ', '</p>', '>', ' ', '\n', '\r', '\0', '"', "'", '&', '<!--', '-->', '--!>', '<!-->', '<?', '<!x>', '<', '</script>', '</template>', '</table>', '中']
+    const tagName = fc.constantFrom('a', 'A', 'img', 'object', 'td', 'tr', 'caption', 'col', 'link', 'p', 'script', 'svg', 'template', 'textarea', 'iframe', 'select', 'table', '/a')
+    const name = fc.constantFrom('href', 'HREF', 'src', 'srcset', 'data', 'background', 'xlink:href', 'data-src', 'title', '=')
+    const space = fc.constantFrom('', ' ', '\n', '\r\n')
+    const value = fc.array(fc.constantFrom('/x.png', 'y', '#f', 'https://e.com/', 'mailto:m', 'ht&#116;p:', ' 1x, ', '&#47;', '&amp;', ' ', '"', "'", '>', 'src=', '\r'), { maxLength: 3 }).map((v) => v.join(''))
+    const quote = fc.constantFrom('"', "'", '')
+    const attribute = (closed: boolean) =>
+      fc.tuple(fc.constantFrom(' ', '/', ''), name, space, space, quote, value, fc.boolean()).map(([before, n, s1, s2, q, v, close]) => `${before}${n}${s1}=${s2}${q}${v}${closed || close ? q : ''}`)
+    const tag = (closed: boolean) =>
+      fc.tuple(tagName, fc.array(attribute(closed), { maxLength: 3 }), fc.constantFrom('>', '/>', ' >', closed ? '>' : '')).map(([t, attrs, end]) => `<${t} ${attrs.join(' ')}${end}`)
+    const html = (closed: boolean) =>
+      fc.array(fc.oneof({ arbitrary: fc.constantFrom(...(closed ? pieces.filter((p) => !/[\r\0"'?]|^<$|<!x|<!-->/.test(p)) : pieces)), weight: 1 }, { arbitrary: tag(closed), weight: 2 }), { maxLength: 8 }).map((list) => list.join(''))
+    // Anything, and HTML mostly simple (closed quotes and tags), where a wrong token alone would show.
+    for (const closed of [false, true]) fc.assert(fc.property(fc.noBias(html(closed)), (h) => absoluteUrls(h, base) === parsedAbsoluteUrls(h, base)), { numRuns: 15_000 })
+    // The shapes posts have, each through its path: simple HTML, HTML with an embed, a table.
+    for (const post of [
+      '<h2 id="a">A</h2><p>x<sup><a href="#fn-1" id="r-1">1</a></sup> <img src="/i.png" alt="" srcset="/i2.png 2x"></p><!-- more --><ol><li id="fn-1"><a href="#r-1">↩</a></li></ol>',
+      '<p><a href=rel>a</a></p><iframe src="https://e.com/v"></iframe><a HREF="../up?a=1&amp;b=2">b</a>',
+      '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td><a href="x">x</a></td></tr></tbody></table>',
+      '<!-- a comment --!><a href="/x">that ended early</a> -->',
+    ]) {
+      expect(absoluteUrls(post, base)).toBe(parsedAbsoluteUrls(post, base))
+      expect(absoluteUrls(post, base)).not.toBe(post)
+    }
+    // A quoted value that looks like the start of an attribute does not hide the next one.
+    const hidden = `<a title='src=' href="/rel">x</a><b title='y'>`
+    expect(absoluteUrls(hidden, base)).toBe(parsedAbsoluteUrls(hidden, base))
+    expect(absoluteUrls(hidden, base)).not.toBe(hidden)
+    // And the scan does skip: a post with absolute links only is returned as it came.
+    const plain = '<p><a href="https://e.com/">e</a> <img src="https://e.com/i.png" alt=""></p>'
+    expect(absoluteUrls(plain, base)).toBe(plain)
   })
 })

@@ -3,8 +3,10 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { imgTags, parsedImgTags } from '../../scripts/pipeline/images.ts'
 import { build } from '../../scripts/pipeline/index.ts'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -68,5 +70,18 @@ describe('images stage', () => {
     // And a build with no cache at all makes the same site.
     const uncached = await build({ contentDir: dir, outDir: '', publicDir: '', now: NOW })
     expect(uncached.manifest.buildId).toBe(first.manifest.buildId)
+  })
+})
+
+describe('img tags', () => {
+  it('are the ones parse5 finds, with the same attributes and spans, whether or not the HTML is simple', () => {
+    const piece = fc.constantFrom('<p>', '</p>', '<picture>', '<PICTURE>', '</picture>', '<div>', '</div>', '<template>', '</template>', '<!-- <img src="/assets/c.png"> -->', '<script>', '</script>', 'text', '<br/>')
+    const img = fc.tuple(fc.constantFrom('img', 'IMG', 'image'), fc.constantFrom(' src="/assets/a.png"', " src='/assets/b&amp;c.png'", ' src=/assets/d.png', ''), fc.constantFrom('', ' width="3"', ' alt=x', ' alt="a" alt="b"'), fc.constantFrom('>', '/>', ' >'))
+      .map(([name, src, more, end]) => `<${name}${src}${more}${end}`)
+    const html = fc.array(fc.oneof(piece, img), { maxLength: 10 }).map((list) => list.join(''))
+    const plain = (tags: ReturnType<typeof imgTags>) => tags.map((t) => ({ ...t, attrs: [...t.attrs] }))
+    fc.assert(fc.property(fc.noBias(html), (h) => {
+      expect(plain(imgTags(h))).toEqual(plain(parsedImgTags(h)))
+    }), { numRuns: 5_000 })
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build } from '../../scripts/pipeline/index.ts'
-import { PARALLEL_MIN_FILES } from '../../scripts/pipeline/render-pool.ts'
+import { PARALLEL_MIN_FILES, poolStats } from '../../scripts/pipeline/render-pool.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-pool-')
@@ -15,7 +15,10 @@ describe('parallel render', () => {
     await generateCorpus(dir, PARALLEL_MIN_FILES + 50, 3)
     const now = new Date('2025-06-01T00:00:00Z')
     const serial = await build({ contentDir: dir, outDir: '', publicDir: '', now, parallel: false })
+    const before = poolStats.workerFiles
     const parallel = await build({ contentDir: dir, outDir: '', publicDir: '', now, parallel: true })
+    // The second thread did render (it falls back to the main thread silently).
+    expect(poolStats.workerFiles - before).toBeGreaterThan(100)
     expect(parallel.manifest.buildId).toBe(serial.manifest.buildId)
     expect([...parallel.blobs.keys()]).toEqual([...serial.blobs.keys()])
   })
