@@ -3,20 +3,25 @@
  * behind the reload proxy (./proxy.ts), and on every save rebuild, re-seed and
  * tell the open pages, which reload themselves — or show the build's error.
  *
+ * The start is kept short: `wrangler dev`, the seeding binding and the first
+ * build start at once (each workerd takes seconds, the build needs neither
+ * until it seeds), and only keys local KV lacks are written (seed-local.ts).
+ *
  * The edit-to-refresh loop is kept short (see README, "The writer's loop"):
  * KV is written through one long-lived local binding (wrangler's
  * getPlatformProxy on `wrangler dev`'s own state folder) rather than a wrangler
  * process per edit, and public/ is left alone unless an asset changed, so
- * `wrangler dev` does not reload. The worker follows `v1:current`, re-read at
- * most once a second; pages are told only once it serves the new build.
+ * `wrangler dev` does not reload. The worker follows `v1:current`, re-read on
+ * every request here (POINTER_TTL_MS=0); pages are told only once it serves
+ * the new build.
  */
 
 import type { ChildProcess } from 'node:child_process'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { getPlatformProxy } from 'wrangler'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
-import { BuildSession, buildToDisk } from '../pipeline/index.ts'
-import { bindingKv } from '../deploy/kv-target.ts'
+import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.ts'
+import { bindingKv, type KvTarget } from '../deploy/kv-target.ts'
 import { waitForReady } from '../local-server.ts'
 import { freePort, paths, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
@@ -37,6 +42,10 @@ export interface PreviewOptions {
   /** Hide wrangler's own warnings and errors (tests); npm start shows them. */
   quiet?: boolean
   log?: (line: string) => void
+  /** Called once the writer's port is open, with when each part of the start was done. */
+  onStarted?: (times: StartTimes) => void
+  /** Called after each build is seeded, with how many keys it wrote to local KV. */
+  onSeeded?: (seed: { buildId: string; written: number }) => void
 }
 
 export interface Preview {
@@ -61,23 +70,78 @@ async function served(upstream: string, buildId: string, ms = 3000): Promise<voi
   while (Date.now() < deadline) {
     const tag = await fetch(`${upstream}/`, { method: 'HEAD' }).then((r) => r.headers.get('cache-tag') ?? '', () => '')
     if (tag.split(',').includes(`b-${buildId}`)) return
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/** What `startPreview` measured of its own start, in ms from the process's start (`performance.now()`). */
+export interface StartTimes {
+  /** When startPreview was called: Node's start and loading the command. */
+  called: number
+  /** The first build done (on disk), and seeded into local KV. */
+  built: number
+  seeded: number
+  /** The seeding binding (getPlatformProxy's workerd) up. */
+  localKv: number
+  /** `wrangler dev` answering. */
+  dev: number
+  /** The writer's port open: the first page can be asked for. */
+  ready: number
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+/** One line: when each part of the start was done, counted from the command. */
+export function startLine(t: StartTimes): string {
+  return `[kumo] ready after ${seconds(t.ready)}: node and the command ${seconds(t.called)}, first build ${seconds(t.built)}, seeded ${seconds(t.seeded)}, local KV binding ${seconds(t.localKv)}, wrangler dev ${seconds(t.dev)} (all started at once)`
+}
+
+/**
+ * wrangler dev, the seeding binding and the first build, started at once
+ * (workerd takes seconds to start and needs no build; the build needs no
+ * workerd until it seeds). If either process fails to start, the other is
+ * stopped and the error thrown.
+ */
+async function startAll(options: PreviewOptions, rebuild: (kv: Promise<KvTarget>) => Rebuild, times: Partial<StartTimes>) {
+  const at = (key: keyof StartTimes) => () => (times[key] = performance.now())
+  // Imported here, not at the top: loading wrangler takes a second or two, spent while the build runs.
+  const platform = import('wrangler').then(({ getPlatformProxy }) =>
+    getPlatformProxy<{ CONTENT: KVNamespace }>({
+      configPath: join(paths.root, 'wrangler.toml'),
+      persist: { path: join(options.stateDir, 'v3') },
+      remoteBindings: false,
+    }),
+  )
+  let platformFailed: string | null = null
+  platform.then(at('localKv'), (e: Error) => (platformFailed = `the local KV binding failed: ${e.message}`))
+  const next = rebuild(platform.then((p) => bindingKv(p.env.CONTENT, 'local')))
+  const first = next()
+  first.catch(() => undefined) // seen below, once the binding is known to be up
+  let firstFailed = false
+  void first.then((o) => (firstFailed = 'error' in o), () => undefined)
+  // With no build ever seeded, the worker answers 503 until the first good one: a failed one is shown by the proxy instead.
+  const dev = startDev(options, { after: first, accept: (status) => status < 500 || firstFailed, cancelled: () => platformFailed })
+  dev.then(at('dev'), () => undefined)
+  const [p, d] = await Promise.allSettled([platform, dev])
+  if (p.status === 'rejected' || d.status === 'rejected') {
+    if (d.status === 'fulfilled') await stopGroup(d.value.dev)
+    if (p.status === 'fulfilled') await p.value.dispose()
+    throw p.status === 'rejected' ? p.reason : (d as PromiseRejectedResult).reason
+  }
+  return { platform: p.value, ...d.value, first: await first, rebuild: next }
 }
 
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? ((line: string) => console.log(line))
-  const platform = await getPlatformProxy<{ CONTENT: KVNamespace }>({
-    configPath: join(paths.root, 'wrangler.toml'),
-    persist: { path: join(options.stateDir, 'v3') },
-    remoteBindings: false,
-  })
-  const rebuild = rebuilder(options, bindingKv(platform.env.CONTENT, 'local'), log)
-  const first = await rebuild()
-  const { dev, upstream } = await startDev(options, () => platform.dispose())
+  const times: Partial<StartTimes> = { called: performance.now() }
+  const { platform, dev, upstream, first, rebuild } = await startAll(options, (kv) => rebuilder(options, kv, log, times), times)
+  if (!('error' in first)) await served(upstream, first.buildId)
   const proxy = await startProxy(upstream, options.port)
   if ('error' in first) proxy.failed(first.error)
   else proxy.built(first.buildId)
+  times.ready = performance.now()
+  options.onStarted?.(times as StartTimes)
+  log(startLine(times as StartTimes))
   const watcher = await rebuildOnChange(options.contentDir, async () => {
     const outcome = await rebuild()
     if ('error' in outcome) return proxy.failed(outcome.error)
@@ -99,45 +163,85 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
 
 type Rebuild = () => Promise<{ buildId: string } | { error: string }>
 
-/** Builds and seeds; the build id, or the message to show. */
-function rebuilder(options: PreviewOptions, kv: ReturnType<typeof bindingKv>, log: (line: string) => void): Rebuild {
+/** Builds and seeds; the build id, or the message to show. The first run notes its times in `times`. */
+function rebuilder(options: PreviewOptions, kv: Promise<KvTarget>, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
   // Unchanged posts, their records and the search index carry over from one rebuild to the next.
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
+  let runs = 0
   return async () => {
+    const first = runs++ === 0
     const started = performance.now()
+    let result: BuildResult
     try {
-      const result = await buildToDisk({ contentDir, outDir, publicDir, cacheDir, session })
-      const { written } = await seedLocal({ kv, build: result, stateDir: options.stateDir })
+      result = await buildToDisk({ contentDir, outDir, publicDir, cacheDir, session })
+    } catch (error) {
+      return failed(error, options, log)
+    }
+    const built = performance.now()
+    // Resolved after the first start; a binding that failed to start ends that start (startAll).
+    const target = await kv
+    try {
+      const { written } = await seedLocal({ kv: target, build: result, stateDir: options.stateDir })
+      const seeded = performance.now()
+      if (first) Object.assign(times, { built, seeded })
       const { summary } = result
-      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(performance.now() - started)} ms`)
+      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)
+      options.onSeeded?.({ buildId: summary.buildId, written })
       return { buildId: summary.buildId }
     } catch (error) {
-      const message = messageOf(error)
-      // The stack only when asked for: the message names the file and what to do.
-      if (options.debug) for (const stack of debugStacks(error)) console.error(stack)
-      log(`[kumo] build failed, the open pages show why:\n${message}`)
-      return { error: message }
+      return failed(error, options, log)
     }
   }
 }
 
+function failed(error: unknown, options: PreviewOptions, log: (line: string) => void): { error: string } {
+  const message = messageOf(error)
+  // The stack only when asked for: the message names the file and what to do.
+  if (options.debug) for (const stack of debugStacks(error)) console.error(stack)
+  log(`[kumo] build failed, the open pages show why:\n${message}`)
+  return { error: message }
+}
+
 /**
- * `wrangler dev` on a free internal port, once it answers: the writer's port
- * opens only then, so no page of the preview is ever a 502. On failure it is
- * stopped and `dispose` runs.
+ * wrangler dev refuses a missing assets folder, so one is made; it holds one
+ * file because the first build swaps in a folder of its own while wrangler
+ * starts, and wrangler's watcher, on the folder it was given, only sees the
+ * swap as that old folder's files going (an empty one's swap goes unseen, and
+ * wrangler would serve no assets).
  */
-async function startDev(options: PreviewOptions, dispose: () => Promise<void>): Promise<{ dev: ChildProcess; upstream: string }> {
+async function assetsFolder(dir: string): Promise<void> {
+  if ((await readdir(dir).catch(() => [])).length > 0) return
+  await mkdir(dir, { recursive: true })
+  await writeFile(join(dir, '.kumo-preview-starting'), 'npm start made this folder; the first build replaces it\n')
+}
+
+interface DevProbe {
+  /** Polling starts once this settles (the first build and its seeding: before it, every page would be an error the worker logs). */
+  after: Promise<unknown>
+  accept: (status: number) => boolean
+  /** A reason to give up waiting, if one came up. */
+  cancelled: () => string | null
+}
+
+/**
+ * `wrangler dev` on a free internal port, once it answers as `probe.accept`
+ * says (polled every 50 ms): the writer's port opens only then, so no page of
+ * the preview is ever a 502. On failure it is stopped.
+ */
+async function startDev(options: PreviewOptions, probe: DevProbe): Promise<{ dev: ChildProcess; upstream: string }> {
   const internal = await freePort()
-  const dev = spawnWranglerDev(internal, options.stateDir, options.publicDir, { quiet: options.quiet })
+  await assetsFolder(options.publicDir)
+  // The pointer re-read on every request: a save's build is served as soon as it is seeded.
+  const dev = spawnWranglerDev(internal, options.stateDir, options.publicDir, { quiet: options.quiet, vars: { POINTER_TTL_MS: '0' } })
   const upstream = `http://127.0.0.1:${internal}`
   let exit: string | null = null
   dev.once('exit', (code, signal) => (exit = `code ${code}, signal ${signal}`))
   try {
-    await waitForReady(`${upstream}/`, 60_000, () => exit)
+    await probe.after.catch(() => undefined)
+    await waitForReady(`${upstream}/`, 60_000, () => exit ?? probe.cancelled(), { accept: probe.accept, intervalMs: 50 })
   } catch (error) {
     signalGroup(dev, 'SIGKILL')
-    await dispose()
     throw error
   }
   return { dev, upstream }
