@@ -8,9 +8,9 @@
  * until it seeds), and only keys local KV lacks are written (seed-local.ts).
  *
  * The edit-to-refresh loop is kept short (see README, "The writer's loop"):
- * KV is written through one long-lived local binding (wrangler's
- * getPlatformProxy on `wrangler dev`'s own state folder) rather than a wrangler
- * process per edit, and public/ is left alone unless an asset changed, so
+ * KV is written through one long-lived Miniflare on `wrangler dev`'s own state
+ * folder, a batch per request (./local-kv.ts), rather than a wrangler process
+ * per edit, and public/ is left alone unless an asset changed, so
  * `wrangler dev` does not reload. The worker follows `v1:current`, re-read on
  * every request here (POINTER_TTL_MS=0); pages are told only once it serves
  * the new build.
@@ -21,11 +21,13 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
 import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.ts'
-import { bindingKv, type KvTarget } from '../deploy/kv-target.ts'
+import type { KvTarget } from '../deploy/kv-target.ts'
 import { waitForReady } from '../local-server.ts'
-import { freePort, paths, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
+import { freePort, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
+import { openLocalKv, type LocalKv } from './local-kv.ts'
 import { startProxy } from './proxy.ts'
+import { rememberBuild, resumableBuild } from './resume.ts'
 import { watchTree } from './watch.ts'
 
 export interface PreviewOptions {
@@ -65,24 +67,25 @@ function messageOf(error: unknown): string {
 }
 
 /** Waits until the worker serves `buildId` (its pages' Cache-Tag names it), for at most `ms`. */
-async function served(upstream: string, buildId: string, ms = 3000): Promise<void> {
+async function served(upstream: string, buildId: string, ms = 3000): Promise<boolean> {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
     const tag = await fetch(`${upstream}/`, { method: 'HEAD' }).then((r) => r.headers.get('cache-tag') ?? '', () => '')
-    if (tag.split(',').includes(`b-${buildId}`)) return
+    if (tag.split(',').includes(`b-${buildId}`)) return true
     await new Promise((r) => setTimeout(r, 20))
   }
+  return false
 }
 
 /** What `startPreview` measured of its own start, in ms from the process's start (`performance.now()`). */
 export interface StartTimes {
   /** When startPreview was called: Node's start and loading the command. */
   called: number
-  /** The first build done (on disk), and seeded into local KV. */
-  built: number
-  seeded: number
-  /** The seeding binding (getPlatformProxy's workerd) up. */
-  localKv: number
+  /** The first build done (on disk), and seeded into local KV; not before the page when resumed (./resume.ts). */
+  built?: number
+  seeded?: number
+  /** The seeding side of local KV (./local-kv.ts, a workerd of its own) up. */
+  localKv?: number
   /** `wrangler dev` answering. */
   dev: number
   /** The writer's port open: the first page can be asked for. */
@@ -92,62 +95,77 @@ export interface StartTimes {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 /** One line: when each part of the start was done, counted from the command. */
-export function startLine(t: StartTimes): string {
-  return `[kumo] ready after ${seconds(t.ready)}: node and the command ${seconds(t.called)}, first build ${seconds(t.built)}, seeded ${seconds(t.seeded)}, local KV binding ${seconds(t.localKv)}, wrangler dev ${seconds(t.dev)} (all started at once)`
+export function startLine(t: StartTimes, resumed: boolean): string {
+  const head = `[kumo] ready after ${seconds(t.ready)}: node and the command ${seconds(t.called)}, wrangler dev ${seconds(t.dev)}`
+  if (resumed) return `${head}, serving the last build (nothing changed since); building in the background`
+  return `${head}, first build ${seconds(t.built!)}, seeded ${seconds(t.seeded!)}, local KV binding ${seconds(t.localKv!)} (all started at once)`
 }
+
+/** The seeding side of local KV (./local-kv.ts), started on first use. */
+function localKv(stateDir: string, times: Partial<StartTimes>) {
+  let started: Promise<LocalKv> | undefined
+  return {
+    get: () =>
+      (started ??= openLocalKv(stateDir).then((local) => {
+        times.localKv ??= performance.now()
+        return local
+      })),
+    dispose: async () => (await started?.catch(() => undefined))?.dispose(),
+  }
+}
+
+type Outcome = Awaited<ReturnType<Rebuild>>
 
 /**
  * wrangler dev, the seeding binding and the first build, started at once
  * (workerd takes seconds to start and needs no build; the build needs no
- * workerd until it seeds). If either process fails to start, the other is
- * stopped and the error thrown.
+ * workerd until it seeds). Resumed (./resume.ts): wrangler dev alone, serving
+ * the build local KV has, and the build only once the page is up. If a
+ * process fails to start, the other is stopped and the error thrown.
  */
-async function startAll(options: PreviewOptions, rebuild: (kv: Promise<KvTarget>) => Rebuild, times: Partial<StartTimes>) {
-  const at = (key: keyof StartTimes) => () => (times[key] = performance.now())
-  // Imported here, not at the top: loading wrangler takes a second or two, spent while the build runs.
-  const platform = import('wrangler').then(({ getPlatformProxy }) =>
-    getPlatformProxy<{ CONTENT: KVNamespace }>({
-      configPath: join(paths.root, 'wrangler.toml'),
-      persist: { path: join(options.stateDir, 'v3') },
-      remoteBindings: false,
-    }),
-  )
-  let platformFailed: string | null = null
-  platform.then(at('localKv'), (e: Error) => (platformFailed = `the local KV binding failed: ${e.message}`))
-  const next = rebuild(platform.then((p) => bindingKv(p.env.CONTENT, 'local')))
-  const first = next()
+async function startAll(options: PreviewOptions, rebuild: Rebuild, kv: ReturnType<typeof localKv>, resumed: string | undefined, times: Partial<StartTimes>) {
+  let kvFailed: string | null = null
+  const binding = resumed ? undefined : kv.get()
+  binding?.catch((e: Error) => (kvFailed = `the local KV binding failed: ${e.message}`))
+  const first: Promise<Outcome | undefined> = resumed ? Promise.resolve(undefined) : rebuild()
   first.catch(() => undefined) // seen below, once the binding is known to be up
   let firstFailed = false
-  void first.then((o) => (firstFailed = 'error' in o), () => undefined)
+  void first.then((o) => (firstFailed = !!o && 'error' in o), () => undefined)
   // With no build ever seeded, the worker answers 503 until the first good one: a failed one is shown by the proxy instead.
-  const dev = startDev(options, { after: first, accept: (status) => status < 500 || firstFailed, cancelled: () => platformFailed })
-  dev.then(at('dev'), () => undefined)
-  const [p, d] = await Promise.allSettled([platform, dev])
+  const dev = startDev(options, { after: first, accept: (status) => status < 500 || firstFailed, cancelled: () => kvFailed })
+  dev.then(() => (times.dev = performance.now()), () => undefined)
+  const [p, d] = await Promise.allSettled([binding, dev])
   if (p.status === 'rejected' || d.status === 'rejected') {
     if (d.status === 'fulfilled') await stopGroup(d.value.dev)
-    if (p.status === 'fulfilled') await p.value.dispose()
+    await kv.dispose()
     throw p.status === 'rejected' ? p.reason : (d as PromiseRejectedResult).reason
   }
-  return { platform: p.value, ...d.value, first: await first, rebuild: next }
+  return { ...d.value, first: await first }
 }
 
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? ((line: string) => console.log(line))
   const times: Partial<StartTimes> = { called: performance.now() }
-  const { platform, dev, upstream, first, rebuild } = await startAll(options, (kv) => rebuilder(options, kv, log, times), times)
-  if (!('error' in first)) await served(upstream, first.buildId)
+  const kv = localKv(options.stateDir, times)
+  const rebuild = rebuilder(options, kv.get, log, times)
+  const resumed = await resumableBuild(options)
+  const { dev, upstream, first } = await startAll(options, rebuild, kv, resumed, times)
+  // A resumed build not served after all (local KV changed under it) is built now, as on a cold start.
+  const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, dev, kv))
+  if (!('error' in outcome)) await served(upstream, outcome.buildId)
   const proxy = await startProxy(upstream, options.port)
-  if ('error' in first) proxy.failed(first.error)
-  else proxy.built(first.buildId)
+  const show = async (o: Outcome) => {
+    if ('error' in o) return proxy.failed(o.error)
+    await served(upstream, o.buildId)
+    proxy.built(o.buildId)
+  }
+  await show(outcome)
   times.ready = performance.now()
   options.onStarted?.(times as StartTimes)
-  log(startLine(times as StartTimes))
-  const watcher = await rebuildOnChange(options.contentDir, async () => {
-    const outcome = await rebuild()
-    if ('error' in outcome) return proxy.failed(outcome.error)
-    await served(upstream, outcome.buildId)
-    proxy.built(outcome.buildId)
-  })
+  log(startLine(times as StartTimes, resumed !== undefined && first === undefined))
+  // Resumed: the session's own first build, which saves start from; if it differs, the pages reload to it.
+  const initial = first === undefined && 'buildId' in outcome ? rebuild().then(show) : Promise.resolve()
+  const watcher = await rebuildOnChange(options.contentDir, () => rebuild().then(show), initial)
 
   let stopped: Promise<void> | undefined
   const stop = () =>
@@ -155,16 +173,31 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       await watcher.close()
       await proxy.close()
       await stopGroup(dev)
-      await platform.dispose()
+      await kv.dispose()
     })())
+  initial.catch((error: Error) => {
+    log(`[kumo] ${error.message.split('\n')[0]}; npm start stops`)
+    void stop()
+  })
   const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
   return { url: proxy.url, stop, stopped: ended }
+}
+
+/** The first build after all; if local KV cannot be written, wrangler dev and the binding are stopped and the error thrown. */
+async function rebuildOrStop(rebuild: Rebuild, dev: ChildProcess, kv: ReturnType<typeof localKv>): Promise<Outcome> {
+  try {
+    return await rebuild()
+  } catch (error) {
+    await stopGroup(dev)
+    await kv.dispose()
+    throw error
+  }
 }
 
 type Rebuild = () => Promise<{ buildId: string } | { error: string }>
 
 /** Builds and seeds; the build id, or the message to show. The first run notes its times in `times`. */
-function rebuilder(options: PreviewOptions, kv: Promise<KvTarget>, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
+function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
   // Unchanged posts, their records and the search index carry over from one rebuild to the next.
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
@@ -179,10 +212,12 @@ function rebuilder(options: PreviewOptions, kv: Promise<KvTarget>, log: (line: s
       return failed(error, options, log)
     }
     const built = performance.now()
-    // Resolved after the first start; a binding that failed to start ends that start (startAll).
-    const target = await kv
+    // A binding that failed to start ends the start (startAll, or the resumed start's first build).
+    const { kv: target } = await kv()
     try {
       const { written } = await seedLocal({ kv: target, build: result, stateDir: options.stateDir })
+      // Written after the build, so a save during it may be counted in: the next start's own build then reloads the pages.
+      await rememberBuild(options, result.summary.buildId)
       const seeded = performance.now()
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
@@ -247,15 +282,16 @@ async function startDev(options: PreviewOptions, probe: DevProbe): Promise<{ dev
   return { dev, upstream }
 }
 
-/** Watches `dir` and runs `rebuild` after each burst of changes, one run at a time; `close` waits for the run under way. */
-async function rebuildOnChange(dir: string, rebuild: () => Promise<void>): Promise<{ close(): Promise<void> }> {
+/** Watches `dir` and runs `rebuild` after each burst of changes, one run at a time and after `initial`; `close` waits for the run under way. */
+async function rebuildOnChange(dir: string, rebuild: () => Promise<void>, initial: Promise<void>): Promise<{ close(): Promise<void> }> {
   // Debounced: an editor's save is often several file events (write temp, rename, chmod).
   let timer: NodeJS.Timeout | undefined
-  let running: Promise<unknown> = Promise.resolve()
+  let running: Promise<unknown> = initial.catch(() => undefined)
   const watcher = await watchTree(dir, () => {
     clearTimeout(timer)
     timer = setTimeout(() => {
-      running = running.then(rebuild)
+      // A failed run has said why (the build's errors go to the pages); the next save runs again.
+      running = running.then(rebuild).catch(() => undefined)
     }, 100)
   })
   return {
