@@ -4,18 +4,24 @@
  * reload themselves, or show the build's error (scripts/preview/).
  *
  * `--content DIR` builds and watches another content folder (the dev-loop
- * measurement runs on a temporary copy).
+ * measurement runs on a temporary copy); `--work DIR` keeps the build's
+ * output, render cache and local KV under DIR instead of the project's
+ * (the start measurement's cold and warm starts, scripts/preview/measure.ts).
  */
 
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startPreview } from './preview/index.ts'
 import { LOCAL_STATE, RENDER_CACHE, paths } from './project.ts'
 
 const port = Number(process.env.PORT ?? 8787)
-const { values } = parseArgs({ options: { content: { type: 'string' }, debug: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { content: { type: 'string' }, work: { type: 'string' }, debug: { type: 'boolean', default: false } } })
 const contentDir = values.content ? resolve(values.content) : paths.contentDir
-const preview = await startPreview({ ...paths, contentDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE, port, debug: values.debug })
+const work = values.work ? resolve(values.work) : undefined
+const dirs = work
+  ? { outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache'), stateDir: join(work, 'state') }
+  : { outDir: paths.outDir, publicDir: paths.publicDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE }
+const preview = await startPreview({ ...dirs, contentDir, port, debug: values.debug })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
 console.log(`[kumo] serving http://localhost:${port} — pages reload on save`)
 await preview.stopped

@@ -284,7 +284,8 @@ async function startDev(options: PreviewOptions, probe: DevProbe): Promise<{ dev
 
 /** Watches `dir` and runs `rebuild` after each burst of changes, one run at a time and after `initial`; `close` waits for the run under way. */
 async function rebuildOnChange(dir: string, rebuild: () => Promise<void>, initial: Promise<void>): Promise<{ close(): Promise<void> }> {
-  // Debounced: an editor's save is often several file events (write temp, rename, chmod).
+  // Debounced: an editor's save is often several file events (write temp, rename, chmod), all
+  // within a few ms; 30 ms covers them, and an event after a build has started runs one more.
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = initial.catch(() => undefined)
   const watcher = await watchTree(dir, () => {
@@ -292,7 +293,7 @@ async function rebuildOnChange(dir: string, rebuild: () => Promise<void>, initia
     timer = setTimeout(() => {
       // A failed run has said why (the build's errors go to the pages); the next save runs again.
       running = running.then(rebuild).catch(() => undefined)
-    }, 100)
+    }, 30)
   })
   return {
     async close() {
