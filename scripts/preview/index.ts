@@ -161,7 +161,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   }
   await show(outcome)
   times.ready = performance.now()
-  options.onStarted?.(times as StartTimes)
+  options.onStarted?.({ ...times } as StartTimes)
   log(startLine(times as StartTimes, resumed !== undefined && first === undefined))
   // Resumed: the session's own first build, which saves start from; if it differs, the pages reload to it.
   const initial = first === undefined && 'buildId' in outcome ? rebuild().then(show) : Promise.resolve()
@@ -171,6 +171,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const stop = () =>
     (stopped ??= (async () => {
       await watcher.close()
+      await rebuild.noted()
       await proxy.close()
       await stopGroup(dev)
       await kv.dispose()
@@ -194,7 +195,11 @@ async function rebuildOrStop(rebuild: Rebuild, dev: ChildProcess, kv: ReturnType
   }
 }
 
-type Rebuild = () => Promise<{ buildId: string } | { error: string }>
+type Rebuild = {
+  (): Promise<{ buildId: string } | { error: string }>
+  /** Settles when what the runs so far note for the next start (./resume.ts) is written. */
+  noted(): Promise<void>
+}
 
 /** Builds and seeds; the build id, or the message to show. The first run notes its times in `times`. */
 function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
@@ -202,7 +207,8 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
   let runs = 0
-  return async () => {
+  let remembering: Promise<void> = Promise.resolve()
+  const run = async () => {
     const first = runs++ === 0
     const started = performance.now()
     let result: BuildResult
@@ -216,9 +222,10 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
     const { kv: target } = await kv()
     try {
       const { written } = await seedLocal({ kv: target, build: result, stateDir: options.stateDir })
-      // Written after the build, so a save during it may be counted in: the next start's own build then reloads the pages.
-      await rememberBuild(options, result.summary.buildId)
       const seeded = performance.now()
+      // Off the save's path (it stats every content and public/ file), one at a time. Noted after the
+      // build, so a save during it may be counted in: the next start's own build then reloads the pages.
+      remembering = remembering.then(() => rememberBuild(options, result.summary.buildId)).catch(() => undefined)
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
       log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)
@@ -228,6 +235,7 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
       return failed(error, options, log)
     }
   }
+  return Object.assign(run, { noted: () => remembering })
 }
 
 function failed(error: unknown, options: PreviewOptions, log: (line: string) => void): { error: string } {
