@@ -87,7 +87,7 @@ export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE
     const port = await freePort()
     const { child, log, exited } = startOn(content, work, port)
     try {
-      await until(port, target.path, undefined, 120_000, log)
+      await until(port, target.path, undefined, 300_000, log)
       // The session's own first build (after a resumed start's page) settles before the first save.
       await sleep(1500)
       const results: number[] = []
