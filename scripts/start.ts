@@ -21,8 +21,16 @@ const work = values.work ? resolve(values.work) : undefined
 const dirs = work
   ? { outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache'), stateDir: join(work, 'state') }
   : { outDir: paths.outDir, publicDir: paths.publicDir, cacheDir: RENDER_CACHE, stateDir: LOCAL_STATE }
+const signals = ['SIGINT', 'SIGTERM'] as const
+// Until the preview is up, Ctrl-C ends the command at once: on 'exit' wrangler dev's group is
+// stopped (project.ts), and the seeding Miniflare's workerd ends with this process.
+const early = () => process.exit(130)
+for (const signal of signals) process.on(signal, early)
 const preview = await startPreview({ ...dirs, contentDir, port, debug: values.debug })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
+for (const signal of signals) {
+  process.off(signal, early)
+  process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
+}
 console.log(`[kumo] serving http://localhost:${port} — pages reload on save`)
 await preview.stopped
 process.exit(0)
