@@ -20,8 +20,16 @@ export interface LocalServer {
   stop(): Promise<void>
 }
 
-/** Polls `url` until the worker answers (any status below 500), or `exited` names why it never will. */
-export async function waitForReady(url: string, timeoutMs: number, exited: () => string | null): Promise<void> {
+export interface ReadyProbe {
+  /** Whether this answer means ready (default: any status below 500). */
+  accept?: (status: number) => boolean
+  /** Between polls (default 250 ms). */
+  intervalMs?: number
+}
+
+/** Polls `url` until the worker answers as `probe` accepts, or `exited` names why it never will. */
+export async function waitForReady(url: string, timeoutMs: number, exited: () => string | null, probe: ReadyProbe = {}): Promise<void> {
+  const { accept = (status: number) => status < 500, intervalMs = 250 } = probe
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const reason = exited()
@@ -29,12 +37,12 @@ export async function waitForReady(url: string, timeoutMs: number, exited: () =>
     try {
       const res = await fetch(url)
       await res.arrayBuffer()
-      if (res.status < 500) return
+      if (accept(res.status)) return
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 250))
+    await new Promise((r) => setTimeout(r, intervalMs))
   }
 }
 

@@ -62,8 +62,9 @@ export function spawnWrangler(args: string[], options: { quiet?: boolean; detach
  * `persistTo` and static assets from `publicDir`; in its own process group,
  * so stopping it (stopGroup) stops the workerd it starts too.
  */
-export function spawnWranglerDev(port: number, persistTo: string, publicDir: string, options: { quiet?: boolean } = {}): ChildProcess {
+export function spawnWranglerDev(port: number, persistTo: string, publicDir: string, options: { quiet?: boolean; vars?: Record<string, string> } = {}): ChildProcess {
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn']
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
   const dev = spawnWrangler(args, { quiet: options.quiet, detached: true })
   // However this process ends (miniflare's own signal handlers may exit before a stop() has run),
   // wrangler's whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.

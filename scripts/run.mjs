@@ -12,7 +12,6 @@
  * starts before any TypeScript can run.
  */
 
-import { build } from 'esbuild'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -56,6 +55,8 @@ async function upToDate(inputsFile) {
 /** @param {string} entry @param {string} out @param {string} inputsFile */
 async function bundle(entry, out, inputsFile) {
   const tmp = `${out}.tmp-${process.pid}`
+  // Loaded only when a bundle is made: most runs need none, and loading esbuild costs ~0.3 s.
+  const { build } = await import('esbuild')
   const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],

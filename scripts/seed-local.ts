@@ -18,6 +18,9 @@ import { blobFile, blobIntact, blobsOnDisk, tamperedBlob } from './pipeline/writ
 import { wranglerKv, type KvEntry, type KvTarget } from './deploy/kv-target.ts'
 import { LOCAL_STATE, paths } from './project.ts'
 
+/** Beside the ledger: the build `v1:current` was last pointed at (preview/resume.ts). */
+const CURRENT_FILE = 'kumo-current'
+
 export interface SeedOptions {
   /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */
   kv?: KvTarget
@@ -58,5 +61,11 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   for (const e of fresh) seeded.add(e.key)
   await mkdir(stateDir, { recursive: true })
   await writeFile(state, JSON.stringify([...seeded]))
+  await writeFile(join(stateDir, CURRENT_FILE), manifest.buildId)
   return { buildId: manifest.buildId, written: fresh.length }
+}
+
+/** The build the last seed pointed `v1:current` at, as remembered beside the ledger (undefined if none). */
+export async function seededBuild(stateDir: string): Promise<string | undefined> {
+  return (await readFile(join(stateDir, CURRENT_FILE), 'utf8').catch(() => '')) || undefined
 }

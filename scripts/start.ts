@@ -3,9 +3,10 @@
  * offline: builds content/, serves it, and on every save rebuilds; open pages
  * reload themselves, or show the build's error (scripts/preview/).
  *
- * `--content DIR` builds and watches another content folder, `--work DIR`
- * keeps dist/, public/, the cache and local KV under DIR (the dev-loop
- * measurement and the benchmark run on temporary ones).
+ * `--content DIR` builds and watches another content folder (the dev-loop
+ * measurement runs on a temporary copy); `--work DIR` keeps the build's
+ * output, render cache and local KV under DIR instead of the project's
+ * (the start measurement's cold and warm starts, scripts/preview/measure.ts).
  */
 
 import { resolve } from 'node:path'
@@ -16,8 +17,16 @@ import { paths, workPaths } from './project.ts'
 const port = Number(process.env.PORT ?? 8787)
 const { values } = parseArgs({ options: { content: { type: 'string' }, work: { type: 'string' }, debug: { type: 'boolean', default: false } } })
 const contentDir = values.content ? resolve(values.content) : paths.contentDir
+const signals = ['SIGINT', 'SIGTERM'] as const
+// Until the preview is up, Ctrl-C ends the command at once: on 'exit' wrangler dev's group is
+// stopped (project.ts), and the seeding Miniflare's workerd ends with this process.
+const early = () => process.exit(130)
+for (const signal of signals) process.on(signal, early)
 const preview = await startPreview({ ...workPaths(values.work), contentDir, port, debug: values.debug })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
+for (const signal of signals) {
+  process.off(signal, early)
+  process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))
+}
 console.log(`[kumo] serving http://localhost:${port} — pages reload on save`)
 await preview.stopped
 process.exit(0)

@@ -23,7 +23,7 @@ export type AppEnv = { Bindings: Env; Variables: Served }
 
 /** The build this request is served from: the deploy's BUILD_ID, else the local `current` pointer. */
 export async function servedBuild(env: Env): Promise<Served> {
-  const { manifest, site } = await loadBuild(env.CONTENT, await currentBuildId(env.CONTENT, env.BUILD_ID))
+  const { manifest, site } = await loadBuild(env.CONTENT, await currentBuildId(env.CONTENT, env.BUILD_ID, Date.now(), env.POINTER_TTL_MS))
   return { manifest, site, now: Date.now() }
 }
 

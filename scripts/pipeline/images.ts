@@ -14,7 +14,6 @@
  * Reads content/assets/ and the cache folder: this stage is an edge of the pipeline.
  */
 
-import { createHash } from 'node:crypto'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
@@ -22,6 +21,7 @@ import sharp from 'sharp'
 import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
+import { fileSha256 } from './file-hash.ts'
 import { simpleStartTags } from './simple-html.ts'
 import { writeFileAtomic, type OutputFile } from './write.ts'
 
@@ -46,9 +46,19 @@ export interface Measured {
   copies: Array<{ type: string; files: Array<{ path: string; width: number }> }>
 }
 
-/** Measurements by content hash, kept across the builds of one process (npm start). */
+/** What rewriting one HTML text used: each asset file by path with the hash it had, and the images measured. */
+interface Rewritten {
+  out: string
+  files: Array<[string, string | undefined]>
+  measured: Measured[]
+}
+
+/** Measurements by content hash, and rewritten texts, kept across the builds of one process (npm start). */
 export class ImageMemo {
   readonly byHash = new Map<string, Measured | null>()
+  /** This build's rewrites by input text; the last build's are looked up in `earlier`, then dropped. */
+  rewrites = new Map<string, Rewritten>()
+  earlier = new Map<string, Rewritten>()
 }
 
 interface Context {
@@ -65,7 +75,6 @@ async function cacheWrite(ctx: Context, file: string, data: string | Uint8Array)
   await writeFileAtomic(file, data)
 }
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 
 async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: number): Promise<Measured['copies']> {
   const widths = STEPS.filter((w) => w < width)
@@ -89,8 +98,12 @@ async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: nu
   return copies
 }
 
-/** The measurement of one image under content/assets/, or null when it is not an image sharp can read. */
-async function measure(ctx: Context, src: string): Promise<Measured | null> {
+/**
+ * The measurement of one image under content/assets/, or null when it is not
+ * an image sharp can read; the file and its hash are noted in `used`. The file
+ * is read only when its hash (remembered by its stat, file-hash.ts) is new.
+ */
+async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Measured | null> {
   let file: string
   try {
     file = decodeURIComponent(src.slice(ASSET_PREFIX.length).split(/[?#]/)[0]!)
@@ -98,10 +111,12 @@ async function measure(ctx: Context, src: string): Promise<Measured | null> {
     return null
   }
   if (file.split('/').includes('..')) return null
-  const input = await readFile(join(ctx.contentDir, 'assets', file)).catch(() => undefined)
-  if (!input) return null
-  const hash = sha256(input)
+  const path = join(ctx.contentDir, 'assets', file)
+  const hash = await fileSha256(path)
+  used?.files.push([path, hash])
+  if (!hash) return null
   if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
+  const input = await readFile(path)
   const meta = ctx.cacheDir ? join(ctx.cacheDir, 'images', `${hash.slice(0, 16)}.json`) : undefined
   // A missing or unreadable entry (a build stopped mid-write) is measured again.
   let measured: Measured | null = meta ? await readFile(meta, 'utf8').then((t) => JSON.parse(t) as Measured, () => null) : null
@@ -177,13 +192,22 @@ export function parsedImgTags(html: string): ImgTag[] {
 
 async function rewrite(ctx: Context, html: string): Promise<string> {
   if (!html.includes(ASSET_PREFIX)) return html
+  // The same text as in the last build, its images' files unchanged: the same output, without parsing it again.
+  const seen = ctx.memo.rewrites.get(html) ?? ctx.memo.earlier.get(html)
+  if (seen && (await Promise.all(seen.files.map(async ([path, hash]) => (await fileSha256(path)) === hash))).every(Boolean)) {
+    for (const m of seen.measured) await served(ctx, m)
+    ctx.memo.rewrites.set(html, seen)
+    return seen.out
+  }
+  const used: Rewritten = { out: '', files: [], measured: [] }
   const edits: Edit[] = []
   for (const img of imgTags(html)) {
     const attrs = img.attrs
     const src = attrs.get('src')
     if (!src?.startsWith(ASSET_PREFIX)) continue
-    const m = await measure(ctx, src)
+    const m = await measure(ctx, src, used)
     if (!m) continue
+    used.measured.push(m)
     await served(ctx, m)
     const startTag = html.slice(img.start, img.end)
     // The author's own size (kramdown `{: w= h= }`, Chirpy's) wins; else the file's.
@@ -195,7 +219,9 @@ async function rewrite(ctx: Context, html: string): Promise<string> {
     const text = sources ? `<picture>${sources}${tag}</picture>` : tag
     if (text !== startTag) edits.push({ start: img.start, end: img.end, text })
   }
-  return applyEdits(html, edits)
+  used.out = applyEdits(html, edits)
+  ctx.memo.rewrites.set(html, used)
+  return used.out
 }
 
 async function measureRef(ctx: Context, image: ImageRef | undefined): Promise<ImageRef | undefined> {
@@ -232,6 +258,9 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
     memo = new ImageMemo()
     if (options.session) memos.set(options.session, memo)
   }
+  // Only the last build's rewrites are kept: texts edited away are dropped.
+  memo.earlier = memo.rewrites
+  memo.rewrites = new Map()
   const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map() }
   const each = async <T extends WithImages>(item: T, feed: boolean): Promise<T> => {
     const html = await rewrite(ctx, item.html)

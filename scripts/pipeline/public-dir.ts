@@ -7,11 +7,11 @@
  * loop for a text edit.
  */
 
-import { createHash } from 'node:crypto'
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sha256 } from './manifest.ts'
 import { exists, readOptional } from './sources.ts'
+import { fileHashes } from './file-hash.ts'
 import { contentCopies, copiesDigest } from './static-files.ts'
 import { writeTrees, type OutputFile } from './write.ts'
 
@@ -53,11 +53,10 @@ async function publicDigest(files: OutputFile[], copies: Array<[string, string]>
 /** Names and content hashes of every file under a folder ('' when it is missing): deterministic, so equal trees give equal output. */
 async function treeState(dir: string): Promise<string> {
   if (!(await exists(dir))) return ''
-  const parts: string[] = []
-  for (const f of (await readdir(dir, { recursive: true })).sort()) {
-    const file = join(dir, f)
-    if ((await stat(file)).isFile()) parts.push(`${f}\n${createHash('sha256').update(await readFile(file)).digest('hex')}`)
-  }
+  const names = (await readdir(dir, { recursive: true })).sort()
+  const hashes = await fileHashes(names.map((f) => join(dir, f)))
+  // Folders are listed too; only files count.
+  const parts = names.flatMap((f, i) => (hashes[i] === undefined ? [] : [`${f}\n${hashes[i]}`]))
   return sha256(parts.join('\n'))
 }
 

@@ -13,8 +13,9 @@
  */
 
 import { createHash } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileHashes } from './file-hash.ts'
 import { exists } from './sources.ts'
 
 /** [source, target inside public/] for each entry to copy: static/'s top-level entries one by one, then assets/. */
@@ -45,10 +46,11 @@ export async function copiesDigest(copies: Array<[string, string]>): Promise<str
   const hash = createHash('sha256')
   for (const [source, target] of copies) {
     const files = (await stat(source)).isDirectory() ? (await readdir(source, { recursive: true })).sort().map((f) => [join(source, f), `${target}/${f}`]) : [[source, target]]
-    for (const [file, name] of files) {
-      if (!(await stat(file!)).isFile()) continue
-      hash.update(`${name}\n`).update(createHash('sha256').update(await readFile(file!)).digest('hex'))
-    }
+    const hashes = await fileHashes(files.map(([file]) => file!))
+    files.forEach(([, name], i) => {
+      // Folders are listed too; only files count.
+      if (hashes[i] !== undefined) hash.update(`${name}\n`).update(hashes[i]!)
+    })
   }
   return hash.digest('hex')
 }

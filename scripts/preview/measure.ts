@@ -1,23 +1,39 @@
 /**
- * The writer's loop, measured: with `npm start` running, how long from saving a
- * post to a refresh showing the edit. Runs `npm start` (`node scripts/run.mjs
- * start`, as npm does) on a temporary copy of a content folder, content/ by
- * default (no real post is touched), with its dist/, public/, cache and local KV
- * in a temporary work folder, appends a marker to a post there and polls the
- * page every 50 ms. scripts/measure-dev-loop.ts is the command; the benchmark
- * (scripts/bench/preview.ts) runs it on a generated blog.
+ * The writer's loop and `npm start`'s start, measured, on a temporary copy of
+ * a content folder (no real post is touched) with outputs and local KV of its
+ * own (`npm start -- --work`), so nothing of the project's dist/, public/ or
+ * .wrangler/ is used either:
+ *
+ * - measureDevLoop: with `npm start` running, append a marker to a post and
+ *   poll its page every 50 ms until a fetch shows it: save → refreshed page.
+ * - measureStart: from spawning `node scripts/run.mjs start` to the first 200
+ *   of the home page through the writer's port, cold (no render cache, no
+ *   local KV, no dist/ or public/) and warm (a second start on what the first
+ *   left); each run's own "[kumo] ready after …" line says where the time went.
+ *
+ * scripts/measure-dev-loop.ts is the command.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, paths, stopGroup } from '../project.ts'
+import { freePort, paths, signalGroup } from '../project.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** A content folder, one post in it (path under the folder) and that post's URL path. */
+export interface LoopTarget {
+  content: string
+  post: string
+  path: string
+}
+
+/** The sample blog's seed post. */
+export const SAMPLE: LoopTarget = { content: paths.contentDir, post: join('posts', '2024-12-20-hello-kumo.md'), path: '/2024/12/hello-kumo/' }
+
 /** The page's HTML, or '' while it does not answer 200. */
-export async function page(port: number, path: string): Promise<string> {
+async function page(port: number, path: string): Promise<string> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}${path}`)
     return res.ok ? await res.text() : ''
@@ -26,8 +42,8 @@ export async function page(port: number, path: string): Promise<string> {
   }
 }
 
-/** `npm start` on `content` at `port`, writing under `work`, in its own process group; `log()` is what it printed so far. */
-export function startOn(content: string, port: number, work: string): { child: ChildProcess; log: () => string } {
+/** `npm start` (the bundled command, as `npm start` runs it) on `content` at `port`, in its own process group; `log()` is what it printed so far. */
+function startOn(content: string, work: string, port: number): { child: ChildProcess; log: () => string; exited: Promise<void> } {
   const child = spawn(process.execPath, [join(paths.root, 'scripts', 'run.mjs'), 'start', '--content', content, '--work', work], {
     cwd: paths.root,
     env: { ...process.env, PORT: String(port) },
@@ -37,60 +53,101 @@ export function startOn(content: string, port: number, work: string): { child: C
   let log = ''
   child.stdout!.on('data', (d) => (log += d))
   child.stderr!.on('data', (d) => (log += d))
-  return { child, log: () => log }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  return { child, log: () => log, exited }
 }
 
-/** Polls `path` every 50 ms until it answers 200 (its HTML), for at most `ms`. */
-export async function firstPage(port: number, path: string, ms: number, log: () => string): Promise<string> {
+/** Polls `path` until it answers 200 (and, if given, shows `marker`); ms waited. */
+async function until(port: number, path: string, marker: string | undefined, limitMs: number, log: () => string): Promise<number> {
   const t0 = performance.now()
   for (;;) {
     const html = await page(port, path)
-    if (html) return html
-    if (performance.now() - t0 > ms) throw new Error(`npm start did not serve ${path} within ${ms / 1000} s:\n${log()}`)
+    if (html && (marker === undefined || html.includes(marker))) return Math.round(performance.now() - t0)
+    if (performance.now() - t0 > limitMs) throw new Error(`${path} ${marker ? `did not show ${marker}` : 'did not answer 200'} within ${limitMs} ms:\n${log()}`)
     await sleep(50)
   }
 }
 
-export interface DevLoopOptions {
-  /** The content folder to copy; content/ by default. */
-  content?: string
-  /** The post to edit, relative to the content folder, and its page's path. */
-  post?: string
-  path?: string
-  /** How long the first build may take before the page answers. */
-  readyMs?: number
-  /** Between a refresh and the next save, so each save is a burst of its own. */
-  pauseMs?: number
+/** A copy of the target's content and an empty work folder, removed after `run`. */
+async function onCopy<T>(target: LoopTarget, run: (content: string, work: string) => Promise<T>): Promise<T> {
+  const tmp = await mkdtemp(join(tmpdir(), 'kumo-measure-'))
+  try {
+    await cp(target.content, join(tmp, 'content'), { recursive: true })
+    return await run(join(tmp, 'content'), join(tmp, 'work'))
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
 }
 
 /** Milliseconds from each of `rounds` saves to a refresh that shows it. */
-export async function measureDevLoop(rounds: number, options: DevLoopOptions = {}): Promise<number[]> {
-  const { content = paths.contentDir, post = 'posts/2024-12-20-hello-kumo.md', path = '/2024/12/hello-kumo/' } = options
-  const copy = await mkdtemp(join(tmpdir(), 'kumo-dev-loop-'))
-  const work = await mkdtemp(join(tmpdir(), 'kumo-dev-loop-work-'))
-  await cp(content, copy, { recursive: true })
-  const file = join(copy, post)
-  const port = await freePort()
-  const { child, log } = startOn(copy, port, work)
-  const original = await readFile(file, 'utf8')
-  try {
-    await firstPage(port, path, options.readyMs ?? 60_000, log)
-    const results: number[] = []
-    for (let i = 0; i < rounds; i++) {
-      const marker = `dev-loop-marker-${Date.now()}`
-      const t0 = performance.now()
-      await writeFile(file, `${original}\n${marker}\n`)
-      while (!(await page(port, path)).includes(marker)) {
-        if (performance.now() - t0 > 30_000) throw new Error(`edit not visible after 30 s:\n${log()}`)
-        await sleep(50)
+export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE): Promise<number[]> {
+  return onCopy(target, async (content, work) => {
+    const post = join(content, target.post)
+    const original = await readFile(post, 'utf8')
+    const port = await freePort()
+    const { child, log, exited } = startOn(content, work, port)
+    try {
+      await until(port, target.path, undefined, 300_000, log)
+      // The session's own first build (after a resumed start's page) settles before the first save.
+      await sleep(1500)
+      const results: number[] = []
+      for (let i = 0; i < rounds; i++) {
+        const marker = `dev-loop-marker-${Date.now()}`
+        const t0 = performance.now()
+        await writeFile(post, `${original}\n${marker}\n`)
+        await until(port, target.path, marker, 30_000, log)
+        results.push(Math.round(performance.now() - t0))
+        await sleep(1000)
       }
-      results.push(Math.round(performance.now() - t0))
-      await sleep(options.pauseMs ?? 1500)
+      return results
+    } finally {
+      // npm start stops its own wrangler dev on SIGTERM.
+      signalGroup(child, 'SIGTERM')
+      await exited
     }
-    return results
+  })
+}
+
+export interface StartRun {
+  /** Command → first 200 of the home page, ms. */
+  ms: number
+  /** The run's own "[kumo] ready after …" line. */
+  ready: string
+}
+
+/** One start on `content` with outputs in `work`: the time to the first page, then stopped. */
+async function oneStart(content: string, work: string): Promise<StartRun> {
+  const port = await freePort()
+  const t0 = performance.now()
+  const { child, log, exited } = startOn(content, work, port)
+  try {
+    await until(port, '/', undefined, 180_000, log)
+    const ms = Math.round(performance.now() - t0)
+    return { ms, ready: /\[kumo\] ready after[^\n]*/.exec(log())?.[0] ?? '' }
   } finally {
-    // npm start stops its own wrangler dev on SIGTERM.
-    await stopGroup(child)
-    for (const dir of [copy, work]) await rm(dir, { recursive: true, force: true })
+    // The background build of a resumed start, and the render cache it saves, finish before the next run.
+    await sleep(300)
+    signalGroup(child, 'SIGTERM')
+    await exited
   }
+}
+
+/** `runs` cold starts, each on fresh outputs and local KV, each followed by a warm start on what it left. */
+export async function measureStart(runs: number, target: Pick<LoopTarget, 'content'> = SAMPLE): Promise<{ cold: StartRun[]; warm: StartRun[] }> {
+  return onCopy({ ...SAMPLE, ...target }, async (content, work) => {
+    const cold: StartRun[] = []
+    const warm: StartRun[] = []
+    for (let i = 0; i < runs; i++) {
+      await rm(work, { recursive: true, force: true })
+      cold.push(await oneStart(content, work))
+      warm.push(await oneStart(content, work))
+    }
+    return { cold, warm }
+  })
+}
+
+/** "min / median / max" of `values`. */
+export function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b)
+  return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted.at(-1)}`
 }

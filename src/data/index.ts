@@ -30,7 +30,11 @@ interface Loaded {
 const loaded = new Map<string, Loaded>()
 const MAX_BUILDS = 2
 
-/** The `v1:current` pointer, re-read at most once a second (local preview only). */
+/**
+ * The `v1:current` pointer (local worker only), re-read at most once a second, or
+ * every `POINTER_TTL_MS` (wrangler.toml [vars]): `npm start` sets 0, so a save is
+ * served on the first request after its build is seeded.
+ */
 let pointer: { value: string | null; at: number } | undefined
 const POINTER_TTL_MS = 1000
 
@@ -92,9 +96,10 @@ function parse<T extends { v?: number }>(json: string, what: string): T {
 }
 
 /** The build to serve: the deploy's BUILD_ID, else the local `current` pointer. */
-export async function currentBuildId(kv: KVNamespace, configured: string | undefined, now = Date.now()): Promise<string> {
+export async function currentBuildId(kv: KVNamespace, configured: string | undefined, now = Date.now(), ttl?: string): Promise<string> {
   if (configured) return configured
-  if (!pointer || now - pointer.at > POINTER_TTL_MS) pointer = { value: await kvGet(kv, CURRENT_KEY), at: now }
+  const ttlMs = ttl ? Number(ttl) : POINTER_TTL_MS
+  if (!pointer || !(now - pointer.at < ttlMs)) pointer = { value: await kvGet(kv, CURRENT_KEY), at: now }
   if (!pointer.value) throw new HttpError('unpublished', 'no build has been published to this namespace')
   return pointer.value
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { imgTags, parsedImgTags } from '../../scripts/pipeline/images.ts'
-import { build } from '../../scripts/pipeline/index.ts'
+import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 import { routeRecord } from './route-record.ts'
@@ -70,6 +70,18 @@ describe('images stage', () => {
     // And a build with no cache at all makes the same site.
     const uncached = await build({ contentDir: dir, outDir: '', publicDir: '', now: NOW })
     expect(uncached.manifest.buildId).toBe(first.manifest.buildId)
+  })
+
+  it('in one session, reuses an unchanged post\'s rewrite only while its images are unchanged', async () => {
+    const dir = await blog()
+    const session = new BuildSession()
+    const html = async () => routeRecord<PostBodyRecord>(await build({ contentDir: dir, outDir: '', publicDir: '', session, now: NOW }), '/2024/05/pictures/').html
+    expect(await html()).toContain('width="120" height="80"')
+    // The same post text, a different drawing under the same name: measured again.
+    await writeFile(join(dir, 'assets', 'img', 'small.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200"/></svg>')
+    const again = await html()
+    expect(again).toContain('width="300" height="200"')
+    expect(again).not.toContain('width="120" height="80"')
   })
 })
 

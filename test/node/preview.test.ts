@@ -1,0 +1,170 @@
+// npm start's fast paths: local KV seeded with only what it lacks (after an
+// edit, the edited post's new records and the new manifest), through the
+// Miniflare seeder on wrangler dev's own state; a warm start that serves the
+// last build at once when nothing changed; the file-hash memo behind a quick
+// rebuild. The end-to-end case runs the real preview (wrangler dev, offline).
+import { cp, readFile, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
+import { fileSha256 } from '../../scripts/pipeline/file-hash.ts'
+import { BuildSession, build } from '../../scripts/pipeline/index.ts'
+import { startPreview, type StartTimes } from '../../scripts/preview/index.ts'
+import { batches, localNamespaceId } from '../../scripts/preview/local-kv.ts'
+import { inputsPrint, rememberBuild, resumableBuild } from '../../scripts/preview/resume.ts'
+import { paths } from '../../scripts/project.ts'
+import { seedLocal } from '../../scripts/seed-local.ts'
+import { CURRENT_KEY, blobKey, buildKey } from '../../src/shared/keys.ts'
+import { useTempDirs } from '../temp-dirs.ts'
+
+const tempDir = useTempDirs('kumo-preview-')
+const POST = join('posts', '2024-12-20-hello-kumo.md')
+const PAGE = '/2024/12/hello-kumo/'
+
+/** A KvTarget that only records what is put, batch by batch. */
+function recorder(): KvTarget & { batches: string[][] } {
+  const batches: string[][] = []
+  return {
+    name: 'recorder',
+    batches,
+    get: async () => null,
+    putMany: async (entries: KvEntry[]) => void batches.push(entries.map((e) => e.key)),
+    deleteMany: async () => undefined,
+    list: async () => [],
+  }
+}
+
+async function contentCopy(): Promise<string> {
+  const dir = join(await tempDir(), 'content')
+  await cp(paths.contentDir, dir, { recursive: true })
+  return dir
+}
+
+describe('seeding local KV', () => {
+  it('after an edit writes only the new blobs and the manifest, then the pointer', async () => {
+    const contentDir = await contentCopy()
+    const stateDir = await tempDir()
+    const session = new BuildSession()
+    const kv = recorder()
+    const first = await build({ contentDir, outDir: '', publicDir: '', session })
+    await seedLocal({ kv, build: first, stateDir })
+    expect(kv.batches[0]!.length).toBe(first.blobs.size + 1)
+
+    const post = join(contentDir, POST)
+    await writeFile(post, `${await readFile(post, 'utf8')}\nAn edit the test made.\n`)
+    const second = await build({ contentDir, outDir: '', publicDir: '', session })
+    kv.batches.length = 0
+    const { written } = await seedLocal({ kv, build: second, stateDir })
+    const fresh = [...second.blobs.keys()].filter((h) => !first.blobs.has(h)).map(blobKey)
+    expect(fresh.length).toBeGreaterThan(0)
+    expect(fresh.length).toBeLessThan(second.blobs.size / 2)
+    expect(kv.batches).toEqual([[...fresh, buildKey(second.manifest.buildId)], [CURRENT_KEY]])
+    expect(written).toBe(fresh.length + 1)
+
+    // Nothing new: only the pointer moves.
+    kv.batches.length = 0
+    await seedLocal({ kv, build: second, stateDir })
+    expect(kv.batches).toEqual([[], [CURRENT_KEY]])
+  })
+
+  it("finds wrangler dev's local namespace id in wrangler.toml, as wrangler does", () => {
+    const toml = '[vars]\nX = "1"\n[[kv_namespaces]]\nbinding = "OTHER"\nid = "aaa"\n\n[[kv_namespaces]]\nid = "bbb"\nbinding = "CONTENT"\n\n[assets]\ndirectory = "./public"\n'
+    expect(localNamespaceId(toml)).toBe('bbb')
+    expect(localNamespaceId('[[kv_namespaces]]\nbinding = "CONTENT"\n')).toBe('CONTENT')
+  })
+
+  it('sends entries in batches under the size limit, none lost or reordered', () => {
+    const entries = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x'.repeat(100) }))
+    const out = batches(entries, 400)
+    expect(out.length).toBeGreaterThan(1)
+    expect(out.flat()).toEqual(entries)
+    for (const b of out) expect(b.length).toBeGreaterThan(0)
+  })
+})
+
+describe('resuming a start', () => {
+  it('resumes only the build that was seeded last, from unchanged inputs', async () => {
+    const contentDir = await contentCopy()
+    const dirs = { contentDir, publicDir: await tempDir(), stateDir: await tempDir() }
+    const built = await build({ contentDir, outDir: '', publicDir: '' })
+    await seedLocal({ kv: recorder(), build: built, stateDir: dirs.stateDir })
+    const { buildId } = built.manifest
+    expect(await resumableBuild(dirs)).toBeUndefined()
+    await rememberBuild(dirs, buildId)
+    expect(await resumableBuild(dirs)).toBe(buildId)
+
+    // A save moves the file's mtime, even with the same bytes.
+    const before = await inputsPrint(dirs)
+    const post = join(contentDir, POST)
+    const later = new Date(Date.now() + 5000)
+    await utimes(post, later, later)
+    expect(await inputsPrint(dirs)).not.toBe(before)
+    expect(await resumableBuild(dirs)).toBeUndefined()
+
+    // Remembered again, but local KV since pointed at another build (npm run seed): not resumed.
+    await rememberBuild(dirs, buildId)
+    expect(await resumableBuild(dirs)).toBe(buildId)
+    await writeFile(join(dirs.stateDir, 'kumo-current'), 'another-build')
+    expect(await resumableBuild(dirs)).toBeUndefined()
+  })
+
+  it('hashes a changed file again, whatever its size', async () => {
+    const file = join(await tempDir(), 'a.txt')
+    await writeFile(file, 'one')
+    const first = await fileSha256(file)
+    expect(await fileSha256(file)).toBe(first)
+    await writeFile(file, 'two')
+    expect(await fileSha256(file)).not.toBe(first)
+    expect(await fileSha256(join(file, '..'))).toBeUndefined()
+  })
+})
+
+describe('npm start (real wrangler dev, offline)', () => {
+  it('serves the first build, a save with only its new keys, and a warm restart at once', { timeout: 240_000 }, async () => {
+    const contentDir = await contentCopy()
+    const work = await tempDir()
+    const dirs = { contentDir, outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache'), stateDir: join(work, 'state') }
+    const seeded: number[] = []
+    const started: StartTimes[] = []
+    const open = () =>
+      startPreview({ ...dirs, port: 0, quiet: true, log: () => undefined, onSeeded: (s) => seeded.push(s.written), onStarted: (t) => started.push(t) })
+    const get = async (url: string) => {
+      const res = await fetch(url)
+      return { status: res.status, text: await res.text() }
+    }
+
+    let preview = await open()
+    try {
+      expect((await get(`${preview.url}${PAGE}`)).status).toBe(200)
+      const css = /href="(\/_kumo\/style\.[^"]+\.css)"/.exec((await get(`${preview.url}${PAGE}`)).text)?.[1]
+      // The first build swaps public/ in while wrangler dev starts: its stylesheet must be served.
+      expect((await get(`${preview.url}${css}`)).status).toBe(200)
+      expect(started[0]!.built).toBeDefined()
+
+      const post = join(contentDir, POST)
+      const marker = `marker-${Date.now()}`
+      await writeFile(post, `${await readFile(post, 'utf8')}\n${marker}\n`)
+      const deadline = Date.now() + 30_000
+      while (!(await get(`${preview.url}${PAGE}`)).text.includes(marker)) {
+        expect(Date.now()).toBeLessThan(deadline)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      // The post's body and the listings that show it, not the whole site.
+      expect(seeded.at(-1)!).toBeGreaterThan(0)
+      expect(seeded.at(-1)!).toBeLessThan(seeded[0]! / 2)
+    } finally {
+      await preview.stop()
+    }
+
+    // Nothing changed since: served before any build of this session.
+    preview = await open()
+    try {
+      expect(started[1]!.built).toBeUndefined()
+      const page = await get(`${preview.url}${PAGE}`)
+      expect(page.status).toBe(200)
+      expect(page.text).toContain('marker-')
+    } finally {
+      await preview.stop()
+    }
+  })
+})
