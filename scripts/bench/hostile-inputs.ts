@@ -46,6 +46,12 @@ export const HOSTILE_KINDS: HostileKind[] = [
   { name: 'footnote definition lines', base: 2500, body: (n) => lines(n, (i) => `[^f${i}]: note ${i}`) },
   { name: 'attribute list lines', base: 2500, body: (n) => `${lines(n, (i) => `{: .c${i}}`)}
 x` },
+  // Lines a block tokenizer declines, so marked grew the paragraph by them one at a time,
+  // copying it whole at each (paragraph-tail.ts); an unclosed `<!--` also searched the rest
+  // of the text for `-->` at each (kramdown-blocks.ts tag).
+  { name: 'comment lines in a paragraph', base: 2500, body: (n) => 'text\n<!-- c -->\n'.repeat(n) },
+  { name: 'unclosed fence lines in a paragraph', base: 2500, body: (n) => 'text\n```x\n'.repeat(n) },
+  { name: 'unclosed <!-- lines in a paragraph', base: 2500, body: (n) => 'text\n<!--\n'.repeat(n) },
   { name: 'URL starts, no URL', base: 2500, body: (n) => 'http://:mailto:'.repeat(n) },
   { name: 'underscores in a URL', base: 2500, body: (n) => `http://a${'_b'.repeat(n)}` },
 ]

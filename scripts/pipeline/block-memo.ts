@@ -43,6 +43,8 @@ interface InlineFrame {
   src: string
   /** Per start hint, its last answer: asked from where, and the start it found (Infinity: none). */
   starts: Map<object, { from: number; at: number }>
+  /** Per string searched for, where it last occurs in the text (-1: nowhere). */
+  lasts: Map<string, number>
 }
 
 const stacks = new WeakMap<Lexer, Frame[]>()
@@ -64,7 +66,7 @@ export function track(lexer: Lexer): void {
   inlineStacks.set(lexer, inline)
   const originalInline = lexer.inlineTokens.bind(lexer) as (src: string, tokens?: unknown[]) => unknown
   ;(lexer as unknown as { inlineTokens: typeof originalInline }).inlineTokens = (src, tokens) => {
-    inline.push({ src, starts: new Map() })
+    inline.push({ src, starts: new Map(), lasts: new Map() })
     try {
       return originalInline(src, tokens)
     } finally {
@@ -223,4 +225,16 @@ export function memoStart(lexer: Lexer | undefined, src: string, key: object, co
   const at = compute(src)
   frame.starts.set(key, { from: offset, at: at === undefined ? Infinity : offset + at })
   return at
+}
+
+/**
+ * Whether `needle` occurs at or after `from` in `src`, an inline tokenizer's text, from where
+ * it last occurs in the whole text (found once per text); undefined when untracked. For an
+ * opener whose closer is searched to the end of the text at every opener.
+ */
+export function occursAfter(lexer: Lexer | undefined, src: string, from: number, needle: string): boolean | undefined {
+  const found = frameOf(lexer, src, inlineStacks)
+  if (!found) return undefined
+  const { frame, offset } = found
+  return memoised(frame.lasts, needle, () => frame.src.lastIndexOf(needle)) >= offset + from
 }

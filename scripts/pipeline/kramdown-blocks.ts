@@ -24,7 +24,7 @@
 import type { Lexer, MarkedExtension, Token, Tokens, TokenizerExtension, RendererExtension } from 'marked'
 import { escapeHtml } from './html.ts'
 import { kramdownList, listInterrupt } from './kramdown-lists.ts'
-import { closerAfter, fenceClose, tagEnd } from './block-memo.ts'
+import { closerAfter, fenceClose, occursAfter, tagEnd } from './block-memo.ts'
 import { boundedStart } from './inline-start.ts'
 import { Lines, firstLine } from './lines.ts'
 
@@ -437,6 +437,9 @@ export const kramdownBlocks: MarkedExtension = {
     // html.rb parse_span_html: in a line of text, a block element's tag (`<ul>`, `</div>`, `<pre>`)
     // is text, shown as written (kramdown warns "Found block HTML tag … in span-level text").
     tag(src) {
+      // marked's comment rule searches the rest of the text for `-->` at every `<!--`: with
+      // none left (a post of unclosed `<!--` lines) it fails, as it would from here; no tag.
+      if (src.startsWith('<!--') && occursAfter(this.lexer, src, 2, '-->') === false) return undefined
       const name = /^<\/?([A-Za-z][\w-]*)/.exec(src)?.[1]
       if (!name || !BLOCK_ELEMENTS.has(name.toLowerCase())) return false
       const tag = this.rules.inline.tag.exec(src)

@@ -19,6 +19,7 @@ import type { TocEntry } from '../../src/shared/schema.ts'
 import { escapeHtml } from './html.ts'
 import { boundedFootnoteRefs } from './footnote-refs.ts'
 import { track } from './block-memo.ts'
+import { holdParagraphTails } from './paragraph-tail.ts'
 import { applyIal, parkIals, processBlocks, unparkIals, type IalToken } from './ial.ts'
 import { highlight } from './highlight.ts'
 import { kramdownBlocks, trimCjkAutolinks, type KramdownTableToken } from './kramdown-blocks.ts'
@@ -138,6 +139,7 @@ function kumoExtension(ctx: () => RenderContext): MarkedExtension {
       const lex = (src: string, options?: MarkedOptions) => {
         const lexer = new Lexer(options)
         track(lexer)
+        holdParagraphTails(lexer)
         return lexer.lex(src)
       }
       return lex as typeof Lexer.lex

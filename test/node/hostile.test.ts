@@ -4,6 +4,7 @@
 import { mkdir, symlink, writeFile, readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
+import { Lexer } from 'marked'
 import { describe, expect, it } from 'vitest'
 import { HOSTILE_KINDS } from '../../scripts/bench/hostile-inputs.ts'
 import { planDeploy } from '../../scripts/deploy/plan.ts'
@@ -11,6 +12,7 @@ import { importJekyll } from '../../scripts/import/index.ts'
 import { build, buildToDisk } from '../../scripts/pipeline/index.ts'
 import { LIMITS, nestingDepth } from '../../scripts/pipeline/limits.ts'
 import { renderMarkdown } from '../../scripts/pipeline/markdown.ts'
+import { holdParagraphTails } from '../../scripts/pipeline/paragraph-tail.ts'
 import { sha256 } from '../../scripts/pipeline/manifest.ts'
 import type { Post } from '../../scripts/pipeline/posts.ts'
 import { buildSource } from '../../scripts/pipeline/render-pool.ts'
@@ -294,6 +296,31 @@ describe('repeated openers render as before', () => {
     expect(html('{: .a}\n{: .b}\n{: #i}\nPara')).toBe('<p id="i" class="a b">Para</p>\n')
     const classes = Array.from({ length: 20_000 }, (_, i) => `{: .c${i}}`).join('\n')
     expect(html(`${classes}\nPara`)).toMatch(/^<p class="c0 c1 c2 [^"]* c19999">Para<\/p>\n$/)
+  })
+
+  it('lines a block tokenizer declines (a comment, a fence with no closer, an unclosed `<!--`) join the paragraph, all of them', () => {
+    expect(html('text\n<!-- c -->\ntext\n<!-- c -->\n')).toBe('<p>text\n<!-- c -->\ntext\n<!-- c --></p>\n')
+    expect(html('text\n```x\ntext\n```x\n')).toBe('<p>text\n<code>x text </code>x</p>\n')
+    expect(html('text\n<!--\ntext\n<!--\n')).toBe('<p>text\n&lt;!–\ntext\n&lt;!–</p>\n')
+    expect(html('text\n<!--\ntext <!-- a --> b\n')).toBe('<p>text\n<!--\ntext <!-- a --> b</p>\n')
+    const comments = html('text\n<!-- c -->\n'.repeat(20_000))
+    expect(comments.split('<p>').length).toBe(2)
+    expect(comments.split('<!-- c -->').length).toBe(20_001)
+    const fences = html('text\n```x\n'.repeat(20_000))
+    expect(fences.split('<p>').length).toBe(2)
+    expect(fences.split('text').length).toBe(20_001)
+    const open = html('text\n<!--\n'.repeat(20_000))
+    expect(open.split('<p>').length).toBe(2)
+    expect(open.split('&lt;!–').length).toBe(20_001)
+  })
+
+  it('a long paragraph grown line by line keeps its whole source as its raw, and the tokens are marked\'s own', () => {
+    const md = 'text\n    code\n'.repeat(2000)
+    const held = new Lexer()
+    holdParagraphTails(held)
+    const tokens = held.lex(md)
+    expect(tokens[0]).toMatchObject({ type: 'paragraph', raw: md })
+    expect(tokens).toEqual(new Lexer().lex(md))
   })
 
   it('URL starts that are no URLs are text; a URL still ends where kramdown sees emphasis', () => {
