@@ -22,8 +22,14 @@ import { build, type BuildResult } from '../pipeline/index.ts'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { compareBodies, type BodiesReport } from './bodies.ts'
 
-/** The key both sides share: the path under `_posts/` (Jekyll) or `posts/` (Kumo), without extension. */
-export const postKey = (path: string) => path.replace(/^(?:.*\/)?_?posts\//, '').replace(/\.(md|markdown)$/i, '')
+/**
+ * The key both sides share, without extension: Jekyll's source path with its `_posts/` taken out
+ * (`en/_posts/a.md` → `en/a`), or Kumo's path under `posts/`, where the importer puts the folders
+ * above `_posts/` (`posts/en/a.md`). A multilingual site's `_posts/a.md` and `en/_posts/a.md` are
+ * two posts, so the folder above must stay in the key.
+ */
+export const postKey = (path: string) =>
+  (path.includes('_posts/') ? path.replace(/(^|\/)_posts\//, '$1') : path.replace(/^(?:.*\/)?posts\//, '')).replace(/\.(md|markdown)$/i, '')
 
 const BODY_OPEN = /<article data-kumo-ref="body"[^>]*>/
 
