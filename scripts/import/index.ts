@@ -221,9 +221,12 @@ class ContentWriter {
     const edits: Record<string, string | string[]> = {}
     if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
     // A permalink that front-matter defaults give this folder only is written into the post, and
-    // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
+    // `:path` (which Kumo's patterns lack) is filled in as Jekyll fills it: Document#cleaned_relative_path,
+    // the path from the site root without its extension and with the first `_posts` taken out, so
+    // en/_posts/x.md gives `en//x`, and `/:path` is /en/x (Jekyll::URL collapses the `//`).
     const own = str(merged.permalink)
-    if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
+    const path = rel.replace(/\.[^./]+$/, '').replace('_posts', '').replace(/\.+$/, '')
+    if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, path).replace(/\/{2,}/g, '/')
     // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
     const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
     if (above.length) {

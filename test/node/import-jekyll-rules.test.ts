@@ -143,6 +143,20 @@ describe('what Jekyll publishes, Kumo serves', () => {
   }, 180_000)
 })
 
+describe('a multilingual site (test/fixtures/jekyll-multilingual/)', () => {
+  it('gives _posts/a.md and en/_posts/a.md the two URLs Jekyll gives them, :path included', async () => {
+    const into = join(await tempDir(), 'content')
+    await importJekyll(fileURLToPath(new URL('../fixtures/jekyll-multilingual', import.meta.url)), into)
+    const url = async (f: string) => frontMatter(await readFile(join(into, 'posts', f), 'utf8')).permalink
+    // What Debian's jekyll 4.3.1 wrote (`jekyll build -s test/fixtures/jekyll-multilingual`): :path is the
+    // path from the site root without `_posts`, so the English copy is under /en/, not at the Japanese URL's tail.
+    expect(await url('2024-05-01-hello.md')).toBe('/posts/2024-05-01-hello')
+    expect(await url('en/2024-05-01-hello.md')).toBe('/en/2024-05-01-hello')
+    expect(await url('notes/2024-05-02-deep.md')).toBe('/posts/notes/2024-05-02-deep')
+    expect(await url('en/2024-05-03-own.md')).toBe('/own/en/2024-05-03-own/')
+  })
+})
+
 describe('bad input: one line naming the file, nothing written', () => {
   const attempt = async (site: string) => {
     const root = await tempDir()
