@@ -23,6 +23,7 @@ import yaml from 'js-yaml'
 import { renderLiquid, liquidSite, type LiquidSite } from '../pipeline/liquid.ts'
 import { inlineIncludes } from './includes.ts'
 import { generatedRoute } from '../pipeline/routes-owner.ts'
+import { permalinkTemplate } from '../pipeline/permalink.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -32,7 +33,7 @@ import { isListing, kumoEquivalent, listingRedirects } from './listings.ts'
 import { readInventory, POST_FILENAME, type TextFile } from './reader.ts'
 import { RETIRING_WORKER, isWorkerPath, workerPaths } from './service-worker.ts'
 import { postPermalink, settings } from './settings.ts'
-import { documentUrl, outputExt, outputFile, pageUrl } from './urls.ts'
+import { documentUrl, outputExt, outputFile, pageUrl, polyglotFolder } from './urls.ts'
 
 export { ImportError } from './errors.ts'
 
@@ -227,6 +228,8 @@ class ContentWriter {
     const own = str(merged.permalink)
     const path = rel.replace(/\.[^./]+$/, '').replace('_posts', '').replace(/\.+$/, '')
     if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, path).replace(/\/{2,}/g, '/')
+    const folder = polyglotFolder(this.config, merged.lang)
+    if (folder) edits.permalink = `/${folder}${permalinkTemplate((edits.permalink as string | undefined) ?? own ?? this.style)}`
     // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
     const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
     if (above.length) {

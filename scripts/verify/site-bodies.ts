@@ -37,7 +37,12 @@ const BODY_OPEN = /<article data-kumo-ref="body"[^>]*>/
 export async function jekyllBodies(refDir: string): Promise<Map<string, string>> {
   const ref = JSON.parse(await readFile(join(refDir, 'reference.json'), 'utf8')) as { posts: Array<{ path: string; output: string }> }
   const out = new Map<string, string>()
+  // Two posts with one URL (`_posts/en/a.md` and `_posts/jp/a.md` where the build had no
+  // jekyll-polyglot to set them apart) share one output file, and the post Jekyll wrote last,
+  // the last in reference.json (site.posts order), is the one on disk: only it is compared.
+  const writer = new Map(ref.posts.map((post) => [post.output, post.path]))
   for (const post of ref.posts) {
+    if (writer.get(post.output) !== post.path) continue
     const page = await readFile(join(refDir, 'bodies', post.output), 'utf8').catch(() => undefined)
     if (page === undefined) continue
     const open = BODY_OPEN.exec(page)

@@ -155,6 +155,28 @@ describe('a multilingual site (test/fixtures/jekyll-multilingual/)', () => {
     expect(await url('notes/2024-05-02-deep.md')).toBe('/posts/notes/2024-05-02-deep')
     expect(await url('en/2024-05-03-own.md')).toBe('/own/en/2024-05-03-own/')
   })
+
+  it("puts a jekyll-polyglot post in another language under that language's folder, as polyglot publishes it", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts', 'en'), { recursive: true })
+    await mkdir(join(site, '_posts', 'jp'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-polyglot]\nlanguages: [en, jp]\ndefault_lang: en\n')
+    await writeFile(join(site, '_posts', 'en', '2024-01-01-a.md'), '---\ntitle: A\nlang: en\n---\nA.\n')
+    await writeFile(join(site, '_posts', 'jp', '2024-01-01-a.md'), '---\ntitle: エー\nlang: jp\n---\nエー。\n')
+    await writeFile(join(site, '_posts', 'jp', '2024-01-02-b.md'), '---\ntitle: B\nlang: jp\npermalink: /b/\n---\nB.\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const url = async (f: string) => frontMatter(await readFile(join(into, 'posts', f), 'utf8')).permalink
+    // Polyglot writes each language but the default into its own folder: /jp/2024/01/01/a.html.
+    expect(await url('en/2024-01-01-a.md')).toBeUndefined()
+    expect(await url('jp/2024-01-01-a.md')).toBe('/jp/:categories/:year/:month/:day/:title:output_ext')
+    expect(await url('jp/2024-01-02-b.md')).toBe('/jp/b/')
+    // Without the plugin, `lang:` changes no URL (both copies then have one, as in Jekyll).
+    await writeFile(join(site, '_config.yml'), 'title: T\nlanguages: [en, jp]\n')
+    const plain = join(await tempDir(), 'content')
+    await importJekyll(site, plain)
+    expect(frontMatter(await readFile(join(plain, 'posts', 'jp/2024-01-01-a.md'), 'utf8')).permalink).toBeUndefined()
+  })
 })
 
 describe('bad input: one line naming the file, nothing written', () => {

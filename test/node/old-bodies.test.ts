@@ -75,6 +75,20 @@ describe('compareReferenceBodies', () => {
     kumo[1]!.html = BODY
     expect(await compareReferenceBodies(ref, kumo)).toMatchObject({ posts: 2, identical: 1 })
   })
+
+  it('compares only the post whose body is on disk when two posts had one output file', async () => {
+    const ref = await tempDir()
+    await mkdir(join(ref, 'bodies/2024/01/01'), { recursive: true })
+    // No jekyll-polyglot in the build: both copies went to one file, the Japanese (written last) kept.
+    const posts = [{ path: '_posts/en/2024-01-01-a.md', output: '2024/01/01/a.html' }, { path: '_posts/jp/2024-01-01-a.md', output: '2024/01/01/a.html' }]
+    await writeFile(join(ref, 'reference.json'), JSON.stringify({ posts }))
+    await writeFile(join(ref, 'bodies/2024/01/01/a.html'), `<article data-kumo-ref="body">${BODY}</article>`)
+    const kumo = [
+      { kind: 'post', path: '/2024/01/01/a.html', source: 'posts/en/2024-01-01-a.md', html: '<p>English.</p>' },
+      { kind: 'post', path: '/jp/2024/01/01/a.html', source: 'posts/jp/2024-01-01-a.md', html: BODY },
+    ] as PostBodyRecord[]
+    expect(await compareReferenceBodies(ref, kumo)).toMatchObject({ posts: 1, identical: 1, notCompared: ['/2024/01/01/a.html'] })
+  })
 })
 
 describe('markAbsent', () => {
