@@ -302,7 +302,10 @@ class ContentWriter {
     const path = `/${outputFile(url, ext)}`
     if (isWorkerPath(path)) return void this.workers.push(path) // retired in statics()
     if (ext !== '.html') return this.generatedFile(file, path, ext)
-    if (name === '404') return // Kumo answers unknown paths with its own 404 page
+    // Kumo answers unknown paths with its own 404 page, and /404.html with it too; a translated
+    // copy (/en/404.html) and the folders a theme sends to it by redirect_from (Mr. Green's
+    // /assets/, /tabs/…: jekyll-redirect-from wrote a page there leading to it) lead to that file, as they did.
+    if (name === '404') return this.redirectOldPaths(url, ext, data, '/404.html')
     if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
       const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...this.tags], categories: [...this.categories] })
       return this.redirectOldPaths(url, ext, data, to)

@@ -117,6 +117,20 @@ describe('what Jekyll publishes, Kumo serves', () => {
     await expect(readdir(join(into, 'pages'))).rejects.toThrow()
   })
 
+  it("sends a translated 404 page and the folders its redirect_from lists to /404.html, where the old site sent them", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts'), { recursive: true })
+    await mkdir(join(site, 'en'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-redirect-from]\n')
+    await writeFile(join(site, '_posts', '2024-01-01-a.md'), '---\ntitle: A\n---\nA.\n')
+    await writeFile(join(site, '404.md'), '---\nlayout: not-found\nredirect_from: [/assets/, /tabs/]\n---\nGone.\n')
+    await writeFile(join(site, 'en', '404.md'), '---\nlayout: not-found\nredirect_from: [/en/tabs/]\n---\nGone.\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const redirects = (yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as { redirects: Record<string, string> }).redirects
+    expect(redirects).toEqual({ '/assets/': '/404.html', '/tabs/': '/404.html', '/en/404.html': '/404.html', '/en/tabs/': '/404.html' })
+  })
+
   it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
     const { into, report } = await imported()
     expect(report.serviceWorkers).toEqual(['/sw.js'])
