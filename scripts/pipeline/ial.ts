@@ -34,7 +34,11 @@ export interface IalToken {
 
 // `{` is not part of a list outside quotes (kramdown allows it, no real post has it): an unclosed
 // `{:` then ends at the next `{`, so `{: {: {: …` over a long line is linear, not quadratic.
-const IAL_BODY = String.raw`\{:(?!:)((?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*)\}`
+// kramdown's list runs to the first `}` (ALD_ANY_CHARS), quoted or not, and drops a part it cannot
+// read: `{:target="_blank" rel="x}` is target alone. So a quoted value holds no `}`, and a quote with
+// no partner before the `}` is a plain character; only such a quote may be read so, which leaves each
+// quote one reading (no backtracking between the two).
+const IAL_BODY = String.raw`\{:(?!:)((?:[^{}"'\n]|"[^"}\n]*"|'[^'}\n]*'|"(?![^"}\n]*")|'(?![^'}\n]*'))*)\}`
 const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
 const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
 const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
