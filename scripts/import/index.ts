@@ -23,6 +23,7 @@ import yaml from 'js-yaml'
 import { renderLiquid, liquidSite, type LiquidSite } from '../pipeline/liquid.ts'
 import { inlineIncludes } from './includes.ts'
 import { generatedRoute } from '../pipeline/routes-owner.ts'
+import { permalinkTemplate } from '../pipeline/permalink.ts'
 import { parseSiteConfig } from '../pipeline/site-config.ts'
 import { BuildError } from '../pipeline/errors.ts'
 import { FrontMatterDefaults, readConfig, type JekyllConfig } from './config.ts'
@@ -32,7 +33,7 @@ import { isListing, kumoEquivalent, listingRedirects } from './listings.ts'
 import { readInventory, POST_FILENAME, type TextFile } from './reader.ts'
 import { RETIRING_WORKER, isWorkerPath, workerPaths } from './service-worker.ts'
 import { postPermalink, settings } from './settings.ts'
-import { documentUrl, outputExt, outputFile, pageUrl } from './urls.ts'
+import { documentUrl, outputExt, outputFile, pageUrl, polyglotFolder } from './urls.ts'
 
 export { ImportError } from './errors.ts'
 
@@ -221,9 +222,14 @@ class ContentWriter {
     const edits: Record<string, string | string[]> = {}
     if (!str(data.title) && typeof data.title !== 'number') edits.title = titleize(POST_FILENAME.exec(rel)?.[2] ?? inside.replace(MARKDOWN, ''))
     // A permalink that front-matter defaults give this folder only is written into the post, and
-    // `:path` (the file's path inside _posts/, which Kumo's patterns lack) is filled in as Jekyll fills it.
+    // `:path` (which Kumo's patterns lack) is filled in as Jekyll fills it: Document#cleaned_relative_path,
+    // the path from the site root without its extension and with the first `_posts` taken out, so
+    // en/_posts/x.md gives `en//x`, and `/:path` is /en/x (Jekyll::URL collapses the `//`).
     const own = str(merged.permalink)
-    if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, inside.replace(/\.[^./]+$/, ''))
+    const path = rel.replace(/\.[^./]+$/, '').replace('_posts', '').replace(/\.+$/, '')
+    if (own && (!str(data.permalink) || own.includes(':path')) && (own !== sitePostPermalink || own.includes(':path'))) edits.permalink = own.replace(/:path/g, path).replace(/\/{2,}/g, '/')
+    const folder = polyglotFolder(this.config, merged.lang)
+    if (folder) edits.permalink = `/${folder}${permalinkTemplate((edits.permalink as string | undefined) ?? own ?? this.style)}`
     // Folders above _posts/ are categories in Jekyll (photos/_posts/x.md is in "photos").
     const above = rel.slice(0, rel.indexOf(`_${kind}/`)).split('/').filter(Boolean)
     if (above.length) {
@@ -296,7 +302,10 @@ class ContentWriter {
     const path = `/${outputFile(url, ext)}`
     if (isWorkerPath(path)) return void this.workers.push(path) // retired in statics()
     if (ext !== '.html') return this.generatedFile(file, path, ext)
-    if (name === '404') return // Kumo answers unknown paths with its own 404 page
+    // Kumo answers unknown paths with its own 404 page, and /404.html with it too; a translated
+    // copy (/en/404.html) and the folders a theme sends to it by redirect_from (Mr. Green's
+    // /assets/, /tabs/…: jekyll-redirect-from wrote a page there leading to it) lead to that file, as they did.
+    if (name === '404') return this.redirectOldPaths(url, ext, data, '/404.html')
     if (isListing({ rel: file.rel, url, layout: str(data.layout), title: str(data.title), body })) {
       const to = kumoEquivalent({ url, layout: str(data.layout), title: str(data.title), body }, { tags: [...this.tags], categories: [...this.categories] })
       return this.redirectOldPaths(url, ext, data, to)

@@ -78,3 +78,18 @@ export function outputFile(url: string, ext: string): string {
   if (!path.endsWith(ext)) path += ext
   return path
 }
+
+/**
+ * jekyll-polyglot (listed in `plugins:`) builds the site once per language of `languages:`,
+ * each but `default_lang` into its own /<lang>/ folder, and a post whose `lang:` is one of
+ * those is published in that language's build: `_posts/jp/a.md` with `lang: jp` is at
+ * /jp/2024/01/01/a.html while its English copy keeps /2024/01/01/a.html. Returns the folder
+ * a post's URL goes under, if any.
+ */
+export function polyglotFolder(config: Record<string, unknown>, lang: unknown): string | undefined {
+  const plugins = [config.plugins, config.gems].flatMap((v) => (Array.isArray(v) ? v : []))
+  const languages = Array.isArray(config.languages) ? config.languages.map(String) : []
+  if (!plugins.includes('jekyll-polyglot') || typeof lang !== 'string') return undefined
+  const fallback = typeof config.default_lang === 'string' ? config.default_lang : 'en'
+  return languages.includes(lang) && lang !== fallback ? lang : undefined
+}

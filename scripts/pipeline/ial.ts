@@ -34,7 +34,11 @@ export interface IalToken {
 
 // `{` is not part of a list outside quotes (kramdown allows it, no real post has it): an unclosed
 // `{:` then ends at the next `{`, so `{: {: {: …` over a long line is linear, not quadratic.
-const IAL_BODY = String.raw`\{:(?!:)((?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*)\}`
+// kramdown's list runs to the first `}` (ALD_ANY_CHARS), quoted or not, and drops a part it cannot
+// read: `{:target="_blank" rel="x}` is target alone. So a quoted value holds no `}`, and a quote with
+// no partner before the `}` is a plain character; only such a quote may be read so, which leaves each
+// quote one reading (no backtracking between the two).
+const IAL_BODY = String.raw`\{:(?!:)((?:[^{}"'\n]|"[^"}\n]*"|'[^'}\n]*'|"(?![^"}\n]*")|'(?![^'}\n]*'))*)\}`
 const ONLY_IALS = new RegExp(`^\\s*(?:${IAL_BODY}\\s*)+$`)
 const TRAILING = new RegExp(`\\n[ \\t]*((?:${IAL_BODY}[ \\t]*)+)$`)
 const LEADING_LINE = new RegExp(`^[ \\t]*((?:${IAL_BODY}[ \\t]*)+)\\n`)
@@ -57,14 +61,41 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/
 const CODE_SPAN = /(`+)[\s\S]*?\1/g
 const SOURCE_IAL = new RegExp(IAL_BODY, 'g')
 
+const LIST_MARKER = /^( *)([*+-]|\d+[.)])( +|$)/
+
+/**
+ * The content indents of the list items a line is inside, for telling an indented code
+ * block from an item's paragraph: under `- a`, a line indented four spaces is the item's
+ * text (its content starts at column 2), and only one indented 2 + 4 is code.
+ */
+class ListIndents {
+  private stack: number[] = []
+
+  /** The column the line's block starts from: its item's content indent, or 0. */
+  base(line: string): number {
+    if (line.trim() === '') return this.stack[this.stack.length - 1] ?? 0
+    const indent = /^ */.exec(line)![0].length
+    while (this.stack.length && this.stack[this.stack.length - 1]! > indent) this.stack.pop()
+    const base = this.stack[this.stack.length - 1] ?? 0
+    const m = LIST_MARKER.exec(line)
+    // kramdown: content starts after the marker and its spaces, or one space after when more follow (code).
+    if (m && indent - base < 4) this.stack.push(indent + m[2]!.length + (m[3]!.length > 4 || !m[3] ? 1 : m[3]!.length))
+    return base
+  }
+}
+
 /** Parks every attribute list outside code; returns the text for marked. */
 export function parkIals(source: string): string {
   if (!source.includes('{:')) return source
   let fence: string | undefined
+  const lists = new ListIndents()
+  let base = 0
   return source
     .split('\n')
     .map((line) => {
-      const open = FENCE.exec(line)?.[1]
+      // Inside a fence the base stays the fence's: its lines are code, not list markers.
+      if (!fence) base = lists.base(line)
+      const open = FENCE.exec(line.slice(Math.min(base, /^ */.exec(line)![0].length)))?.[1]
       if (fence) {
         if (open && open[0] === fence[0] && open.length >= fence.length && line.trim() === open) fence = undefined
         return line
@@ -73,7 +104,7 @@ export function parkIals(source: string): string {
         fence = open
         return line
       }
-      if (/^( {4}|\t)/.test(line) || !line.includes('{:')) return line
+      if (new RegExp(`^( {${base + 4}}|\\t)`).test(line) || !line.includes('{:')) return line
       // Only the parts between inline code spans.
       let out = ''
       let last = 0
@@ -302,6 +333,7 @@ export function processBlocks(tokens: Token[]): Token[] {
     const before = takeLeading(token)
     if (before) pending = pending ? merge(pending, before) : before
     const own = token.type === 'paragraph' ? takeTrailing(token) : takeContainerIal(token)
+    if (token.type === 'paragraph') trimStart(token as Tokens.Paragraph)
     processChildren(token)
     if (token.type !== 'space' && pending) {
       token = wrap('ialBlock', token, pending)
@@ -311,6 +343,19 @@ export function processBlocks(tokens: Token[]): Token[] {
     out.push(token)
   }
   return out
+}
+
+/**
+ * kramdown strips a paragraph's leading white space (parser/kramdown/paragraph.rb: `result.lstrip!`);
+ * marked keeps what is left of a list item's paragraph indented past the item's content (`<p>  b`).
+ */
+function trimStart(p: Tokens.Paragraph): void {
+  const first = p.tokens?.[0]
+  if (first?.type !== 'text' || !/^[ \t]/.test((first as Tokens.Text).text)) return
+  const t = first as Tokens.Text
+  t.text = t.text.replace(/^[ \t]+/, '')
+  t.raw = t.raw.replace(/^[ \t]+/, '')
+  p.text = p.text.replace(/^[ \t]+/, '')
 }
 
 function processChildren(token: Token): void {

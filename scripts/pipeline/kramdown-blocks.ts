@@ -423,6 +423,12 @@ export const kramdownBlocks: MarkedExtension = {
       const raw = whole + rest.slice(0, end.index + end.length) + (rest[end.index + end.length] === '\n' ? '\n' : '')
       return { type: 'code', raw, lang: info.trim(), text: rest.slice(0, end.index).replace(/\n$/, '') }
     },
+    // kramdown-parser-gfm's ATX_HEADER_START wants `[\t ]+` after the `#`s; marked takes any white
+    // space (`\s`), so `##\u3000見出し` (an ideographic space, typed in Japanese) is a heading there
+    // and a paragraph in Jekyll.
+    heading(src) {
+      return /^ {0,3}#{1,6}[^\S\t \n]/.test(src) ? undefined : false
+    },
     // The GFM table is replaced by kramdown's (above); marked's would split `a | b` in code.
     table() {
       return undefined

@@ -40,9 +40,12 @@ function isoWeek(y: number, m: number, d: number): number {
 const SHORT_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
+/** The pattern a permalink style name stands for (`date` → `/:categories/:year/…`); a pattern as it is. */
+export const permalinkTemplate = (pattern: string): string => STYLES[pattern] ?? pattern
+
 /** The decoded path of a post for a permalink pattern or style name. */
 export function permalink(pattern: string, input: PermalinkInput): string {
-  const template = STYLES[pattern] ?? pattern
+  const template = permalinkTemplate(pattern)
   const p = zonedParts(input.ms, input.timeZone)
   const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay()
   const tokens: Record<string, string> = {

@@ -22,8 +22,14 @@ import { build, type BuildResult } from '../pipeline/index.ts'
 import type { PostBodyRecord } from '../../src/shared/schema.ts'
 import { compareBodies, type BodiesReport } from './bodies.ts'
 
-/** The key both sides share: the path under `_posts/` (Jekyll) or `posts/` (Kumo), without extension. */
-export const postKey = (path: string) => path.replace(/^(?:.*\/)?_?posts\//, '').replace(/\.(md|markdown)$/i, '')
+/**
+ * The key both sides share, without extension: Jekyll's source path with its `_posts/` taken out
+ * (`en/_posts/a.md` → `en/a`), or Kumo's path under `posts/`, where the importer puts the folders
+ * above `_posts/` (`posts/en/a.md`). A multilingual site's `_posts/a.md` and `en/_posts/a.md` are
+ * two posts, so the folder above must stay in the key.
+ */
+export const postKey = (path: string) =>
+  (path.includes('_posts/') ? path.replace(/(^|\/)_posts\//, '$1') : path.replace(/^(?:.*\/)?posts\//, '')).replace(/\.(md|markdown)$/i, '')
 
 const BODY_OPEN = /<article data-kumo-ref="body"[^>]*>/
 
@@ -31,7 +37,12 @@ const BODY_OPEN = /<article data-kumo-ref="body"[^>]*>/
 export async function jekyllBodies(refDir: string): Promise<Map<string, string>> {
   const ref = JSON.parse(await readFile(join(refDir, 'reference.json'), 'utf8')) as { posts: Array<{ path: string; output: string }> }
   const out = new Map<string, string>()
+  // Two posts with one URL (`_posts/en/a.md` and `_posts/jp/a.md` where the build had no
+  // jekyll-polyglot to set them apart) share one output file, and the post Jekyll wrote last,
+  // the last in reference.json (site.posts order), is the one on disk: only it is compared.
+  const writer = new Map(ref.posts.map((post) => [post.output, post.path]))
   for (const post of ref.posts) {
+    if (writer.get(post.output) !== post.path) continue
     const page = await readFile(join(refDir, 'bodies', post.output), 'utf8').catch(() => undefined)
     if (page === undefined) continue
     const open = BODY_OPEN.exec(page)

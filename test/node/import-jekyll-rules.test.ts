@@ -117,6 +117,20 @@ describe('what Jekyll publishes, Kumo serves', () => {
     await expect(readdir(join(into, 'pages'))).rejects.toThrow()
   })
 
+  it("sends a translated 404 page and the folders its redirect_from lists to /404.html, where the old site sent them", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts'), { recursive: true })
+    await mkdir(join(site, 'en'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-redirect-from]\n')
+    await writeFile(join(site, '_posts', '2024-01-01-a.md'), '---\ntitle: A\n---\nA.\n')
+    await writeFile(join(site, '404.md'), '---\nlayout: not-found\nredirect_from: [/assets/, /tabs/]\n---\nGone.\n')
+    await writeFile(join(site, 'en', '404.md'), '---\nlayout: not-found\nredirect_from: [/en/tabs/]\n---\nGone.\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const redirects = (yaml.load(await readFile(join(into, 'site.yml'), 'utf8')) as { redirects: Record<string, string> }).redirects
+    expect(redirects).toEqual({ '/assets/': '/404.html', '/tabs/': '/404.html', '/en/404.html': '/404.html', '/en/tabs/': '/404.html' })
+  })
+
   it('replaces the old service worker with one that clears its caches and unregisters itself', async () => {
     const { into, report } = await imported()
     expect(report.serviceWorkers).toEqual(['/sw.js'])
@@ -141,6 +155,42 @@ describe('what Jekyll publishes, Kumo serves', () => {
     expect(report.bodies).toMatchObject({ compared: true, posts: 6, identical: 6, notCompared: [] })
     expect(formatReport(report)).toContain('post bodies against the old pages: 6 posts, 6 structurally identical (100.0%)')
   }, 180_000)
+})
+
+describe('a multilingual site (test/fixtures/jekyll-multilingual/)', () => {
+  it('gives _posts/a.md and en/_posts/a.md the two URLs Jekyll gives them, :path included', async () => {
+    const into = join(await tempDir(), 'content')
+    await importJekyll(fileURLToPath(new URL('../fixtures/jekyll-multilingual', import.meta.url)), into)
+    const url = async (f: string) => frontMatter(await readFile(join(into, 'posts', f), 'utf8')).permalink
+    // What Debian's jekyll 4.3.1 wrote (`jekyll build -s test/fixtures/jekyll-multilingual`): :path is the
+    // path from the site root without `_posts`, so the English copy is under /en/, not at the Japanese URL's tail.
+    expect(await url('2024-05-01-hello.md')).toBe('/posts/2024-05-01-hello')
+    expect(await url('en/2024-05-01-hello.md')).toBe('/en/2024-05-01-hello')
+    expect(await url('notes/2024-05-02-deep.md')).toBe('/posts/notes/2024-05-02-deep')
+    expect(await url('en/2024-05-03-own.md')).toBe('/own/en/2024-05-03-own/')
+  })
+
+  it("puts a jekyll-polyglot post in another language under that language's folder, as polyglot publishes it", async () => {
+    const site = await tempDir()
+    await mkdir(join(site, '_posts', 'en'), { recursive: true })
+    await mkdir(join(site, '_posts', 'jp'), { recursive: true })
+    await writeFile(join(site, '_config.yml'), 'title: T\nplugins: [jekyll-polyglot]\nlanguages: [en, jp]\ndefault_lang: en\n')
+    await writeFile(join(site, '_posts', 'en', '2024-01-01-a.md'), '---\ntitle: A\nlang: en\n---\nA.\n')
+    await writeFile(join(site, '_posts', 'jp', '2024-01-01-a.md'), '---\ntitle: エー\nlang: jp\n---\nエー。\n')
+    await writeFile(join(site, '_posts', 'jp', '2024-01-02-b.md'), '---\ntitle: B\nlang: jp\npermalink: /b/\n---\nB.\n')
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into)
+    const url = async (f: string) => frontMatter(await readFile(join(into, 'posts', f), 'utf8')).permalink
+    // Polyglot writes each language but the default into its own folder: /jp/2024/01/01/a.html.
+    expect(await url('en/2024-01-01-a.md')).toBeUndefined()
+    expect(await url('jp/2024-01-01-a.md')).toBe('/jp/:categories/:year/:month/:day/:title:output_ext')
+    expect(await url('jp/2024-01-02-b.md')).toBe('/jp/b/')
+    // Without the plugin, `lang:` changes no URL (both copies then have one, as in Jekyll).
+    await writeFile(join(site, '_config.yml'), 'title: T\nlanguages: [en, jp]\n')
+    const plain = join(await tempDir(), 'content')
+    await importJekyll(site, plain)
+    expect(frontMatter(await readFile(join(plain, 'posts', 'jp/2024-01-01-a.md'), 'utf8')).permalink).toBeUndefined()
+  })
 })
 
 describe('bad input: one line naming the file, nothing written', () => {

@@ -56,6 +56,39 @@ describe('compareReferenceBodies', () => {
     const posts = [{ kind: 'post', path: '/2024/01/01/a.html', source: 'posts/2024-01-01-a.md', html: BODY }, { kind: 'post', path: '/new/', source: 'posts/2024-02-01-new.md', html: BODY }] as PostBodyRecord[]
     expect(await compareReferenceBodies(ref, posts)).toMatchObject({ against: 'reference', posts: 1, identical: 1, notCompared: ['/new/'] })
   })
+
+  it('keeps a multilingual copy (en/_posts/) apart from the post of the same name in _posts/', async () => {
+    const ref = await tempDir()
+    await mkdir(join(ref, 'bodies/posts'), { recursive: true })
+    await mkdir(join(ref, 'bodies/en'), { recursive: true })
+    const posts = [{ path: '_posts/2024-01-01-a.md', output: 'posts/2024-01-01-a.html' }, { path: 'en/_posts/2024-01-01-a.md', output: 'en/2024-01-01-a.html' }]
+    await writeFile(join(ref, 'reference.json'), JSON.stringify({ posts }))
+    const OTHER = '<h2 id="b">B</h2>\n<p>Other.</p>'
+    await writeFile(join(ref, 'bodies/posts/2024-01-01-a.html'), `<article data-kumo-ref="body">${BODY}</article>`)
+    await writeFile(join(ref, 'bodies/en/2024-01-01-a.html'), `<article data-kumo-ref="body">${OTHER}</article>`)
+    const kumo = [
+      { kind: 'post', path: '/posts/2024-01-01-a', source: 'posts/2024-01-01-a.md', html: BODY },
+      { kind: 'post', path: '/en/2024-01-01-a', source: 'posts/en/2024-01-01-a.md', html: OTHER },
+    ] as PostBodyRecord[]
+    expect(await compareReferenceBodies(ref, kumo)).toMatchObject({ posts: 2, identical: 2, notCompared: [] })
+    // A real difference still counts: the English copy rendered from the Japanese source is not identical.
+    kumo[1]!.html = BODY
+    expect(await compareReferenceBodies(ref, kumo)).toMatchObject({ posts: 2, identical: 1 })
+  })
+
+  it('compares only the post whose body is on disk when two posts had one output file', async () => {
+    const ref = await tempDir()
+    await mkdir(join(ref, 'bodies/2024/01/01'), { recursive: true })
+    // No jekyll-polyglot in the build: both copies went to one file, the Japanese (written last) kept.
+    const posts = [{ path: '_posts/en/2024-01-01-a.md', output: '2024/01/01/a.html' }, { path: '_posts/jp/2024-01-01-a.md', output: '2024/01/01/a.html' }]
+    await writeFile(join(ref, 'reference.json'), JSON.stringify({ posts }))
+    await writeFile(join(ref, 'bodies/2024/01/01/a.html'), `<article data-kumo-ref="body">${BODY}</article>`)
+    const kumo = [
+      { kind: 'post', path: '/2024/01/01/a.html', source: 'posts/en/2024-01-01-a.md', html: '<p>English.</p>' },
+      { kind: 'post', path: '/jp/2024/01/01/a.html', source: 'posts/jp/2024-01-01-a.md', html: BODY },
+    ] as PostBodyRecord[]
+    expect(await compareReferenceBodies(ref, kumo)).toMatchObject({ posts: 1, identical: 1, notCompared: ['/2024/01/01/a.html'] })
+  })
 })
 
 describe('markAbsent', () => {
