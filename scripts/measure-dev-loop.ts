@@ -8,7 +8,13 @@
 
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { SAMPLE, measureDevLoop, measureStart, spread } from './preview/measure.ts'
+import { spread } from './bench/stats.ts'
+import { SAMPLE, measureDevLoop, measureStart } from './preview/measure.ts'
+
+const line = (ms: number[]) => {
+  const s = spread(ms)
+  return `${s.min} / ${s.median} / ${s.max}`
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,10 +29,10 @@ const target = values.content ? { content: resolve(values.content), post: values
 if (values.start) {
   const { cold, warm } = await measureStart(rounds, target)
   for (const [name, runs] of [['cold', cold], ['warm', warm]] as const) {
-    console.log(`${name} start → first page, ms: ${runs.map((r) => r.ms).join(', ')} (min / median / max ${spread(runs.map((r) => r.ms))})`)
+    console.log(`${name} start → first page, ms: ${runs.map((r) => r.ms).join(', ')} (min / median / max ${line(runs.map((r) => r.ms))})`)
     for (const r of runs) console.log(`  ${r.ready}`)
   }
 } else {
   const results = await measureDevLoop(rounds, target)
-  console.log(`edit → visible on refresh, ms: ${results.join(', ')} (min / median / max ${spread(results)})`)
+  console.log(`edit → visible on refresh, ms: ${results.join(', ')} (min / median / max ${line(results)})`)
 }

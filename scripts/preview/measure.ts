@@ -145,9 +145,3 @@ export async function measureStart(runs: number, target: Pick<LoopTarget, 'conte
     return { cold, warm }
   })
 }
-
-/** "min / median / max" of `values`. */
-export function spread(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b)
-  return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted.at(-1)}`
-}
