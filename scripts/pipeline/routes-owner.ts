@@ -10,7 +10,7 @@
  * an NFD file name and an NFC permalink are one route.
  */
 
-import { ARCHIVES, CATEGORIES_INDEX, LLMS, ROBOTS, SITEMAP, TAGS_INDEX, llmsFullPath, markdownPath } from '../../src/shared/paths.ts'
+import { ARCHIVES, CATEGORIES_INDEX, LLMS, ROBOTS, SEARCH, SITEMAP, TAGS_INDEX, llmsFullPath, markdownPath } from '../../src/shared/paths.ts'
 import { toTerm } from '../../src/shared/slug.ts'
 import { BuildError, BuildErrors } from './errors.ts'
 import type { Page, Post } from './posts.ts'
@@ -31,7 +31,7 @@ const FIXED: Record<string, string> = {
   [ROBOTS]: 'robots.txt',
   [LLMS]: 'llms.txt',
   [llmsFullPath(1)]: 'llms-full.txt',
-  '/search': 'the search page',
+  [SEARCH]: 'the search page',
   '/favicon.svg': 'the favicon',
   '/_headers': 'the static-assets headers file',
 }

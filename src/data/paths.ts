@@ -6,7 +6,7 @@
 
 import { HttpError } from '../errors.ts'
 import type { ManifestIndex } from '../shared/manifest-codec.ts'
-import { href } from '../shared/paths.ts'
+import { SEARCH, href } from '../shared/paths.ts'
 import { routeAt } from './resolve.ts'
 
 /** Decodes each path segment; a path that is not valid UTF-8 percent-encoding names nothing here. */
@@ -25,12 +25,8 @@ export function decodePath(pathname: string): string {
 
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 
-/**
- * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
- * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
- */
-/** Pages the worker answers that are not manifest routes (src/routes/search.ts): a redirect may lead there. */
-const WORKER_PAGES = new Set(['/search'])
+/** Pages the worker answers that are not manifest routes: a redirect may lead there. */
+const WORKER_PAGES = new Set([SEARCH])
 
 /**
  * A redirect target the static assets serve (a folder's `/doc/index.html`, a
@@ -42,6 +38,10 @@ function isStaticFile(manifest: ManifestIndex, path: string): boolean {
   return !manifest.schedule.some((step) => Object.hasOwn(step.routes, path))
 }
 
+/**
+ * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
+ * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
+ */
 export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
   const exists = (p: string) => routeAt(manifest, p, now) !== undefined
   const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)

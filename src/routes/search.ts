@@ -11,6 +11,7 @@ import { searchHeaders } from '../cache/index.ts'
 import type { AppEnv } from '../context.ts'
 import { parseQuery, search as runSearch } from '../search/index.ts'
 import { pageCsp } from '../shared/headers.ts'
+import { SEARCH } from '../shared/paths.ts'
 import { thirdPartySources } from '../shared/third-party.ts'
 import { pageParam } from '../search/params.ts'
 import { renderDocument } from '../views/layout.tsx'
@@ -18,7 +19,7 @@ import { SearchPage } from '../views/search.tsx'
 
 export const search = new Hono<AppEnv>()
 
-search.get('/search', async (c) => {
+search.get(SEARCH, async (c) => {
   const { manifest, site, now } = c.var
   const headers = searchHeaders(manifest, now)
   const parsed = parseQuery(c.req.query('q'))

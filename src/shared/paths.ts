@@ -10,6 +10,8 @@ export const CATEGORIES_INDEX = '/categories/'
 export const ARCHIVES = '/archives/'
 export const SITEMAP = '/sitemap.xml'
 export const ROBOTS = '/robots.txt'
+/** The search page, answered by the worker itself (src/routes/search.ts), not a built route. */
+export const SEARCH = '/search'
 export const LLMS = '/llms.txt'
 
 /** `/llms-full.txt`, then `/llms-full/page/2.txt`…: every post's full text, in pages bounded in size. */

@@ -11,7 +11,7 @@
 
 import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
-import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, href } from '../shared/paths.ts'
+import { ARCHIVES, CATEGORIES_INDEX, SEARCH, TAGS_INDEX, absoluteUrl, href } from '../shared/paths.ts'
 import type { SiteRecord, SocialLink } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
 import { PAGE_SCRIPT } from '../shared/page-script.ts'
@@ -37,8 +37,6 @@ export interface HeadProps {
   noindex?: boolean
 }
 
-/** The search page another module serves; the header form is a plain GET to it. */
-export const SEARCH = '/search'
 const ABOUT = '/about/'
 
 export const absolute = (site: SiteRecord, path: string): string => absoluteUrl(site.url, path)

@@ -10,7 +10,8 @@ import type { Hit, QueryProblem, SearchResult, Segment } from '../search/index.t
 import { href } from '../shared/paths.ts'
 import type { SiteRecord } from '../shared/schema.ts'
 import { strings } from '../shared/i18n.ts'
-import { Layout, SEARCH } from './layout.tsx'
+import { SEARCH } from '../shared/paths.ts'
+import { Layout } from './layout.tsx'
 
 // The search page's own strings; shared ones (the word "search") come from i18n.ts.
 const zh = {
