@@ -42,11 +42,12 @@
  */
 
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { assets } from './assets.ts'
+import { BlobLedger } from './blob-ledger.ts'
 import { rendererVersion } from './cache.ts'
 import { config } from './config.ts'
 import { derive } from './derive.ts'
@@ -186,7 +187,10 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const digest = await syncPublic(result.assets, options)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   await mkdir(options.outDir, { recursive: true })
-  const blobs = await writeBlobs(join(options.outDir, 'blobs'), result.blobs)
+  const blobDir = resolve(options.outDir, 'blobs')
+  // Kept beside the render cache: without one, every kept blob is read back and compared.
+  const ledger = options.cacheDir ? await BlobLedger.open(blobDir, options.cacheDir) : undefined
+  const blobs = await writeBlobs(blobDir, result.blobs, ledger)
   // The blobs are most of the writing; the summary and manifest after them are two small files.
   lap('write')
   await writeFileAtomic(join(options.outDir, 'summary.json'), json(result.summary))

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { cp, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
+import type { BlobLedger } from './blob-ledger.ts'
 import { BuildError } from './errors.ts'
 
 export interface OutputFile {
@@ -122,20 +123,32 @@ export function tamperedBlob(hash: string): Error {
   return new Error(`blob ${hash} does not match its hash (a file under dist/blobs/ was changed after the build); run \`npm run build\` to rewrite it`)
 }
 
+/** What identifies one state of a file's bytes, as far as a stat can tell. */
+export async function stampOf(file: string): Promise<string | undefined> {
+  const s = await stat(file).catch(() => undefined)
+  return s && `${s.size}:${s.mtimeMs}:${s.ctimeMs}`
+}
+
 /**
- * Files already compared, by path, size and mtime: `npm start` rebuilds on
- * every save, and reads each kept blob once, not on each rebuild.
+ * Files already compared, by path and stamp: `npm start` rebuilds on every
+ * save, and reads each kept blob once, not on each rebuild. A ledger
+ * (blob-ledger.ts) carries the same knowledge to a new process.
  */
 const verified = new Map<string, string>()
 
 /** Whether the file holds exactly `json` (the build's own bytes for that hash). */
-async function intactOnDisk(file: string, json: string): Promise<boolean> {
-  const s = await stat(file).catch(() => undefined)
-  if (!s) return false
-  const stamp = `${s.size}:${s.mtimeMs}`
-  if (verified.get(file) === stamp) return true
-  const same = s.size === Buffer.byteLength(json) && (await readFile(file, 'utf8')) === json
-  if (same) verified.set(file, stamp)
+async function intactOnDisk(file: string, name: string, json: string, ledger?: BlobLedger): Promise<boolean> {
+  const stamp = await stampOf(file)
+  if (!stamp) return false
+  if (verified.get(file) === stamp || ledger?.checked(name, stamp)) {
+    ledger?.note(name, stamp)
+    return true
+  }
+  const same = Number(stamp.split(':')[0]) === Buffer.byteLength(json) && (await readFile(file, 'utf8')) === json
+  if (same) {
+    verified.set(file, stamp)
+    ledger?.note(name, stamp)
+  }
   return same
 }
 
@@ -158,24 +171,38 @@ export async function blobsOnDisk(dir: string): Promise<Set<string>> {
 /**
  * Stage "write", for blobs: content-addressed files, so a file that exists
  * already holds the right bytes and only new blobs are written (each whole, via
- * a rename). Call `prune` once whatever reads them points at the new set.
+ * a rename). Call `prune` once whatever reads them points at the new set; it
+ * saves the ledger too, when there is one.
  */
-export async function writeBlobs(dir: string, blobs: ReadonlyMap<string, string>): Promise<{ written: number; prune: () => Promise<number> }> {
+export async function writeBlobs(
+  dir: string,
+  blobs: ReadonlyMap<string, string>,
+  ledger?: BlobLedger,
+): Promise<{ written: number; prune: () => Promise<number> }> {
   const present = await blobsOnDisk(dir)
   const kept = [...blobs.keys()].filter((h) => present.has(h))
   const damaged = new Set<string>()
   for (let i = 0; i < kept.length; i += 64) {
-    await Promise.all(kept.slice(i, i + 64).map(async (h) => void ((await intactOnDisk(blobFile(dir, h), blobs.get(h)!)) || damaged.add(h))))
+    await Promise.all(kept.slice(i, i + 64).map(async (h) => void ((await intactOnDisk(blobFile(dir, h), h, blobs.get(h)!, ledger)) || damaged.add(h))))
   }
   // A file whose bytes are not its name's is written again, however it got that way.
   const fresh = [...blobs.keys()].filter((h) => !present.has(h) || damaged.has(h))
   await Promise.all([...new Set(fresh.map((h) => h.slice(0, 2)))].map((sub) => mkdir(join(dir, sub), { recursive: true })))
   for (let i = 0; i < fresh.length; i += 64) {
-    await Promise.all(fresh.slice(i, i + 64).map((h) => writeFileAtomic(blobFile(dir, h), blobs.get(h)!)))
+    await Promise.all(
+      fresh.slice(i, i + 64).map(async (h) => {
+        const file = blobFile(dir, h)
+        await writeFileAtomic(file, blobs.get(h)!)
+        // Stamped as written, so the next build (in any process) need not read it back.
+        if (ledger) ledger.note(h, await stampOf(file))
+      }),
+    )
   }
   const prune = async () => {
     const stale = [...present].filter((h) => !blobs.has(h))
     for (let i = 0; i < stale.length; i += 64) await Promise.all(stale.slice(i, i + 64).map((h) => rm(blobFile(dir, h), { force: true })))
+    for (const h of stale) ledger?.forget(h)
+    await ledger?.save()
     return stale.length
   }
   return { written: fresh.length, prune }
