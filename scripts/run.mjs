@@ -13,7 +13,7 @@
  */
 
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -54,13 +54,18 @@ async function upToDate(inputsFile) {
 
 /** @param {string} entry @param {string} out @param {string} inputsFile */
 async function bundle(entry, out, inputsFile) {
-  const tmp = `${out}.tmp-${process.pid}`
   // Loaded only when a bundle is made: most runs need none, and loading esbuild costs ~0.3 s.
   const { build } = await import('esbuild')
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: tmp,
+    entryPoints: { [basename(out, '.mjs')]: entry },
+    outdir: bin,
+    outExtension: { '.js': '.mjs' },
+    // Code behind an `await import()` (the Markdown renderer, sharp) goes into a chunk of its
+    // own, loaded only by a run that needs it: a warm build renders nothing.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -76,8 +81,14 @@ async function bundle(entry, out, inputsFile) {
   const inputs = {}
   // Metafile paths are relative to absWorkingDir, the project's root.
   for (const file of Object.keys(result.metafile.inputs)) inputs[file] = await fingerprint(file)
-  // Renames are atomic, so two commands starting at once never run half a file.
-  await rename(tmp, out)
+  // Renames are atomic, so two commands starting at once never run half a file. Chunks are
+  // named by their contents, so the entry, written last, only ever names whole chunks.
+  const chunks = result.outputFiles.filter((f) => f.path !== out)
+  await mkdir(join(bin, 'chunks'), { recursive: true })
+  for (const file of [...chunks, ...result.outputFiles.filter((f) => f.path === out)]) {
+    await writeFile(`${file.path}.tmp-${process.pid}`, file.contents)
+    await rename(`${file.path}.tmp-${process.pid}`, file.path)
+  }
   await writeFile(`${inputsFile}.tmp-${process.pid}`, JSON.stringify(inputs))
   await rename(`${inputsFile}.tmp-${process.pid}`, inputsFile)
 }

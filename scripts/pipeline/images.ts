@@ -17,7 +17,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
-import sharp from 'sharp'
+import type sharpType from 'sharp'
 import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
@@ -31,12 +31,19 @@ type Element = DefaultTreeAdapterMap['element']
 /** Widths of the copies, in CSS px × 2 for the 46rem column, never above the original's. */
 export const STEPS = [480, 960, 1600]
 const FORMATS = [
-  { type: 'image/avif', ext: 'avif', encode: (s: sharp.Sharp) => s.avif({ quality: 55, effort: 4 }) },
-  { type: 'image/webp', ext: 'webp', encode: (s: sharp.Sharp) => s.webp({ quality: 78 }) },
+  { type: 'image/avif', ext: 'avif', encode: (s: sharpType.Sharp) => s.avif({ quality: 55, effort: 4 }) },
+  { type: 'image/webp', ext: 'webp', encode: (s: sharpType.Sharp) => s.webp({ quality: 78 }) },
 ] as const
 /** What the column shows (src/views/style.css `--measure` less padding): the browser picks the copy by it. */
 const SIZES = '(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)'
 const RASTER = new Set(['jpeg', 'png', 'webp', 'tiff'])
+
+let sharpModule: Promise<typeof sharpType> | undefined
+/**
+ * sharp, loaded on the first image to measure or encode: loading libvips takes
+ * ~30 ms of every start, and a warm build (or a blog without images) needs none.
+ */
+const loadSharp = (): Promise<typeof sharpType> => (sharpModule ??= import('sharp').then((m) => m.default))
 const ASSET_PREFIX = '/assets/'
 
 export interface Measured {
@@ -87,6 +94,7 @@ async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: nu
       const cached = ctx.cacheDir ? join(ctx.cacheDir, 'images', name) : undefined
       const have = cached ? await stat(cached).then(() => true, () => false) : false
       if (!have) {
+        const sharp = await loadSharp()
         const data = await format.encode(sharp(input).resize({ width: w, withoutEnlargement: true })).toBuffer()
         if (cached) await cacheWrite(ctx, cached, data)
         else ctx.files.set(`_kumo/img/${name}`, data)
@@ -121,6 +129,7 @@ async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Mea
   // A missing or unreadable entry (a build stopped mid-write) is measured again.
   let measured: Measured | null = meta ? await readFile(meta, 'utf8').then((t) => JSON.parse(t) as Measured, () => null) : null
   if (!measured) {
+    const sharp = await loadSharp()
     const info = await sharp(input).metadata().catch(() => undefined)
     if (info?.width && info.height) {
       // EXIF orientations 5–8 turn the picture a quarter: the box the browser draws is the other way round.

@@ -10,7 +10,6 @@ import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 import type { Read } from './read.ts'
-import { buildSources, outcomeError } from './render-pool.ts'
 import type { Found } from './sources.ts'
 
 export interface RenderInput {
@@ -30,7 +29,23 @@ export interface Rendered {
 }
 
 export async function render(read: Read, input: RenderInput): Promise<Rendered> {
-  const { slots, misses, kept, errors } = read
+  if (read.misses.length) await renderMisses(read, input)
+  const out: Rendered = { posts: [], pages: [], errors: read.errors }
+  input.found.forEach(({ kind }, i) => {
+    const built = read.slots[i]
+    if (built) (kind === 'page' ? out.pages : out.posts).push(built as Post & Page)
+  })
+  // Errors in the order of the files, however they were found.
+  const order = new Map(input.found.map(({ file }, i) => [relative(input.contentDir, file).split(sep).join('/'), i]))
+  out.errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
+  return out
+}
+
+/** Renders the misses into their slots, keeping each in the cache and the session. */
+async function renderMisses({ slots, misses, kept, errors }: Read, input: RenderInput): Promise<void> {
+  // The renderer (marked, highlight.js, the front-matter parser) is loaded only when there is
+  // something to render: a warm build with nothing changed spends no start-up on it.
+  const { buildSources, outcomeError } = await import('./render-pool.ts')
   const outcomes = await buildSources(
     misses.map((m) => m.file),
     input.site,
@@ -46,13 +61,4 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
       kept.set(key, outcome.ok)
     }
   })
-  const out: Rendered = { posts: [], pages: [], errors }
-  input.found.forEach(({ kind }, i) => {
-    const built = slots[i]
-    if (built) (kind === 'page' ? out.pages : out.posts).push(built as Post & Page)
-  })
-  // Errors in the order of the files, however they were found.
-  const order = new Map(input.found.map(({ file }, i) => [relative(input.contentDir, file).split(sep).join('/'), i]))
-  errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
-  return out
 }
