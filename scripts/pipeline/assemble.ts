@@ -43,7 +43,7 @@ import type {
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { crawlerRoutes } from './crawler-files.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
-import { shownOf } from './front-matter.ts'
+import { shownOf } from './shown.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 import type { AssemblyMemo } from './session.ts'

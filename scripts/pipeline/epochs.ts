@@ -10,9 +10,8 @@ import { assemble } from './assemble.ts'
 import { carryDates, type Dating } from './history.ts'
 import type { Assets } from './assets.ts'
 import type { Linked } from './link.ts'
-import { BlobStore, diff, materialise, siteRecord, type Materialised } from './manifest.ts'
+import { BlobStore, diff, materialise, siteRecord, siteRecordFields, type Materialised } from './manifest.ts'
 import type { BuildSession } from './session.ts'
-import { siteRecordFields } from './site-config.ts'
 
 export interface Epochs {
   store: BlobStore

@@ -17,6 +17,7 @@ import { isPsychTimestamp } from '../../src/shared/ruby-time.ts'
 import type { PostShown } from '../../src/shared/schema.ts'
 import { BuildError } from './errors.ts'
 import { LIMITS, yamlWithinLimit } from './limits.ts'
+import { shownOf } from './shown.ts'
 
 /** An unquoted YAML scalar Psych loads as a Time; its text as written. */
 export class YamlTimestamp {
@@ -119,18 +120,12 @@ const bool = (fallback: boolean) =>
  * Keys a post shows as written: carried unchanged from here to its Post, its
  * stored page record and the API. Their type is the contract's `PostShown`
  * (src/shared/schema.ts), which the compiler holds this object to key for key,
- * so a new one is that interface's line and this one, and nothing in between.
+ * so a new one is that interface's line, this one and SHOWN_KEYS's (shown.ts).
  */
 const shown = {
   subtitle: optionalText,
 } satisfies { [K in keyof Required<PostShown>]: z.ZodType<PostShown[K]> }
 
-const SHOWN_KEYS = Object.keys(shown) as Array<keyof PostShown>
-
-/** The `shown` keys of a parsed front matter or a Post, the ones it has: what a record copies. */
-export function shownOf(from: PostShown): PostShown {
-  return Object.fromEntries(SHOWN_KEYS.flatMap((k) => (from[k] === undefined ? [] : [[k, from[k]]])))
-}
 
 const schema = z.looseObject({
   title: z.union([z.string(), z.number(), z.instanceof(YamlTimestamp).transform(String)], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })

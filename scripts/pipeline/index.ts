@@ -117,7 +117,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const session = options.session ?? new BuildSession()
   const { lap, times } = stageTimer()
 
-  const site = await config(contentDir)
+  const site = await config(contentDir, options.cacheDir)
   lap('config')
   // Before anything under content/ is read: symbolic links are refused here (sources.ts).
   const statics = await scanContent(contentDir)

@@ -12,7 +12,7 @@
 
 import { createHash } from 'node:crypto'
 import { SCHEMA_VERSION, SITE_RECORD } from '../../src/shared/keys.ts'
-import type { Manifest, RouteEntry, ScheduleStep, SiteRecord } from '../../src/shared/schema.ts'
+import type { Manifest, RouteEntry, ScheduleStep, SiteConfig, SiteRecord } from '../../src/shared/schema.ts'
 import type { Assembly } from './assemble.ts'
 import type { Epochs } from './epochs.ts'
 import type { CspSources } from '../../src/shared/headers.ts'
@@ -156,4 +156,10 @@ export function manifest(input: { epochs: Epochs; index: SearchIndex; redirects:
 
 export function siteRecord(site: Omit<SiteRecord, 'kind' | 'v'>): SiteRecord {
   return { kind: 'site', v: SCHEMA_VERSION, ...site }
+}
+
+/** The settings only the build uses, which the site record does not carry (site-config.ts reads them). */
+export function siteRecordFields(site: SiteConfig): Omit<SiteConfig, 'permalink' | 'typography' | 'taxonomyPaginate' | 'redirects' | 'kvWritesPerDay'> {
+  const { permalink: _p, typography: _t, taxonomyPaginate: _tp, redirects: _r, kvWritesPerDay: _k, ...record } = site
+  return record
 }

@@ -138,9 +138,3 @@ export function parseSiteConfig(file: string, source: string): SiteConfig {
     }),
   }
 }
-
-/** The settings only the build uses, which the site record does not carry. */
-export function siteRecordFields(site: SiteConfig): Omit<SiteConfig, 'permalink' | 'typography' | 'taxonomyPaginate' | 'redirects' | 'kvWritesPerDay'> {
-  const { permalink: _p, typography: _t, taxonomyPaginate: _tp, redirects: _r, kvWritesPerDay: _k, ...record } = site
-  return record
-}
