@@ -4,12 +4,15 @@
  * copy of its HTML (parsing every post's HTML to make links absolute is the
  * costliest step of a warm build; the cache keeps the edits that make it)
  * and its search analysis. Without a render cache the later stages derive
- * both as they need them.
+ * both as they need them. A post rendered in this build comes with both
+ * already made, on the thread that rendered it (render-pool.ts), unless the
+ * link stage changed its HTML since (then it is a new object, not in `made`).
  */
 
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrlEdits, applyEdits } from './absolute-urls.ts'
 import type { RenderCache } from './cache.ts'
+import type { Derived } from './render-pool.ts'
 import type { Post } from './posts.ts'
 import { primeAnalysis, storedAnalysis } from './search-index.ts'
 import type { BuildSession } from './session.ts'
@@ -20,20 +23,23 @@ export interface DeriveInput {
   /** The renderer's version (cache.ts), part of every key. */
   renderer: string
   session: BuildSession
+  /** Values the render stage made for the posts it rendered. */
+  made?: WeakMap<Post, Derived>
 }
 
-export async function derive(posts: Post[], { siteUrl, cache, renderer, session }: DeriveInput): Promise<void> {
+export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made }: DeriveInput): Promise<void> {
   for (const post of posts) {
     const known = session.derived.get(post)
     if (known && post.feedHtml !== undefined) {
       cache.touch(known)
       continue
     }
+    const pre = made?.get(post)
     const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
     // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
-    post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))))
+    post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))))
     const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
-    primeAnalysis(post, await cache.memo(searchKey, () => storedAnalysis(post, session.analysis)), session.analysis)
+    primeAnalysis(post, await cache.memo(searchKey, () => pre?.search ?? storedAnalysis(post, session.analysis)), session.analysis)
     session.derived.set(post, [feedKey, searchKey])
   }
 }

@@ -61,6 +61,7 @@ import { rememberPublic, syncPublic } from './public-dir.ts'
 import { readAll } from './read.ts'
 import { redirects } from './redirects.ts'
 import { render } from './render.ts'
+import type { Pool } from './render-pool.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
 import { BuildSession } from './session.ts'
 import { discover, scanContent } from './sources.ts'
@@ -111,10 +112,22 @@ export interface BuildResult {
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
+  const session = options.session ?? new BuildSession()
+  // A build that will render everything starts its second thread now, so its start-up overlaps the stages before render.
+  // Imported only then: render-pool.ts loads the renderer, which a warm build never needs.
+  const pools = options.parallel ? await import('./render-pool.ts') : undefined
+  const pool = pools && (await pools.rendersAll(options.cacheDir, session)) ? pools.openPool() : undefined
+  try {
+    return await stages(options, session, pool, started)
+  } finally {
+    pool?.close() // already closed once render is done; this is for a build that failed before
+  }
+}
+
+async function stages(options: BuildOptions, session: BuildSession, pool: Pool | undefined, started: number): Promise<BuildResult> {
   const { contentDir, drafts = false } = options
   const now = options.now ?? new Date()
   const nowMs = now.getTime()
-  const session = options.session ?? new BuildSession()
   const { lap, times } = stageTimer()
 
   const site = await config(contentDir, options.cacheDir)
@@ -130,11 +143,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const progress = () => options.onProgress?.(++done, found.length)
   const read = await readAll({ contentDir, found, site, nowMs, session, cache, renderer, progress })
   lap('read')
-  const rendered = await render(read, { contentDir, found, site, nowMs, cache, parallel: options.parallel ?? false, progress })
+  const rendered = await render(read, { contentDir, found, site, nowMs, cache, pool, parallel: options.parallel ?? false, progress })
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session })
+  if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session, made: rendered.derived })
   await cache?.save()
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })

@@ -1,12 +1,10 @@
 /**
- * The render worker (see render-pool.ts): builds the files it was given and
- * posts back one outcome per file, in order.
+ * The render worker (see render-pool.ts): waits for one job, claims and
+ * builds files from it until none are left, and posts back [index, outcome]
+ * for each file it built.
  */
 
-import { parentPort, workerData } from 'node:worker_threads'
-import type { SiteConfig } from '../../src/shared/schema.ts'
-import { buildSource } from './render-pool.ts'
-import type { SourceFile } from './sources.ts'
+import { parentPort } from 'node:worker_threads'
+import { claimAll, type Job } from './render-pool.ts'
 
-const { files, site, nowMs } = workerData as { files: SourceFile[]; site: SiteConfig; nowMs: number }
-parentPort!.postMessage(files.map((f) => buildSource(f, site, nowMs)))
+parentPort!.once('message', (job: Job) => parentPort!.postMessage(claimAll(job)))

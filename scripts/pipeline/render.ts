@@ -1,7 +1,9 @@
 /**
  * Stage "render": the files the read stage missed are parsed and rendered on
  * the pool (render-pool.ts) and stored in the render cache; every file's post
- * or page comes out in discovery order, with every error in file order.
+ * or page comes out in discovery order, with every error in file order. With
+ * a render cache, each new post's derive values (derive.ts) are made beside
+ * its render, on the same thread, and handed to derive.
  */
 
 import { relative, sep } from 'node:path'
@@ -10,6 +12,7 @@ import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 import type { Read } from './read.ts'
+import type { Derived, Pool } from './render-pool.ts'
 import type { Found } from './sources.ts'
 
 export interface RenderInput {
@@ -18,6 +21,8 @@ export interface RenderInput {
   site: SiteConfig
   nowMs: number
   cache?: RenderCache
+  /** The worker thread, when the build opened it at its start (render-pool.ts openPool). */
+  pool?: Pool
   parallel: boolean
   progress: () => void
 }
@@ -26,11 +31,21 @@ export interface Rendered {
   posts: Post[]
   pages: Page[]
   errors: BuildError[]
+  /** The derive values of the posts rendered here (with a render cache only), by post. */
+  derived: WeakMap<Post, Derived>
+}
+
+/** The pool to render `count` files with: the early one if it is worth it, else one started now if that is. */
+function poolFor(count: number, input: RenderInput, pools: typeof import('./render-pool.ts')): Pool | undefined {
+  if (input.pool && count >= pools.EARLY_MIN_FILES) return input.pool
+  input.pool?.close()
+  return input.parallel && count >= pools.PARALLEL_MIN_FILES ? pools.openPool() : undefined
 }
 
 export async function render(read: Read, input: RenderInput): Promise<Rendered> {
-  if (read.misses.length) await renderMisses(read, input)
-  const out: Rendered = { posts: [], pages: [], errors: read.errors }
+  if (!read.misses.length) input.pool?.close()
+  const derived = read.misses.length ? await renderMisses(read, input) : new WeakMap<Post, Derived>()
+  const out: Rendered = { posts: [], pages: [], errors: read.errors, derived }
   input.found.forEach(({ kind }, i) => {
     const built = read.slots[i]
     if (built) (kind === 'page' ? out.pages : out.posts).push(built as Post & Page)
@@ -42,23 +57,27 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
 }
 
 /** Renders the misses into their slots, keeping each in the cache and the session. */
-async function renderMisses({ slots, misses, kept, errors }: Read, input: RenderInput): Promise<void> {
+async function renderMisses({ slots, misses, kept, errors }: Read, input: RenderInput): Promise<WeakMap<Post, Derived>> {
   // The renderer (marked, highlight.js, the front-matter parser) is loaded only when there is
   // something to render: a warm build with nothing changed spends no start-up on it.
-  const { buildSources, outcomeError } = await import('./render-pool.ts')
+  const pools = await import('./render-pool.ts')
+  const { buildSources, outcomeError } = pools
   const outcomes = await buildSources(
     misses.map((m) => m.file),
     input.site,
     input.nowMs,
-    { parallel: input.parallel, onEach: input.progress },
+    { pool: poolFor(misses.length, input, pools), derive: input.cache !== undefined, onEach: input.progress },
   )
+  const derived = new WeakMap<Post, Derived>()
   outcomes.forEach((outcome, i) => {
     const { slot, key } = misses[i]!
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
+    if (outcome.derived) derived.set(outcome.ok as Post, outcome.derived)
     if (key) {
       input.cache?.set(key, outcome.ok)
       kept.set(key, outcome.ok)
     }
   })
+  return derived
 }
