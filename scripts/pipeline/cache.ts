@@ -46,6 +46,13 @@ export function rendererVersion(): Promise<string> {
  * 10,000-post build from spending its time opening files, and a one-post edit
  * rewrites a few packs of ~1 MB rather than a sixteenth of the cache each.
  */
+const packName = (shard: string) => `pack-${shard}.ndjson`
+
+/** Whether `dir` holds any render cache pack: without one, a build renders every file. */
+export async function hasPacks(dir: string): Promise<boolean> {
+  return (await readdir(dir).catch(() => [] as string[])).some((name) => name.startsWith('pack-') && name.endsWith('.ndjson'))
+}
+
 export class RenderCache {
   private readonly stored = new Map<string, string>()
   private readonly fresh = new Map<string, string>()
@@ -61,7 +68,7 @@ export class RenderCache {
     const cache = new RenderCache(dir)
     await Promise.all(
       SHARDS.map(async (shard) => {
-        const text = await readFile(join(dir, `pack-${shard}.ndjson`), 'utf8').catch(() => '')
+        const text = await readFile(join(dir, packName(shard)), 'utf8').catch(() => '')
         for (const line of text.split('\n')) {
           const space = line.indexOf(' ')
           if (space === 64) cache.stored.set(line.slice(0, 64), line.slice(65))
@@ -160,7 +167,7 @@ export class RenderCache {
       }
       await Promise.all(
         [...lines].map(async ([shard, list]) => {
-          const file = join(this.dir, `pack-${shard}.ndjson`)
+          const file = join(this.dir, packName(shard))
           await writeFileAtomic(file, list.length ? `${list.join('\n')}\n` : '')
         }),
       )

@@ -10,7 +10,7 @@
  */
 
 import { absoluteUrl } from '../../src/shared/paths.ts'
-import { absoluteUrlEdits, applyEdits } from './absolute-urls.ts'
+import { absoluteUrlEdits, applyEdits, type Edit } from './absolute-urls.ts'
 import type { RenderCache } from './cache.ts'
 import type { Derived } from './render-pool.ts'
 import type { Post } from './posts.ts'
@@ -27,6 +27,11 @@ export interface DeriveInput {
   made?: WeakMap<Post, Derived>
 }
 
+/** The edits that make a post's links absolute for feeds (absolute-urls.ts), made from the post as rendered. */
+export function feedEditsOf(post: Post, siteUrl: string): Edit[] {
+  return absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))
+}
+
 export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made }: DeriveInput): Promise<void> {
   for (const post of posts) {
     const known = session.derived.get(post)
@@ -37,7 +42,7 @@ export async function derive(posts: Post[], { siteUrl, cache, renderer, session,
     const pre = made?.get(post)
     const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
     // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
-    post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))))
+    post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? feedEditsOf(post, siteUrl)))
     const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
     primeAnalysis(post, await cache.memo(searchKey, () => pre?.search ?? storedAnalysis(post, session.analysis)), session.analysis)
     session.derived.set(post, [feedKey, searchKey])

@@ -126,7 +126,6 @@ const shown = {
   subtitle: optionalText,
 } satisfies { [K in keyof Required<PostShown>]: z.ZodType<PostShown[K]> }
 
-
 const schema = z.looseObject({
   title: z.union([z.string(), z.number(), z.instanceof(YamlTimestamp).transform(String)], { error: (i) => (i.input === undefined ? 'is missing' : 'must be text') })
     .transform(String)

@@ -23,12 +23,12 @@
  * it had not returned are rendered on the main thread.
  */
 
-import { readdir } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { absoluteUrl } from '../../src/shared/paths.ts'
 import type { SiteConfig } from '../../src/shared/schema.ts'
-import { absoluteUrlEdits, type Edit } from './absolute-urls.ts'
+import type { Edit } from './absolute-urls.ts'
+import { hasPacks } from './cache.ts'
+import { feedEditsOf } from './derive.ts'
 import { BuildError } from './errors.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import { storedAnalysis, type StoredAnalysis } from './search-index.ts'
@@ -80,7 +80,7 @@ export function buildSource(file: SourceFile, site: SiteConfig, nowMs: number): 
 
 /** The derive values of a post (derive.ts), computed as derive would: from the post as rendered. */
 export function deriveOf(post: Post, siteUrl: string): Derived {
-  return { feedEdits: absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path)), search: storedAnalysis(post, new WeakMap()) }
+  return { feedEdits: feedEditsOf(post, siteUrl), search: storedAnalysis(post, new WeakMap()) }
 }
 
 /** One job's file `i`, rendered, with its derive values when asked for (posts only). */
@@ -120,8 +120,7 @@ export interface Pool {
 /** Whether a build will render every file: nothing in the session, and no render cache on disk yet (cache.ts packs). */
 export async function rendersAll(cacheDir: string | undefined, session: BuildSession): Promise<boolean> {
   if (session.posts.size > 0 || session.previous) return false
-  if (!cacheDir) return true
-  return !(await readdir(cacheDir).catch(() => [] as string[])).some((name) => name.startsWith('pack-'))
+  return !cacheDir || !(await hasPacks(cacheDir))
 }
 
 /** Starts the worker thread, if the machine has a second core; it loads its modules while the caller goes on. */

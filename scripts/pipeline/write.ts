@@ -125,8 +125,12 @@ export function tamperedBlob(hash: string): Error {
 
 /** What identifies one state of a file's bytes, as far as a stat can tell. */
 export async function stampOf(file: string): Promise<string | undefined> {
+  return (await statStamp(file))?.stamp
+}
+
+async function statStamp(file: string): Promise<{ size: number; stamp: string } | undefined> {
   const s = await stat(file).catch(() => undefined)
-  return s && `${s.size}:${s.mtimeMs}:${s.ctimeMs}`
+  return s && { size: s.size, stamp: `${s.size}:${s.mtimeMs}:${s.ctimeMs}` }
 }
 
 /**
@@ -138,13 +142,14 @@ const verified = new Map<string, string>()
 
 /** Whether the file holds exactly `json` (the build's own bytes for that hash). */
 async function intactOnDisk(file: string, name: string, json: string, ledger?: BlobLedger): Promise<boolean> {
-  const stamp = await stampOf(file)
-  if (!stamp) return false
+  const seen = await statStamp(file)
+  if (!seen) return false
+  const { size, stamp } = seen
   if (verified.get(file) === stamp || ledger?.checked(name, stamp)) {
     ledger?.note(name, stamp)
     return true
   }
-  const same = Number(stamp.split(':')[0]) === Buffer.byteLength(json) && (await readFile(file, 'utf8')) === json
+  const same = size === Buffer.byteLength(json) && (await readFile(file, 'utf8')) === json
   if (same) {
     verified.set(file, stamp)
     ledger?.note(name, stamp)
