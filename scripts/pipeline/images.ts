@@ -66,6 +66,13 @@ export class ImageMemo {
   /** This build's rewrites by input text; the last build's are looked up in `earlier`, then dropped. */
   rewrites = new Map<string, Rewritten>()
   earlier = new Map<string, Rewritten>()
+  /**
+   * Each item's rewritten copy, by the item: an unchanged post whose images
+   * give the same HTML again gets back the very object of the last build, so
+   * its records and their hashes carry over (assemble.ts and manifest.ts key
+   * them by object) instead of every post with an image being made anew.
+   */
+  readonly copies = new WeakMap<object, object>()
 }
 
 interface Context {
@@ -275,8 +282,13 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
     const html = await rewrite(ctx, item.html)
     const image = await measureRef(ctx, item.image)
     if (html === item.html && image === item.image) return item
+    const last = memo.copies.get(item) as T | undefined
+    // The image's measures are a new object each time: compared by value.
+    if (last && last.html === html && JSON.stringify(last.image) === JSON.stringify(image)) return last
     const feedHtml = feed ? (item.feedHtml ?? absoluteUrls(item.html, absoluteUrl(options.siteUrl, item.path))) : item.feedHtml
-    return { ...item, html, ...(image ? { image } : {}), ...(feedHtml !== undefined ? { feedHtml } : {}) }
+    const copy = { ...item, html, ...(image ? { image } : {}), ...(feedHtml !== undefined ? { feedHtml } : {}) }
+    memo.copies.set(item, copy)
+    return copy
   }
   const outPosts: P[] = []
   for (const post of posts) outPosts.push(await each(post, true))

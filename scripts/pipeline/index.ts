@@ -158,7 +158,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const files = await assets(contentDir)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included)
+  const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
   lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
@@ -177,7 +177,9 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   built.edits = dated.edits
   session.previous = built
   session.posts = read.kept
+  session.stamps = read.stamps
   session.search = index.base
+  session.packs.rotate()
   return { manifest: built, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
 }
 

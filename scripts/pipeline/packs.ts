@@ -93,19 +93,60 @@ function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
   return groups
 }
 
+/** A pack as made: its hash, text, UTF-8 bytes and where each member starts. */
+interface MadePack {
+  hash: string
+  text: string
+  bytes: number
+  offsets: number[]
+}
+
+/**
+ * Packs made by the build before, by their members' hashes, for a rebuild in
+ * the same process (`npm start`): a one-post edit changes a handful of packs,
+ * and joining, hashing and measuring the other few hundred again (~60 MB of
+ * text at 1,000 posts) was most of a save's rebuild. Holds the packs of the
+ * last build only: `rotate()` at the end of each drops those no longer used.
+ */
+export class PackMemo {
+  private last = new Map<string, MadePack>()
+  private next = new Map<string, MadePack>()
+
+  made(members: string[], make: () => MadePack): MadePack {
+    const key = members.join(',')
+    const pack = this.next.get(key) ?? this.last.get(key) ?? make()
+    this.next.set(key, pack)
+    return pack
+  }
+
+  rotate(): void {
+    this.last = this.next
+    this.next = new Map()
+  }
+}
+
+function makePack(store: BlobStore, hashes: string[]): MadePack {
+  const { text, offsets } = packText(hashes.map((h) => store.blobs.get(h)!))
+  return { hash: sha256(text).slice(0, 32), text, bytes: Buffer.byteLength(text), offsets }
+}
+
 /** Writes each group's pack into the store, drops its members, and returns member hash → ref. */
-export function packGroups(store: BlobStore, groups: Map<string, string>): Map<string, string> {
+export function packGroups(store: BlobStore, groups: Map<string, string>, memo = new PackMemo()): Map<string, string> {
   const members = new Map<string, string[]>()
-  for (const [hash, group] of groups) members.set(group, [...(members.get(group) ?? []), hash])
+  for (const [hash, group] of groups) {
+    const list = members.get(group)
+    if (list) list.push(hash)
+    else members.set(group, [hash])
+  }
   const refs = new Map<string, string>()
   for (const hashes of members.values()) {
     if (hashes.length < 2) continue
     hashes.sort()
-    const { text, offsets } = packText(hashes.map((h) => store.blobs.get(h)!))
-    const packHash = sha256(text).slice(0, 32)
-    store.adopt(packHash, text)
+    // Members are content-addressed, so equal hashes are an equal pack.
+    const made = memo.made(hashes, () => makePack(store, hashes))
+    store.adopt(made.hash, made.text, made.bytes)
     hashes.forEach((h, i) => {
-      refs.set(h, packRef(packHash, offsets[i]!, store.blobs.get(h)!.length))
+      refs.set(h, packRef(made.hash, made.offsets[i]!, store.blobs.get(h)!.length))
       store.drop(h)
     })
   }
@@ -128,7 +169,7 @@ function rewrite<T extends Materialised | ScheduleStep>(m: T, refs: Map<string, 
 }
 
 /** Stage "pack": the epochs with their records packed, in the same store. */
-export function pack(epochs: Epochs, posts: Post[]): Epochs {
-  const refs = packGroups(epochs.store, assignGroups(epochs, posts))
+export function pack(epochs: Epochs, posts: Post[], memo?: PackMemo): Epochs {
+  const refs = packGroups(epochs.store, assignGroups(epochs, posts), memo)
   return { store: epochs.store, base: rewrite(epochs.base, refs), schedule: epochs.schedule.map((s) => rewrite(s, refs)) }
 }

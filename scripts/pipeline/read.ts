@@ -10,7 +10,7 @@ import { BuildError } from './errors.ts'
 import { sha256 } from './manifest.ts'
 import type { Page, Post } from './posts.ts'
 import type { BuildSession } from './session.ts'
-import { read, type Found, type SourceFile } from './sources.ts'
+import { read, stampOf, type Found, type SourceFile } from './sources.ts'
 
 export interface ReadInput {
   contentDir: string
@@ -29,6 +29,8 @@ export interface Miss {
   slot: number
   file: SourceFile
   key?: string
+  /** The file's absolute path, stamp and salt as read, for the session's stamps once it is rendered. */
+  stamped?: { file: string; stamp: string; salt: string }
 }
 
 export interface Read {
@@ -41,22 +43,45 @@ export interface Read {
   kept: Map<string, Post | Page>
   /** How many came from the session or the cache. */
   cached: number
+  /** Each kept file's stamp and key: the next build in the session skips reading those still stamped so. */
+  stamps: Map<string, Stamped>
+}
+
+/** A file as the session last read it: its stat stamp (sources.ts) and its render-cache key. */
+export interface Stamped {
+  stamp: string
+  key: string
+  /** What else the key hashed (renderer, settings): a stamp holds only while they are the same. */
+  salt: string
+}
+
+/** A file read, with its stamp when it was taken. */
+interface ReadSource {
+  source: SourceFile
+  stamp?: string
+}
+
+/** A file the session kept and that is unchanged on disk, found without reading it. */
+interface Unread {
+  unread: Post | Page
+  key: string
+  stamp: string
 }
 
 // Reads run one batch ahead of the cache look-ups.
 const BATCH = 64
 
 export async function readAll(input: ReadInput): Promise<Read> {
-  const { found, cache, session } = input
-  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0 }
+  const { found, cache } = input
+  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map() }
   const siteKey = JSON.stringify(input.site)
-  const readBatch = (start: number) =>
-    Promise.all(found.slice(start, start + BATCH).map(({ kind, file }) => read(input.contentDir, kind, file).catch((e: unknown) => e)))
+  const salt = input.renderer + siteKey
+  const readBatch = (start: number) => Promise.all(found.slice(start, start + BATCH).map((f) => unreadOrRead(input, salt, f).catch((e: unknown) => e)))
   let next = readBatch(0)
   for (let start = 0; start < found.length; start += BATCH) {
     const sources = await next
     next = readBatch(start + BATCH)
-    for (const source of sources) {
+    for (const [i, source] of sources.entries()) {
       const slot = out.slots.push(undefined) - 1
       if (source instanceof BuildError) {
         out.errors.push(source)
@@ -64,22 +89,45 @@ export async function readAll(input: ReadInput): Promise<Read> {
         continue
       }
       if (source instanceof Error) throw source
-      const file = source as SourceFile
-      const key = keyOf(input, siteKey, file)
-      const remembered = key ? (session.posts.get(key) as (Post & Page) | undefined) : undefined
-      if (remembered) cache?.keep(key!, remembered)
-      const hit = remembered ?? (key ? cache?.get<Post & Page>(key) : undefined)
-      if (!hit) {
-        out.misses.push({ slot, file, key })
-        continue
-      }
-      out.kept.set(key!, hit)
+      const got = source as Unread | ReadSource
+      const path = found[start + i]!.file
+      const stamped = got.stamp ? { file: path, stamp: got.stamp, salt } : undefined
+      const hit = 'unread' in got ? got : lookUp(input, siteKey, out, { slot, file: got.source, stamped })
+      if (!hit) continue
+      cache?.keep(hit.key, hit.unread)
+      out.kept.set(hit.key, hit.unread)
+      if (stamped) out.stamps.set(path, { stamp: stamped.stamp, key: hit.key, salt })
       out.cached++
-      out.slots[slot] = hit
+      out.slots[slot] = hit.unread
       input.progress()
     }
   }
   return out
+}
+
+/**
+ * A file the session read before and that is stamped as it was then comes back
+ * as the session's post, unread; any other file is read. Drafts are always
+ * read: their key depends on the build's now.
+ */
+async function unreadOrRead(input: ReadInput, salt: string, { kind, file }: Found): Promise<Unread | ReadSource> {
+  const stamped = input.renderer && kind !== 'draft'
+  const stamp = stamped ? await stampOf(file) : undefined
+  const known = stamp && input.session.stamps.get(file)
+  if (known && known.stamp === stamp && known.salt === salt) {
+    const unread = input.session.posts.get(known.key)
+    if (unread) return { unread, key: known.key, stamp }
+  }
+  return { source: await read(input.contentDir, kind, file), stamp }
+}
+
+/** A read file in the session's kept posts or the render cache; a miss is noted in `out`. */
+function lookUp(input: ReadInput, siteKey: string, out: Read, miss: Miss): { unread: Post | Page; key: string } | undefined {
+  const key = keyOf(input, siteKey, miss.file)
+  const hit = key ? (input.session.posts.get(key) ?? input.cache?.get<Post & Page>(key)) : undefined
+  if (hit) return { unread: hit, key: key! }
+  out.misses.push({ ...miss, key })
+  return undefined
 }
 
 /** Everything a parsed file depends on. A draft without a date takes the build's now, so its entry depends on it. */

@@ -57,7 +57,7 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
 }
 
 /** Renders the misses into their slots, keeping each in the cache and the session. */
-async function renderMisses({ slots, misses, kept, errors }: Read, input: RenderInput): Promise<WeakMap<Post, Derived>> {
+async function renderMisses({ slots, misses, kept, errors, stamps }: Read, input: RenderInput): Promise<WeakMap<Post, Derived>> {
   // The renderer (marked, highlight.js, the front-matter parser) is loaded only when there is
   // something to render: a warm build with nothing changed spends no start-up on it.
   const pools = await import('./render-pool.ts')
@@ -70,13 +70,14 @@ async function renderMisses({ slots, misses, kept, errors }: Read, input: Render
   )
   const derived = new WeakMap<Post, Derived>()
   outcomes.forEach((outcome, i) => {
-    const { slot, key } = misses[i]!
+    const { slot, key, stamped } = misses[i]!
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
     if (outcome.derived) derived.set(outcome.ok as Post, outcome.derived)
     if (key) {
       input.cache?.set(key, outcome.ok)
       kept.set(key, outcome.ok)
+      if (stamped) stamps.set(stamped.file, { stamp: stamped.stamp, salt: stamped.salt, key })
     }
   })
   return derived

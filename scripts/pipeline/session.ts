@@ -12,7 +12,9 @@ import type { ChunkRecord, Manifest, MarkdownRecord, PostLink } from '../../src/
 import type { OwnRecords } from './assemble.ts'
 import { RenderCache } from './cache.ts'
 import type { Hashed } from './manifest.ts'
+import { PackMemo } from './packs.ts'
 import type { Page, Post } from './posts.ts'
+import type { Stamped } from './read.ts'
 import type { Analysed, SearchBase } from './search-index.ts'
 
 /** What assemble.ts keeps between the epochs of a build and across builds. */
@@ -30,6 +32,8 @@ export interface AssemblyMemo {
 export class BuildSession {
   /** Parsed posts and pages by render-cache key: an unchanged file gives back the very object of last time. */
   posts = new Map<string, Post | Page>()
+  /** Each file the last build kept, by absolute path: its stat stamp and key, so an unchanged one is not read again (read.ts). */
+  stamps = new Map<string, Stamped>()
   /** The last build's search base, to measure the next delta against. */
   search?: SearchBase
   /** The last build's manifest: the next one dates its changes against it (history.ts). */
@@ -42,6 +46,8 @@ export class BuildSession {
   readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap() }
   /** Each post's search analysis (search-index.ts). */
   readonly analysis = new WeakMap<Post, Analysed>()
+  /** The last build's packs, by their members (packs.ts). */
+  readonly packs = new PackMemo()
   /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */
   readonly derived = new WeakMap<Post, string[]>()
 

@@ -68,6 +68,17 @@ export async function read(contentDir: string, kind: SourceKind, file: string): 
   return { kind, path, text }
 }
 
+/**
+ * What a file's stat says of its content: size, change times and inode. A file
+ * whose stamp is as it was has not been written since (editors that save by
+ * rename give a new inode; writes in place move mtime and ctime), so a rebuild
+ * in the same process need not read it again.
+ */
+export async function stampOf(file: string): Promise<string | undefined> {
+  const s = await stat(file, { bigint: true }).catch(() => undefined)
+  return s && `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`
+}
+
 export async function readOptional(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8')

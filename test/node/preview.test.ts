@@ -149,9 +149,11 @@ describe('npm start (real wrangler dev, offline)', () => {
         expect(Date.now()).toBeLessThan(deadline)
         await new Promise((r) => setTimeout(r, 100))
       }
-      // The post's body and the listings that show it, not the whole site.
-      expect(seeded.at(-1)!).toBeGreaterThan(0)
-      expect(seeded.at(-1)!).toBeLessThan(seeded[0]! / 2)
+      // The post's body and the listings that show it, not the whole site. Summed: under load an
+      // editor's save can come as two bursts of events, and the second build then writes nothing new.
+      const saved = seeded.slice(1).reduce((a, b) => a + b, 0)
+      expect(saved).toBeGreaterThan(0)
+      expect(saved).toBeLessThan(seeded[0]! / 2)
     } finally {
       await preview.stop()
     }
