@@ -198,8 +198,26 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
  */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
+  const writeDist = await writePublic(result, options)
+  await writeDist()
+  return result
+}
+
+/**
+ * Writes public/, and returns the writing of dist/ as a second step: `npm
+ * start` serves from local KV, which it seeds from the build in memory, so it
+ * writes dist/ after seeding, off a save's path (wrangler dev serves public/,
+ * which must be in place first).
+ */
+export async function writePublic(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>): Promise<() => Promise<void>> {
   const { lap } = stageTimer(result.summary.stages)
   const digest = await syncPublic(result.assets, options)
+  lap('public')
+  return () => writeDist(result, options, digest)
+}
+
+async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, digest: string): Promise<void> {
+  const { lap } = stageTimer(result.summary.stages)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   await mkdir(options.outDir, { recursive: true })
   const blobDir = resolve(options.outDir, 'blobs')
@@ -212,5 +230,4 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   await writeFileAtomic(join(options.outDir, 'manifest.json'), json(result.manifest))
   await blobs.prune()
   await rememberPublic(options, digest)
-  return result
 }

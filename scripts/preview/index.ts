@@ -20,7 +20,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
-import { BuildSession, buildToDisk, type BuildResult } from '../pipeline/index.ts'
+import { BuildSession, build, writePublic, type BuildResult } from '../pipeline/index.ts'
 import type { KvTarget } from '../deploy/kv-target.ts'
 import { waitForReady } from '../local-server.ts'
 import { freePort, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
@@ -197,7 +197,7 @@ async function rebuildOrStop(rebuild: Rebuild, dev: ChildProcess, kv: ReturnType
 
 type Rebuild = {
   (): Promise<{ buildId: string } | { error: string }>
-  /** Settles when what the runs so far note for the next start (./resume.ts) is written. */
+  /** Settles when what the runs so far write after seeding (dist/, and the note for the next start, ./resume.ts) is written. */
   noted(): Promise<void>
 }
 
@@ -212,8 +212,10 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
     const first = runs++ === 0
     const started = performance.now()
     let result: BuildResult
+    let writeDist: () => Promise<void>
     try {
-      result = await buildToDisk({ contentDir, outDir, publicDir, cacheDir, session })
+      result = await build({ contentDir, outDir, publicDir, cacheDir, session })
+      writeDist = await writePublic(result, options)
     } catch (error) {
       return failed(error, options, log)
     }
@@ -223,9 +225,17 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
     try {
       const { written } = await seedLocal({ kv: target, build: result, stateDir: options.stateDir })
       const seeded = performance.now()
-      // Off the save's path (it stats every content and public/ file), one at a time. Noted after the
-      // build, so a save during it may be counted in: the next start's own build then reloads the pages.
-      remembering = remembering.then(() => rememberBuild(options, result.summary.buildId)).catch(() => undefined)
+      // Off the save's path, one at a time: dist/ (the preview serves from local KV, seeded from memory;
+      // dist/ is for `npm run seed` and deploys), then the note for the next start (it stats every
+      // content and public/ file). Noted after the build, so a save during it may be counted in: the
+      // next start's own build then reloads the pages.
+      remembering = remembering
+        .then(writeDist)
+        .then(
+          () => rememberBuild(options, result.summary.buildId),
+          (error: Error) => log(`[kumo] writing ${outDir} failed: ${error.message.split('\n')[0]}`),
+        )
+        .catch(() => undefined)
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
       log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)

@@ -125,9 +125,10 @@ describe('npm start (real wrangler dev, offline)', () => {
     const work = await tempDir()
     const dirs = { contentDir, outDir: join(work, 'dist'), publicDir: join(work, 'public'), cacheDir: join(work, 'cache'), stateDir: join(work, 'state') }
     const seeded: number[] = []
+    const builds: string[] = []
     const started: StartTimes[] = []
-    const open = () =>
-      startPreview({ ...dirs, port: 0, quiet: true, log: () => undefined, onSeeded: (s) => seeded.push(s.written), onStarted: (t) => started.push(t) })
+    const onSeeded = (s: { buildId: string; written: number }) => void (seeded.push(s.written), builds.push(s.buildId))
+    const open = () => startPreview({ ...dirs, port: 0, quiet: true, log: () => undefined, onSeeded, onStarted: (t) => started.push(t) })
     const get = async (url: string) => {
       const res = await fetch(url)
       return { status: res.status, text: await res.text() }
@@ -149,6 +150,11 @@ describe('npm start (real wrangler dev, offline)', () => {
         expect(Date.now()).toBeLessThan(deadline)
         await new Promise((r) => setTimeout(r, 100))
       }
+      // The page shows the save once the pointer moves, which is inside the seeding: its count comes just after.
+      while (seeded.length < 2) {
+        expect(Date.now()).toBeLessThan(deadline)
+        await new Promise((r) => setTimeout(r, 20))
+      }
       // The post's body and the listings that show it, not the whole site. Summed: under load an
       // editor's save can come as two bursts of events, and the second build then writes nothing new.
       const saved = seeded.slice(1).reduce((a, b) => a + b, 0)
@@ -157,6 +163,9 @@ describe('npm start (real wrangler dev, offline)', () => {
     } finally {
       await preview.stop()
     }
+    // dist/ is written after seeding, off the save's path, and by the time the preview has stopped.
+    const dist = JSON.parse(await readFile(join(dirs.outDir, 'manifest.json'), 'utf8')) as { buildId: string }
+    expect(dist.buildId).toBe(builds.at(-1))
 
     // Nothing changed since: served before any build of this session.
     preview = await open()
