@@ -25,7 +25,7 @@ export interface SeedOptions {
   /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */
   kv?: KvTarget
   /** The build to seed (default: the one in dist/). */
-  build?: { manifest: Manifest; blobs: ReadonlyMap<string, string> }
+  build?: { manifest: Manifest; blobs: ReadonlyMap<string, string>; encoded?: string }
   /** The local state folder whose KV `kv` writes (default: wrangler's own), where what was seeded is remembered. */
   stateDir?: string
 }
@@ -54,7 +54,7 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   const seeded = new Set<string>(JSON.parse(await readFile(state, 'utf8').catch(() => '[]')) as string[])
   const fresh: KvEntry[] = []
   for (const hash of source.hashes) if (!seeded.has(blobKey(hash))) fresh.push({ key: blobKey(hash), value: await source.read(hash) })
-  if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: encodeManifest(manifest) })
+  if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: options.build?.encoded ?? encodeManifest(manifest) })
   // Blobs, then the manifest, then the pointer: the worker switches only once the build's records are in.
   await kv.putMany(fresh)
   await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])

@@ -97,6 +97,8 @@ export interface BuildOptions {
 
 export interface BuildResult {
   manifest: Manifest
+  /** The manifest as its KV value (src/shared/manifest-codec.ts), as built. */
+  encoded: string
   blobs: Map<string, string>
   /** Blobs the manifest uses that this build did not make: the deploy's search base, already in KV. */
   external: Set<string>
@@ -168,19 +170,21 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('search')
   const items = [...linked.included, ...linked.pages]
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
+  built.edits = dated.edits
+  // Encoded once: the summary counts its bytes and npm start seeds it.
+  const encoded = encodeManifest(built)
   lap('manifest')
-  const report = summary({ linked, epochs: assembled, index, manifest: built, nowMs, cached: read.cached, started, stages: times })
+  const report = summary({ linked, epochs: assembled, index, manifest: built, encoded, nowMs, cached: read.cached, started, stages: times })
   report.warnings.unshift(...ownerWarnings)
   report.summary.warnings += ownerWarnings.length
   lap('summary')
 
-  built.edits = dated.edits
   session.previous = built
   session.posts = read.kept
   session.stamps = read.stamps
   session.search = index.base
   session.packs.rotate()
-  return { manifest: built, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
+  return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
 }
 
 /** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */

@@ -1,6 +1,5 @@
 /** Stage "summary": the counts, sizes and warnings a build reports (and writes to summary.json). */
 
-import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { Epochs } from './epochs.ts'
 import type { Linked } from './link.ts'
@@ -41,6 +40,8 @@ export interface SummaryInput {
   epochs: Epochs
   index: SearchIndex
   manifest: Manifest
+  /** The manifest as its KV value. */
+  encoded: string
   nowMs: number
   cached: number
   /** performance.now() when the build began. */
@@ -62,7 +63,7 @@ export function summary(input: SummaryInput): { summary: BuildSummary; warnings:
     categories: new Set(visible.flatMap((p) => p.categories.map((t) => t.slug))).size,
     routes: Object.keys(manifest.routes).length,
     blobs: store.blobs.size,
-    kvBytes: store.totalBytes() + Buffer.byteLength(encodeManifest(manifest)),
+    kvBytes: store.totalBytes() + Buffer.byteLength(input.encoded),
     search: { records: index.blobs.length, bytes: indexBytes(index, store), shards: index.base.table.shards, delta: index.delta },
     ms: Math.round(performance.now() - input.started),
     stages: input.stages,
