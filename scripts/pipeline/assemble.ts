@@ -155,6 +155,20 @@ function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, edite
 const link = (p: Post | undefined): PostLink | null => (p ? { path: p.path, title: p.title } : null)
 
 /**
+ * A post's links record, the very object of the last assembly when its
+ * neighbours are the same post objects and its related list the same list
+ * (relatedOf's memo): a one-post edit then makes two or three new ones, not
+ * one per post to stringify and hash again.
+ */
+function linksOf(memo: AssemblyMemo['links'], post: Post, prev: Post | undefined, next: Post | undefined, related: PostLink[]): PostLinksRecord {
+  const known = memo.get(post)
+  if (known && known.prev === prev && known.next === next && known.related === related) return known.record
+  const record: PostLinksRecord = { kind: 'links', v: SCHEMA_VERSION, prev: link(prev), next: link(next), related }
+  memo.set(post, { prev, next, related, record })
+  return record
+}
+
+/**
  * Related posts: most shared tags first, then nearest in date. Scores live in a typed
  * array indexed by position in `sorted` (newest first), so a 10,000-post blog
  * whose big tags hold thousands of posts costs milliseconds, not a Map per post.
@@ -247,7 +261,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.
-    records.set(linksRecord(post.path), { kind: 'links', v: SCHEMA_VERSION, prev: link(sorted[i + 1]), next: link(sorted[i - 1]), related: related(post, i) })
+    records.set(linksRecord(post.path), linksOf(options.memo.links, post, sorted[i + 1], sorted[i - 1], related(post, i)))
     routes.set(post.path, { record: body, deps: [linksRecord(post.path)], lastModified: seconds(modifiedMs(post)) })
   })
 

@@ -112,7 +112,7 @@ export async function readAll(input: ReadInput): Promise<Read> {
  */
 async function unreadOrRead(input: ReadInput, salt: string, { kind, file }: Found): Promise<Unread | ReadSource> {
   const stamped = input.renderer && kind !== 'draft'
-  const stamp = stamped ? await stampOf(file) : undefined
+  const stamp = stamped ? stampOf(file) : undefined
   const known = stamp && input.session.stamps.get(file)
   if (known && known.stamp === stamp && known.salt === salt) {
     const unread = input.session.posts.get(known.key)

@@ -8,7 +8,7 @@
  * the modules that fill them, so two sessions never see each other's values.
  */
 
-import type { ChunkRecord, Manifest, MarkdownRecord, PostLink } from '../../src/shared/schema.ts'
+import type { ChunkRecord, Manifest, MarkdownRecord, PostLink, PostLinksRecord } from '../../src/shared/schema.ts'
 import type { OwnRecords } from './assemble.ts'
 import { RenderCache } from './cache.ts'
 import type { Hashed } from './manifest.ts'
@@ -25,6 +25,8 @@ export interface AssemblyMemo {
   related: Map<string, Map<string, PostLink[]>>
   /** Chunk records by their items, shared by every list and epoch that holds the same chunk. */
   chunks: Map<string, ChunkRecord>
+  /** A post's links record, with the neighbours and related list it was made from. */
+  links: WeakMap<Post, { prev?: Post; next?: Post; related: PostLink[]; record: PostLinksRecord }>
   /** A post's Markdown record (machine-readers.ts), made once per post object. */
   markdown: WeakMap<Post, { siteUrl: string; record: MarkdownRecord }>
 }
@@ -43,7 +45,7 @@ export class BuildSession {
 
   /** Records already stringified and hashed, by object (manifest.ts, BlobStore). */
   readonly hashed = new WeakMap<object, Hashed>()
-  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap() }
+  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap(), links: new WeakMap() }
   /** Each post's search analysis (search-index.ts). */
   readonly analysis = new WeakMap<Post, Analysed>()
   /** The last build's packs, by their members (packs.ts). */

@@ -48,7 +48,7 @@ describe('a rebuild in the same session', () => {
     expect(html(await run(session))).toContain('DeepSeeK')
   })
 
-  it('makes the same manifest and blobs as a fresh build, after edits, a new post and a removed one', async () => {
+  it('makes the same manifest and blobs as a fresh build, after an edit, a new title, a new post and a removed one', async () => {
     const { root, contentDir, session, run } = await setup()
     await run(session)
     const before = await run(session)
@@ -56,11 +56,15 @@ describe('a rebuild in the same session', () => {
     await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
     await writeFile(join(contentDir, 'posts', '2025-02-01-new-one.md'), '---\ntitle: New one\ntags: [ai]\n---\nA new post.\n')
     await rm(join(contentDir, 'posts', '2022-08-15-typora-notes.md'))
+    // A neighbour's new title: the posts beside it link to it by title.
+    const neighbour = join(contentDir, 'posts', '2025-02-14-swift-concurrency-notes.md')
+    await writeFile(neighbour, (await readFile(neighbour, 'utf8')).replace(/^title: .*$/m, 'title: A new title'))
     const again = await run(session)
     // Dated, and its search delta measured, against the same build before, as the session's rebuild is.
     const fresh = await run(undefined, join(root, 'other-cache'), before)
     expect(html(again)).toContain('An edited line.')
     expect(again.manifest.routes['/2022/08/typora-notes/']).toBeUndefined()
+    expect(JSON.stringify([...again.blobs.values()])).toContain('A new title')
     expect(output(again)).toEqual(output(fresh))
     expect([...again.blobs].sort()).toEqual([...fresh.blobs].sort())
   })
