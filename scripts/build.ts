@@ -7,7 +7,8 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
-import { buildToDisk } from './pipeline/index.ts'
+import { buildToDisk, type BuildSummary } from './pipeline/index.ts'
+import { recordBuild, startInputs, unchangedBuild } from './pipeline/up-to-date.ts'
 import { paths, workPaths } from './project.ts'
 
 const { values } = parseArgs({
@@ -30,27 +31,39 @@ const { values } = parseArgs({
 })
 const work = workPaths(values.work)
 
-try {
+const dirs = { contentDir: values.content ? resolve(values.content) : paths.contentDir, outDir: work.outDir, publicDir: work.publicDir, cacheDir: work.cacheDir }
+
+/** The build, or with nothing changed since the last one (up-to-date.ts) what it said. */
+async function run(): Promise<{ summary: BuildSummary; warnings: string[]; unchanged: boolean }> {
+  const useCache = !values['no-cache']
+  const last = useCache ? await unchangedBuild(dirs, { drafts: values.drafts, nowMs: Date.now() }) : undefined
+  if (last) return { ...last, unchanged: true }
+  const started = useCache ? startInputs(dirs) : ''
   const { summary, warnings } = await buildToDisk({
-    contentDir: values.content ? resolve(values.content) : paths.contentDir,
-    outDir: work.outDir,
-    publicDir: work.publicDir,
+    ...dirs,
     drafts: values.drafts,
-    cacheDir: values['no-cache'] ? undefined : work.cacheDir,
+    cacheDir: useCache ? dirs.cacheDir : undefined,
     parallel: values.parallel,
     onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
       if (done === total) process.stderr.write('\n')
     },
   })
+  if (useCache) await recordBuild(dirs, started, { summary, warnings })
+  return { summary, warnings, unchanged: false }
+}
+
+try {
+  const { summary, warnings, unchanged } = await run()
   const kb = (summary.kvBytes / 1024).toFixed(1)
-  console.log(
+  if (unchanged) console.log(`nothing changed since build ${summary.buildId} (${summary.posts} posts; content, code, dist/ and public/ as it left them): up to date, nothing rebuilt`)
+  else console.log(
     `built ${summary.buildId}: ${summary.posts} posts (${summary.scheduled} scheduled), ${summary.pages} pages, ` +
       `${summary.tags} tags, ${summary.categories} categories, ${summary.routes} routes, ` +
       `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms (${summary.cached} files from cache); ` +
       `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
   )
-  if (values.timings) console.log(`stages (ms): ${Object.entries(summary.stages).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`)
+  if (values.timings && !unchanged) console.log(`stages (ms): ${Object.entries(summary.stages).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`)
   const unknown = Object.entries(summary.unknownLanguages)
   if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
   if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)

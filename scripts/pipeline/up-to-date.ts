@@ -1,0 +1,101 @@
+/**
+ * `npm run build` with nothing changed since the last build does nothing, as
+ * make does: the build's output is a function of its inputs and its now, so
+ * when every input file is stamped as it was (stat: size, mtime, ctime, inode)
+ * and the now cannot matter, dist/ and public/ already hold what a build would
+ * write (its id hashes content only, manifest.ts), and the command says so in
+ * about the time Node takes to start instead of a second or more of reading
+ * and hashing the render cache.
+ *
+ * The inputs: the content folder, the code (scripts/, src/, package-lock.json)
+ * and the outputs themselves (dist/, public/: a deleted or edited output is
+ * built again). The now matters when a scheduled post's time has come, or
+ * with drafts (an undated draft takes the build's now): then it always builds.
+ *
+ * The record lives in the cache folder, so `--no-cache` (and deleting the
+ * cache) always builds.
+ */
+
+import { readdirSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Manifest } from '../../src/shared/schema.ts'
+import { sha256 } from './manifest.ts'
+import type { BuildSummary } from './summary.ts'
+import { writeFileAtomic } from './write.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const RECORD = 'last-build.json'
+const CODE = ['scripts', 'src', 'package-lock.json']
+
+export interface Dirs {
+  contentDir: string
+  outDir: string
+  publicDir: string
+  cacheDir: string
+}
+
+/** What the last build said, to say again. */
+export interface LastBuild {
+  summary: BuildSummary
+  warnings: string[]
+}
+
+interface Record extends LastBuild {
+  inputs: string
+  outputs: string
+}
+
+/** Every file under `path` (or `path` itself) by name and stamp, in name order; '' when there is nothing. */
+function treeStamp(path: string): string {
+  const top = statSync(path, { throwIfNoEntry: false })
+  if (!top) return ''
+  const names = top.isDirectory() ? (readdirSync(path, { recursive: true }) as string[]).sort() : ['']
+  const lines: string[] = []
+  for (const name of names) {
+    const s = statSync(join(path, name), { bigint: true, throwIfNoEntry: false })
+    if (s?.isFile()) lines.push(`${name}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}`)
+  }
+  return lines.join('\n')
+}
+
+/** The build's inputs: the content folder and the code, with where they are. */
+function inputsOf(dirs: Dirs): string {
+  const trees = [dirs.contentDir, ...CODE.map((p) => join(ROOT, p))].map((p) => `${resolve(p)}\n${treeStamp(p)}`)
+  return sha256(trees.join('\0'))
+}
+
+/** The build's outputs as they stand on disk. */
+function outputsOf(dirs: Dirs): string {
+  return sha256([dirs.outDir, dirs.publicDir].map((p) => `${resolve(p)}\n${treeStamp(p)}`).join('\0'))
+}
+
+/** Whether a build now could differ from the one in `dist/` only by the time: no scheduled post has come due since. */
+async function timeless(outDir: string, nowMs: number): Promise<boolean> {
+  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest
+  return manifest.schedule.every((step) => step.at > nowMs)
+}
+
+/** The last build's summary and warnings when nothing it was made from has changed since; else undefined. */
+export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; nowMs: number }): Promise<LastBuild | undefined> {
+  if (options.drafts) return undefined
+  try {
+    const record = JSON.parse(await readFile(join(dirs.cacheDir, RECORD), 'utf8')) as Record
+    if (record.inputs !== inputsOf(dirs) || record.outputs !== outputsOf(dirs)) return undefined
+    return (await timeless(dirs.outDir, options.nowMs)) ? { summary: record.summary, warnings: record.warnings } : undefined
+  } catch {
+    return undefined // no record yet, or no dist/: build
+  }
+}
+
+/** The inputs as a build starts: `recordBuild` notes the build only if they are the same once it is written. */
+export const startInputs = (dirs: Dirs): string => inputsOf(dirs)
+
+/** Notes a written build, unless an input changed while it ran (then the next build runs in full). */
+export async function recordBuild(dirs: Dirs, started: string, last: LastBuild): Promise<void> {
+  const inputs = inputsOf(dirs)
+  if (inputs !== started) return
+  const record: Record = { inputs, outputs: outputsOf(dirs), ...last }
+  await writeFileAtomic(join(dirs.cacheDir, RECORD), JSON.stringify(record))
+}

@@ -1,0 +1,57 @@
+// `npm run build` with nothing changed since the last build does nothing
+// (scripts/pipeline/up-to-date.ts): only while every input and output is
+// stamped as the last build left it, and the build's now cannot matter.
+import { appendFile, cp, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { buildToDisk } from '../../scripts/pipeline/index.ts'
+import { recordBuild, startInputs, unchangedBuild } from '../../scripts/pipeline/up-to-date.ts'
+import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { useTempDirs } from '../temp-dirs.ts'
+
+const tempDir = useTempDirs('kumo-uptodate-')
+
+async function built() {
+  const root = await tempDir()
+  const dirs = { contentDir: join(root, 'content'), outDir: join(root, 'dist'), publicDir: join(root, 'public'), cacheDir: join(root, 'cache') }
+  await cp(FIXTURE_CONTENT, dirs.contentDir, { recursive: true })
+  const started = startInputs(dirs)
+  const { summary, warnings } = await buildToDisk({ ...dirs, now: FIXTURE_NOW })
+  await recordBuild(dirs, started, { summary, warnings })
+  const unchanged = (nowMs = FIXTURE_NOW.getTime(), drafts = false) => unchangedBuild(dirs, { drafts, nowMs })
+  return { dirs, summary, unchanged, started }
+}
+
+describe('an unchanged build', () => {
+  it('is the last build, with its summary and warnings, while nothing changed', async () => {
+    const { summary, unchanged } = await built()
+    const last = await unchanged()
+    expect(last?.summary.buildId).toBe(summary.buildId)
+    expect(last?.summary.posts).toBe(summary.posts)
+  })
+
+  it('is not when a post, a static file or an output changed', async () => {
+    for (const touch of ['content/posts/2025-01-31-deepseek-ai.md', 'content/site.yml', 'dist/manifest.json', 'public/favicon.svg']) {
+      const { dirs, unchanged } = await built()
+      const root = join(dirs.outDir, '..')
+      await appendFile(join(root, touch), '\n')
+      expect(await unchanged(), touch).toBeUndefined()
+    }
+  })
+
+  it('is not once a scheduled post has come due, or with drafts', async () => {
+    const { unchanged } = await built()
+    // The fixture schedules a post for 2025-06-01.
+    expect(await unchanged(new Date('2025-05-31T00:00:00Z').getTime())).toBeDefined()
+    expect(await unchanged(new Date('2025-07-01T00:00:00Z').getTime())).toBeUndefined()
+    expect(await unchanged(FIXTURE_NOW.getTime(), true)).toBeUndefined()
+  })
+
+  it('is not recorded when an input changed while the build ran', async () => {
+    const { dirs, summary, started, unchanged } = await built()
+    const post = join(dirs.contentDir, 'posts', '2025-01-31-deepseek-ai.md')
+    await writeFile(post, `${await readFile(post, 'utf8')}\nEdited during the build.\n`)
+    await recordBuild(dirs, started, { summary, warnings: [] })
+    expect(await unchanged()).toBeUndefined()
+  })
+})
