@@ -100,7 +100,7 @@ describe('the real-shaped corpus and the stage timer', () => {
   })
   it('a build to disk reports each named stage once, in the order they run, its writes last', async () => {
     const { summary } = await buildToDisk({ contentDir: FIXTURE_CONTENT, outDir: await tempDir(), publicDir: await tempDir(), now: FIXTURE_NOW })
-    expect(Object.keys(summary.stages)).toEqual(['config', 'discover', 'read', 'render', 'link', 'derive', 'images', 'assets', 'assemble', 'redirects', 'search', 'manifest', 'summary', 'write'])
+    expect(Object.keys(summary.stages)).toEqual(['config', 'discover', 'read', 'render', 'link', 'derive', 'images', 'assets', 'assemble', 'redirects', 'search', 'manifest', 'summary', 'public', 'write'])
     expect(Object.values(summary.stages).every((ms) => ms >= 0)).toBe(true)
   })
 })
