@@ -146,6 +146,17 @@ export class RenderCache {
   }
 
   /**
+   * Forgets every entry: a build with no session to outlive it (the CLI) has
+   * no use for them after save(), and at 10,000 posts their JSON is some
+   * hundreds of MB that would otherwise stay live through assemble and search.
+   */
+  release(): void {
+    this.stored.clear()
+    this.fresh.clear()
+    this.used.clear()
+  }
+
+  /**
    * Writes the entries this build used (so stale ones are dropped), each pack
    * via a temporary file and a rename. Best effort: a cache that cannot be
    * written only makes the next build slower.

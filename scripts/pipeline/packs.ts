@@ -106,7 +106,7 @@ export function packGroups(store: BlobStore, groups: Map<string, string>): Map<s
     store.adopt(packHash, text)
     hashes.forEach((h, i) => {
       refs.set(h, packRef(packHash, offsets[i]!, store.blobs.get(h)!.length))
-      store.drop(h)
+      store.packed(h, text, offsets[i]!)
     })
   }
   return refs
