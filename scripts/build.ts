@@ -7,6 +7,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
+import { capHeapGrowth, HEAP_CAP_MIN_FILES } from './pipeline/heap.ts'
 import { buildToDisk } from './pipeline/index.ts'
 import { paths, workPaths } from './project.ts'
 
@@ -29,6 +30,7 @@ const { values } = parseArgs({
   },
 })
 const work = workPaths(values.work)
+const showProgress = !values.quiet && process.stderr.isTTY
 
 try {
   const { summary, warnings } = await buildToDisk({
@@ -38,7 +40,10 @@ try {
     drafts: values.drafts,
     cacheDir: values['no-cache'] ? undefined : work.cacheDir,
     parallel: values.parallel,
-    onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
+    // The first call comes with the first file read or rendered, while the heap is still small: early enough to cap it.
+    onProgress: (done, total) => {
+      if (total >= HEAP_CAP_MIN_FILES) capHeapGrowth()
+      if (!showProgress) return
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
       if (done === total) process.stderr.write('\n')
     },
