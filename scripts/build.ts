@@ -7,6 +7,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
+import { capHeapGrowth, HEAP_CAP_MIN_FILES } from './pipeline/heap.ts'
 import { buildToDisk, type BuildSummary } from './pipeline/index.ts'
 import { recordBuild, startInputs, unchangedBuild } from './pipeline/up-to-date.ts'
 import { paths, workPaths } from './project.ts'
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   },
 })
 const work = workPaths(values.work)
+const showProgress = !values.quiet && process.stderr.isTTY
 
 const dirs = { contentDir: values.content ? resolve(values.content) : paths.contentDir, outDir: work.outDir, publicDir: work.publicDir, cacheDir: work.cacheDir }
 
@@ -44,7 +46,10 @@ async function run(): Promise<{ summary: BuildSummary; warnings: string[]; uncha
     drafts: values.drafts,
     cacheDir: useCache ? dirs.cacheDir : undefined,
     parallel: values.parallel,
-    onProgress: values.quiet || !process.stderr.isTTY ? undefined : (done, total) => {
+    // The first call comes with the first file read or rendered, while the heap is still small: early enough to cap it.
+    onProgress: (done, total) => {
+      if (total >= HEAP_CAP_MIN_FILES) capHeapGrowth()
+      if (!showProgress) return
       if (done === total || done % 100 === 0) process.stderr.write(`\rbuilding: ${done}/${total} files`)
       if (done === total) process.stderr.write('\n')
     },

@@ -151,6 +151,8 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('link')
   if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session, made: rendered.derived })
   await cache?.save()
+  // Only a caller's session (npm start, the benchmark) reads the cache again.
+  if (!options.session) cache?.release()
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')

@@ -147,7 +147,7 @@ export function packGroups(store: BlobStore, groups: Map<string, string>, memo =
     store.adopt(made.hash, made.text, made.bytes)
     hashes.forEach((h, i) => {
       refs.set(h, packRef(made.hash, made.offsets[i]!, store.blobs.get(h)!.length))
-      store.drop(h)
+      store.packed(h, made.text, made.offsets[i]!)
     })
   }
   return refs
