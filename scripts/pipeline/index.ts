@@ -181,11 +181,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   report.summary.warnings += ownerWarnings.length
   lap('summary')
 
-  session.previous = built
-  session.posts = read.kept
-  session.stamps = read.stamps
-  session.search = index.base
-  session.packs.rotate()
+  session.remember({ manifest: built, read, search: index.base })
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
 }
 

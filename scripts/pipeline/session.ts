@@ -53,6 +53,15 @@ export class BuildSession {
   /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */
   readonly derived = new WeakMap<Post, string[]>()
 
+  /** What a finished build leaves for the next: its manifest, the files it kept and its search base. */
+  remember(build: { manifest: Manifest; read: { kept: Map<string, Post | Page>; stamps: Map<string, Stamped> }; search: SearchBase }): void {
+    this.previous = build.manifest
+    this.posts = build.read.kept
+    this.stamps = build.read.stamps
+    this.search = build.search
+    this.packs.rotate()
+  }
+
   /** The render cache in `dir`, opened once per session; none without a folder. */
   async openCache(dir: string | undefined): Promise<RenderCache | undefined> {
     if (!dir) return undefined
