@@ -10,17 +10,15 @@
  */
 
 import { createHash } from 'node:crypto'
-import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { stampOf } from './sources.ts'
 
 const known = new Map<string, { stamp: string; hash: string }>()
 
 /** The file's sha256 (hex), or undefined when `path` is not a regular file. */
 export async function fileSha256(path: string): Promise<string | undefined> {
-  // Synchronous, as sources.ts stampOf: a cached stat takes microseconds, a promise-based one a thread-pool trip.
-  const s = statSync(path, { bigint: true, throwIfNoEntry: false })
-  if (!s?.isFile()) return undefined
-  const stamp = `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`
+  const stamp = stampOf(path)
+  if (stamp === undefined) return undefined
   const seen = known.get(path)
   if (seen?.stamp === stamp) return seen.hash
   const hash = createHash('sha256').update(await readFile(path)).digest('hex')

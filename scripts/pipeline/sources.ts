@@ -70,7 +70,7 @@ export async function read(contentDir: string, kind: SourceKind, file: string): 
 }
 
 /**
- * What a file's stat says of its content: size, change times and inode. A file
+ * What a regular file's stat says of its content (undefined for anything else): size, change times and inode. A file
  * whose stamp is as it was has not been written since (editors that save by
  * rename give a new inode; writes in place move mtime and ctime), so a rebuild
  * in the same process need not read it again.
@@ -79,7 +79,7 @@ export function stampOf(file: string): string | undefined {
   // Synchronous: a stat of a file the kernel has cached takes microseconds, where each promise-based
   // one costs a trip through libuv's thread pool (a thousand files: ~3 ms against ~40).
   const s = statSync(file, { bigint: true, throwIfNoEntry: false })
-  return s && `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`
+  return s?.isFile() ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}` : undefined
 }
 
 export async function readOptional(file: string): Promise<string | undefined> {

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { sha256 } from './manifest.ts'
 import type { BuildSummary } from './summary.ts'
+import { stampOf } from './sources.ts'
 import { writeFileAtomic } from './write.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -48,14 +49,14 @@ interface Record extends LastBuild {
 }
 
 /** Every file under `path` (or `path` itself) by name and stamp, in name order; '' when there is nothing. */
-function treeStamp(path: string): string {
+export function treeStamp(path: string): string {
   const top = statSync(path, { throwIfNoEntry: false })
   if (!top) return ''
   const names = top.isDirectory() ? (readdirSync(path, { recursive: true }) as string[]).sort() : ['']
   const lines: string[] = []
   for (const name of names) {
-    const s = statSync(join(path, name), { bigint: true, throwIfNoEntry: false })
-    if (s?.isFile()) lines.push(`${name}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}`)
+    const stamp = stampOf(join(path, name))
+    if (stamp !== undefined) lines.push(`${name}\0${stamp}`)
   }
   return lines.join('\n')
 }

@@ -5,16 +5,17 @@
  * answers, and makes its own build, which saves need (a BuildSession), right
  * after; should that build differ after all, the open pages reload to it.
  *
- * "Unchanged" is read from each file's name, size and mtime, as make does: an
- * editor's save always moves the mtime. The record lives in the local state
- * folder beside the seeding ledger (seed-local.ts), so deleting that folder
- * forgets both.
+ * "Unchanged" is read from each file's name and stat stamp (up-to-date.ts
+ * treeStamp, as `npm run build` reads it): an editor's save moves mtime and
+ * ctime. The record lives in the local state folder beside the seeding ledger
+ * (seed-local.ts), so deleting that folder forgets both.
  */
 
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { rendererVersion } from '../pipeline/cache.ts'
 import { sha256 } from '../pipeline/manifest.ts'
+import { treeStamp } from '../pipeline/up-to-date.ts'
 import { writeFileAtomic } from '../pipeline/write.ts'
 import { seededBuild } from '../seed-local.ts'
 
@@ -26,21 +27,10 @@ export interface ResumeDirs {
   stateDir: string
 }
 
-/** Every file under `dir` by name, size and mtime, in name order ('' when there is no folder). */
-async function treeStat(dir: string): Promise<string> {
-  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).sort()
-  const lines = await Promise.all(
-    names.map(async (name) => {
-      const s = await stat(join(dir, name)).catch(() => undefined)
-      return s?.isFile() ? `${name}\0${s.size}\0${s.mtimeMs}` : ''
-    }),
-  )
-  return lines.join('\n')
-}
-
 /** What the next build would be made of, as one hash. */
 export async function inputsPrint(dirs: ResumeDirs): Promise<string> {
-  const [code, content, assets] = await Promise.all([rendererVersion(), treeStat(dirs.contentDir), treeStat(dirs.publicDir)])
+  const code = await rendererVersion()
+  const [content, assets] = [treeStamp(dirs.contentDir), treeStamp(dirs.publicDir)]
   return sha256([code, dirs.contentDir, content, assets].join('\0'))
 }
 
