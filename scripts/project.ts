@@ -66,12 +66,19 @@ export function spawnWranglerDev(port: number, persistTo: string, publicDir: str
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persistTo, '--assets', publicDir, '--show-interactive-dev-session=false', '--log-level', 'warn']
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`)
   const dev = spawnWrangler(args, { quiet: options.quiet, detached: true })
-  // However this process ends (miniflare's own signal handlers may exit before a stop() has run),
-  // wrangler's whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.
-  const orphanGuard = () => running(dev) && signalGroup(dev, 'SIGTERM')
-  process.once('exit', orphanGuard)
-  dev.once('exit', () => process.off('exit', orphanGuard))
+  stopWithThisProcess(dev)
   return dev
+}
+
+/**
+ * However this process ends (an early Ctrl-C, an uncaught error, Miniflare's
+ * own signal handlers exiting before a stop() has run), the detached child's
+ * whole group goes with it: `process.kill` is synchronous, so it works in 'exit'.
+ */
+export function stopWithThisProcess(child: ChildProcess): void {
+  const orphanGuard = () => running(child) && signalGroup(child, 'SIGTERM')
+  process.once('exit', orphanGuard)
+  child.once('exit', () => process.off('exit', orphanGuard))
 }
 
 export class WranglerError extends Error {}

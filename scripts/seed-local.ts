@@ -22,8 +22,8 @@ import { LOCAL_STATE, paths } from './project.ts'
 const CURRENT_FILE = 'kumo-current'
 
 export interface SeedOptions {
-  /** Where to write (default: `wrangler kv … --local`); `npm start` passes a live binding. */
-  kv?: KvTarget
+  /** Where to write (default: `wrangler kv … --local`); `npm start` passes its runtime's (preview/workerd.ts). */
+  kv?: Pick<KvTarget, 'putMany'>
   /** The build to seed (default: the one in dist/). */
   build?: { manifest: Manifest; blobs: ReadonlyMap<string, string>; encoded?: string }
   /** The local state folder whose KV `kv` writes (default: wrangler's own), where what was seeded is remembered. */

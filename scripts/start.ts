@@ -18,8 +18,8 @@ const port = Number(process.env.PORT ?? 8787)
 const { values } = parseArgs({ options: { content: { type: 'string' }, work: { type: 'string' }, debug: { type: 'boolean', default: false } } })
 const contentDir = values.content ? resolve(values.content) : paths.contentDir
 const signals = ['SIGINT', 'SIGTERM'] as const
-// Until the preview is up, Ctrl-C ends the command at once: on 'exit' wrangler dev's group is
-// stopped (project.ts), and the seeding Miniflare's workerd ends with this process.
+// Until the preview is up, Ctrl-C ends the command at once: on 'exit' the runtime's process
+// group, it and its workerd, is stopped (preview/runtime.ts, project.ts).
 const early = () => process.exit(130)
 for (const signal of signals) process.on(signal, early)
 const preview = await startPreview({ ...workPaths(values.work), contentDir, port, debug: values.debug })

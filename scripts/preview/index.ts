@@ -1,47 +1,46 @@
 /**
- * The writer's preview (`npm start`): build, seed local KV, run `wrangler dev`
- * behind the reload proxy (./proxy.ts), and on every save rebuild, re-seed and
- * tell the open pages, which reload themselves — or show the build's error.
+ * The writer's preview (`npm start`): build, seed local KV, serve the worker
+ * (./workerd.ts) behind the reload proxy (./proxy.ts), and on every save
+ * rebuild, re-seed and tell the open pages, which reload themselves — or show
+ * the build's error.
  *
- * The start is kept short: `wrangler dev`, the seeding binding and the first
- * build start at once (each workerd takes seconds, the build needs neither
- * until it seeds), and only keys local KV lacks are written (seed-local.ts).
+ * The start is kept short: the runtime (one workerd, serving and seeding) and
+ * the first build start at once (workerd takes a while to start, the build
+ * needs it only to seed), and only keys local KV lacks are written
+ * (seed-local.ts).
  *
  * The edit-to-refresh loop is kept short (see README, "The writer's loop"):
- * KV is written through one long-lived Miniflare on `wrangler dev`'s own state
- * folder, a batch per request (./local-kv.ts), rather than a wrangler process
- * per edit, and public/ is left alone unless an asset changed, so
- * `wrangler dev` does not reload. The worker follows `v1:current`, re-read on
- * every request here (POINTER_TTL_MS=0); pages are told only once it serves
- * the new build.
+ * KV is written through the same long-lived workerd, a batch per request,
+ * rather than a wrangler process per edit, and the runtime reloads only when
+ * public/ or the worker's code changed. The worker follows `v1:current`,
+ * re-read on every request here (POINTER_TTL_MS=0); pages are told only once
+ * it serves the new build.
  */
 
-import type { ChildProcess } from 'node:child_process'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
 import { BuildSession, build, writePublic, type BuildResult } from '../pipeline/index.ts'
-import type { KvTarget } from '../deploy/kv-target.ts'
-import { waitForReady } from '../local-server.ts'
-import { freePort, signalGroup, spawnWranglerDev, stopGroup } from '../project.ts'
+import { treeStamp } from '../pipeline/up-to-date.ts'
+import { paths } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
-import { openLocalKv, type LocalKv } from './local-kv.ts'
 import { startProxy } from './proxy.ts'
 import { rememberBuild, resumableBuild } from './resume.ts'
 import { watchTree } from './watch.ts'
+import { openRuntime, type RuntimeHandle } from './runtime.ts'
+import type { Runtime } from './workerd.ts'
 
 export interface PreviewOptions {
   contentDir: string
   outDir: string
   publicDir: string
   cacheDir: string
-  /** Local KV state, shared by `wrangler dev` and the seeding binding. */
+  /** Local KV state, as `wrangler dev --persist-to` keeps it. */
   stateDir: string
   /** The writer's port; 0 for any free one. */
   port: number
   /** Print the stack of a failed build to the terminal (`npm start -- --debug`). */
   debug?: boolean
-  /** Hide wrangler's own warnings and errors (tests); npm start shows them. */
+  /** Hide the worker's own output and Miniflare's warnings (tests); npm start shows them. */
   quiet?: boolean
   log?: (line: string) => void
   /** Called once the writer's port is open, with when each part of the start was done. */
@@ -53,7 +52,7 @@ export interface PreviewOptions {
 export interface Preview {
   /** Where the writer reads: the proxy in front of `wrangler dev`. */
   url: string
-  /** Ends the watcher, the proxy and wrangler dev (also called when wrangler dev exits). */
+  /** Ends the watchers, the proxy and the runtime. */
   stop(): Promise<void>
   /** Settles when the preview has stopped, however it stopped. */
   stopped: Promise<void>
@@ -84,10 +83,8 @@ export interface StartTimes {
   /** The first build done (on disk), and seeded into local KV; not before the page when resumed (./resume.ts). */
   built?: number
   seeded?: number
-  /** The seeding side of local KV (./local-kv.ts, a workerd of its own) up. */
-  localKv?: number
-  /** `wrangler dev` answering. */
-  dev: number
+  /** The runtime (./workerd.ts) answering. */
+  runtime: number
   /** The writer's port open: the first page can be asked for. */
   ready: number
 }
@@ -96,62 +93,59 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 /** One line: when each part of the start was done, counted from the command. */
 export function startLine(t: StartTimes, resumed: boolean): string {
-  const head = `[kumo] ready after ${seconds(t.ready)}: node and the command ${seconds(t.called)}, wrangler dev ${seconds(t.dev)}`
+  const head = `[kumo] ready after ${seconds(t.ready)}: node and the command ${seconds(t.called)}, workerd ${seconds(t.runtime)}`
   if (resumed) return `${head}, serving the last build (nothing changed since); building in the background`
-  return `${head}, first build ${seconds(t.built!)}, seeded ${seconds(t.seeded!)}, local KV binding ${seconds(t.localKv!)} (all started at once)`
+  return `${head}, first build ${seconds(t.built!)}, seeded ${seconds(t.seeded!)} (started at once)`
 }
 
-/** The seeding side of local KV (./local-kv.ts), started on first use. */
-function localKv(stateDir: string, times: Partial<StartTimes>) {
-  let started: Promise<LocalKv> | undefined
+/** The runtime (./workerd.ts), started on first use; on the internal port the proxy forwards to. */
+function runtimeOnce(options: PreviewOptions, times: Partial<StartTimes>) {
+  let handle: RuntimeHandle | undefined
+  let up: Promise<Runtime> | undefined
+  const open = () => (handle ??= openRuntime({ stateDir: options.stateDir, publicDir: options.publicDir, port: 0, quiet: options.quiet, vars: { POINTER_TTL_MS: '0' } }))
   return {
+    /** The runtime, to be called at once: its calls wait for its start (./runtime.ts). */
+    open,
+    /** The runtime once it answers. */
     get: () =>
-      (started ??= openLocalKv(stateDir).then((local) => {
-        times.localKv ??= performance.now()
-        return local
+      (up ??= open().up.then(({ url, at }) => {
+        times.runtime ??= at
+        return { ...handle!, url }
       })),
-    dispose: async () => (await started?.catch(() => undefined))?.dispose(),
+    dispose: async () => handle?.dispose(),
   }
 }
 
+type Lazy = ReturnType<typeof runtimeOnce>
 type Outcome = Awaited<ReturnType<Rebuild>>
 
 /**
- * wrangler dev, the seeding binding and the first build, started at once
- * (workerd takes seconds to start and needs no build; the build needs no
- * workerd until it seeds). Resumed (./resume.ts): wrangler dev alone, serving
- * the build local KV has, and the build only once the page is up. If a
- * process fails to start, the other is stopped and the error thrown.
+ * The runtime and the first build, started at once (workerd takes a while to
+ * start and needs no build; the build needs workerd only to seed). Resumed
+ * (./resume.ts): the runtime alone, serving the build local KV has, and the
+ * build only once the page is up. If the runtime fails to start, the error is
+ * thrown.
  */
-async function startAll(options: PreviewOptions, rebuild: Rebuild, kv: ReturnType<typeof localKv>, resumed: string | undefined, times: Partial<StartTimes>) {
-  let kvFailed: string | null = null
-  const binding = resumed ? undefined : kv.get()
-  binding?.catch((e: Error) => (kvFailed = `the local KV binding failed: ${e.message}`))
+async function startAll(rebuild: Rebuild, runtime: Lazy, resumed: string | undefined): Promise<{ upstream: string; first: Outcome | undefined }> {
+  const serving = runtime.get()
   const first: Promise<Outcome | undefined> = resumed ? Promise.resolve(undefined) : rebuild()
-  first.catch(() => undefined) // seen below, once the binding is known to be up
-  let firstFailed = false
-  void first.then((o) => (firstFailed = !!o && 'error' in o), () => undefined)
-  // With no build ever seeded, the worker answers 503 until the first good one: a failed one is shown by the proxy instead.
-  const dev = startDev(options, { after: first, accept: (status) => status < 500 || firstFailed, cancelled: () => kvFailed })
-  dev.then(() => (times.dev = performance.now()), () => undefined)
-  const [p, d] = await Promise.allSettled([binding, dev])
-  if (p.status === 'rejected' || d.status === 'rejected') {
-    if (d.status === 'fulfilled') await stopGroup(d.value.dev)
-    await kv.dispose()
-    throw p.status === 'rejected' ? p.reason : (d as PromiseRejectedResult).reason
-  }
-  return { ...d.value, first: await first }
+  first.catch(() => undefined) // seen below, once the runtime is known to be up
+  const { url } = await serving
+  return { upstream: url, first: await first }
 }
 
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? ((line: string) => console.log(line))
   const times: Partial<StartTimes> = { called: performance.now() }
-  const kv = localKv(options.stateDir, times)
-  const rebuild = rebuilder(options, kv.get, log, times)
+  const runtime = runtimeOnce(options, times)
+  const rebuild = rebuilder(options, runtime, log, times)
   const resumed = await resumableBuild(options)
-  const { dev, upstream, first } = await startAll(options, rebuild, kv, resumed, times)
+  const { upstream, first } = await startAll(rebuild, runtime, resumed).catch(async (error) => {
+    await runtime.dispose()
+    throw error
+  })
   // A resumed build not served after all (local KV changed under it) is built now, as on a cold start.
-  const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, dev, kv))
+  const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, runtime))
   if (!('error' in outcome)) await served(upstream, outcome.buildId)
   const proxy = await startProxy(upstream, options.port)
   const show = async (o: Outcome) => {
@@ -166,34 +160,67 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   // Resumed: the session's own first build, which saves start from; if it differs, the pages reload to it.
   const initial = first === undefined && 'buildId' in outcome ? rebuild().then(show) : Promise.resolve()
   const watcher = await rebuildOnChange(options.contentDir, () => rebuild().then(show), initial)
+  const code = await reloadOnCode(runtime, proxy, log)
 
-  let stopped: Promise<void> | undefined
+  let ended: () => void
+  const stopped = new Promise<void>((resolve) => (ended = resolve))
+  let stopping: Promise<void> | undefined
   const stop = () =>
-    (stopped ??= (async () => {
+    (stopping ??= (async () => {
+      code.close()
       await watcher.close()
       await rebuild.noted()
       await proxy.close()
-      await stopGroup(dev)
-      await kv.dispose()
+      await runtime.dispose()
+      ended()
     })())
   initial.catch((error: Error) => {
     log(`[kumo] ${error.message.split('\n')[0]}; npm start stops`)
     void stop()
   })
-  const ended = new Promise<void>((resolve) => dev.once('exit', () => void stop().then(resolve)))
-  return { url: proxy.url, stop, stopped: ended }
+  return { url: proxy.url, stop, stopped }
 }
 
-/** The first build after all; if local KV cannot be written, wrangler dev and the binding are stopped and the error thrown. */
-async function rebuildOrStop(rebuild: Rebuild, dev: ChildProcess, kv: ReturnType<typeof localKv>): Promise<Outcome> {
+/** The first build after all; if local KV cannot be written, the runtime is stopped and the error thrown. */
+async function rebuildOrStop(rebuild: Rebuild, runtime: Lazy): Promise<Outcome> {
   try {
     return await rebuild()
   } catch (error) {
-    await stopGroup(dev)
-    await kv.dispose()
+    await runtime.dispose()
     throw error
   }
 }
+
+/**
+ * The worker's own code (src/) edited while the preview runs: bundled again
+ * and served, and the open pages reload, as `wrangler dev` did. A change that
+ * does not build is shown on the terminal; the last good worker keeps serving.
+ */
+async function reloadOnCode(runtime: Lazy, proxy: Awaited<ReturnType<typeof startProxy>>, log: (line: string) => void) {
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> = Promise.resolve()
+  const reload = async () => {
+    try {
+      await (await runtime.get()).reload()
+      proxy.reload()
+    } catch (error) {
+      log(`[kumo] ${String((error as Error).message).split('\n')[0]}`)
+    }
+  }
+  const watcher = await watchTree(join(paths.root, 'src'), () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => (running = running.then(reload)), 30)
+  })
+  return {
+    close() {
+      clearTimeout(timer)
+      watcher.close()
+    },
+  }
+}
+
+/** The runtime did not start: not a build's error, so the start ends with it. */
+class RuntimeFailed extends Error {}
 
 type Rebuild = {
   (): Promise<{ buildId: string } | { error: string }>
@@ -202,7 +229,7 @@ type Rebuild = {
 }
 
 /** Builds and seeds; the build id, or the message to show. The first run notes its times in `times`. */
-function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
+function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
   // Unchanged posts, their records and the search index carry over from one rebuild to the next.
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
@@ -211,19 +238,23 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
   const run = async () => {
     const first = runs++ === 0
     const started = performance.now()
+    const assets = treeStamp(publicDir)
     let result: BuildResult
     let writeDist: () => Promise<void>
+    let served: Runtime
     try {
       result = await build({ contentDir, outDir, publicDir, cacheDir, session })
+      // public/ is written once the runtime is up: its asset worker lists the folder as it starts.
+      // A runtime that failed to start ends the start (startAll, or the resumed start's first build).
+      served = await runtime.get().catch((error: Error) => Promise.reject(new RuntimeFailed(error.message)))
       writeDist = await writePublic(result, options)
     } catch (error) {
+      if (error instanceof RuntimeFailed) throw error
       return failed(error, options, log)
     }
     const built = performance.now()
-    // A binding that failed to start ends the start (startAll, or the resumed start's first build).
-    const { kv: target } = await kv()
     try {
-      const { written } = await seedLocal({ kv: target, build: result, stateDir: options.stateDir })
+      const written = await seedAndReload(served, result, treeStamp(publicDir) !== assets, options.stateDir)
       const seeded = performance.now()
       // Off the save's path, one at a time: dist/ (the preview serves from local KV, seeded from memory;
       // dist/ is for `npm run seed` and deploys), then the note for the next start (it stats every
@@ -248,56 +279,22 @@ function rebuilder(options: PreviewOptions, kv: () => Promise<{ kv: KvTarget }>,
   return Object.assign(run, { noted: () => remembering })
 }
 
+/**
+ * Reloads the serving worker if public/ changed (its asset worker lists
+ * public/ only when given its options, ./workerd.ts), then seeds the build.
+ * How many keys were written.
+ */
+async function seedAndReload(served: Runtime, result: BuildResult, assetsChanged: boolean, stateDir: string): Promise<number> {
+  if (assetsChanged) await served.reload()
+  return (await seedLocal({ kv: served.kv, build: result, stateDir })).written
+}
+
 function failed(error: unknown, options: PreviewOptions, log: (line: string) => void): { error: string } {
   const message = messageOf(error)
   // The stack only when asked for: the message names the file and what to do.
   if (options.debug) for (const stack of debugStacks(error)) console.error(stack)
   log(`[kumo] build failed, the open pages show why:\n${message}`)
   return { error: message }
-}
-
-/**
- * wrangler dev refuses a missing assets folder, so one is made; it holds one
- * file because the first build swaps in a folder of its own while wrangler
- * starts, and wrangler's watcher, on the folder it was given, only sees the
- * swap as that old folder's files going (an empty one's swap goes unseen, and
- * wrangler would serve no assets).
- */
-async function assetsFolder(dir: string): Promise<void> {
-  if ((await readdir(dir).catch(() => [])).length > 0) return
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, '.kumo-preview-starting'), 'npm start made this folder; the first build replaces it\n')
-}
-
-interface DevProbe {
-  /** Polling starts once this settles (the first build and its seeding: before it, every page would be an error the worker logs). */
-  after: Promise<unknown>
-  accept: (status: number) => boolean
-  /** A reason to give up waiting, if one came up. */
-  cancelled: () => string | null
-}
-
-/**
- * `wrangler dev` on a free internal port, once it answers as `probe.accept`
- * says (polled every 50 ms): the writer's port opens only then, so no page of
- * the preview is ever a 502. On failure it is stopped.
- */
-async function startDev(options: PreviewOptions, probe: DevProbe): Promise<{ dev: ChildProcess; upstream: string }> {
-  const internal = await freePort()
-  await assetsFolder(options.publicDir)
-  // The pointer re-read on every request: a save's build is served as soon as it is seeded.
-  const dev = spawnWranglerDev(internal, options.stateDir, options.publicDir, { quiet: options.quiet, vars: { POINTER_TTL_MS: '0' } })
-  const upstream = `http://127.0.0.1:${internal}`
-  let exit: string | null = null
-  dev.once('exit', (code, signal) => (exit = `code ${code}, signal ${signal}`))
-  try {
-    await probe.after.catch(() => undefined)
-    await waitForReady(`${upstream}/`, 60_000, () => exit ?? probe.cancelled(), { accept: probe.accept, intervalMs: 50 })
-  } catch (error) {
-    signalGroup(dev, 'SIGKILL')
-    throw error
-  }
-  return { dev, upstream }
 }
 
 /** Watches `dir` and runs `rebuild` after each burst of changes, one run at a time and after `initial`; `close` waits for the run under way. */

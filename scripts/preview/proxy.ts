@@ -1,6 +1,6 @@
 /**
  * The preview's front door: an HTTP server on the writer's port that passes
- * every request to `wrangler dev` and, on the way back, adds the reload script
+ * every request to the worker (./workerd.ts) and, on the way back, adds the reload script
  * to HTML pages (./client.ts). It also serves the event stream that tells open
  * pages a new build is live (Server-Sent Events, HTML Living Standard §9.2), and
  * while the last build failed it answers pages with that build's error.
@@ -20,6 +20,8 @@ export interface PreviewProxy {
   built(buildId: string): void
   /** The last build failed: pages show `message` (one line per problem) until the next good build. */
   failed(message: string): void
+  /** The worker's code changed, the build did not: open pages reload. */
+  reload(): void
   close(): Promise<void>
 }
 
@@ -103,6 +105,7 @@ function handler(state: ProxyState, target: URL) {
 /** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
 export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
   const state: ProxyState = { version: 'starting', streams: new Set() }
+  let reloads = 0
   const announce = () => {
     for (const s of state.streams) s.write(`event: build\ndata: ${state.version}\n\n`)
   }
@@ -127,6 +130,11 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
         failed(message) {
           state.error = message
           state.version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
+          announce()
+        },
+        reload() {
+          // A version the open pages have not seen, of the same build (or error).
+          state.version = `${state.version.split('+')[0]}+${++reloads}`
           announce()
         },
         close: () =>

@@ -3,14 +3,15 @@
 // Miniflare seeder on wrangler dev's own state; a warm start that serves the
 // last build at once when nothing changed; the file-hash memo behind a quick
 // rebuild. The end-to-end case runs the real preview (wrangler dev, offline).
-import { cp, readFile, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
 import { fileSha256 } from '../../scripts/pipeline/file-hash.ts'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import { startPreview, type StartTimes } from '../../scripts/preview/index.ts'
-import { batches, localNamespaceId } from '../../scripts/preview/local-kv.ts'
+import { batches } from '../../scripts/preview/workerd.ts'
+import { workerConfig } from '../../scripts/preview/wrangler-config.ts'
 import { inputsPrint, rememberBuild, resumableBuild } from '../../scripts/preview/resume.ts'
 import { paths } from '../../scripts/project.ts'
 import { seedLocal } from '../../scripts/seed-local.ts'
@@ -67,10 +68,25 @@ describe('seeding local KV', () => {
     expect(kv.batches).toEqual([[], [CURRENT_KEY]])
   })
 
-  it("finds wrangler dev's local namespace id in wrangler.toml, as wrangler does", () => {
-    const toml = '[vars]\nX = "1"\n[[kv_namespaces]]\nbinding = "OTHER"\nid = "aaa"\n\n[[kv_namespaces]]\nid = "bbb"\nbinding = "CONTENT"\n\n[assets]\ndirectory = "./public"\n'
-    expect(localNamespaceId(toml)).toBe('bbb')
-    expect(localNamespaceId('[[kv_namespaces]]\nbinding = "CONTENT"\n')).toBe('CONTENT')
+  it("reads wrangler.toml as wrangler dev would run the worker: namespace id, vars, assets, dates", () => {
+    const toml = [
+      'name = "blog"',
+      'compatibility_date = 2026-04-01',
+      'compatibility_flags = ["nodejs_compat"]',
+      '[vars]\nX = "1"\nN = 2',
+      '[[kv_namespaces]]\nbinding = "OTHER"\nid = "aaa"',
+      '[[kv_namespaces]]\nid = "bbb"\nbinding = "CONTENT"',
+      '[assets]\ndirectory = "./public"\nhtml_handling = "none"\nrun_worker_first = true',
+    ].join('\n\n')
+    const config = workerConfig(toml)
+    expect(config).toMatchObject({ name: 'blog', compatibilityDate: '2026-04-01', compatibilityFlags: ['nodejs_compat'], contentNamespace: 'bbb' })
+    // [vars] reach the worker as strings, as wrangler passes them.
+    expect(config.vars).toEqual({ X: '1', N: '2' })
+    expect(config.assets).toEqual({ html_handling: 'none', not_found_handling: undefined, run_worker_first: true })
+    // No id: wrangler files the namespace under the binding's name.
+    expect(workerConfig('compatibility_date = "2026-05-01"\n[[kv_namespaces]]\nbinding = "CONTENT"\n').contentNamespace).toBe('CONTENT')
+    expect(() => workerConfig('name = "x"\n[assets\n')).toThrow(/^wrangler\.toml: .*fix the file/)
+    expect(() => workerConfig('name = "x"\n')).toThrow(/compatibility_date is missing/)
   })
 
   it('sends entries in batches under the size limit, none lost or reordered', () => {
@@ -119,7 +135,7 @@ describe('resuming a start', () => {
   })
 })
 
-describe('npm start (real wrangler dev, offline)', () => {
+describe('npm start (workerd through Miniflare, offline)', () => {
   it('serves the first build, a save with only its new keys, and a warm restart at once', { timeout: 240_000 }, async () => {
     const contentDir = await contentCopy()
     const work = await tempDir()
@@ -134,13 +150,22 @@ describe('npm start (real wrangler dev, offline)', () => {
       return { status: res.status, text: await res.text() }
     }
 
+    await mkdir(join(contentDir, 'static'), { recursive: true })
+    await writeFile(join(contentDir, 'static', 'google123.html'), 'google-site-verification: google123.html\n')
     let preview = await open()
     try {
       expect((await get(`${preview.url}${PAGE}`)).status).toBe(200)
       const css = /href="(\/_kumo\/style\.[^"]+\.css)"/.exec((await get(`${preview.url}${PAGE}`)).text)?.[1]
-      // The first build swaps public/ in while wrangler dev starts: its stylesheet must be served.
+      // The first build writes public/ once workerd is up: its stylesheet must be served.
       expect((await get(`${preview.url}${css}`)).status).toBe(200)
       expect(started[0]!.built).toBeDefined()
+      // wrangler.toml's [assets] as wrangler dev applies them: html_handling "none" serves a file at
+      // exactly its path (no redirect to /google123), and an unknown path goes to the worker's 404.
+      const verification = await fetch(`${preview.url}/google123.html`, { redirect: 'manual' })
+      // (The preview's proxy adds its reload script to every HTML answer.)
+      expect([verification.status, (await verification.text()).split('<script')[0]]).toEqual([200, 'google-site-verification: google123.html\n'])
+      expect((await get(`${preview.url}/assets/img/avatar.svg`)).status).toBe(200)
+      expect((await get(`${preview.url}/no-such-file.txt`)).status).toBe(404)
 
       const post = join(contentDir, POST)
       const marker = `marker-${Date.now()}`
@@ -160,6 +185,13 @@ describe('npm start (real wrangler dev, offline)', () => {
       const saved = seeded.slice(1).reduce((a, b) => a + b, 0)
       expect(saved).toBeGreaterThan(0)
       expect(saved).toBeLessThan(seeded[0]! / 2)
+
+      // A static file added while the preview runs is served: public/ changed, so workerd reloads its assets.
+      await writeFile(join(contentDir, 'static', 'added.txt'), 'added while running\n')
+      while ((await get(`${preview.url}/added.txt`)).text !== 'added while running\n') {
+        expect(Date.now()).toBeLessThan(deadline)
+        await new Promise((r) => setTimeout(r, 100))
+      }
     } finally {
       await preview.stop()
     }

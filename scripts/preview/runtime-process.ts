@@ -1,0 +1,42 @@
+/**
+ * The process that holds `npm start`'s Miniflare (./runtime.ts): it answers
+ * each request from the preview, one at a time and in order, with a reply of
+ * the same id, and ends after `dispose`. Miniflare's own exit hook stops its workerds on SIGTERM.
+ */
+
+import type { Call, Reply } from './runtime.ts'
+import { startWorkerd, type Runtime } from './workerd.ts'
+
+let runtime: Promise<Runtime> | undefined
+
+async function answer(call: Call): Promise<unknown> {
+  switch (call.op) {
+    case 'open':
+      runtime = startWorkerd(call.options)
+      // When, on the wall clock: the preview's process may hear of it much later.
+      return { url: (await runtime).url, at: performance.timeOrigin + performance.now() }
+    case 'put':
+      return (await runtime!).kv.putMany(call.entries)
+    case 'reload':
+      return (await runtime!).reload()
+    case 'dispose':
+      return (await runtime?.catch(() => undefined))?.dispose()
+  }
+}
+
+const reply = (message: Reply) => new Promise<void>((resolve) => process.send!(message, () => resolve()))
+
+// One call at a time, in the order sent: a reload restarts workerd, which would fail a put under way.
+let queue: Promise<unknown> = Promise.resolve()
+
+process.on('message', (call: Call) => {
+  queue = queue
+    .then(() => answer(call))
+    .then(
+      (value) => reply({ id: call.id, value }),
+      (error: Error) => reply({ id: call.id, error: String(error?.message ?? error) }),
+    )
+    .then(() => call.op === 'dispose' && process.exit(0))
+})
+// The preview gone (its IPC channel closed) without a dispose: stop with it.
+process.on('disconnect', () => void (runtime ?? Promise.resolve(undefined)).then((r) => r?.dispose()).finally(() => process.exit(0)))

@@ -1,0 +1,75 @@
+/**
+ * `npm start`'s runtime (./workerd.ts) in a process of its own
+ * (./runtime-process.ts), so that loading and configuring Miniflare does not
+ * hold up the first build: measured, Miniflare's module takes ~0.5 s of the
+ * thread that loads it and each configuration ~0.15 s more, time the build
+ * lost while both ran on one thread. A process rather than a worker thread:
+ * its group (it and the workerds it starts) can be stopped synchronously
+ * however this process ends, as `wrangler dev`'s is (project.ts); a thread's
+ * workerds outlived an early Ctrl-C. The entries to seed cross the IPC
+ * channel by structured clone, a copy of a few megabytes.
+ */
+
+import { fork } from 'node:child_process'
+import { stopGroup, stopWithThisProcess } from '../project.ts'
+import type { KvEntry } from '../deploy/kv-target.ts'
+import type { Runtime, RuntimeOptions } from './workerd.ts'
+
+/** What the preview's thread asks of the runtime's. */
+type Op = { op: 'open'; options: RuntimeOptions } | { op: 'put'; entries: KvEntry[] } | { op: 'reload' } | { op: 'dispose' }
+export type Call = Op & { id: number }
+export type Reply = { id: number; value?: unknown; error?: string }
+
+const RUN = new URL('../run.mjs', import.meta.url)
+
+/** The runtime as the preview holds it: usable at once, calls queue behind the start. */
+export interface RuntimeHandle extends Omit<Runtime, 'url'> {
+  /** Where the worker answers, once it does, and when it first did (`performance.now()` here); rejects if it could not start. */
+  up: Promise<{ url: string; at: number }>
+}
+
+/**
+ * Starts the thread and, in it, workerd with the worker and the seeder.
+ * Calls are sent at once and run in order after the start: replies reach
+ * this process only when its thread is idle, which a build seldom is.
+ */
+export function openRuntime(options: RuntimeOptions): RuntimeHandle {
+  // Its own process group, so that one signal stops it and its workerds (project.ts).
+  const child = fork(RUN, ['preview/runtime-process'], { detached: true, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  stopWithThisProcess(child)
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  let next = 0
+  let ended: Error | undefined
+  child.on('message', (reply: Reply) => {
+    const w = waiting.get(reply.id)
+    waiting.delete(reply.id)
+    if (reply.error !== undefined) w?.reject(new Error(reply.error))
+    else w?.resolve(reply.value)
+  })
+  child.on('exit', (code, signal) => {
+    ended = new Error(`the preview's runtime has stopped (code ${code}, signal ${signal})`)
+    for (const w of waiting.values()) w.reject(ended)
+    waiting.clear()
+  })
+  const call = <T>(op: Op): Promise<T> =>
+    ended
+      ? Promise.reject(ended)
+      : new Promise<T>((resolve, reject) => {
+          const id = next++
+          waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
+          child.send({ ...op, id })
+        })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const up = call<{ url: string; at: number }>({ op: 'open', options }).then(({ url, at }) => ({ url, at: at - performance.timeOrigin }))
+  up.catch(() => void stopGroup(child))
+  return {
+    up,
+    kv: { putMany: (entries) => call({ op: 'put', entries }) },
+    reload: () => call({ op: 'reload' }),
+    async dispose() {
+      await call({ op: 'dispose' }).catch(() => undefined)
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))])
+      await stopGroup(child)
+    },
+  }
+}
