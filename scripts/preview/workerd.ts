@@ -122,7 +122,14 @@ function optionsOf(config: WorkerConfig, bundle: Bundle, options: RuntimeOptions
         assets: {
           directory: options.publicDir,
           routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: assets.run_worker_first },
-          assetConfig: { html_handling: assets.html_handling, not_found_handling: assets.not_found_handling } as never,
+          // With the worker's compatibility date and flags, as wrangler passes them: the asset worker's
+          // behaviour follows them.
+          assetConfig: {
+            html_handling: assets.html_handling,
+            not_found_handling: assets.not_found_handling,
+            compatibility_date: config.compatibilityDate,
+            compatibility_flags: config.compatibilityFlags,
+          } as never,
         },
       },
       { name: SEEDER_NAME, modules: true, script: SEEDER, compatibilityDate: config.compatibilityDate, kvNamespaces },
