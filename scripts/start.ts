@@ -22,7 +22,12 @@ const signals = ['SIGINT', 'SIGTERM'] as const
 // group, it and its workerd, is stopped (preview/runtime.ts, project.ts).
 const early = () => process.exit(130)
 for (const signal of signals) process.on(signal, early)
-const preview = await startPreview({ ...workPaths(values.work), contentDir, port, debug: values.debug })
+const preview = await startPreview({ ...workPaths(values.work), contentDir, port, debug: values.debug }).catch((error: Error) => {
+  // A build's errors are shown on the pages; this is the preview itself not starting (wrangler.toml, the worker's code, workerd).
+  console.error(`[kumo] npm start could not start: ${String(error?.message ?? error).split('\n')[0]}`)
+  if (values.debug) console.error(error)
+  process.exit(1)
+})
 for (const signal of signals) {
   process.off(signal, early)
   process.prependListener(signal, () => void preview.stop().then(() => process.exit(0)))

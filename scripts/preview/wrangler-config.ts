@@ -55,7 +55,9 @@ export function workerConfig(toml: string, file = 'wrangler.toml'): WorkerConfig
   try {
     config = parse(toml) as Table
   } catch (error) {
-    throw new Error(`${file}: ${String((error as Error).message).split('\n')[0]}; fix the file (it is TOML) and run npm start again`)
+    const { message, line, column } = error as Error & { line?: number; column?: number }
+    const where = line ? `${file}:${line}:${column}` : file
+    throw new Error(`${where}: ${String(message).split('\n')[0]}; fix the file (it is TOML) and run npm start again`)
   }
   const assets = table(config.assets)
   if (typeof config.compatibility_date !== 'string' && !(config.compatibility_date instanceof Date)) {

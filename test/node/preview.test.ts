@@ -85,7 +85,7 @@ describe('seeding local KV', () => {
     expect(config.assets).toEqual({ html_handling: 'none', not_found_handling: undefined, run_worker_first: true })
     // No id: wrangler files the namespace under the binding's name.
     expect(workerConfig('compatibility_date = "2026-05-01"\n[[kv_namespaces]]\nbinding = "CONTENT"\n').contentNamespace).toBe('CONTENT')
-    expect(() => workerConfig('name = "x"\n[assets\n')).toThrow(/^wrangler\.toml: .*fix the file/)
+    expect(() => workerConfig('name = "x"\n[assets\n')).toThrow(/^wrangler\.toml:2:\d+: .*fix the file/)
     expect(() => workerConfig('name = "x"\n')).toThrow(/compatibility_date is missing/)
   })
 
