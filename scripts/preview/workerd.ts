@@ -21,6 +21,7 @@
  * took 1.3–2.2 s and 47 ms.
  */
 
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -39,6 +40,14 @@ const SEEDER = `export default {
   },
 }`
 const SEEDER_NAME = 'kumo-preview-seeder'
+/**
+ * The seeder is reached by its route, through Miniflare's dispatchFetch
+ * (measured: 201 records in 450–560 ms, against 620–790 through
+ * getWorker's proxy). The host is secret and under `.invalid` (RFC 6761: it
+ * never resolves), so no web page can send the preview's workerd a request
+ * that reaches it.
+ */
+const SEEDER_HOST = `kumo-seed-${randomBytes(16).toString('hex')}.invalid`
 
 /** One batch request at most this big (Miniflare reads the body whole). */
 const BATCH_BYTES = 32 * 1024 * 1024
@@ -132,7 +141,7 @@ function optionsOf(config: WorkerConfig, bundle: Bundle, options: RuntimeOptions
           } as never,
         },
       },
-      { name: SEEDER_NAME, modules: true, script: SEEDER, compatibilityDate: config.compatibilityDate, kvNamespaces },
+      { name: SEEDER_NAME, modules: true, script: SEEDER, compatibilityDate: config.compatibilityDate, kvNamespaces, routes: [`${SEEDER_HOST}/*`] },
     ],
   }
 }
@@ -140,9 +149,8 @@ function optionsOf(config: WorkerConfig, bundle: Bundle, options: RuntimeOptions
 /** Posts `entries` to the seeding worker, a batch per request. */
 function seedingPuts(mf: MiniflareType): (entries: KvEntry[]) => Promise<void> {
   return async (entries) => {
-    const seeder = await mf.getWorker(SEEDER_NAME)
     for (const batch of batches(entries)) {
-      const res = await seeder.fetch('http://seed.local/', { method: 'POST', body: JSON.stringify(batch) })
+      const res = await mf.dispatchFetch(`http://${SEEDER_HOST}/`, { method: 'POST', body: JSON.stringify(batch) })
       if (!res.ok) throw new Error(`writing local KV failed: ${res.status} ${(await res.text()).split('\n')[0]}`)
       await res.arrayBuffer()
     }
