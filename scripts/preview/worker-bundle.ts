@@ -36,6 +36,8 @@ async function bundle(entry: string, out: string, inputsFile: string): Promise<v
     platform: 'browser',
     target: 'es2024',
     conditions: ['workerd', 'worker', 'browser'],
+    // workerd's own modules, left to it as wrangler leaves them (`node:*` needs nodejs_compat).
+    external: ['cloudflare:*', 'node:*'],
     keepNames: true,
     define: { 'process.env.NODE_ENV': '"development"' },
     metafile: true,
