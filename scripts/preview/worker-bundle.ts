@@ -4,24 +4,29 @@
  * bundleWorker: ESM, target es2024, the `workerd`/`worker`/`browser` export
  * conditions, names kept, NODE_ENV "development"); JSX is set by tsconfig.json.
  *
- * Kept in `.kumo/bin/` with the stat stamps of the files it was made from,
- * and made again only when one of them changed or went away, as
+ * Kept in `.kumo/bin/` with the stat stamps of the files it was made from
+ * (and of this file and package-lock.json), and made again only when one of
+ * them changed or went away, or wrangler.toml names another entry, as
  * scripts/run.mjs does for the commands: most starts bundle nothing, and do
  * not even load esbuild (~0.3 s).
  */
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { paths } from '../project.ts'
 import { stampOf } from '../pipeline/sources.ts'
 
 const BIN = join(paths.root, '.kumo', 'bin')
 
-/** The bundle's inputs (relative to the root) and their stamps, when all of them are as they were. */
-async function upToDate(inputsFile: string): Promise<boolean> {
-  const inputs = await readFile(inputsFile, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined)
-  if (!inputs) return false
-  return Object.entries(inputs).every(([file, stamp]) => stampOf(join(paths.root, file)) === stamp)
+/** Besides the files esbuild read: how they are bundled (this file) and the locked packages. */
+const BUNDLER = [relative(paths.root, fileURLToPath(import.meta.url)), 'package-lock.json']
+
+/** Whether the bundle was made from `main` and every input (relative to the root) has the stamp it had. */
+async function upToDate(inputsFile: string, main: string): Promise<boolean> {
+  const record = await readFile(inputsFile, 'utf8').then((t) => JSON.parse(t) as { main: string; inputs: Record<string, string> }, () => undefined)
+  if (record?.main !== main || !record.inputs) return false
+  return Object.entries(record.inputs).every(([file, stamp]) => stampOf(join(paths.root, file)) === stamp)
 }
 
 async function bundle(entry: string, out: string, inputsFile: string): Promise<void> {
@@ -43,12 +48,13 @@ async function bundle(entry: string, out: string, inputsFile: string): Promise<v
     metafile: true,
     logLevel: 'silent',
   })
-  const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((f) => [f, stampOf(join(paths.root, f))]))
+  const files = [...Object.keys(result.metafile.inputs), ...BUNDLER]
+  const inputs = Object.fromEntries(files.map((f) => [f, stampOf(join(paths.root, f))]))
   // Written to a new name and renamed: two starts at once never load half a file.
   await mkdir(BIN, { recursive: true })
   await writeFile(`${out}.tmp-${process.pid}`, result.outputFiles[0]!.contents)
   await rename(`${out}.tmp-${process.pid}`, out)
-  await writeFile(`${inputsFile}.tmp-${process.pid}`, JSON.stringify(inputs))
+  await writeFile(`${inputsFile}.tmp-${process.pid}`, JSON.stringify({ main: entry, inputs }))
   await rename(`${inputsFile}.tmp-${process.pid}`, inputsFile)
 }
 
@@ -56,7 +62,7 @@ async function bundle(entry: string, out: string, inputsFile: string): Promise<v
 export async function workerBundle(main: string): Promise<string> {
   const out = join(BIN, 'worker.mjs')
   const inputsFile = `${out}.inputs.json`
-  if (await upToDate(inputsFile)) return out
+  if (await upToDate(inputsFile, main)) return out
   try {
     await bundle(main, out, inputsFile)
   } catch (error) {
