@@ -1,8 +1,9 @@
 // npm start's fast paths: local KV seeded with only what it lacks (after an
 // edit, the edited post's new records and the new manifest), through the
-// Miniflare seeder on wrangler dev's own state; a warm start that serves the
+// seeding worker on wrangler dev's own state; a warm start that serves the
 // last build at once when nothing changed; the file-hash memo behind a quick
-// rebuild. The end-to-end case runs the real preview (wrangler dev, offline).
+// rebuild; wrangler.toml read as wrangler reads it. The end-to-end case runs
+// the real preview (workerd through Miniflare, offline).
 import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
