@@ -200,7 +200,7 @@ export function kvEntries(result: BuildResult): Array<{ key: string; value: stri
  */
 export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
   const result = await build(options)
-  const writeDist = await writePublic(result, options)
+  const { writeDist } = await writePublic(result, options)
   await writeDist()
   return result
 }
@@ -208,14 +208,17 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
 /**
  * Writes public/, and returns the writing of dist/ as a second step: `npm
  * start` serves from local KV, which it seeds from the build in memory, so it
- * writes dist/ after seeding, off a save's path (wrangler dev serves public/,
- * which must be in place first).
+ * writes dist/ after seeding, off a save's path (its workerd serves public/,
+ * which must be in place first). `changed`: whether public/ was written.
  */
-export async function writePublic(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>): Promise<() => Promise<void>> {
+export async function writePublic(
+  result: BuildResult,
+  options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>,
+): Promise<{ writeDist: () => Promise<void>; changed: boolean }> {
   const { lap } = stageTimer(result.summary.stages)
-  const digest = await syncPublic(result.assets, options)
+  const { digest, written } = await syncPublic(result.assets, options)
   lap('public')
-  return () => writeDist(result, options, digest)
+  return { writeDist: () => writeDist(result, options, digest), changed: written }
 }
 
 async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, digest: string): Promise<void> {

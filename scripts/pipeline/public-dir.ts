@@ -26,16 +26,17 @@ const DIGEST = 'public.digest'
 
 /**
  * Writes public/ unless it was made from the same inputs and nobody changed it
- * since. Returns the inputs' digest, for `rememberPublic` once the build is written.
+ * since. Returns the inputs' digest, for `rememberPublic` once the build is
+ * written, and whether public/ was written (npm start then reloads its assets).
  */
-export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<string> {
+export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<{ digest: string; written: boolean }> {
   const copies = await contentCopies(dirs.contentDir)
   const earlier = await earlierStylesheets(dirs.publicDir, files[0]!.path)
   const digest = await publicDigest(files, copies)
   const previous = await readOptional(join(dirs.outDir, DIGEST))
-  if (previous === `${digest}\n${await treeState(dirs.publicDir)}`) return digest
+  if (previous === `${digest}\n${await treeState(dirs.publicDir)}`) return { digest, written: false }
   await writeTrees([{ dir: dirs.publicDir, files, copies: [...earlier, ...copies] }])
-  return digest
+  return { digest, written: true }
 }
 
 /** Written last, from what public/ holds now: a failure before this only means a rewrite next time. */

@@ -20,7 +20,6 @@
 import { join } from 'node:path'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
 import { BuildSession, build, writePublic, type BuildResult } from '../pipeline/index.ts'
-import { treeStamp } from '../pipeline/up-to-date.ts'
 import { paths } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
 import { startProxy } from './proxy.ts'
@@ -50,7 +49,7 @@ export interface PreviewOptions {
 }
 
 export interface Preview {
-  /** Where the writer reads: the proxy in front of `wrangler dev`. */
+  /** Where the writer reads: the proxy in front of the worker. */
   url: string
   /** Ends the watchers, the proxy and the runtime. */
   stop(): Promise<void>
@@ -104,8 +103,6 @@ function runtimeOnce(options: PreviewOptions, times: Partial<StartTimes>) {
   let up: Promise<Runtime> | undefined
   const open = () => (handle ??= openRuntime({ stateDir: options.stateDir, publicDir: options.publicDir, port: 0, quiet: options.quiet, vars: { POINTER_TTL_MS: '0' } }))
   return {
-    /** The runtime, to be called at once: its calls wait for its start (./runtime.ts). */
-    open,
     /** The runtime once it answers. */
     get: () =>
       (up ??= open().up.then(({ url, at }) => {
@@ -238,30 +235,29 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
   const run = async () => {
     const first = runs++ === 0
     const started = performance.now()
-    const assets = treeStamp(publicDir)
     let result: BuildResult
-    let writeDist: () => Promise<void>
+    let published: Awaited<ReturnType<typeof writePublic>>
     let served: Runtime
     try {
       result = await build({ contentDir, outDir, publicDir, cacheDir, session })
       // public/ is written once the runtime is up: its asset worker lists the folder as it starts.
       // A runtime that failed to start ends the start (startAll, or the resumed start's first build).
       served = await runtime.get().catch((error: Error) => Promise.reject(new RuntimeFailed(error.message)))
-      writeDist = await writePublic(result, options)
+      published = await writePublic(result, options)
     } catch (error) {
       if (error instanceof RuntimeFailed) throw error
       return failed(error, options, log)
     }
     const built = performance.now()
     try {
-      const written = await seedAndReload(served, result, treeStamp(publicDir) !== assets, options.stateDir)
+      const keys = await seedAndReload(served, result, published.changed, options.stateDir)
       const seeded = performance.now()
       // Off the save's path, one at a time: dist/ (the preview serves from local KV, seeded from memory;
       // dist/ is for `npm run seed` and deploys), then the note for the next start (it stats every
       // content and public/ file). Noted after the build, so a save during it may be counted in: the
       // next start's own build then reloads the pages.
       remembering = remembering
-        .then(writeDist)
+        .then(published.writeDist)
         .then(
           () => rememberBuild(options, result.summary.buildId),
           (error: Error) => log(`[kumo] writing ${outDir} failed: ${error.message.split('\n')[0]}`),
@@ -269,8 +265,8 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
         .catch(() => undefined)
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
-      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${written} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)
-      options.onSeeded?.({ buildId: summary.buildId, written })
+      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${keys} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)
+      options.onSeeded?.({ buildId: summary.buildId, written: keys })
       return { buildId: summary.buildId }
     } catch (error) {
       return failed(error, options, log)

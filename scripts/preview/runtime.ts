@@ -15,7 +15,7 @@ import { stopGroup, stopWithThisProcess } from '../project.ts'
 import type { KvEntry } from '../deploy/kv-target.ts'
 import type { Runtime, RuntimeOptions } from './workerd.ts'
 
-/** What the preview's thread asks of the runtime's. */
+/** What the preview asks of the runtime's process. */
 type Op = { op: 'open'; options: RuntimeOptions } | { op: 'put'; entries: KvEntry[] } | { op: 'reload' } | { op: 'dispose' }
 export type Call = Op & { id: number }
 export type Reply = { id: number; value?: unknown; error?: string }
@@ -29,7 +29,7 @@ export interface RuntimeHandle extends Omit<Runtime, 'url'> {
 }
 
 /**
- * Starts the thread and, in it, workerd with the worker and the seeder.
+ * Starts the process and, in it, workerd with the worker and the seeder.
  * Calls are sent at once and run in order after the start: replies reach
  * this process only when its thread is idle, which a build seldom is.
  */
