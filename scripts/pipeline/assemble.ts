@@ -131,10 +131,9 @@ export interface OwnRecords {
   body: PostBodyRecord
 }
 
-function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
-  const known = own.get(post)
-  if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
-  const body: PostBodyRecord = {
+/** A post's page record: what its route serves (also made alone by quick.ts, for a saved post). */
+export function postBody(post: Post): PostBodyRecord {
+  return {
     ...metaOf(post),
     kind: 'post',
     description: post.description,
@@ -146,6 +145,12 @@ function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, edite
     source: post.source,
     ...shownOf(post),
   }
+}
+
+function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
+  const known = own.get(post)
+  if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
+  const body = postBody(post)
   const entry = entryOf(post, siteUrl, editedAt)
   const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry), body }
   own.set(post, made)

@@ -13,6 +13,8 @@
  * render.ts     parse + render the misses (render-pool)  → Rendered (posts, pages, errors)
  * link.ts       `post_url`, URL collisions, any errors   → Linked
  * derive.ts     feed HTML and search analysis, cached    → (on the posts)
+ * images.ts     sizes and copies of the images shown     → (on the posts)
+ * quick.ts      npm start: a saved post's page, patched into the previous build, shown first
  * assets.ts     stylesheet, favicon, _headers, template  → Assets
  * history.ts    what changed since the build before      → History (dates, edits)
  * epochs.ts     assemble: base epoch and schedule        → Epochs (blob store)
@@ -57,6 +59,7 @@ import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
+import { quick, type Built, type Quick } from './quick.ts'
 import { rememberPublic, syncPublic } from './public-dir.ts'
 import { readAll } from './read.ts'
 import { redirects } from './redirects.ts'
@@ -93,6 +96,12 @@ export interface BuildOptions {
   searchBase?: SearchBase
   /** The build this one follows (a deploy passes the live build's); else the session's. Dates what changed (history.ts). */
   previous?: Manifest
+  /**
+   * `npm start`: given the saved posts' pages patched into the session's
+   * previous build (quick.ts), when a save allows it, before the rest of the
+   * build runs; awaited. The session then keeps each build's blobs for the next.
+   */
+  onQuick?: (early: Quick) => Promise<void>
 }
 
 export interface BuildResult {
@@ -157,6 +166,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
   const linked = { ...plain, included: images.posts, pages: images.pages }
+  if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }).then(() => lap('quick'))
   const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
@@ -181,8 +191,14 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   report.summary.warnings += ownerWarnings.length
   lap('summary')
 
-  session.remember({ manifest: built, read, search: index.base })
+  session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
+}
+
+/** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */
+async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<Parameters<typeof quick>[0], 'previous'>) {
+  const early = previous && quick({ previous, ...input })
+  if (early) await onQuick(early)
 }
 
 /** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */

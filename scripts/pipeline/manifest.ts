@@ -21,6 +21,9 @@ import type { SearchIndex } from './search-index.ts'
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
 
+/** A blob's key: the hash of its JSON. */
+export const blobHash = (json: string): string => sha256(json).slice(0, 32)
+
 export interface Materialised {
   routes: Record<string, RouteEntry>
   records: Record<string, string>
@@ -52,7 +55,7 @@ export class BlobStore {
     let known = this.hashed.get(value)
     if (!known) {
       const json = JSON.stringify(value)
-      known = { hash: sha256(json).slice(0, 32), json, bytes: Buffer.byteLength(json) }
+      known = { hash: blobHash(json), json, bytes: Buffer.byteLength(json) }
       this.hashed.set(value, known)
     }
     this.blobs.set(known.hash, known.json)
@@ -98,7 +101,8 @@ export class BlobStore {
   }
 }
 
-const etagOf = (template: string, siteHash: string, own: string, deps: string[]) => sha256([template, siteHash, own, ...deps].join('\n')).slice(0, 24)
+/** A route's ETag from the hashes of what shapes it (also recomputed alone by quick.ts). */
+export const routeEtag = (template: string, siteHash: string, own: string, deps: string[]): string => sha256([template, siteHash, own, ...deps].join('\n')).slice(0, 24)
 
 /** Hashes an assembly's records into the store and computes each route's ETag. */
 export function materialise(assembly: Assembly, store: BlobStore, siteHash: string, template: string): Materialised {
@@ -111,14 +115,14 @@ export function materialise(assembly: Assembly, store: BlobStore, siteHash: stri
     const record = hashes.get(path)!
     const deps = route.deps.map((d) => records[d] ?? hashes.get(d) ?? '')
     if (!route.paged) {
-      routes[path] = [record, etagOf(template, siteHash, record, deps), route.lastModified]
+      routes[path] = [record, routeEtag(template, siteHash, record, deps), route.lastModified]
       continue
     }
     // A listing or feed page is its scope, its chunks, the list's length and its number: all of it shapes the page.
     const { chunks, total, page, range } = route.paged
     const chunkList = chunks.map((c) => store.put(c)).join(',')
     const span = range ? [range.from, range.to, range.pages] : []
-    const etag = etagOf(template, siteHash, sha256([record, chunkList, total, page, ...span].join('\n')), deps)
+    const etag = routeEtag(template, siteHash, sha256([record, chunkList, total, page, ...span].join('\n')), deps)
     routes[path] = range
       ? [record, etag, route.lastModified, chunkList, total, page, range.from, range.to, range.pages]
       : [record, etag, route.lastModified, chunkList, total, page]

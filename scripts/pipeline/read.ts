@@ -45,6 +45,8 @@ export interface Read {
   cached: number
   /** Each kept file's stamp and key: the next build in the session skips reading those still stamped so. */
   stamps: Map<string, Stamped>
+  /** The files read from disk: new, or changed since the session's last build (all of them on its first). */
+  fresh: Array<Pick<SourceFile, 'kind' | 'path'>>
 }
 
 /** A file as the session last read it: its stat stamp (sources.ts) and its render-cache key. */
@@ -73,7 +75,7 @@ const BATCH = 64
 
 export async function readAll(input: ReadInput): Promise<Read> {
   const { found, cache } = input
-  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map() }
+  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map(), fresh: [] }
   const siteKey = JSON.stringify(input.site)
   const salt = input.renderer + siteKey
   const readBatch = (start: number) => Promise.all(found.slice(start, start + BATCH).map((f) => unreadOrRead(input, salt, f).catch((e: unknown) => e)))
@@ -90,6 +92,7 @@ export async function readAll(input: ReadInput): Promise<Read> {
       }
       if (source instanceof Error) throw source
       const got = source as Unread | ReadSource
+      if ('source' in got) out.fresh.push({ kind: got.source.kind, path: got.source.path })
       const path = found[start + i]!.file
       const stamped = got.stamp ? { file: path, stamp: got.stamp, salt } : undefined
       const hit = 'unread' in got ? got : lookUp(input, siteKey, out, { slot, file: got.source, stamped })

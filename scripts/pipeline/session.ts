@@ -14,6 +14,7 @@ import { RenderCache } from './cache.ts'
 import type { Hashed } from './manifest.ts'
 import { PackMemo } from './packs.ts'
 import type { Page, Post } from './posts.ts'
+import type { Built } from './quick.ts'
 import type { Stamped } from './read.ts'
 import type { Analysed, SearchBase } from './search-index.ts'
 
@@ -53,9 +54,13 @@ export class BuildSession {
   /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */
   readonly derived = new WeakMap<Post, string[]>()
 
+  /** The last build whole, when the caller asked for quick patches (index.ts, onQuick): what quick.ts patches. */
+  built?: Built
+
   /** What a finished build leaves for the next: its manifest, the files it kept and its search base. */
-  remember(build: { manifest: Manifest; read: { kept: Map<string, Post | Page>; stamps: Map<string, Stamped> }; search: SearchBase }): void {
+  remember(build: { manifest: Manifest; read: { kept: Map<string, Post | Page>; stamps: Map<string, Stamped> }; search: SearchBase; built?: Built }): void {
     this.previous = build.manifest
+    this.built = build.built
     this.posts = build.read.kept
     this.stamps = build.read.stamps
     this.search = build.search

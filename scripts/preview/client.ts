@@ -9,26 +9,43 @@ import { createHash } from 'node:crypto'
 /** Paths the proxy answers itself, never passed to the worker. */
 export const RELOAD_SCRIPT = '/_kumo/preview/reload.js'
 export const EVENTS = '/_kumo/preview/events'
+/** The worker's ETag of a page, as the proxy passes it on (it drops the validator itself, proxy.ts). */
+export const ETAG_HEADER = 'x-kumo-etag'
 
 /**
  * The page's build is in the tag that loads this script (`data-build`); the
  * event stream says which build is current (on connect and after every
- * rebuild), and a different one reloads the page. Served from the page's own
- * origin, so the site's CSP (`script-src 'self'`, `connect-src 'self'`)
- * allows it with no change. EventSource reconnects by itself when the preview
- * restarts.
+ * rebuild). A page whose build is not current reloads, unless its own ETag
+ * (`data-etag`, the worker's) is still the current one: a saved post is
+ * shown first and the whole build follows (scripts/pipeline/quick.ts), and
+ * most pages are the same in both, so each page reloads once, when it
+ * changed. An error page, a page without an ETag or a changed worker
+ * (`+N`, proxy.ts) always reloads. Served from the page's own origin, so the
+ * site's CSP (`script-src 'self'`, `connect-src 'self'`) allows it with no
+ * change. EventSource reconnects by itself when the preview restarts.
  */
 export const RELOAD_JS = `(() => {
-  const mine = document.currentScript && document.currentScript.dataset.build
+  const tag = document.currentScript
+  let mine = tag && tag.dataset.build
+  const etag = tag && tag.dataset.etag
   const events = new EventSource(${JSON.stringify(EVENTS)})
-  events.addEventListener('build', (e) => { if (e.data !== mine) location.reload() })
+  events.addEventListener('build', (e) => {
+    const next = e.data
+    if (next === mine) return
+    if (!etag || next.includes('+') || next.startsWith('error-')) return location.reload()
+    fetch(location.href, { method: 'HEAD', cache: 'no-store' }).then(
+      (r) => (r.ok && r.headers.get(${JSON.stringify(ETAG_HEADER)}) === etag ? (mine = next) : location.reload()),
+      () => location.reload(),
+    )
+  })
 })()
 `
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The tag the proxy puts before `</body>` of every HTML page. */
-export const reloadTag = (build: string) => `<script src="${RELOAD_SCRIPT}" data-build="${escape(build)}" defer></script>`
+export const reloadTag = (build: string, etag?: string) =>
+  `<script src="${RELOAD_SCRIPT}" data-build="${escape(build)}"${etag ? ` data-etag="${escape(etag)}"` : ''} defer></script>`
 
 const ERROR_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem;background:#fff5f5;color:#1d1d1f}
 h1{font-size:1.25rem;color:#a4000f}pre{white-space:pre-wrap;background:#fff;border:1px solid #f0c4c4;border-radius:6px;padding:1rem;font:14px/1.5 ui-monospace,monospace}

@@ -1,8 +1,8 @@
 /**
  * The writer's preview (`npm start`): build, seed local KV, serve the worker
- * (./workerd.ts) behind the reload proxy (./proxy.ts), and on every save
- * rebuild, re-seed and tell the open pages, which reload themselves — or show
- * the build's error.
+ * (./workerd.ts) behind the reload proxy (./proxy.ts), both in a process of
+ * their own (./runtime.ts), and on every save rebuild, re-seed and tell the
+ * open pages, which reload themselves — or show the build's error.
  *
  * The start is kept short: the runtime (one workerd, serving and seeding) and
  * the first build start at once (workerd takes a while to start, the build
@@ -20,9 +20,10 @@
 import { join } from 'node:path'
 import { BuildError, BuildErrors, debugStacks } from '../pipeline/errors.ts'
 import { BuildSession, build, writePublic, type BuildResult } from '../pipeline/index.ts'
+import type { Quick } from '../pipeline/quick.ts'
 import { paths } from '../project.ts'
 import { seedLocal } from '../seed-local.ts'
-import { startProxy } from './proxy.ts'
+import type { PreviewProxy } from './proxy.ts'
 import { rememberBuild, resumableBuild } from './resume.ts'
 import { watchTree } from './watch.ts'
 import { openRuntime, type RuntimeHandle } from './runtime.ts'
@@ -97,10 +98,10 @@ export function startLine(t: StartTimes, resumed: boolean): string {
   return `${head}, first build ${seconds(t.built!)}, seeded ${seconds(t.seeded!)} (started at once)`
 }
 
-/** The runtime (./workerd.ts), started on first use; on the internal port the proxy forwards to. */
+/** The runtime (./workerd.ts) and, beside it, the reload proxy (./proxy.ts), started on first use. */
 function runtimeOnce(options: PreviewOptions, times: Partial<StartTimes>) {
   let handle: RuntimeHandle | undefined
-  let up: Promise<Runtime> | undefined
+  let up: Promise<Runtime & Pick<RuntimeHandle, 'proxy'>> | undefined
   const open = () => (handle ??= openRuntime({ stateDir: options.stateDir, publicDir: options.publicDir, port: 0, quiet: options.quiet, vars: { POINTER_TTL_MS: '0' } }))
   return {
     /** The runtime once it answers. */
@@ -135,7 +136,9 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? ((line: string) => console.log(line))
   const times: Partial<StartTimes> = { called: performance.now() }
   const runtime = runtimeOnce(options, times)
-  const rebuild = rebuilder(options, runtime, log, times)
+  // Pages are shown through the proxy, which opens after the first build: a saved post's early page (below) waits for it.
+  let shown: ((o: Outcome) => Promise<void>) | undefined
+  const rebuild = rebuilder(options, runtime, log, times, (o) => shown?.(o) ?? Promise.resolve())
   const resumed = await resumableBuild(options)
   const { upstream, first } = await startAll(rebuild, runtime, resumed).catch(async (error) => {
     await runtime.dispose()
@@ -144,13 +147,14 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   // A resumed build not served after all (local KV changed under it) is built now, as on a cold start.
   const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, runtime))
   if (!('error' in outcome)) await served(upstream, outcome.buildId)
-  const proxy = await startProxy(upstream, options.port)
+  const proxy = await (await runtime.get()).proxy(options.port)
   const show = async (o: Outcome) => {
     if ('error' in o) return proxy.failed(o.error)
     await served(upstream, o.buildId)
     proxy.built(o.buildId)
   }
   await show(outcome)
+  shown = show
   times.ready = performance.now()
   options.onStarted?.({ ...times } as StartTimes)
   log(startLine(times as StartTimes, resumed !== undefined && first === undefined))
@@ -193,7 +197,7 @@ async function rebuildOrStop(rebuild: Rebuild, runtime: Lazy): Promise<Outcome> 
  * and served, and the open pages reload, as `wrangler dev` did. A change that
  * does not build is shown on the terminal; the last good worker keeps serving.
  */
-async function reloadOnCode(runtime: Lazy, proxy: Awaited<ReturnType<typeof startProxy>>, log: (line: string) => void) {
+async function reloadOnCode(runtime: Lazy, proxy: PreviewProxy, log: (line: string) => void) {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
   const reload = async () => {
@@ -225,8 +229,13 @@ type Rebuild = {
   noted(): Promise<void>
 }
 
-/** Builds and seeds; the build id, or the message to show. The first run notes its times in `times`. */
-function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) => void, times: Partial<StartTimes>): Rebuild {
+/**
+ * Builds and seeds; the build id, or the message to show. The first run notes
+ * its times in `times`. A save that changed only a post's own page is seeded
+ * and shown (`early`) as soon as the build has that page (quick.ts), before
+ * the rest of the build, which then replaces it.
+ */
+function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) => void, times: Partial<StartTimes>, early: (o: Outcome) => Promise<void>): Rebuild {
   // Unchanged posts, their records and the search index carry over from one rebuild to the next.
   const session = new BuildSession()
   const { contentDir, outDir, publicDir, cacheDir } = options
@@ -238,8 +247,15 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
     let result: BuildResult
     let published: Awaited<ReturnType<typeof writePublic>>
     let served: Runtime
+    let shownEarly: string | undefined
+    const onQuick = async (quick: Quick) => {
+      const { kv } = await runtime.get()
+      const { buildId } = await seedLocal({ kv, build: quick, stateDir: options.stateDir })
+      await early({ buildId })
+      shownEarly = `${quick.paths.join(', ')} shown after ${Math.round(performance.now() - started)} ms`
+    }
     try {
-      result = await build({ contentDir, outDir, publicDir, cacheDir, session })
+      result = await build({ contentDir, outDir, publicDir, cacheDir, session, onQuick })
       // public/ is written once the runtime is up: its asset worker lists the folder as it starts.
       // A runtime that failed to start ends the start (startAll, or the resumed start's first build).
       served = await runtime.get().catch((error: Error) => Promise.reject(new RuntimeFailed(error.message)))
@@ -265,7 +281,8 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
         .catch(() => undefined)
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
-      log(`[kumo] build ${summary.buildId}: ${summary.posts} posts, ${keys} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`)
+      const head = `[kumo] build ${summary.buildId}: ${summary.posts} posts, ${keys} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`
+      log(shownEarly ? `${head}; ${shownEarly}` : head)
       options.onSeeded?.({ buildId: summary.buildId, written: keys })
       return { buildId: summary.buildId }
     } catch (error) {

@@ -12,7 +12,7 @@
 
 import { createHash } from 'node:crypto'
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
-import { ERROR_CSP, EVENTS, RELOAD_JS, RELOAD_SCRIPT, errorPage, reloadTag } from './client.ts'
+import { ERROR_CSP, ETAG_HEADER, EVENTS, RELOAD_JS, RELOAD_SCRIPT, errorPage, reloadTag } from './client.ts'
 
 export interface PreviewProxy {
   url: string
@@ -52,9 +52,12 @@ function passThrough(upstream: IncomingMessage, res: ServerResponse, version: st
   upstream.on('end', () => {
     const html = Buffer.concat(chunks).toString('utf8')
     const at = html.lastIndexOf('</body>')
-    const tag = reloadTag(version)
+    const etag = typeof upstream.headers.etag === 'string' ? upstream.headers.etag : undefined
+    const tag = reloadTag(version, etag)
     const body = at < 0 ? html + tag : html.slice(0, at) + tag + html.slice(at)
     for (const h of ['etag', 'last-modified', 'content-length']) delete headers[h]
+    // Not a validator (the browser must not revalidate, see above): what the reload script compares.
+    if (etag) headers[ETAG_HEADER] = etag
     headers['cache-control'] = 'no-store'
     res.writeHead(upstream.statusCode ?? 502, headers)
     res.end(body)

@@ -1,13 +1,16 @@
 /**
- * The process that holds `npm start`'s Miniflare (./runtime.ts): it answers
+ * The process that holds `npm start`'s Miniflare (./runtime.ts) and the
+ * reload proxy in front of it (./proxy.ts): it answers
  * each request from the preview, one at a time and in order, with a reply of
  * the same id, and ends after `dispose`. Miniflare's own exit hook stops its workerds on SIGTERM.
  */
 
+import { startProxy, type PreviewProxy } from './proxy.ts'
 import type { Call, Reply } from './runtime.ts'
 import { startWorkerd, type Runtime } from './workerd.ts'
 
 let runtime: Promise<Runtime> | undefined
+let proxy: Promise<PreviewProxy> | undefined
 
 async function answer(call: Call): Promise<unknown> {
   switch (call.op) {
@@ -19,6 +22,15 @@ async function answer(call: Call): Promise<unknown> {
       return (await runtime!).kv.putMany(call.entries)
     case 'reload':
       return (await runtime!).reload()
+    case 'proxy':
+      proxy = startProxy((await runtime!).url, call.port)
+      return (await proxy).url
+    case 'pages': {
+      const pages = await proxy!
+      if (call.call === 'close') return pages.close()
+      if (call.call === 'reload') return pages.reload()
+      return pages[call.call](call.value!)
+    }
     case 'dispose':
       return (await runtime?.catch(() => undefined))?.dispose()
   }

@@ -13,10 +13,17 @@
 import { fork } from 'node:child_process'
 import { stopGroup, stopWithThisProcess } from '../project.ts'
 import type { KvEntry } from '../deploy/kv-target.ts'
+import type { PreviewProxy } from './proxy.ts'
 import type { Runtime, RuntimeOptions } from './workerd.ts'
 
-/** What the preview asks of the runtime's process. */
-type Op = { op: 'open'; options: RuntimeOptions } | { op: 'put'; entries: KvEntry[] } | { op: 'reload' } | { op: 'dispose' }
+/** What the preview asks of the runtime's process; `pages`: the reload proxy's calls (./proxy.ts), by name. */
+type Op =
+  | { op: 'open'; options: RuntimeOptions }
+  | { op: 'put'; entries: KvEntry[] }
+  | { op: 'reload' }
+  | { op: 'proxy'; port: number }
+  | { op: 'pages'; call: 'built' | 'failed' | 'reload' | 'close'; value?: string }
+  | { op: 'dispose' }
 export type Call = Op & { id: number }
 export type Reply = { id: number; value?: unknown; error?: string }
 
@@ -26,6 +33,12 @@ const RUN = new URL('../run.mjs', import.meta.url)
 export interface RuntimeHandle extends Omit<Runtime, 'url'> {
   /** Where the worker answers, once it does, and when it first did (`performance.now()` here); rejects if it could not start. */
   up: Promise<{ url: string; at: number }>
+  /**
+   * The reload proxy (./proxy.ts) in front of the worker, on the writer's
+   * `port`, served from the runtime's process: a page asked for while this
+   * process builds is answered at once, not once the build yields.
+   */
+  proxy(port: number): Promise<PreviewProxy>
 }
 
 /**
@@ -66,6 +79,18 @@ export function openRuntime(options: RuntimeOptions): RuntimeHandle {
     up,
     kv: { putMany: (entries) => call({ op: 'put', entries }) },
     reload: () => call({ op: 'reload' }),
+    async proxy(port) {
+      const url = await call<string>({ op: 'proxy', port })
+      // Announcements are not waited for: they run in order after what was sent before them.
+      const pages = (name: 'built' | 'failed' | 'reload', value?: string) => void call({ op: 'pages', call: name, value }).catch(() => undefined)
+      return {
+        url,
+        built: (buildId) => pages('built', buildId),
+        failed: (message) => pages('failed', message),
+        reload: () => pages('reload'),
+        close: () => call<void>({ op: 'pages', call: 'close' }).catch(() => undefined),
+      }
+    },
     async dispose() {
       await call({ op: 'dispose' }).catch(() => undefined)
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))])

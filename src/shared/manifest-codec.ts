@@ -110,6 +110,31 @@ export function encodeManifest(m: Manifest): string {
   return `${MAGIC}${JSON.stringify(header)}\n${entries.map((e) => `${e[1]}\n`).join('')}`
 }
 
+/**
+ * The stored form of `m`, made from `encoded`, the stored form of a manifest
+ * that differs from `m` only in its header and in the fields of the entries
+ * named in `entries` (keys as encodeManifest writes them: `/path`, `@/path`),
+ * each present in both: the text encodeManifest(m) gives, without writing and
+ * sorting every entry again. A key keeps its place in the order, so each line
+ * is replaced where it is. `npm start` shows a saved post this way
+ * (scripts/pipeline/quick.ts): one line of a large manifest changes.
+ * Undefined when a key is not in `encoded`.
+ */
+export function patchEncoded(encoded: string, m: Manifest, entries: Array<[key: string, fields: Array<string | number>]>): string | undefined {
+  const headerEnd = encoded.indexOf('\n', MAGIC.length)
+  if (!encoded.startsWith(MAGIC) || headerEnd < 0) return undefined
+  const header: Header = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule }
+  let out = `${MAGIC}${JSON.stringify(header)}${encoded.slice(headerEnd)}`
+  for (const [key, fields] of entries) {
+    // Every entry line follows a line feed; a key is followed by its tab.
+    const at = out.indexOf(`\n${checked(key, 'key')}\t`, MAGIC.length)
+    if (at < 0) return undefined
+    const end = out.indexOf('\n', at + 1)
+    out = `${out.slice(0, at + 1)}${[key, ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')}${out.slice(end)}`
+  }
+  return out
+}
+
 /** A route line's fields as its entry: three for a page with a record, six for a listing or feed page. */
 function routeEntry(f: string[]): RouteEntry | undefined {
   if (f.length === 3) return [f[0]!, f[1]!, Number(f[2])]

@@ -61,7 +61,13 @@ export async function previewChecks(browser: Browser, check: Check, assert: (c: 
   const original = await readFile(file, 'utf8')
   try {
     await page.goto(encodeURI(SEED), { waitUntil: 'load' })
-    await check('preview: a save by rename shows on the open page without a manual reload', async () => {
+    await check('preview: a save by rename shows on the open page without a manual reload, which reloads once and alone', async () => {
+      // A second page the save does not change: the home page lists the post by title and excerpt only.
+      const home = await context.newPage()
+      await home.goto('/', { waitUntil: 'load' })
+      const loads = { post: 0, home: 0 }
+      page.on('load', () => loads.post++)
+      home.on('load', () => loads.home++)
       const marker = `live-reload-marker-${Date.now()}`
       await page.evaluate(() => ((window as unknown as { kumoFirstLoad: boolean }).kumoFirstLoad = true))
       await saveByRename(file, `${original}\n${marker}\n`)
@@ -69,6 +75,11 @@ export async function previewChecks(browser: Browser, check: Check, assert: (c: 
       console.log(`      save → page shows it: ${ms} ms`)
       // The page reloaded itself: the flag set on the old document is gone.
       assert(await page.evaluate(() => !(window as unknown as { kumoFirstLoad?: boolean }).kumoFirstLoad), 'the page changed without a reload?')
+      // The post was shown before its whole build (scripts/pipeline/quick.ts); once that build is live
+      // too, the post has reloaded once (its ETag is the same in both) and the home page not at all.
+      await new Promise((r) => setTimeout(r, 2500))
+      assert(loads.post === 1 && loads.home === 0, `reloads after one save: post ${loads.post}, home ${loads.home} (want 1 and 0)`)
+      await home.close()
       assert(blocked.length === 0, `CSP blocked: ${blocked.join('; ')}`)
     })
     await check('preview: a broken save shows the build error on the page, the fix shows the post', async () => {
