@@ -21,9 +21,12 @@ import { LOCAL_STATE, paths } from './project.ts'
 /** Beside the ledger: the build `v1:current` was last pointed at (preview/resume.ts). */
 const CURRENT_FILE = 'kumo-current'
 
+/** Puts in one round trip: `then` is written once every entry of `entries` is (preview/workerd.ts). */
+export type PutThen = (entries: KvEntry[], then: KvEntry[]) => Promise<void>
+
 export interface SeedOptions {
-  /** Where to write (default: `wrangler kv … --local`); `npm start` passes its runtime's (preview/workerd.ts). */
-  kv?: Pick<KvTarget, 'putMany'>
+  /** Where to write (default: `wrangler kv … --local`); `npm start` passes its runtime's (preview/workerd.ts), which can put in order in one request. */
+  kv?: Pick<KvTarget, 'putMany'> & { putThen?: PutThen }
   /** The build to seed (default: the one in dist/). */
   build?: { manifest: Manifest; blobs: ReadonlyMap<string, string>; encoded?: string }
   /** The local state folder whose KV `kv` writes (default: wrangler's own), where what was seeded is remembered. */
@@ -46,7 +49,7 @@ async function fromDist(): Promise<{ manifest: Manifest; hashes: Set<string>; re
 export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: string; written: number }> {
   const stateDir = options.stateDir ?? LOCAL_STATE
   const state = join(stateDir, 'kumo-seeded.json')
-  const kv = options.kv ?? wranglerKv({ persistTo: stateDir })
+  const kv: NonNullable<SeedOptions['kv']> = options.kv ?? wranglerKv({ persistTo: stateDir })
   const source = options.build
     ? { manifest: options.build.manifest, hashes: new Set(options.build.blobs.keys()), read: async (h: string) => options.build!.blobs.get(h)! }
     : await fromDist()
@@ -56,8 +59,9 @@ export async function seedLocal(options: SeedOptions = {}): Promise<{ buildId: s
   for (const hash of source.hashes) if (!seeded.has(blobKey(hash))) fresh.push({ key: blobKey(hash), value: await source.read(hash) })
   if (!seeded.has(buildKey(manifest.buildId))) fresh.push({ key: buildKey(manifest.buildId), value: options.build?.encoded ?? encodeManifest(manifest) })
   // Blobs, then the manifest, then the pointer: the worker switches only once the build's records are in.
-  await kv.putMany(fresh)
-  await kv.putMany([{ key: CURRENT_KEY, value: manifest.buildId }])
+  const pointer = [{ key: CURRENT_KEY, value: manifest.buildId }]
+  if (kv.putThen) await kv.putThen(fresh, pointer)
+  else await kv.putMany(fresh).then(() => kv.putMany(pointer))
   for (const e of fresh) seeded.add(e.key)
   await mkdir(stateDir, { recursive: true })
   await writeFile(state, JSON.stringify([...seeded]))

@@ -81,6 +81,14 @@ interface Context {
   memo: ImageMemo
   /** Copies this build serves, by public path: the bytes, or the cache file holding them. */
   files: Map<string, Buffer | string>
+  /** Each image file's hash, looked up once per build however many posts show it (a stat each). */
+  hashes: Map<string, Promise<string | undefined>>
+}
+
+const hashOnce = (ctx: Context, path: string) => {
+  let hash = ctx.hashes.get(path)
+  if (!hash) ctx.hashes.set(path, (hash = fileSha256(path)))
+  return hash
 }
 
 /** Writes into `<cacheDir>/images/`, made on the first write. */
@@ -127,7 +135,7 @@ async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Mea
   }
   if (file.split('/').includes('..')) return null
   const path = join(ctx.contentDir, 'assets', file)
-  const hash = await fileSha256(path)
+  const hash = await hashOnce(ctx, path)
   used?.files.push([path, hash])
   if (!hash) return null
   if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
@@ -210,7 +218,7 @@ async function rewrite(ctx: Context, html: string): Promise<string> {
   if (!html.includes(ASSET_PREFIX)) return html
   // The same text as in the last build, its images' files unchanged: the same output, without parsing it again.
   const seen = ctx.memo.rewrites.get(html) ?? ctx.memo.earlier.get(html)
-  if (seen && (await Promise.all(seen.files.map(async ([path, hash]) => (await fileSha256(path)) === hash))).every(Boolean)) {
+  if (seen && (await Promise.all(seen.files.map(async ([path, hash]) => (await hashOnce(ctx, path)) === hash))).every(Boolean)) {
     for (const m of seen.measured) await served(ctx, m)
     ctx.memo.rewrites.set(html, seen)
     return seen.out
@@ -277,7 +285,7 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
   // Only the last build's rewrites are kept: texts edited away are dropped.
   memo.earlier = memo.rewrites
   memo.rewrites = new Map()
-  const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map() }
+  const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map(), hashes: new Map() }
   const each = async <T extends WithImages>(item: T, feed: boolean): Promise<T> => {
     const html = await rewrite(ctx, item.html)
     const image = await measureRef(ctx, item.image)

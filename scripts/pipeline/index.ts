@@ -50,7 +50,7 @@ import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { assets } from './assets.ts'
 import { BlobLedger } from './blob-ledger.ts'
-import { rendererVersion } from './cache.ts'
+import { rendererVersion, type RenderCache } from './cache.ts'
 import { config } from './config.ts'
 import { derive } from './derive.ts'
 import { epochs } from './epochs.ts'
@@ -159,14 +159,15 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const plain = link(rendered, drafts)
   lap('link')
   if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session, made: rendered.derived })
-  await cache?.save()
+  // npm start saves it after showing a saved post (below), off that page's path.
+  if (!options.onQuick) await cache?.save()
   // Only a caller's session (npm start, the benchmark) reads the cache again.
   if (!options.session) cache?.release()
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
   const linked = { ...plain, included: images.posts, pages: images.pages }
-  if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }).then(() => lap('quick'))
+  if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }, cache).then(() => lap('quick'))
   const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
@@ -195,10 +196,15 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
 }
 
-/** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */
-async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<Parameters<typeof quick>[0], 'previous'>) {
+/**
+ * Stage "quick" (npm start only): the saved posts' pages, shown before the
+ * rest of the build when the save allows it; then the render cache's save,
+ * put off to here so as not to delay them.
+ */
+async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<Parameters<typeof quick>[0], 'previous'>, cache: RenderCache | undefined) {
   const early = previous && quick({ previous, ...input })
   if (early) await onQuick(early)
+  await cache?.save()
 }
 
 /** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */

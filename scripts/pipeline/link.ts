@@ -41,6 +41,18 @@ function checkCollisions(posts: Post[], pages: Page[]): void {
 }
 
 /**
+ * Whether a parsed file holds a placeholder, remembered by object: a session's
+ * rebuild gets most posts back as the same objects (read.ts), and scanning
+ * every post's HTML again was most of this stage in a one-post rebuild.
+ */
+const marked = new WeakMap<object, boolean>()
+function hasPostUrls(item: Post | Page): boolean {
+  let has = marked.get(item)
+  if (has === undefined) marked.set(item, (has = item.html.includes(POST_URL_MARK)))
+  return has
+}
+
+/**
  * Swaps `{% post_url name %}` placeholders (liquid.ts) for the named post's URL.
  * An unknown name is an error, as in Jekyll. A post that had any becomes a
  * copy: the parsed original stays as the render cache gave it, for the next build.
@@ -48,7 +60,7 @@ function checkCollisions(posts: Post[], pages: Page[]): void {
 function resolvePostUrls<T extends Post | Page>(items: T[], byName: Map<string, string>, errors: BuildError[]): T[] {
   const re = new RegExp(`${POST_URL_MARK}([^\\s"'<>)]+)`, 'g')
   return items.map((item) => {
-    if (!item.html.includes(POST_URL_MARK)) return item
+    if (!hasPostUrls(item)) return item
     const resolve = (text: string, report: boolean) =>
       text.replace(re, (whole, name: string) => {
         let decoded = name

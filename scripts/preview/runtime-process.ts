@@ -19,7 +19,7 @@ async function answer(call: Call): Promise<unknown> {
       // When, on the wall clock: the preview's process may hear of it much later.
       return { url: (await runtime).url, at: performance.timeOrigin + performance.now() }
     case 'put':
-      return (await runtime!).kv.putMany(call.entries)
+      return (await runtime!).kv.putThen(call.entries, call.then)
     case 'reload':
       return (await runtime!).reload()
     case 'proxy':

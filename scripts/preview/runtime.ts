@@ -19,7 +19,7 @@ import type { Runtime, RuntimeOptions } from './workerd.ts'
 /** What the preview asks of the runtime's process; `pages`: the reload proxy's calls (./proxy.ts), by name. */
 type Op =
   | { op: 'open'; options: RuntimeOptions }
-  | { op: 'put'; entries: KvEntry[] }
+  | { op: 'put'; entries: KvEntry[]; then: KvEntry[] }
   | { op: 'reload' }
   | { op: 'proxy'; port: number }
   | { op: 'pages'; call: 'built' | 'failed' | 'reload' | 'close'; value?: string }
@@ -77,7 +77,7 @@ export function openRuntime(options: RuntimeOptions): RuntimeHandle {
   up.catch(() => void stopGroup(child))
   return {
     up,
-    kv: { putMany: (entries) => call({ op: 'put', entries }) },
+    kv: { putMany: (entries) => call({ op: 'put', entries, then: [] }), putThen: (entries, then) => call({ op: 'put', entries, then }) },
     reload: () => call({ op: 'reload' }),
     async proxy(port) {
       const url = await call<string>({ op: 'proxy', port })

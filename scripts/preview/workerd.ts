@@ -28,15 +28,18 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Miniflare as MiniflareType, MiniflareOptions } from 'miniflare'
 import type { KvEntry, KvTarget } from '../deploy/kv-target.ts'
+import type { PutThen } from '../seed-local.ts'
 import { workerBundle } from './worker-bundle.ts'
 import { projectWorkerConfig, type WorkerConfig } from './wrangler-config.ts'
 
-/** Puts the posted entries (`KvEntry[]` as JSON) all at once and answers how many. */
+/** Puts the posted entries (`{ entries, then }` as JSON, KvEntry[] each) all at once, then the `then` ones; answers how many. */
 const SEEDER = `export default {
   async fetch(request, env) {
-    const entries = await request.json()
-    await Promise.all(entries.map((e) => env.CONTENT.put(e.key, e.value, e.metadata ? { metadata: e.metadata } : {})))
-    return new Response(String(entries.length))
+    const { entries, then } = await request.json()
+    const put = (list) => Promise.all(list.map((e) => env.CONTENT.put(e.key, e.value, e.metadata ? { metadata: e.metadata } : {})))
+    await put(entries)
+    await put(then)
+    return new Response(String(entries.length + then.length))
   },
 }`
 const SEEDER_NAME = 'kumo-preview-seeder'
@@ -83,8 +86,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** Where the worker answers, e.g. http://127.0.0.1:41234. */
   url: string
-  /** Local CONTENT, written a batch per request through the seeding worker. */
-  kv: Pick<KvTarget, 'putMany'>
+  /** Local CONTENT, written a batch per request through the seeding worker; `putThen` adds, to the last request, what goes after. */
+  kv: Pick<KvTarget, 'putMany'> & { putThen: PutThen }
   /**
    * Serve public/ and the worker's code as they are now: the asset worker
    * lists the folder only when given its options, and a changed src/ is
@@ -146,11 +149,13 @@ function optionsOf(config: WorkerConfig, bundle: Bundle, options: RuntimeOptions
   }
 }
 
-/** Posts `entries` to the seeding worker, a batch per request. */
-function seedingPuts(mf: MiniflareType): (entries: KvEntry[]) => Promise<void> {
-  return async (entries) => {
-    for (const batch of batches(entries)) {
-      const res = await mf.dispatchFetch(`http://${SEEDER_HOST}/`, { method: 'POST', body: JSON.stringify(batch) })
+/** Posts `entries` to the seeding worker, a batch per request, and `then` with the last batch, to be put after it. */
+function seedingPuts(mf: MiniflareType): PutThen {
+  return async (entries, then) => {
+    const runs = batches(entries)
+    for (const [i, batch] of runs.entries()) {
+      const last = i === runs.length - 1
+      const res = await mf.dispatchFetch(`http://${SEEDER_HOST}/`, { method: 'POST', body: JSON.stringify({ entries: batch, then: last ? then : [] }) })
       if (!res.ok) throw new Error(`writing local KV failed: ${res.status} ${(await res.text()).split('\n')[0]}`)
       await res.arrayBuffer()
     }
@@ -185,7 +190,8 @@ export async function startWorkerd(options: RuntimeOptions): Promise<Runtime> {
     const url = (await mf.ready).origin
     // On the port first chosen (0 would pick a new one).
     const reload = async () => mf.setOptions(await settings(Number(new URL(url).port)))
-    return { url, kv: { putMany: seedingPuts(mf) }, reload, dispose: () => mf.dispose() }
+    const putThen = seedingPuts(mf)
+    return { url, kv: { putMany: (entries) => putThen(entries, []), putThen }, reload, dispose: () => mf.dispose() }
   } catch (error) {
     await mf.dispose().catch(() => undefined)
     throw error
