@@ -20,7 +20,8 @@ export const ETAG_HEADER = 'x-kumo-etag'
  * shown first and the whole build follows (scripts/pipeline/quick.ts), and
  * most pages are the same in both, so each page reloads once, when it
  * changed. An error page, a page without an ETag or a changed worker
- * (`+N`, proxy.ts) always reloads. Served from the page's own origin, so the
+ * (`+N`, proxy.ts) always reloads, and so does a page the event names as
+ * changed (the lines after the build's id), without asking. Served from the page's own origin, so the
  * site's CSP (`script-src 'self'`, `connect-src 'self'`) allows it with no
  * change. EventSource reconnects by itself when the preview restarts.
  */
@@ -29,10 +30,11 @@ export const RELOAD_JS = `(() => {
   let mine = tag && tag.dataset.build
   const etag = tag && tag.dataset.etag
   const events = new EventSource(${JSON.stringify(EVENTS)})
+  const here = (() => { try { return decodeURI(location.pathname) } catch { return location.pathname } })()
   events.addEventListener('build', (e) => {
-    const next = e.data
+    const [next, ...changed] = e.data.split('\\n')
     if (next === mine) return
-    if (!etag || next.includes('+') || next.startsWith('error-')) return location.reload()
+    if (!etag || next.includes('+') || next.startsWith('error-') || changed.includes(here)) return location.reload()
     fetch(location.href, { method: 'HEAD', cache: 'no-store' }).then(
       (r) => (r.ok && r.headers.get(${JSON.stringify(ETAG_HEADER)}) === etag ? (mine = next) : location.reload()),
       () => location.reload(),

@@ -148,10 +148,11 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, runtime))
   if (!('error' in outcome)) await served(upstream, outcome.buildId)
   const proxy = await (await runtime.get()).proxy(options.port)
+  // A saved post shown first (`paths`, quick.ts): its page is served again before the build goes on (proxy.ts).
   const show = async (o: Outcome) => {
     if ('error' in o) return proxy.failed(o.error)
     await served(upstream, o.buildId)
-    proxy.built(o.buildId)
+    await proxy.built(o.buildId, o.paths)
   }
   await show(outcome)
   shown = show
@@ -224,7 +225,7 @@ async function reloadOnCode(runtime: Lazy, proxy: PreviewProxy, log: (line: stri
 class RuntimeFailed extends Error {}
 
 type Rebuild = {
-  (): Promise<{ buildId: string } | { error: string }>
+  (): Promise<{ buildId: string; paths?: string[] } | { error: string }>
   /** Settles when what the runs so far write after seeding (dist/, and the note for the next start, ./resume.ts) is written. */
   noted(): Promise<void>
 }
@@ -251,7 +252,7 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
     const onQuick = async (quick: Quick) => {
       const { kv } = await runtime.get()
       const { buildId } = await seedLocal({ kv, build: quick, stateDir: options.stateDir })
-      await early({ buildId })
+      await early({ buildId, paths: quick.paths })
       shownEarly = `${quick.paths.join(', ')} shown after ${Math.round(performance.now() - started)} ms`
     }
     try {

@@ -16,8 +16,15 @@ import { ERROR_CSP, ETAG_HEADER, EVENTS, RELOAD_JS, RELOAD_SCRIPT, errorPage, re
 
 export interface PreviewProxy {
   url: string
-  /** A build is live: open pages showing anything else reload. */
-  built(buildId: string): void
+  /**
+   * A build is live: open pages showing anything else reload, or check their
+   * ETag first (./client.ts). With `paths`, the pages it changed (a saved
+   * post shown before its whole build): those reload at once, and the
+   * promise settles when one of them has been served again (or no page is
+   * open, or after PAGE_WAIT_MS), so the build can wait for the writer's page
+   * before it goes on.
+   */
+  built(buildId: string, paths?: string[]): Promise<void>
   /** The last build failed: pages show `message` (one line per problem) until the next good build. */
   failed(message: string): void
   /** The worker's code changed, the build did not: open pages reload. */
@@ -69,7 +76,12 @@ interface ProxyState {
   version: string
   error?: string
   streams: Set<ServerResponse>
+  /** Called with each HTML page served. */
+  onPage?: () => void
 }
+
+/** How long `built(id, paths)` waits for a changed page to be asked for again. */
+const PAGE_WAIT_MS = 250
 
 /** The reload script, the event stream, the last build's error for pages, and everything else from the worker. */
 function handler(state: ProxyState, target: URL) {
@@ -95,7 +107,10 @@ function handler(state: ProxyState, target: URL) {
     }
     const forward = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: upstreamHeaders(req, target.host) },
-      (up) => passThrough(up, res, state.version),
+      (up) => {
+        passThrough(up, res, state.version)
+        if (req.method === 'GET') res.once('finish', () => /^text\/html\b/i.test(String(up.headers['content-type'] ?? '')) && state.onPage?.())
+      },
     )
     forward.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
@@ -109,8 +124,10 @@ function handler(state: ProxyState, target: URL) {
 export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
   const state: ProxyState = { version: 'starting', streams: new Set() }
   let reloads = 0
-  const announce = () => {
-    for (const s of state.streams) s.write(`event: build\ndata: ${state.version}\n\n`)
+  // SSE: each line of the data is a `data:` field (HTML §9.2.6); paths hold no line break.
+  const announce = (paths: string[] = []) => {
+    const data = [state.version, ...paths].map((line) => `data: ${line}\n`).join('')
+    for (const s of state.streams) s.write(`event: build\n${data}\n`)
   }
   const server = createServer(handler(state, new URL(upstream)))
   // Comments keep idle streams open through anything that times them out.
@@ -125,10 +142,20 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
       const { port: bound } = server.address() as { port: number }
       resolve({
         url: `http://127.0.0.1:${bound}`,
-        built(buildId) {
+        built(buildId, paths) {
           state.error = undefined
           state.version = buildId
-          announce()
+          if (!paths?.length || state.streams.size === 0) return Promise.resolve(announce(paths))
+          return new Promise<void>((done) => {
+            const end = () => {
+              clearTimeout(timer)
+              state.onPage = undefined
+              done()
+            }
+            const timer = setTimeout(end, PAGE_WAIT_MS)
+            state.onPage = end
+            announce(paths)
+          })
         },
         failed(message) {
           state.error = message

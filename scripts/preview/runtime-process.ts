@@ -29,7 +29,8 @@ async function answer(call: Call): Promise<unknown> {
       const pages = await proxy!
       if (call.call === 'close') return pages.close()
       if (call.call === 'reload') return pages.reload()
-      return pages[call.call](call.value!)
+      if (call.call === 'built') return pages.built(call.value!, call.paths)
+      return pages.failed(call.value!)
     }
     case 'dispose':
       return (await runtime?.catch(() => undefined))?.dispose()

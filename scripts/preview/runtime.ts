@@ -22,7 +22,7 @@ type Op =
   | { op: 'put'; entries: KvEntry[]; then: KvEntry[] }
   | { op: 'reload' }
   | { op: 'proxy'; port: number }
-  | { op: 'pages'; call: 'built' | 'failed' | 'reload' | 'close'; value?: string }
+  | { op: 'pages'; call: 'built' | 'failed' | 'reload' | 'close'; value?: string; paths?: string[] }
   | { op: 'dispose' }
 export type Call = Op & { id: number }
 export type Reply = { id: number; value?: unknown; error?: string }
@@ -85,7 +85,11 @@ export function openRuntime(options: RuntimeOptions): RuntimeHandle {
       const pages = (name: 'built' | 'failed' | 'reload', value?: string) => void call({ op: 'pages', call: name, value }).catch(() => undefined)
       return {
         url,
-        built: (buildId) => pages('built', buildId),
+        // Waited for only when it names changed pages (proxy.ts).
+        built: (buildId, paths) => {
+          const told = call<void>({ op: 'pages', call: 'built', value: buildId, paths }).catch(() => undefined)
+          return paths?.length ? told : Promise.resolve()
+        },
         failed: (message) => pages('failed', message),
         reload: () => pages('reload'),
         close: () => call<void>({ op: 'pages', call: 'close' }).catch(() => undefined),
