@@ -5,7 +5,9 @@
  * .wrangler/ is used either:
  *
  * - measureDevLoop: with `npm start` running, append a marker to a post and
- *   poll its page every 50 ms until a fetch shows it: save → refreshed page.
+ *   poll its page every 50 ms until a fetch shows it: save → refreshed page;
+ *   measureDevLoopInBrowser: the same with the page open in Chromium, which
+ *   reloads itself;
  * - measureStart: from spawning `node scripts/run.mjs start` to the first 200
  *   of the home page through the writer's port, cold (no render cache, no
  *   local KV, no dist/ or public/) and warm (a second start on what the first
@@ -15,7 +17,7 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, paths, signalGroup } from '../project.ts'
@@ -102,6 +104,47 @@ export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE
       return results
     } finally {
       // npm start stops its own wrangler dev on SIGTERM.
+      signalGroup(child, 'SIGTERM')
+      await exited
+    }
+  })
+}
+
+/**
+ * The same loop as a writer sees it: the post open in Chromium (Debian's, or
+ * `CHROMIUM`), saved by rename as editors do, until the page the preview
+ * reloaded shows the edit; ms per save. Needs playwright-core and Chromium,
+ * as the browser tests do.
+ */
+export async function measureDevLoopInBrowser(rounds: number, target: LoopTarget = SAMPLE): Promise<number[]> {
+  const { chromium } = await import('playwright-core')
+  return onCopy(target, async (content, work) => {
+    const post = join(content, target.post)
+    const original = await readFile(post, 'utf8')
+    const port = await freePort()
+    const { child, log, exited } = startOn(content, work, port)
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
+    try {
+      await until(port, target.path, undefined, 300_000, log)
+      const page = await browser.newPage()
+      await page.goto(`http://127.0.0.1:${port}${target.path}`, { waitUntil: 'load' })
+      await sleep(1500)
+      const results: number[] = []
+      for (let i = 0; i < rounds; i++) {
+        const marker = `dev-loop-marker-${Date.now()}`
+        const t0 = performance.now()
+        await writeFile(`${post}.tmp`, `${original}\n${marker}\n`)
+        await rename(`${post}.tmp`, post)
+        while (!(await page.evaluate((m) => document.body.innerText.includes(m), marker).catch(() => false))) {
+          if (performance.now() - t0 > 30_000) throw new Error(`the open page did not show ${marker} within 30 s:\n${log()}`)
+          await sleep(10)
+        }
+        results.push(Math.round(performance.now() - t0))
+        await sleep(1500)
+      }
+      return results
+    } finally {
+      await browser.close()
       signalGroup(child, 'SIGTERM')
       await exited
     }
