@@ -14,7 +14,9 @@
  * rather than a wrangler process per edit, and the runtime reloads only when
  * public/ or the worker's code changed. The worker follows `v1:current`,
  * re-read on every request here (POINTER_TTL_MS=0); pages are told only once
- * it serves the new build.
+ * it serves the new build. A save that changed only a post's own page shows
+ * that page first, patched into the previous build, and the rest of the build
+ * follows (../pipeline/quick.ts).
  */
 
 import { join } from 'node:path'
@@ -136,7 +138,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? ((line: string) => console.log(line))
   const times: Partial<StartTimes> = { called: performance.now() }
   const runtime = runtimeOnce(options, times)
-  // Pages are shown through the proxy, which opens after the first build: a saved post's early page (below) waits for it.
+  // Pages are told through the proxy, which opens after the first build; that build has no build before it to patch (quick.ts).
   let shown: ((o: Outcome) => Promise<void>) | undefined
   const rebuild = rebuilder(options, runtime, log, times, (o) => shown?.(o) ?? Promise.resolve())
   const resumed = await resumableBuild(options)
