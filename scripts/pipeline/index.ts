@@ -59,7 +59,7 @@ import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
-import { quick, type Built, type Quick } from './quick.ts'
+import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
 import { rememberPublic, syncPublic } from './public-dir.ts'
 import { readAll } from './read.ts'
 import { redirects } from './redirects.ts'
@@ -201,7 +201,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
  * rest of the build when the save allows it; then the render cache's save,
  * put off to here so as not to delay them.
  */
-async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<Parameters<typeof quick>[0], 'previous'>, cache: RenderCache | undefined) {
+async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<QuickInput, 'previous'>, cache: RenderCache | undefined) {
   const early = previous && quick({ previous, ...input })
   if (early) await onQuick(early)
   await cache?.save()

@@ -31,6 +31,7 @@ import type { Manifest, PostBodyRecord, RouteEntry } from '../../src/shared/sche
 import { postBody } from './assemble.ts'
 import { blobHash, routeEtag, sha256 } from './manifest.ts'
 import type { Post } from './posts.ts'
+import type { Read } from './read.ts'
 
 /** A build as the preview keeps it: the manifest, its stored form and its blobs. */
 export interface Built {
@@ -44,7 +45,7 @@ export interface QuickInput {
   /** This build's posts, as assemble will see them (after the images stage). */
   posts: Post[]
   /** Content files (relative paths) this build read afresh: the session had not seen them as they are. */
-  saved: Array<{ kind: string; path: string }>
+  saved: Read['fresh']
   nowMs: number
 }
 

@@ -81,33 +81,55 @@ async function onCopy<T>(target: LoopTarget, run: (content: string, work: string
   }
 }
 
-/** Milliseconds from each of `rounds` saves to a refresh that shows it. */
-export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE): Promise<number[]> {
+/** How one loop sees a save: how it saves, and how it waits for the page to show the marker. */
+interface Watcher {
+  save(post: string, text: string): Promise<void>
+  shown(port: number, marker: string, log: () => string): Promise<void>
+  /** The pause after each save, so the whole build behind it lands before the next. */
+  settle: number
+  close(): Promise<void>
+}
+
+/** `rounds` saves of the target's post with `npm start` running, each timed until `watcher` sees it. */
+async function timedSaves(rounds: number, target: LoopTarget, open: (port: number) => Promise<Watcher>): Promise<number[]> {
   return onCopy(target, async (content, work) => {
     const post = join(content, target.post)
     const original = await readFile(post, 'utf8')
     const port = await freePort()
     const { child, log, exited } = startOn(content, work, port)
+    let watcher: Watcher | undefined
     try {
       await until(port, target.path, undefined, 300_000, log)
+      watcher = await open(port)
       // The session's own first build (after a resumed start's page) settles before the first save.
       await sleep(1500)
       const results: number[] = []
       for (let i = 0; i < rounds; i++) {
         const marker = `dev-loop-marker-${Date.now()}`
         const t0 = performance.now()
-        await writeFile(post, `${original}\n${marker}\n`)
-        await until(port, target.path, marker, 30_000, log)
+        await watcher.save(post, `${original}\n${marker}\n`)
+        await watcher.shown(port, marker, log)
         results.push(Math.round(performance.now() - t0))
-        await sleep(1000)
+        await sleep(watcher.settle)
       }
       return results
     } finally {
-      // npm start stops its own wrangler dev on SIGTERM.
+      await watcher?.close()
+      // npm start stops its own runtime on SIGTERM.
       signalGroup(child, 'SIGTERM')
       await exited
     }
   })
+}
+
+/** Milliseconds from each of `rounds` saves to a refresh that shows it. */
+export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE): Promise<number[]> {
+  return timedSaves(rounds, target, async () => ({
+    save: (post, text) => writeFile(post, text),
+    shown: async (port, marker, log) => void (await until(port, target.path, marker, 30_000, log)),
+    settle: 1000,
+    close: async () => undefined,
+  }))
 }
 
 /**
@@ -118,35 +140,24 @@ export async function measureDevLoop(rounds: number, target: LoopTarget = SAMPLE
  */
 export async function measureDevLoopInBrowser(rounds: number, target: LoopTarget = SAMPLE): Promise<number[]> {
   const { chromium } = await import('playwright-core')
-  return onCopy(target, async (content, work) => {
-    const post = join(content, target.post)
-    const original = await readFile(post, 'utf8')
-    const port = await freePort()
-    const { child, log, exited } = startOn(content, work, port)
+  return timedSaves(rounds, target, async (port) => {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
-    try {
-      await until(port, target.path, undefined, 300_000, log)
-      const page = await browser.newPage()
-      await page.goto(`http://127.0.0.1:${port}${target.path}`, { waitUntil: 'load' })
-      await sleep(1500)
-      const results: number[] = []
-      for (let i = 0; i < rounds; i++) {
-        const marker = `dev-loop-marker-${Date.now()}`
-        const t0 = performance.now()
-        await writeFile(`${post}.tmp`, `${original}\n${marker}\n`)
+    const page = await browser.newPage()
+    await page.goto(`http://127.0.0.1:${port}${target.path}`, { waitUntil: 'load' })
+    return {
+      async save(post, text) {
+        await writeFile(`${post}.tmp`, text)
         await rename(`${post}.tmp`, post)
+      },
+      async shown(_port, marker, log) {
+        const t0 = performance.now()
         while (!(await page.evaluate((m) => document.body.innerText.includes(m), marker).catch(() => false))) {
           if (performance.now() - t0 > 30_000) throw new Error(`the open page did not show ${marker} within 30 s:\n${log()}`)
           await sleep(10)
         }
-        results.push(Math.round(performance.now() - t0))
-        await sleep(1500)
-      }
-      return results
-    } finally {
-      await browser.close()
-      signalGroup(child, 'SIGTERM')
-      await exited
+      },
+      settle: 1500,
+      close: () => browser.close(),
     }
   })
 }

@@ -3,30 +3,28 @@
 // makes of that page (the same record, ETag and Last-Modified, so the open page reloads once),
 // its stored form what encodeManifest makes of it, and it must not be offered for a save that
 // changes what another page shows.
-import { cp, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import type { Quick } from '../../scripts/pipeline/quick.ts'
 import { decodeManifest, encodeManifest } from '../../src/shared/manifest-codec.ts'
 import { refText } from '../../src/shared/packs.ts'
-import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { FIXTURE_NOW, SEED_POST, copyFixture } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-quick-')
-const POST = join('posts', '2025-01-31-deepseek-ai.md')
-const ROUTE = '/2025/01/deepseek-ai/'
+const ROUTE = SEED_POST.path
 
 async function setup() {
   const root = await tempDir()
-  const contentDir = join(root, 'content')
-  await cp(FIXTURE_CONTENT, contentDir, { recursive: true })
+  const contentDir = await copyFixture(root)
   const session = new BuildSession()
   const early: Quick[] = []
   const run = () =>
     build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir: join(root, 'cache'), session, onQuick: async (q) => void early.push(q) })
   const before = await run()
-  const file = join(contentDir, POST)
+  const file = join(contentDir, SEED_POST.file)
   const edit = async (change: (text: string) => string) => writeFile(file, change(await readFile(file, 'utf8')))
   return { contentDir, run, before, early, edit }
 }

@@ -3,23 +3,22 @@
 // members are the same are not joined and hashed again, and posts whose images
 // rewrite the same way keep their records. None of that may change the output:
 // a session's rebuild after an edit equals a fresh build of the same files.
-import { cp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build, type BuildResult } from '../../scripts/pipeline/index.ts'
 import { refText } from '../../src/shared/packs.ts'
 import type { PostView } from '../../src/shared/schema.ts'
-import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { FIXTURE_NOW, SEED_POST, copyFixture } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-session-')
-const POST = join('posts', '2025-01-31-deepseek-ai.md')
-const ROUTE = '/2025/01/deepseek-ai/'
+const POST = SEED_POST.file
+const ROUTE = SEED_POST.path
 
 async function setup() {
   const root = await tempDir()
-  const contentDir = join(root, 'content')
-  await cp(FIXTURE_CONTENT, contentDir, { recursive: true })
+  const contentDir = await copyFixture(root)
   const cacheDir = join(root, 'cache')
   const session = new BuildSession()
   const run = (s?: BuildSession, dir = cacheDir, before?: BuildResult) =>
