@@ -60,7 +60,7 @@ import { link } from './link.ts'
 import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
 import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
-import { rememberPublic, syncPublic } from './public-dir.ts'
+import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
 import { readAll } from './read.ts'
 import { redirects } from './redirects.ts'
 import { render } from './render.ts'
@@ -76,6 +76,8 @@ import { summary, type BuildSummary } from './summary.ts'
 import { writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
 
 export { BuildSession } from './session.ts'
+export { syncPublic, type Synced } from './public-dir.ts'
+export type { OutputFile } from './write.ts'
 export type { BuildSummary } from './summary.ts'
 
 export interface BuildOptions {
@@ -102,6 +104,12 @@ export interface BuildOptions {
    * build runs; awaited. The session then keeps each build's blobs for the next.
    */
   onQuick?: (early: Quick) => Promise<void>
+  /**
+   * `npm start`: the files for public/, as soon as the build knows them (after
+   * the assets stage), so that public/ can be written and served while the
+   * rest of the build runs; awaited. They are the result's `assets`.
+   */
+  onAssets?: (files: OutputFile[]) => Promise<void>
 }
 
 export interface BuildResult {
@@ -118,6 +126,12 @@ export interface BuildResult {
   assets: OutputFile[]
   /** Non-fatal notes, one line each, naming the file. */
   warnings: string[]
+  /**
+   * With `onQuick` (npm start): the render cache's save, left to the caller to
+   * run once the build is served, off the way to the page; it must have
+   * settled before the session's next build starts.
+   */
+  saveCache?: () => Promise<void>
 }
 
 /** Runs the whole pipeline in memory; throws BuildErrors naming every bad file. */
@@ -159,7 +173,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const plain = link(rendered, drafts)
   lap('link')
   if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session, made: rendered.derived })
-  // npm start saves it after showing a saved post (below), off that page's path.
+  // npm start saves it once the build is served (saveCache), off the page's path.
   if (!options.onQuick) await cache?.save()
   // Only a caller's session (npm start, the benchmark) reads the cache again.
   if (!options.session) cache?.release()
@@ -167,10 +181,12 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
   const linked = { ...plain, included: images.posts, pages: images.pages }
-  if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }, cache).then(() => lap('quick'))
+  if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }).then(() => lap('quick'))
   const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
 
   const files = await assets(contentDir)
+  const assetFiles = [...files.files, ...images.files]
+  await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
@@ -193,18 +209,14 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('summary')
 
   session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
-  return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: [...files.files, ...images.files], ...report }
+  const saveCache = options.onQuick && cache ? () => cache.save() : undefined
+  return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: assetFiles, saveCache, ...report }
 }
 
-/**
- * Stage "quick" (npm start only): the saved posts' pages, shown before the
- * rest of the build when the save allows it; then the render cache's save,
- * put off to here so as not to delay them.
- */
-async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<QuickInput, 'previous'>, cache: RenderCache | undefined) {
+/** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */
+async function showEarly(onQuick: (early: Quick) => Promise<void>, previous: Built | undefined, input: Omit<QuickInput, 'previous'>) {
   const early = previous && quick({ previous, ...input })
   if (early) await onQuick(early)
-  await cache?.save()
 }
 
 /** The build as `wrangler kv bulk put` entries: blobs first, the manifest last. */
@@ -232,15 +244,32 @@ export async function buildToDisk(options: BuildOptions): Promise<BuildResult> {
  * start` serves from local KV, which it seeds from the build in memory, so it
  * writes dist/ after seeding, off a save's path (its workerd serves public/,
  * which must be in place first). `changed`: whether public/ was written.
+ * `synced`: public/ already written from the result's assets (npm start's
+ * onAssets), whose outcome is taken as it is.
  */
 export async function writePublic(
   result: BuildResult,
   options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>,
+  synced?: Promise<Synced>,
 ): Promise<{ writeDist: () => Promise<void>; changed: boolean }> {
   const { lap } = stageTimer(result.summary.stages)
-  const { digest, written } = await syncPublic(result.assets, options)
+  const { digest, written } = await (synced ?? syncPublic(result.assets, options))
   lap('public')
   return { writeDist: () => writeDist(result, options, digest), changed: written }
+}
+
+/**
+ * `npm start`, before its runtime starts on a build it has not made yet:
+ * public/ as far as it is known without the posts (the build's own asset
+ * files, content's static files), and its digest, so the first build writes
+ * it again only if its posts show images.
+ */
+export async function prepublish(options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir'>): Promise<void> {
+  const { files } = await assets(options.contentDir)
+  const { digest, written } = await syncPublic(files, options)
+  if (!written) return
+  await mkdir(options.outDir, { recursive: true })
+  await rememberPublic(options, digest)
 }
 
 async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, digest: string): Promise<void> {

@@ -29,7 +29,12 @@ const DIGEST = 'public.digest'
  * since. Returns the inputs' digest, for `rememberPublic` once the build is
  * written, and whether public/ was written (npm start then reloads its assets).
  */
-export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<{ digest: string; written: boolean }> {
+export interface Synced {
+  digest: string
+  written: boolean
+}
+
+export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<Synced> {
   const copies = await contentCopies(dirs.contentDir)
   const earlier = await earlierStylesheets(dirs.publicDir, files[0]!.path)
   const digest = await publicDigest(files, copies)

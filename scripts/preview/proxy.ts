@@ -78,6 +78,12 @@ interface ProxyState {
   streams: Set<ServerResponse>
   /** Called with each HTML page served. */
   onPage?: () => void
+  /**
+   * Requests that came before the first build was live or had failed: the
+   * proxy listens from the runtime's start, and a page asked for during the
+   * first build is answered as soon as there is one, rather than refused.
+   */
+  held?: Array<() => void>
 }
 
 /** How long `built(id, paths)` waits for a changed page to be asked for again. */
@@ -85,7 +91,7 @@ const PAGE_WAIT_MS = 250
 
 /** The reload script, the event stream, the last build's error for pages, and everything else from the worker. */
 function handler(state: ProxyState, target: URL) {
-  return (req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]
     if (path === RELOAD_SCRIPT) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
@@ -98,6 +104,10 @@ function handler(state: ProxyState, target: URL) {
       res.write(`retry: 500\nevent: build\ndata: ${state.version}\n\n`)
       state.streams.add(res)
       req.on('close', () => state.streams.delete(res))
+      return
+    }
+    if (state.held) {
+      state.held.push(() => handle(req, res))
       return
     }
     if (state.error !== undefined && /text\/html/.test(req.headers.accept ?? '')) {
@@ -118,11 +128,17 @@ function handler(state: ProxyState, target: URL) {
     })
     req.pipe(forward)
   }
+  return handle
 }
 
 /** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
 export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
-  const state: ProxyState = { version: 'starting', streams: new Set() }
+  const state: ProxyState = { version: 'starting', streams: new Set(), held: [] }
+  const release = () => {
+    const held = state.held ?? []
+    state.held = undefined
+    for (const go of held) go()
+  }
   let reloads = 0
   // SSE: each line of the data is a `data:` field (HTML §9.2.6); paths hold no line break.
   const announce = (paths: string[] = []) => {
@@ -145,6 +161,7 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
         built(buildId, paths) {
           state.error = undefined
           state.version = buildId
+          release()
           if (!paths?.length || state.streams.size === 0) return Promise.resolve(announce(paths))
           return new Promise<void>((done) => {
             const end = () => {
@@ -160,6 +177,7 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
         failed(message) {
           state.error = message
           state.version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
+          release()
           announce()
         },
         reload() {

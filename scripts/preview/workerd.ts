@@ -32,11 +32,19 @@ import type { PutThen } from '../seed-local.ts'
 import { workerBundle } from './worker-bundle.ts'
 import { projectWorkerConfig, type WorkerConfig } from './wrangler-config.ts'
 
-/** Puts the posted entries (`{ entries, then }` as JSON, KvEntry[] each) all at once, then the `then` ones; answers how many. */
+/**
+ * Puts the posted entries (`{ entries, then }` as JSON, KvEntry[] each) one
+ * after another, then the `then` ones; answers how many. One at a time, not
+ * all at once: local KV takes its puts in turn anyway, and measured on the
+ * 159-post build (200 records, 5.3 MB), the puts took 470–520 ms one by one
+ * against 600–800 ms started together.
+ */
 const SEEDER = `export default {
   async fetch(request, env) {
     const { entries, then } = await request.json()
-    const put = (list) => Promise.all(list.map((e) => env.CONTENT.put(e.key, e.value, e.metadata ? { metadata: e.metadata } : {})))
+    const put = async (list) => {
+      for (const e of list) await env.CONTENT.put(e.key, e.value, e.metadata ? { metadata: e.metadata } : {})
+    }
     await put(entries)
     await put(then)
     return new Response(String(entries.length + then.length))

@@ -1,7 +1,9 @@
 // npm start's reload proxy (scripts/preview/proxy.ts) in front of a stand-in worker: pages carry
 // the worker's ETag for the reload script, the event stream names the build and the pages a
 // saved post changed (one `data:` line each, HTML §9.2.6), and `built` with changed pages waits
-// until one of them has been asked for again, so the rest of the build does not delay it.
+// until one of them has been asked for again, so the rest of the build does not delay it. The
+// proxy listens from the runtime's start: a page asked for before the first build is held until
+// that build is live, or has failed.
 import { createServer, type Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ETAG_HEADER } from '../../scripts/preview/client.ts'
@@ -41,13 +43,32 @@ async function events(proxy: PreviewProxy): Promise<{ text: () => string }> {
 }
 
 describe('the preview proxy', () => {
-  it("passes the worker's ETag to the reload script, not as a validator", async () => {
+  it("holds a page asked for before the first build, then passes the worker's ETag to the reload script, not as a validator", async () => {
     const proxy = await startProxy(await upstream(), 0)
     open.push(proxy)
-    const res = await fetch(`${proxy.url}/posts/a/`)
-    const html = await res.text()
-    expect([res.headers.get('etag'), res.headers.get(ETAG_HEADER), res.headers.get('cache-control')]).toEqual([null, '"page-v1"', 'no-store'])
+    let answered = false
+    const asked = fetch(`${proxy.url}/posts/a/`).then(async (res) => {
+      answered = true
+      return { res, html: await res.text() }
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(answered).toBe(false)
+    await proxy.built('b1')
+    const { res, html } = await asked
+    expect([res.status, res.headers.get('etag'), res.headers.get(ETAG_HEADER), res.headers.get('cache-control')]).toEqual([200, null, '"page-v1"', 'no-store'])
     expect(html).toContain('data-etag="&#34;page-v1&#34;"')
+    expect(html).toContain('data-build="b1"')
+  })
+
+  it('answers a page held during a first build that failed with its error', async () => {
+    const proxy = await startProxy(await upstream(), 0)
+    open.push(proxy)
+    const asked = fetch(`${proxy.url}/`, { headers: { accept: 'text/html' } })
+    await new Promise((r) => setTimeout(r, 20))
+    proxy.failed('content/posts/a.md: the front matter is not YAML')
+    const res = await asked
+    expect(res.status).toBe(500)
+    expect(await res.text()).toContain('content/posts/a.md: the front matter is not YAML')
   })
 
   it('names the changed pages in the event and waits until one is asked for again', async () => {
