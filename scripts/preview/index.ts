@@ -165,7 +165,6 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   })
   // A resumed build not served after all (local KV changed under it) is built now, as on a cold start.
   const outcome = first ?? ((await served(upstream, resumed!, 1000)) ? { buildId: resumed! } : await rebuildOrStop(rebuild, runtime))
-  if (!('error' in outcome)) await served(upstream, outcome.buildId)
   const proxy = await opening
   // A saved post shown first (`paths`, quick.ts): its page is served again before the build goes on (proxy.ts).
   const show = async (o: Outcome) => {
@@ -173,7 +172,11 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     await served(upstream, o.buildId)
     await proxy.built(o.buildId, o.paths)
   }
-  await show(outcome)
+  // The first build goes to the pages at once, unchecked: no page can show an older one, and its
+  // pointer is written (local KV reads its own writes; the worker reads the pointer on every
+  // request, POINTER_TTL_MS 0). So the first page is the worker's first render, not its second.
+  if ('error' in outcome) proxy.failed(outcome.error)
+  else await proxy.built(outcome.buildId)
   shown = show
   times.ready = performance.now()
   options.onStarted?.({ ...times } as StartTimes)
