@@ -31,7 +31,7 @@ import {
   type SearchShardRecord,
   type SearchTextRecord,
 } from '../../src/shared/search.ts'
-import { shardOf, tokenize } from '../../src/shared/tokenize.ts'
+import { forEachTerm, shardOf } from '../../src/shared/tokenize.ts'
 import { htmlToText } from './html.ts'
 import { sha256, type BlobStore } from './manifest.ts'
 import { packGroups } from './packs.ts'
@@ -84,10 +84,10 @@ export type AnalysisMemo = WeakMap<Post, Analysed>
 
 function add(tf: Map<string, number>, text: string, weight: number): number {
   let n = 0
-  for (const { term } of tokenize(text)) {
+  forEachTerm(text, (term) => {
     tf.set(term, (tf.get(term) ?? 0) + weight)
     n += weight
-  }
+  })
   return n
 }
 

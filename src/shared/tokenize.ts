@@ -43,10 +43,13 @@ export interface QueryUnit {
 
 /** Lower-cased, NFKC, diacritics folded, apostrophes and a possessive `'s` dropped. */
 export function normaliseWord(word: string): string {
-  let w = word.normalize('NFKC').toLowerCase()
+  // ASCII is its own NFKC and has no marks to fold: most words of most posts skip both.
+  let w = NON_ASCII.test(word) ? word.normalize('NFKC').toLowerCase() : word.toLowerCase()
   if (NON_ASCII.test(w)) w = w.normalize('NFD').replace(MARKS, '').normalize('NFC')
-  return w.replace(/['’]s$/, '').replace(/['’]/g, '')
+  return APOSTROPHE.test(w) ? w.replace(/['’]s$/, '').replace(/['’]/g, '') : w
 }
+
+const APOSTROPHE = /['’]/
 
 function cjkChars(run: string, offset: number): Token[] {
   const chars: Token[] = []
@@ -72,6 +75,31 @@ function walk(text: string, onCjk: (chars: Token[]) => void, onWord: (token: Tok
     else {
       const term = normaliseWord(m[2]!)
       if (term && term.length <= MAX_WORD) onWord({ term, start, end: start + m[0].length })
+    }
+  }
+}
+
+/**
+ * The terms `tokenize` gives, in its order, without their offsets: what the
+ * build's index counts (search-index.ts). No token objects are made, which
+ * for a post of some thousand CJK characters is most of tokenize's work.
+ */
+export function forEachTerm(text: string, visit: (term: string) => void): void {
+  for (const m of text.matchAll(TOKEN)) {
+    const run = m[1]
+    if (run === undefined) {
+      const term = normaliseWord(m[2]!)
+      if (term && term.length <= MAX_WORD) visit(term)
+      continue
+    }
+    // As cjkChars: each character, then its bigram with the next (c0, c0c1, c1, c1c2, c2, …).
+    const normal = run.normalize('NFKC') === run
+    let prev: string | undefined
+    for (const ch of run) {
+      const c = normal ? ch : ch.normalize('NFKC')
+      if (prev !== undefined) visit(prev + c)
+      visit(c)
+      prev = c
     }
   }
 }

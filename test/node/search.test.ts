@@ -21,7 +21,7 @@ import {
   type SearchDocsRecord,
   type SearchShardRecord,
 } from '../../src/shared/search.ts'
-import { findTerms, queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
+import { findTerms, forEachTerm, normaliseWord, queryUnits, shardOf, tokenize } from '../../src/shared/tokenize.ts'
 import { DELTA_EDIT, FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -36,6 +36,16 @@ describe('tokenize', () => {
 
   it('normalises Latin words: case, width, diacritics, apostrophes', () => {
     expect(terms("DeepSeek ＤＥＥＰＳＥＥＫ Café naïve Swift's don't")).toEqual(['deepseek', 'deepseek', 'cafe', 'naive', 'swift', 'dont'])
+  })
+
+  it('normalises an ASCII word as the full path would (NFKC, lower case, apostrophes)', () => {
+    const full = (w: string) => w.normalize('NFKC').toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '')
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."aZ9'’sS".split('')), maxLength: 12 }), (w) => {
+        expect(normaliseWord(w)).toBe(full(w))
+      }),
+      { numRuns: 1000 },
+    )
   })
 
   it('keeps kana voicing marks (no diacritic folding for CJK) and handles astral Han', () => {
@@ -53,6 +63,21 @@ describe('tokenize', () => {
         }
       }),
       { numRuns: 500 },
+    )
+  })
+
+  it("gives the build's index the same terms in the same order without offsets (forEachTerm)", () => {
+    const alphabet = fc.constantFrom(...'国运开源大模型 DeepSeek ＤＥＥＰ Café naïve Swift\'s don’t，。a-b9がｶﾞ'.split(''), '𠮷', '\uF900', 'e\u0301')
+    const each = (text: string) => {
+      const out: string[] = []
+      forEachTerm(text, (t) => out.push(t))
+      return out
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.array(alphabet, { maxLength: 60 }).map((a) => a.join('')), fc.string({ unit: 'grapheme', maxLength: 60 })), (text) => {
+        expect(each(text)).toEqual(terms(text))
+      }),
+      { numRuns: 2000 },
     )
   })
 
