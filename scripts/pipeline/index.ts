@@ -50,9 +50,10 @@ import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { assets } from './assets.ts'
 import { BlobLedger } from './blob-ledger.ts'
-import { rendererVersion, type RenderCache } from './cache.ts'
+import { rendererVersion } from './cache.ts'
 import { config } from './config.ts'
-import { derive } from './derive.ts'
+import { derive, type DeriveInput } from './derive.ts'
+import type { Post } from './posts.ts'
 import { epochs } from './epochs.ts'
 import { dating } from './history.ts'
 import { imagesStage } from './images.ts'
@@ -172,11 +173,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  if (cache) await derive(plain.included, { siteUrl: site.url, cache, renderer, session, made: rendered.derived })
-  // npm start saves it once the build is served (saveCache), off the page's path.
-  if (!options.onQuick) await cache?.save()
-  // Only a caller's session (npm start, the benchmark) reads the cache again.
-  if (!options.session) cache?.release()
+  const saveCache = cache && (await deriveAndSave(plain.included, options, { siteUrl: site.url, cache, renderer, session, made: rendered.derived }))
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
@@ -209,8 +206,21 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('summary')
 
   session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
-  const saveCache = options.onQuick && cache ? () => cache.save() : undefined
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: assetFiles, saveCache, ...report }
+}
+
+/**
+ * Stage "derive", then the render cache's save: now for a build on its own,
+ * or given back for npm start to run once the build is served, off the page's
+ * path (BuildResult.saveCache). Only a caller's session (npm start, the
+ * benchmark) reads the cache again; otherwise it is released.
+ */
+async function deriveAndSave(posts: Post[], options: BuildOptions, input: DeriveInput): Promise<(() => Promise<void>) | undefined> {
+  await derive(posts, input)
+  if (options.onQuick) return () => input.cache.save()
+  await input.cache.save()
+  if (!options.session) input.cache.release()
+  return undefined
 }
 
 /** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */

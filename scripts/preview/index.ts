@@ -253,6 +253,38 @@ type Rebuild = {
 }
 
 /**
+ * What the preview does in the middle of one build (BuildOptions): a saved
+ * post's page seeded and shown first (`onQuick`, quick.ts), and public/
+ * written as soon as the build knows its files (`onAssets`). With the runtime
+ * up, public/ is written then and the runtime reloads to serve it while the
+ * rest of the build runs: on a first start that reload (~0.2 s at 159 posts)
+ * is off the way to the first page. Not before: the runtime's asset worker
+ * lists the folder as it starts.
+ */
+function buildHooks(options: PreviewOptions, runtime: Lazy, started: number, early: (o: Outcome) => Promise<void>) {
+  const hooks = {
+    /** public/ as written by onAssets, once the runtime serves it. */
+    publishing: undefined as Promise<Synced> | undefined,
+    /** The line the build's log adds when a saved post was shown first. */
+    shownEarly: undefined as string | undefined,
+    onAssets: async (files: OutputFile[]) => {
+      if (!runtime.isUp()) return
+      const synced = await syncPublic(files, options)
+      const up = await runtime.get()
+      hooks.publishing = (synced.written ? up.reload() : Promise.resolve()).then(() => synced)
+      hooks.publishing.catch(() => undefined) // awaited after the build, unless it fails first
+    },
+    onQuick: async (quick: Quick) => {
+      const { kv } = await runtime.get()
+      const { buildId } = await seedLocal({ kv, build: quick, stateDir: options.stateDir })
+      await early({ buildId, paths: quick.paths })
+      hooks.shownEarly = `${quick.paths.join(', ')} shown after ${Math.round(performance.now() - started)} ms`
+    },
+  }
+  return hooks
+}
+
+/**
  * Builds and seeds; the build id, or the message to show. The first run notes
  * its times in `times`. A save that changed only a post's own page is seeded
  * and shown (`early`) as soon as the build has that page (quick.ts), before
@@ -273,38 +305,20 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
     let result: BuildResult
     let published: Awaited<ReturnType<typeof writePublic>>
     let served: Runtime
-    let shownEarly: string | undefined
-    // With the runtime up, public/ is written as soon as the build knows its files, and the runtime
-    // reloads to serve them while the rest of the build runs: on a first start that reload (~0.2 s at
-    // 159 posts) is then off the way to the first page. Not before: its asset worker lists the folder
-    // as it starts.
-    let publishing: Promise<Synced> | undefined
-    const onAssets = async (files: OutputFile[]) => {
-      if (!runtime.isUp()) return
-      const synced = await syncPublic(files, options)
-      const up = await runtime.get()
-      publishing = (synced.written ? up.reload() : Promise.resolve()).then(() => synced)
-      publishing.catch(() => undefined) // awaited below, unless the build fails first
-    }
-    const onQuick = async (quick: Quick) => {
-      const { kv } = await runtime.get()
-      const { buildId } = await seedLocal({ kv, build: quick, stateDir: options.stateDir })
-      await early({ buildId, paths: quick.paths })
-      shownEarly = `${quick.paths.join(', ')} shown after ${Math.round(performance.now() - started)} ms`
-    }
+    const hooks = buildHooks(options, runtime, started, early)
     try {
-      result = await build({ contentDir, outDir, publicDir, cacheDir, session, onQuick, onAssets })
+      result = await build({ contentDir, outDir, publicDir, cacheDir, session, onQuick: hooks.onQuick, onAssets: hooks.onAssets })
       // A runtime that failed to start ends the start (startAll, or the resumed start's first build).
       served = await runtime.get().catch((error: Error) => Promise.reject(new RuntimeFailed(error.message)))
-      published = await writePublic(result, options, publishing)
+      published = await writePublic(result, options, hooks.publishing)
     } catch (error) {
       if (error instanceof RuntimeFailed) throw error
       return failed(error, options, log)
     }
     const built = performance.now()
     try {
-      // Given public/ already, unless the build did not say what it holds.
-      const keys = await seedAndReload(served, result, !publishing && published.changed, options.stateDir)
+      // The runtime has public/ already (onAssets), unless it was not up when the build knew the files.
+      const keys = await seedAndReload(served, result, !hooks.publishing && published.changed, options.stateDir)
       const seeded = performance.now()
       // Off the save's path, one at a time: the render cache, dist/ (the preview serves from local KV,
       // seeded from memory; dist/ is for `npm run seed` and deploys), then the note for the next start (it stats every
@@ -322,7 +336,7 @@ function rebuilder(options: PreviewOptions, runtime: Lazy, log: (line: string) =
       if (first) Object.assign(times, { built, seeded })
       const { summary } = result
       const head = `[kumo] build ${summary.buildId}: ${summary.posts} posts, ${keys} keys seeded, ${Math.round(seeded - started)} ms (build ${Math.round(built - started)}, seeding ${Math.round(seeded - built)})`
-      log(shownEarly ? `${head}; ${shownEarly}` : head)
+      log(hooks.shownEarly ? `${head}; ${hooks.shownEarly}` : head)
       options.onSeeded?.({ buildId: summary.buildId, written: keys })
       return { buildId: summary.buildId }
     } catch (error) {

@@ -131,14 +131,17 @@ function handler(state: ProxyState, target: URL) {
   return handle
 }
 
+/** Lets the held requests through (ProxyState.held): the first build is live, or has failed. */
+function releaseHeld(state: ProxyState): void {
+  const held = state.held ?? []
+  state.held = undefined
+  for (const go of held) go()
+}
+
 /** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
 export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
   const state: ProxyState = { version: 'starting', streams: new Set(), held: [] }
-  const release = () => {
-    const held = state.held ?? []
-    state.held = undefined
-    for (const go of held) go()
-  }
+  const release = () => releaseHeld(state)
   let reloads = 0
   // SSE: each line of the data is a `data:` field (HTML §9.2.6); paths hold no line break.
   const announce = (paths: string[] = []) => {
