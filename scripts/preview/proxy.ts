@@ -141,7 +141,6 @@ function releaseHeld(state: ProxyState): void {
 /** Listens on `port` (127.0.0.1) in front of the worker at `upstream` (`http://127.0.0.1:<port>`). */
 export function startProxy(upstream: string, port: number): Promise<PreviewProxy> {
   const state: ProxyState = { version: 'starting', streams: new Set(), held: [] }
-  const release = () => releaseHeld(state)
   let reloads = 0
   // SSE: each line of the data is a `data:` field (HTML §9.2.6); paths hold no line break.
   const announce = (paths: string[] = []) => {
@@ -164,7 +163,7 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
         built(buildId, paths) {
           state.error = undefined
           state.version = buildId
-          release()
+          releaseHeld(state)
           if (!paths?.length || state.streams.size === 0) return Promise.resolve(announce(paths))
           return new Promise<void>((done) => {
             const end = () => {
@@ -180,7 +179,7 @@ export function startProxy(upstream: string, port: number): Promise<PreviewProxy
         failed(message) {
           state.error = message
           state.version = `error-${createHash('sha256').update(message).digest('hex').slice(0, 12)}`
-          release()
+          releaseHeld(state)
           announce()
         },
         reload() {

@@ -51,27 +51,35 @@ export function normaliseWord(word: string): string {
 
 const APOSTROPHE = /['’]/
 
+/**
+ * A CJK run's characters as terms: NFKC maps compatibility ideographs
+ * (U+F900…) and half-width kana onto their usual forms; almost every run is
+ * already normal, so the run is checked once.
+ */
+function cjkForm(run: string): (ch: string) => string {
+  return run.normalize('NFKC') === run ? (ch) => ch : (ch) => ch.normalize('NFKC')
+}
+
 function cjkChars(run: string, offset: number): Token[] {
   const chars: Token[] = []
+  const form = cjkForm(run)
   let at = offset
-  // NFKC maps compatibility ideographs (U+F900…) and half-width kana onto their
-  // usual forms; almost every run is already normal, so check the run once.
-  const normal = run.normalize('NFKC') === run
   for (const ch of run) {
-    chars.push({ term: normal ? ch : ch.normalize('NFKC'), start: at, end: at + ch.length })
+    chars.push({ term: form(ch), start: at, end: at + ch.length })
     at += ch.length
   }
   return chars
 }
 
 /**
- * Visits each raw run of `text` in order: a CJK run as its characters, a word
- * normalised. The single walk both `tokenize` and `queryUnits` build on.
+ * Visits each raw run of `text` in order: a CJK run as it stands, with its
+ * offset, a word normalised. The single walk `tokenize`, `forEachTerm` and
+ * `queryUnits` build on.
  */
-function walk(text: string, onCjk: (chars: Token[]) => void, onWord: (token: Token) => void): void {
+function walk(text: string, onCjk: (run: string, start: number) => void, onWord: (token: Token) => void): void {
   for (const m of text.matchAll(TOKEN)) {
     const start = m.index
-    if (m[1] !== undefined) onCjk(cjkChars(m[1], start))
+    if (m[1] !== undefined) onCjk(m[1], start)
     else {
       const term = normaliseWord(m[2]!)
       if (term && term.length <= MAX_WORD) onWord({ term, start, end: start + m[0].length })
@@ -85,23 +93,21 @@ function walk(text: string, onCjk: (chars: Token[]) => void, onWord: (token: Tok
  * for a post of some thousand CJK characters is most of tokenize's work.
  */
 export function forEachTerm(text: string, visit: (term: string) => void): void {
-  for (const m of text.matchAll(TOKEN)) {
-    const run = m[1]
-    if (run === undefined) {
-      const term = normaliseWord(m[2]!)
-      if (term && term.length <= MAX_WORD) visit(term)
-      continue
-    }
-    // As cjkChars: each character, then its bigram with the next (c0, c0c1, c1, c1c2, c2, …).
-    const normal = run.normalize('NFKC') === run
-    let prev: string | undefined
-    for (const ch of run) {
-      const c = normal ? ch : ch.normalize('NFKC')
-      if (prev !== undefined) visit(prev + c)
-      visit(c)
-      prev = c
-    }
-  }
+  walk(
+    text,
+    (run) => {
+      // As tokenize: each character, then its bigram with the next (c0, c0c1, c1, c1c2, c2, …).
+      const form = cjkForm(run)
+      let prev: string | undefined
+      for (const ch of run) {
+        const c = form(ch)
+        if (prev !== undefined) visit(prev + c)
+        visit(c)
+        prev = c
+      }
+    },
+    (token) => visit(token.term),
+  )
 }
 
 /** Every index term of `text`, with offsets: words, CJK characters and CJK bigrams. */
@@ -109,7 +115,8 @@ export function tokenize(text: string): Token[] {
   const out: Token[] = []
   walk(
     text,
-    (chars) => {
+    (run, start) => {
+      const chars = cjkChars(run, start)
       chars.forEach((c, i) => {
         out.push(c)
         const next = chars[i + 1]
@@ -172,7 +179,8 @@ export function queryUnits(query: string): QueryUnit[] {
   const units: QueryUnit[] = []
   walk(
     query,
-    (chars) => {
+    (run, start) => {
+      const chars = cjkChars(run, start)
       const terms = chars.length === 1 ? [chars[0]!.term] : chars.slice(1).map((c, i) => chars[i]!.term + c.term)
       units.push({ kind: 'cjk', terms: [...new Set(terms)] })
     },
