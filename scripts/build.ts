@@ -38,9 +38,10 @@ const dirs = { contentDir: values.content ? resolve(values.content) : paths.cont
 /** The build, or with nothing changed since the last one (up-to-date.ts) what it said. */
 async function run(): Promise<{ summary: BuildSummary; warnings: string[]; unchanged: boolean }> {
   const useCache = !values['no-cache']
-  const last = useCache ? await unchangedBuild(dirs, { drafts: values.drafts, nowMs: Date.now() }) : undefined
-  if (last) return { ...last, unchanged: true }
+  // The inputs as the build starts, taken once: what says whether it is needed, and what recordBuild compares after.
   const started = useCache ? startInputs(dirs) : ''
+  const last = useCache ? await unchangedBuild(dirs, { drafts: values.drafts, nowMs: Date.now(), inputs: started }) : undefined
+  if (last) return { ...last, unchanged: true }
   const { summary, warnings } = await buildToDisk({
     ...dirs,
     drafts: values.drafts,

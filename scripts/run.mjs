@@ -7,8 +7,8 @@
  *
  * The bundle lives in `.kumo/bin/<name>.mjs` with the list of files it was made
  * from; it is made again when any of them changed (size or mtime) or went
- * away, which costs ~0.1 s. Packages stay external, so they load from
- * node_modules as usual. This file is plain JavaScript because it is what
+ * away, which costs ~0.1 s. Most packages stay external, so they load from
+ * node_modules as usual; a few are bundled in (BUNDLED, below). This file is plain JavaScript because it is what
  * starts before any TypeScript can run.
  */
 
@@ -32,6 +32,31 @@ const sourceUrls = {
       contents: (await readFile(path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
       loader: path.endsWith('.tsx') ? 'tsx' : 'ts',
     }))
+  },
+}
+
+/**
+ * Packages bundled in rather than loaded from node_modules at run time: pure
+ * ES modules (no native code, no files read beside themselves), whose
+ * loading through Node's module loader cost more than the code itself: zod
+ * alone is ~50 ms as ~100 files and ~28 ms as part of a bundle. Anything
+ * else (CommonJS packages, sharp, miniflare, esbuild) stays external. The
+ * bundle is made again when package-lock.json changes (its inputs list it).
+ */
+const BUNDLED = new Set(['zod', 'marked', 'marked-cjk-friendly', 'marked-footnote', 'parse5', 'entities', 'github-slugger', 'smol-toml', 'hono', 'highlight.js'])
+
+/** The package a bare specifier names: `a` of `a/b`, `@s/a` of `@s/a/b`. */
+const packageOf = (/** @type {string} */ spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
+
+/** @type {import('esbuild').Plugin} */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
+      // What a bundled package imports comes with it, from its own node_modules as Node would find it.
+      if (importer.includes('/node_modules/') && !path.startsWith('node:')) return undefined
+      return BUNDLED.has(packageOf(path)) ? undefined : { path, external: true }
+    })
   },
 }
 
@@ -70,17 +95,18 @@ async function bundle(entry, out, inputsFile) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
-    plugins: [sourceUrls],
+    plugins: [externalPackages, sourceUrls],
     metafile: true,
     logLevel: 'error',
   })
   /** @type {Record<string, string>} */
   const inputs = {}
   // Metafile paths are relative to absWorkingDir, the project's root.
-  for (const file of Object.keys(result.metafile.inputs)) inputs[file] = await fingerprint(file)
+  // A bundled package's files stand behind package-lock.json, which is one stat instead of hundreds.
+  for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) inputs[file] = await fingerprint(file)
+  inputs['package-lock.json'] = await fingerprint('package-lock.json')
   // Renames are atomic, so two commands starting at once never run half a file. Chunks are
   // named by their contents, so the entry, written last, only ever names whole chunks.
   const chunks = result.outputFiles.filter((f) => f.path !== out)
@@ -117,4 +143,11 @@ if (!(await upToDate(inputsFile))) {
 }
 // The entry file sees itself as the script being run, as it would under tsx.
 process.argv = [process.argv[0], entry, ...args]
-await import(pathToFileURL(out).href)
+try {
+  await import(pathToFileURL(out).href)
+} catch (error) {
+  // An option the command does not know (node:util parseArgs, strict): one line naming it, not a stack trace.
+  if (!String(/** @type {{ code?: unknown }} */ (error)?.code).startsWith('ERR_PARSE_ARGS_')) throw error
+  console.error(`npm run ${name}: ${/** @type {Error} */ (error).message} (the README lists each command's options)`)
+  process.exit(2)
+}

@@ -43,6 +43,7 @@ import type {
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { crawlerRoutes } from './crawler-files.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
+import { hashedOf, type Hashed } from './manifest.ts'
 import { shownOf } from './shown.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
@@ -81,6 +82,8 @@ export interface AssembleOptions {
   edited?: Map<string, number>
   /** What earlier assemblies of this session made (session.ts). */
   memo: AssemblyMemo
+  /** Records stringified and hashed, by object: the blob store's memo (manifest.ts BlobStore), the session's. */
+  hashed: WeakMap<object, Hashed>
 }
 
 /**
@@ -147,12 +150,14 @@ export function postBody(post: Post): PostBodyRecord {
   }
 }
 
-function ownRecords(own: AssemblyMemo['own'], post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
+function ownRecords(own: AssemblyMemo['own'], hashed: WeakMap<object, Hashed>, post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
   const known = own.get(post)
   if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
   const body = postBody(post)
-  const entry = entryOf(post, siteUrl, editedAt)
-  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry), body }
+  // Measured by the blob it becomes (manifest.ts hashedOf), which the store then takes as it is.
+  const bytesOf = (e: EntryRecord) => hashedOf(e, hashed).bytes
+  const entry = entryOf(post, siteUrl, editedAt, bytesOf)
+  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry, bytesOf(entry)), body }
   own.set(post, made)
   return made
 }
@@ -262,7 +267,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(options.memo.own, post, options.siteUrl, options.edited?.get(post.path))
+    const { meta, entry, body } = ownRecords(options.memo.own, options.hashed, post, options.siteUrl, options.edited?.get(post.path))
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.

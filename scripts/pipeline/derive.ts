@@ -13,7 +13,7 @@ import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrlEdits, applyEdits, type Edit } from './absolute-urls.ts'
 import type { RenderCache } from './cache.ts'
 import type { Derived } from './render-pool.ts'
-import type { Post } from './posts.ts'
+import type { Page, Post } from './posts.ts'
 import { primeAnalysis, storedAnalysis } from './search-index.ts'
 import type { BuildSession } from './session.ts'
 
@@ -25,6 +25,8 @@ export interface DeriveInput {
   session: BuildSession
   /** Values the render stage made for the posts it rendered. */
   made?: WeakMap<Post, Derived>
+  /** The render-cache key each post was read or rendered under (read.ts `kept`): what its HTML is made from. */
+  read?: ReadonlyMap<string, Post | Page>
 }
 
 /** The edits that make a post's links absolute for feeds (absolute-urls.ts), made from the post as rendered. */
@@ -32,7 +34,21 @@ export function feedEditsOf(post: Post, siteUrl: string): Edit[] {
   return absoluteUrlEdits(post.html, absoluteUrl(siteUrl, post.path))
 }
 
-export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made }: DeriveInput): Promise<void> {
+/**
+ * What a post's derived values are made from. A post as read or rendered is a
+ * function of its render-cache key (its source, settings and renderer), so the
+ * key stands for its HTML, title and terms without hashing the HTML again
+ * (twice per post per build: ~25 MB at 1,000 posts). A post the link stage
+ * made anew (`post_url`) has no key: its HTML itself is hashed.
+ */
+function madeFrom(post: Post, keys: Map<Post | Page, string>): string[] {
+  const key = keys.get(post)
+  return key ? ['read', key] : ['html', post.path, post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html]
+}
+
+export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made, read }: DeriveInput): Promise<void> {
+  const keys = new Map<Post | Page, string>()
+  for (const [key, item] of read ?? []) keys.set(item, key)
   for (const post of posts) {
     const known = session.derived.get(post)
     if (known && post.feedHtml !== undefined) {
@@ -40,10 +56,11 @@ export async function derive(posts: Post[], { siteUrl, cache, renderer, session,
       continue
     }
     const pre = made?.get(post)
-    const feedKey = cache.key(renderer, 'feed-html', siteUrl, post.path, post.html)
+    const from = madeFrom(post, keys)
+    const feedKey = cache.key(renderer, 'feed-html', siteUrl, ...from)
     // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
     post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? feedEditsOf(post, siteUrl)))
-    const searchKey = cache.key(renderer, 'search', post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html)
+    const searchKey = cache.key(renderer, 'search', ...from)
     primeAnalysis(post, await cache.memo(searchKey, () => pre?.search ?? storedAnalysis(post, session.analysis)), session.analysis)
     session.derived.set(post, [feedKey, searchKey])
   }

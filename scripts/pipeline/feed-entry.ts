@@ -32,11 +32,19 @@ function offsetOf(rfc3339: string): number {
  * put the HTML in CDATA, which adds nothing), plus the per-format wrapping and
  * each term written once per format with its scheme URL.
  */
-export function entryWeight(entry: EntryRecord): number {
-  return Buffer.byteLength(JSON.stringify(entry)) + 640 + 160 * (entry.tags.length + entry.categories.length)
+export function entryWeight(entry: EntryRecord, jsonBytes = jsonBytesOf(entry)): number {
+  return jsonBytes + 640 + 160 * (entry.tags.length + entry.categories.length)
 }
 
-export function entryOf(p: Post, siteUrl: string, editedAt?: number): EntryRecord {
+const jsonBytesOf = (value: object): number => Buffer.byteLength(JSON.stringify(value))
+
+/**
+ * A post's feed entry. `bytesOf` measures a record's JSON: the assembly's
+ * (assemble.ts) keeps that JSON for the blob the entry becomes, so an entry,
+ * often the largest record a post has, is stringified once, not once here,
+ * once for its weight and once more for its blob.
+ */
+export function entryOf(p: Post, siteUrl: string, editedAt?: number, bytesOf: (entry: EntryRecord) => number = jsonBytesOf): EntryRecord {
   const url = absoluteUrl(siteUrl, p.path)
   const image = p.image ? new URL(p.image.src, url).href : undefined
   const cover = image ? coverHtml(image, p.image!.alt) : ''
@@ -56,7 +64,7 @@ export function entryOf(p: Post, siteUrl: string, editedAt?: number): EntryRecor
     ...(image && p.image!.alt ? { imageAlt: p.image!.alt } : {}),
     html: cover + (p.feedHtml ?? absoluteUrls(p.html, url)),
   }
-  if (entryWeight(entry) <= FEED_ENTRY_BYTES) return entry
+  if (entryWeight(entry, bytesOf(entry)) <= FEED_ENTRY_BYTES) return entry
   // Too long for any feed page: what the post is about, and where to read it.
   return { ...entry, html: summaryHtml(entry, url), truncated: true }
 }

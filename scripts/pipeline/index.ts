@@ -173,7 +173,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  const saveCache = cache && (await deriveAndSave(plain.included, options, { siteUrl: site.url, cache, renderer, session, made: rendered.derived }))
+  const saveCache = cache && (await deriveAndSave(plain.included, options, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, read: read.kept }))
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')

@@ -27,7 +27,7 @@ import { isPaged, recordOf } from '../../src/shared/route-entry.ts'
 import { markdownPath } from '../../src/shared/paths.ts'
 import type { PagedRouteEntry, RouteEntry, ScheduleStep } from '../../src/shared/schema.ts'
 import type { Epochs } from './epochs.ts'
-import { sha256, type BlobStore, type Materialised } from './manifest.ts'
+import { packHash, type BlobStore, type Materialised } from './manifest.ts'
 import type { Post } from './posts.ts'
 
 export const POSTS_PER_PACK = 4
@@ -127,7 +127,9 @@ export class PackMemo {
 
 function makePack(store: BlobStore, hashes: string[]): MadePack {
   const { text, offsets } = packText(hashes.map((h) => store.blobs.get(h)!))
-  return { hash: sha256(text).slice(0, 32), text, bytes: Buffer.byteLength(text), offsets }
+  // Each member's bytes are counted already; the line feeds between them are one byte each.
+  const bytes = hashes.reduce((n, h) => n + store.bytes(h), hashes.length - 1)
+  return { hash: packHash(hashes), text, bytes, offsets }
 }
 
 /** Writes each group's pack into the store, drops its members, and returns member hash → ref. */

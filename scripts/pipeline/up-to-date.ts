@@ -78,12 +78,16 @@ async function timeless(outDir: string, nowMs: number): Promise<boolean> {
   return manifest.schedule.every((step) => step.at > nowMs)
 }
 
-/** The last build's summary and warnings when nothing it was made from has changed since; else undefined. */
-export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; nowMs: number }): Promise<LastBuild | undefined> {
+/**
+ * The last build's summary and warnings when nothing it was made from has
+ * changed since; else undefined. `inputs`: startInputs(dirs), when the caller
+ * has it already (it is one stat of every file of content/ and the code).
+ */
+export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; nowMs: number; inputs?: string }): Promise<LastBuild | undefined> {
   if (options.drafts) return undefined
   try {
     const record = JSON.parse(await readFile(join(dirs.cacheDir, RECORD), 'utf8')) as Record
-    if (record.inputs !== inputsOf(dirs) || record.outputs !== outputsOf(dirs)) return undefined
+    if (record.inputs !== (options.inputs ?? inputsOf(dirs)) || record.outputs !== outputsOf(dirs)) return undefined
     return (await timeless(dirs.outDir, options.nowMs)) ? { summary: record.summary, warnings: record.warnings } : undefined
   } catch {
     return undefined // no record yet, or no dist/: build

@@ -1,11 +1,12 @@
 // The content-hash cache: an unchanged rebuild reuses every parse + render and
 // produces the same output; an edited file alone is rendered again.
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
-import type { PostView } from '../../src/shared/schema.ts'
+import { entryRecord } from '../../src/shared/keys.ts'
+import type { EntryRecord, PostView } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -87,5 +88,28 @@ describe('content-hash cache', () => {
     expect(after.filter((l) => !before.has(l))).toHaveLength(3)
     // A new process (no session) finds every file in the cache.
     expect((await run()).summary.cached).toBe(files)
+  })
+
+  it("takes a post's feed HTML and search words from its links as they resolve now, though its own file is unchanged", async () => {
+    const root = await tempDir()
+    const contentDir = join(root, 'content')
+    const cacheDir = join(root, 'cache')
+    await mkdir(join(contentDir, 'posts'), { recursive: true })
+    await writeFile(join(contentDir, 'site.yml'), 'title: Links\nurl: https://links.example\ntimezone: UTC\n')
+    const target = (permalink: string) => `---\ntitle: Target\npermalink: ${permalink}\n---\n\nThe target.\n`
+    await writeFile(join(contentDir, 'posts', '2024-01-01-target.md'), target('/first-place/'))
+    await writeFile(join(contentDir, 'posts', '2024-02-01-linker.md'), '---\ntitle: Linker\n---\n\nSee [the target]({% post_url 2024-01-01-target %}).\n')
+    const run = () => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir })
+    const linkerEntry = async () => {
+      const result = await run()
+      const path = Object.keys(result.manifest.routes).find((p) => p.includes('linker'))!
+      return JSON.parse(refText(result.blobs, result.manifest.records[entryRecord(path)]!)!) as EntryRecord
+    }
+    expect((await linkerEntry()).html).toContain('href="https://links.example/first-place/"')
+    // Only the target's file changes; the linker's comes from the cache, as read, then links again.
+    await writeFile(join(contentDir, 'posts', '2024-01-01-target.md'), target('/second-place/'))
+    const html = (await linkerEntry()).html
+    expect(html).toContain('href="https://links.example/second-place/"')
+    expect(html).not.toContain('first-place')
   })
 })

@@ -1,7 +1,7 @@
 // scripts/run.mjs: a command runs as its bundle, sees itself as the script being run,
 // and is bundled again only when a file it was made from changes.
 import { spawnSync } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -18,6 +18,21 @@ describe('scripts/run.mjs', () => {
     const inputs = JSON.parse(readFileSync(`${bundle}.inputs.json`, 'utf8')) as Record<string, string>
     expect(Object.keys(inputs)).toContain('scripts/new.ts')
     expect(Object.keys(inputs)).toContain('src/shared/time.ts')
+  })
+
+  it('bundles the pure ES module packages in, keeps the rest external, and stands package-lock.json for them', () => {
+    // An option the command does not know: one line naming it, no stack trace (the bundle is made first).
+    const r = run('build', '--no-such-option')
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim()).toBe("npm run build: Unknown option '--no-such-option' (the README lists each command's options)")
+    const dir = join(root, '.kumo', 'bin')
+    const code = [join(dir, 'build.mjs'), ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))].map((f) => readFileSync(f, 'utf8')).join('\n')
+    const imported = new Set([...code.matchAll(/(?:^|\n)import [^;]*? from "([^".][^"]*)"|import\("([^".][^"]*)"\)/g)].map((m) => (m[1] ?? m[2])!))
+    for (const spec of ['zod', 'marked', 'parse5', 'highlight.js/lib/core']) expect(imported, spec).not.toContain(spec)
+    expect(imported).toContain('gray-matter')
+    const inputs = Object.keys(JSON.parse(readFileSync(join(dir, 'build.mjs.inputs.json'), 'utf8')) as Record<string, string>)
+    expect(inputs).toContain('package-lock.json')
+    expect(inputs.filter((f) => f.startsWith('node_modules/'))).toEqual([])
   })
 
   it('reuses the bundle while its inputs are unchanged', () => {
