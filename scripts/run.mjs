@@ -37,13 +37,14 @@ const sourceUrls = {
 
 /**
  * Packages bundled in rather than loaded from node_modules at run time: pure
- * ES modules (no native code, no files read beside themselves), whose
- * loading through Node's module loader cost more than the code itself: zod
- * alone is ~50 ms as ~100 files and ~28 ms as part of a bundle. Anything
- * else (CommonJS packages, sharp, miniflare, esbuild) stays external. The
- * bundle is made again when package-lock.json changes (its inputs list it).
+ * JavaScript (no native code, no files read beside themselves), whose loading
+ * through Node's module loader cost more than the code itself: zod alone is
+ * ~50 ms as ~100 files and ~28 ms as part of a bundle, gray-matter with
+ * js-yaml ~40 ms and ~11 ms. Anything else (sharp, miniflare, esbuild) stays
+ * external. The bundle is made again when package-lock.json changes (its
+ * inputs list it).
  */
-const BUNDLED = new Set(['zod', 'marked', 'marked-cjk-friendly', 'marked-footnote', 'parse5', 'entities', 'github-slugger', 'smol-toml', 'hono', 'highlight.js'])
+const BUNDLED = new Set(['zod', 'marked', 'marked-cjk-friendly', 'marked-footnote', 'parse5', 'entities', 'github-slugger', 'smol-toml', 'hono', 'highlight.js', 'gray-matter', 'js-yaml'])
 
 /** The package a bare specifier names: `a` of `a/b`, `@s/a` of `@s/a/b`. */
 const packageOf = (/** @type {string} */ spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
@@ -98,6 +99,8 @@ async function bundle(entry, out, inputsFile) {
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
     plugins: [externalPackages, sourceUrls],
+    // A bundled CommonJS package's require() of Node's own modules (gray-matter's fs) needs a require.
+    banner: { js: "import { createRequire as __kumoCreateRequire } from 'node:module'; const require = __kumoCreateRequire(import.meta.url);" },
     metafile: true,
     logLevel: 'error',
   })
