@@ -62,7 +62,7 @@ import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
 import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
 import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
-import { readAll } from './read.ts'
+import { readAll, type Read } from './read.ts'
 import { redirects } from './redirects.ts'
 import { render } from './render.ts'
 import type { Pool } from './render-pool.ts'
@@ -173,7 +173,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  const saveCache = cache && (await deriveAndSave(plain.included, options, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, read: read.kept }))
+  const saveCache = cache && (await deriveAndSave(plain.included, options, read.stamps, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, read: read.kept }))
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
@@ -215,8 +215,9 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
  * path (BuildResult.saveCache). Only a caller's session (npm start, the
  * benchmark) reads the cache again; otherwise it is released.
  */
-async function deriveAndSave(posts: Post[], options: BuildOptions, input: DeriveInput): Promise<(() => Promise<void>) | undefined> {
+async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read['stamps'], input: DeriveInput): Promise<(() => Promise<void>) | undefined> {
   await derive(posts, input)
+  input.cache.keepStamps(stamps)
   if (options.onQuick) return () => input.cache.save()
   await input.cache.save()
   if (!options.session) input.cache.release()

@@ -78,7 +78,9 @@ export async function readAll(input: ReadInput): Promise<Read> {
   const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map(), fresh: [] }
   const siteKey = JSON.stringify(input.site)
   const salt = input.renderer + siteKey
-  const readBatch = (start: number) => Promise.all(found.slice(start, start + BATCH).map((f) => unreadOrRead(input, salt, f).catch((e: unknown) => e)))
+  // A new process has no stamps of its own yet: it starts from those the last build left with the cache.
+  const stamps = input.session.stamps.size || !cache ? input.session.stamps : cache.stamps(salt)
+  const readBatch = (start: number) => Promise.all(found.slice(start, start + BATCH).map((f) => unreadOrRead(input, salt, stamps, f).catch((e: unknown) => e)))
   let next = readBatch(0)
   for (let start = 0; start < found.length; start += BATCH) {
     const sources = await next
@@ -109,16 +111,18 @@ export async function readAll(input: ReadInput): Promise<Read> {
 }
 
 /**
- * A file the session read before and that is stamped as it was then comes back
- * as the session's post, unread; any other file is read. Drafts are always
- * read: their key depends on the build's now.
+ * A file the session read before (or, in a new process, the last build with
+ * this cache: cache.ts read-stamps) and that is stamped as it was then comes
+ * back as that post, unread; any other file is read. Drafts are always read:
+ * their key depends on the build's now.
  */
-async function unreadOrRead(input: ReadInput, salt: string, { kind, file }: Found): Promise<Unread | ReadSource> {
+async function unreadOrRead(input: ReadInput, salt: string, stamps: ReadonlyMap<string, Stamped>, { kind, file }: Found): Promise<Unread | ReadSource> {
   const stamped = input.renderer && kind !== 'draft'
   const stamp = stamped ? stampOf(file) : undefined
-  const known = stamp && input.session.stamps.get(file)
+  const known = stamp && stamps.get(file)
   if (known && known.stamp === stamp && known.salt === salt) {
-    const unread = input.session.posts.get(known.key)
+    // The session's post, else the cache's entry for that key; neither (a cache saved only in part): read the file.
+    const unread = input.session.posts.get(known.key) ?? input.cache?.get<Post & Page>(known.key)
     if (unread) return { unread, key: known.key, stamp }
   }
   return { source: await read(input.contentDir, kind, file), stamp }

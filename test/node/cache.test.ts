@@ -5,6 +5,10 @@ import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
+import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
+import { config } from '../../scripts/pipeline/config.ts'
+import { readAll } from '../../scripts/pipeline/read.ts'
+import { discover } from '../../scripts/pipeline/sources.ts'
 import { entryRecord } from '../../src/shared/keys.ts'
 import type { EntryRecord, PostView } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
@@ -111,5 +115,30 @@ describe('content-hash cache', () => {
     const html = (await linkerEntry()).html
     expect(html).toContain('href="https://links.example/second-place/"')
     expect(html).not.toContain('first-place')
+  })
+
+  it('lets a new process find unchanged files by their stamps, without reading them, and reads what changed or lost its stamp', async () => {
+    const { contentDir, run } = await setup()
+    const cacheDir = join(contentDir, '..', 'cache')
+    await run()
+    // What a new process's read stage does: a fresh session, the cache as the last build left it.
+    const readNow = async () => {
+      const found = await discover(contentDir, false)
+      const input = { contentDir, found, site: await config(contentDir), nowMs: FIXTURE_NOW.getTime(), session: new BuildSession(), cache: await RenderCache.open(cacheDir), renderer: await rendererVersion(), progress: () => {} }
+      return { found, read: await readAll(input) }
+    }
+    const first = await readNow()
+    expect(first.read.fresh).toEqual([])
+    expect(first.read.cached).toBe(first.found.length)
+    const file = join(contentDir, 'posts', '2025-01-31-deepseek-ai.md')
+    await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
+    expect((await readNow()).read.fresh).toEqual([{ kind: 'post', path: 'posts/2025-01-31-deepseek-ai.md' }])
+    await run()
+    expect((await readNow()).read.fresh).toEqual([])
+    // A damaged record is no record: every file is read, and the build is as before.
+    await writeFile(join(cacheDir, 'read-stamps.json'), '{"v":1,"salt":')
+    const damaged = await readNow()
+    expect(damaged.read.fresh).toHaveLength(damaged.found.length)
+    expect((await run()).summary.cached).toBe(damaged.found.length)
   })
 })
