@@ -12,6 +12,7 @@
  * starts before any TypeScript can run.
  */
 
+import { statSync } from 'node:fs'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -61,9 +62,14 @@ const externalPackages = {
   },
 }
 
-/** @param {string} file */
-async function fingerprint(file) {
-  const s = await stat(join(root, file))
+/**
+ * Synchronous: every command checks its ~100 inputs before it starts, and a
+ * stat the kernel has cached takes microseconds, where each awaited one is a
+ * trip through libuv's thread pool.
+ * @param {string} file
+ */
+function fingerprint(file) {
+  const s = statSync(join(root, file))
   return `${s.size}:${s.mtimeMs}`
 }
 
@@ -71,7 +77,7 @@ async function fingerprint(file) {
 async function upToDate(inputsFile) {
   try {
     const inputs = JSON.parse(await readFile(inputsFile, 'utf8'))
-    for (const [file, print] of Object.entries(inputs)) if ((await fingerprint(file)) !== print) return false
+    for (const [file, print] of Object.entries(inputs)) if (fingerprint(file) !== print) return false
     return true
   } catch {
     return false // no bundle yet, or a file it was made from is gone
@@ -108,8 +114,8 @@ async function bundle(entry, out, inputsFile) {
   const inputs = {}
   // Metafile paths are relative to absWorkingDir, the project's root.
   // A bundled package's files stand behind package-lock.json, which is one stat instead of hundreds.
-  for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) inputs[file] = await fingerprint(file)
-  inputs['package-lock.json'] = await fingerprint('package-lock.json')
+  for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) inputs[file] = fingerprint(file)
+  inputs['package-lock.json'] = fingerprint('package-lock.json')
   // Renames are atomic, so two commands starting at once never run half a file. Chunks are
   // named by their contents, so the entry, written last, only ever names whole chunks.
   const chunks = result.outputFiles.filter((f) => f.path !== out)

@@ -64,6 +64,7 @@ import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
 import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
 import { readAll, type Read } from './read.ts'
 import { redirects } from './redirects.ts'
+import { keepRelated, restoreRelated } from './related-memo.ts'
 import { render } from './render.ts'
 import type { Pool } from './render-pool.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
@@ -186,8 +187,10 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
+  if (options.cacheDir && renderer) await restoreRelated(session.assembly, options.cacheDir, renderer)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
+  if (options.cacheDir && renderer) await keepRelated(session.assembly, options.cacheDir, renderer, 1 + assembled.schedule.length)
   lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).

@@ -30,6 +30,8 @@ export interface AssemblyMemo {
   links: WeakMap<Post, { prev?: Post; next?: Post; related: PostLink[]; record: PostLinksRecord }>
   /** A post's Markdown record (machine-readers.ts), made once per post object. */
   markdown: WeakMap<Post, { siteUrl: string; record: MarkdownRecord }>
+  /** The signatures of the related lists the cache folder holds (related-memo.ts), comma-joined. */
+  relatedOnDisk?: string
 }
 
 export class BuildSession {

@@ -9,8 +9,8 @@ import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
 import { config } from '../../scripts/pipeline/config.ts'
 import { readAll } from '../../scripts/pipeline/read.ts'
 import { discover } from '../../scripts/pipeline/sources.ts'
-import { entryRecord } from '../../src/shared/keys.ts'
-import type { EntryRecord, PostView } from '../../src/shared/schema.ts'
+import { entryRecord, linksRecord } from '../../src/shared/keys.ts'
+import type { EntryRecord, PostLinksRecord, PostView } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -140,5 +140,27 @@ describe('content-hash cache', () => {
     const damaged = await readNow()
     expect(damaged.read.fresh).toHaveLength(damaged.found.length)
     expect((await run()).summary.cached).toBe(damaged.found.length)
+  })
+
+  it('keeps related-post lists across processes while every post keeps its path, title, date and tags', async () => {
+    const { contentDir, run } = await setup()
+    const file = join(contentDir, '..', 'cache', 'related.json')
+    await run()
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { entries: Array<[string, Array<[string, Array<{ path: string; title: string }>]>]> }
+    const [path, list] = stored.entries[0]![1].find(([, l]) => l.length > 0)!
+    // A mark only the record can have put there: a list read back, not scored again.
+    list[0]!.title = 'MARKED IN THE RECORD'
+    await writeFile(file, JSON.stringify(stored))
+    const related = async () => {
+      const result = await run()
+      const links = JSON.parse(refText(result.blobs, result.manifest.records[linksRecord(path)]!)!) as PostLinksRecord
+      return links.related.map((l) => l.title)
+    }
+    const edited = join(contentDir, 'posts', '2025-01-31-deepseek-ai.md')
+    await writeFile(edited, `${await readFile(edited, 'utf8')}\nA body edit.\n`)
+    expect(await related()).toContain('MARKED IN THE RECORD')
+    // A new title changes what the lists depend on: they are scored again.
+    await writeFile(edited, (await readFile(edited, 'utf8')).replace(/^title: .*$/m, 'title: A title of its own'))
+    expect(await related()).not.toContain('MARKED IN THE RECORD')
   })
 })
