@@ -60,6 +60,7 @@ import { imagesStage } from './images.ts'
 import { link } from './link.ts'
 import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
+import { keepPackNames, restorePackNames } from './pack-names.ts'
 import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
 import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
 import { readAll, type Read } from './read.ts'
@@ -187,10 +188,10 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  if (options.cacheDir && renderer) await restoreRelated(session.assembly, options.cacheDir, renderer)
+  if (options.cacheDir && renderer) await Promise.all([restoreRelated(session.assembly, options.cacheDir, renderer), restorePackNames(session.packs, options.cacheDir)])
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
-  if (options.cacheDir && renderer) await keepRelated(session.assembly, options.cacheDir, renderer, 1 + assembled.schedule.length)
+  if (options.cacheDir && renderer) await Promise.all([keepRelated(session.assembly, options.cacheDir, renderer, 1 + assembled.schedule.length), keepPackNames(session.packs, options.cacheDir)])
   lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).

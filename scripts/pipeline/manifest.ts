@@ -24,15 +24,6 @@ export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf
 /** A blob's key: the hash of its JSON. */
 export const blobHash = (json: string): string => sha256(json).slice(0, 32)
 
-/**
- * A pack's key, from its members' keys in pack order (packs.ts). Members are
- * content-addressed and a pack's text is their JSON joined by line feeds, so
- * the member keys name the text as surely as hashing it would, without
- * hashing every member's bytes a second time (at 1,000 posts, ~35 MB per
- * build). The "pack" line keeps the two kinds of key apart.
- */
-export const packHash = (members: readonly string[]): string => sha256(`pack\n${members.join('\n')}`).slice(0, 32)
-
 export interface Materialised {
   routes: Record<string, RouteEntry>
   records: Record<string, string>

@@ -7,11 +7,11 @@
  * caller names.
  */
 
+import { createHash } from 'node:crypto'
 import { cp, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { BlobLedger } from './blob-ledger.ts'
 import { BuildError } from './errors.ts'
-import { blobHash, packHash } from './manifest.ts'
 
 export interface OutputFile {
   /** Path relative to its output folder. */
@@ -110,15 +110,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 
 /**
  * Whether a blob's bytes are what its name says: its name is the first 32 hex
- * digits of the SHA-256 of its JSON (manifest.ts BlobStore), or, for a pack
- * (its members' JSON joined by line feeds, which JSON itself never holds),
- * the hash of its members' names (manifest.ts packHash). The one check the
- * build (rewriting a tampered file), `npm run seed` and the deploy (refusing
- * one) share.
+ * digits of the SHA-256 of its JSON (manifest.ts BlobStore). The one check
+ * the build (rewriting a tampered file), `npm run seed` and the deploy
+ * (refusing one) share.
  */
 export function blobIntact(hash: string, json: string): boolean {
-  if (blobHash(json) === hash) return true
-  return json.includes('\n') && packHash(json.split('\n').map(blobHash)) === hash
+  return createHash('sha256').update(json, 'utf8').digest('hex').slice(0, 32) === hash
 }
 
 /** The one-line refusal of a blob that fails blobIntact. */

@@ -4,8 +4,8 @@
  * key). Shared by the build, which packs, and the worker, which unpacks.
  *
  * A pack is its members' JSON joined by line feeds, stored as any blob under
- * a hash of its members' hashes (the build's packHash). Wherever the manifest
- * (or a search doc table) names a record it holds a *ref*: a plain blob hash, or
+ * the hash of its whole text. Wherever the manifest (or a search doc table)
+ * names a record it holds a *ref*: a plain blob hash, or
  * `<pack hash>@<offset>+<length>`, the member's place in the pack's text in
  * UTF-16 units (what `kv.get` returns and what the build's strings count), so
  * the worker parses only the member it needs, never the whole pack. Records

@@ -1,13 +1,17 @@
 // Packs (src/shared/packs.ts, scripts/pipeline/packs.ts): many records in one KV value,
 // read back member by member, with a post page still one key.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/pipeline/index.ts'
-import { blobHash, packHash } from '../../scripts/pipeline/manifest.ts'
 import { POSTS_PER_PACK } from '../../scripts/pipeline/packs.ts'
 import { blobIntact } from '../../scripts/pipeline/write.ts'
 import { linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { memberText, packRef, packText, refBlob, refText } from '../../src/shared/packs.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
+import { useTempDirs } from '../temp-dirs.ts'
+
+const tempDir = useTempDirs('kumo-packs-')
 
 describe('a pack', () => {
   it('gives back each member exactly, and refuses a span past its end', () => {
@@ -43,23 +47,27 @@ describe('the fixture build, packed', () => {
     expect(result.blobs.size).toBeLessThan(members / 2)
   })
 
-  it('names each pack by its members, counts its bytes as its text has them, and the upload check tells a changed one', async () => {
-    const result = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW })
-    const packs = [...result.blobs].filter(([, text]) => text.includes('\n'))
+  it('names each pack by the hash of its text, as a new process given the last build names does, and counts its bytes as its text has them', async () => {
+    const root = await tempDir()
+    const cacheDir = join(root, 'cache')
+    const run = () => build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir })
+    const cold = await run()
+    const packs = [...cold.blobs].filter(([, text]) => text.includes('\n'))
     expect(packs.length).toBeGreaterThan(2)
-    for (const [hash, text] of packs) {
-      const members = text.split('\n')
-      expect(hash).toBe(packHash(members.map(blobHash)))
-      expect(blobIntact(hash, text)).toBe(true)
-      // One byte changed, members in another order, one member dropped: each is refused.
-      expect(blobIntact(hash, text.replace(/"kind"/, '"kinD"'))).toBe(false)
-      expect(blobIntact(hash, [...members].reverse().join('\n'))).toBe(false)
-      expect(blobIntact(hash, members.slice(1).join('\n'))).toBe(false)
-    }
-    const [plain, json] = [...result.blobs].find(([, text]) => !text.includes('\n'))!
-    expect(blobIntact(plain, json)).toBe(true)
-    expect(blobIntact(plain, `${json}\n${json}`)).toBe(false)
-    const bytes = [...result.blobs.values()].reduce((n, text) => n + Buffer.byteLength(text), 0)
-    expect(result.summary.kvBytes).toBe(bytes + Buffer.byteLength(result.encoded))
+    for (const [hash, text] of packs) expect(blobIntact(hash, text), hash).toBe(true)
+    const bytes = [...cold.blobs.values()].reduce((n, text) => n + Buffer.byteLength(text), 0)
+    expect(cold.summary.kvBytes).toBe(bytes + Buffer.byteLength(cold.encoded))
+    // A new process takes the names from pack-names.json: the same names, the same build.
+    const names = JSON.parse(await readFile(join(cacheDir, 'pack-names.json'), 'utf8')) as { packs: Array<[string, string]> }
+    // Every pack of the records (the search index's snippet packs are made apart, and hashed each time).
+    const named = new Set(names.packs.map(([, hash]) => hash))
+    expect([...named].every((hash) => cold.blobs.has(hash))).toBe(true)
+    expect(named.size).toBeGreaterThan(packs.length / 2)
+    const warm = await run()
+    expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
+    expect([...warm.blobs].sort()).toEqual([...cold.blobs].sort())
+    // A damaged record is no names: every pack is hashed again, to the same names.
+    await writeFile(join(cacheDir, 'pack-names.json'), '{"v":1,"packs":[["a","not a hash"]]}')
+    expect((await run()).manifest.buildId).toBe(cold.manifest.buildId)
   })
 })

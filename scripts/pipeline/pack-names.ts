@@ -1,0 +1,54 @@
+/**
+ * The hashes of the last build's packs, by their members, kept beside the
+ * render cache (PackMemo.names, packs.ts): a build in a new process joins an
+ * unchanged pack's members again but does not hash its text again. A pack's
+ * text is its members' JSON in order and each member is named by its own
+ * hash, so the members name the text as surely as hashing it does; the pack
+ * keeps its name, the SHA-256 of its text, which the upload check
+ * (write.ts blobIntact) verifies. A damaged file, another version or none is
+ * no names at all: every pack is hashed, as before. Best effort both ways.
+ */
+
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { PackMemo } from './packs.ts'
+import { writeFileAtomic } from './write.ts'
+
+const FILE = 'pack-names.json'
+const VERSION = 1
+const HASH = /^[0-9a-f]{32}$/
+
+interface Stored {
+  v: number
+  /** [members joined by commas, pack hash] for each pack. */
+  packs: Array<[string, string]>
+}
+
+/** A process's first build: the names the last build in `cacheDir` gave its packs. */
+export async function restorePackNames(memo: PackMemo, cacheDir: string): Promise<void> {
+  if (memo.onDisk !== undefined) return
+  memo.onDisk = ''
+  try {
+    const stored = JSON.parse(await readFile(join(cacheDir, FILE), 'utf8')) as Stored
+    if (stored.v !== VERSION || !Array.isArray(stored.packs)) return
+    if (!stored.packs.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && HASH.test(p[1]))) return
+    for (const [members, hash] of stored.packs) memo.names.set(members, hash)
+    memo.onDisk = JSON.stringify(stored.packs)
+  } catch {
+    // none yet, or unreadable: every pack is hashed
+  }
+}
+
+/** Writes the names of this build's packs, unless the file holds them already. */
+export async function keepPackNames(memo: PackMemo, cacheDir: string): Promise<void> {
+  const packs = memo.thisBuild()
+  const text = JSON.stringify(packs)
+  if (text === memo.onDisk) return
+  try {
+    await mkdir(cacheDir, { recursive: true })
+    await writeFileAtomic(join(cacheDir, FILE), JSON.stringify({ v: VERSION, packs } satisfies Stored))
+    memo.onDisk = text
+  } catch {
+    // ignored on purpose, see above
+  }
+}
