@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import type { PackMemo } from './packs.ts'
 import { writeFileAtomic } from './write.ts'
 
-const FILE = 'pack-names.json'
+const FILE = 'kv-pack-names.json'
 const VERSION = 1
 const HASH = /^[0-9a-f]{32}$/
 

@@ -57,8 +57,8 @@ describe('the fixture build, packed', () => {
     for (const [hash, text] of packs) expect(blobIntact(hash, text), hash).toBe(true)
     const bytes = [...cold.blobs.values()].reduce((n, text) => n + Buffer.byteLength(text), 0)
     expect(cold.summary.kvBytes).toBe(bytes + Buffer.byteLength(cold.encoded))
-    // A new process takes the names from pack-names.json: the same names, the same build.
-    const names = JSON.parse(await readFile(join(cacheDir, 'pack-names.json'), 'utf8')) as { packs: Array<[string, string]> }
+    // A new process takes the names from kv-pack-names.json: the same names, the same build.
+    const names = JSON.parse(await readFile(join(cacheDir, 'kv-pack-names.json'), 'utf8')) as { packs: Array<[string, string]> }
     // Every pack of the records (the search index's snippet packs are made apart, and hashed each time).
     const named = new Set(names.packs.map(([, hash]) => hash))
     expect([...named].every((hash) => cold.blobs.has(hash))).toBe(true)
@@ -67,7 +67,7 @@ describe('the fixture build, packed', () => {
     expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
     expect([...warm.blobs].sort()).toEqual([...cold.blobs].sort())
     // A damaged record is no names: every pack is hashed again, to the same names.
-    await writeFile(join(cacheDir, 'pack-names.json'), '{"v":1,"packs":[["a","not a hash"]]}')
+    await writeFile(join(cacheDir, 'kv-pack-names.json'), '{"v":1,"packs":[["a","not a hash"]]}')
     expect((await run()).manifest.buildId).toBe(cold.manifest.buildId)
   })
 })
