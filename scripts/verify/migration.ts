@@ -115,6 +115,22 @@ export function likelyReason(path: string): string {
   return 'a page with no Kumo equivalent (a theme or plugin page); add a redirect to site.yml `redirects:`'
 }
 
+/**
+ * A temporary redirect (302, 303, 307) to a page that answers 200 reaches the
+ * page but is no move: search engines keep the old URL. Workers Static Assets
+ * answers a file's address with repeated slashes (`//assets/cv.pdf`, from a
+ * Jekyll sitemap whose `url` ended in `/`) so, before the worker can.
+ */
+async function redirectReason(origin: string, path: string, first: { status: number; location?: string }): Promise<string | undefined> {
+  if (![302, 303, 307].includes(first.status) || !first.location) return undefined
+  const target = new URL(first.location, origin)
+  if (target.origin !== new URL(origin).origin) return undefined
+  const location = decode(target.pathname)
+  if ((await request(origin, target.pathname + target.search)).status !== 200) return undefined
+  const merged = location === path.replace(/\/{2,}/g, '/')
+  return `a temporary ${first.status} to ${location}, which answers 200${merged ? ': Workers Static Assets merges the slashes of a static file\'s address itself, before the worker runs' : ''}`
+}
+
 async function request(origin: string, path: string): Promise<{ status: number; location?: string }> {
   const res = await fetch(`${origin}${path}`, { redirect: 'manual' })
   await res.arrayBuffer()
@@ -141,7 +157,7 @@ export async function checkUrls(origin: string, paths: string[], concurrency = 8
         else results[i] = { path, verdict: 'lost', status: first.status, location, finalStatus: second.status, reason: `redirects to ${location}, which answers ${second.status}` }
         continue
       }
-      results[i] = { path, verdict: 'lost', status: first.status, reason: likelyReason(path) }
+      results[i] = { path, verdict: 'lost', status: first.status, reason: await redirectReason(origin, path, first) ?? likelyReason(path) }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))

@@ -40,9 +40,15 @@ function isStaticFile(manifest: ManifestIndex, path: string): boolean {
 
 /**
  * The one canonical path a near-miss should redirect to (RFC 9110 §15.4.2):
- * `redirect_from`, a missing trailing slash, `index.html`, or ASCII case.
+ * repeated slashes, `redirect_from`, a missing trailing slash, `index.html`,
+ * or ASCII case.
  */
 export function canonicalFor(manifest: ManifestIndex, path: string, now: number): string | undefined {
+  // `//2022/…`: what a Jekyll site whose `url` ends in `/` listed in its sitemap and feeds
+  // (site.url + page.url), and GitHub Pages served as the one-slash path. One 301, to where that leads.
+  // (A static file at such a path never reaches the worker: Workers Static Assets answers it with a 307.)
+  const merged = path.replace(/\/{2,}/g, '/')
+  if (merged !== path) return routeAt(manifest, merged, now) !== undefined ? merged : canonicalFor(manifest, merged, now)
   const exists = (p: string) => routeAt(manifest, p, now) !== undefined
   const redirect = manifest.redirect(path) ?? manifest.redirect(path.endsWith('/') ? path.slice(0, -1) : `${path}/`)
   if (redirect && (exists(redirect) || WORKER_PAGES.has(redirect) || isStaticFile(manifest, redirect))) return redirect

@@ -157,6 +157,28 @@ describe('what Jekyll publishes, Kumo serves', () => {
   }, 180_000)
 })
 
+describe('a site whose url ends in a slash (test/fixtures/jekyll-url-slash/)', () => {
+  // Built by Debian's jekyll 4.3.1 into test/fixtures/jekyll-url-slash-built/ (`jekyll build -s
+  // test/fixtures/jekyll-url-slash -d test/fixtures/jekyll-url-slash-built`): its sitemap lists
+  // `https://slash.example//2024/03/first-light/`, the addresses search engines and readers kept.
+  const site = fileURLToPath(new URL('../fixtures/jekyll-url-slash', import.meta.url))
+  const built = fileURLToPath(new URL('../fixtures/jekyll-url-slash-built', import.meta.url))
+
+  it("answers the sitemap's repeated-slash addresses with one 301 to the page, and says what the static files get", async () => {
+    const into = join(await tempDir(), 'content')
+    await importJekyll(site, into, { built })
+    const report = await verifyMigration({ contentDir: into, old: built })
+    const answer = (path: string) => report.urls.find((u) => u.path === path)
+    expect(answer('//2024/03/first-light/')).toMatchObject({ verdict: 'redirected', status: 301, location: '/2024/03/first-light/' })
+    expect(answer('//about/')).toMatchObject({ verdict: 'redirected', status: 301, location: '/about/' })
+    expect(answer('/2024/03/first-light/')?.verdict).toBe('kept')
+    expect(answer('/assets/cv.pdf')?.verdict).toBe('kept')
+    // The file's repeated-slash address never reaches the worker: the static-assets layer's own 307, named as such.
+    expect(answer('//assets/cv.pdf')?.reason).toMatch(/^a temporary 307 to \/assets\/cv\.pdf, which answers 200: Workers Static Assets merges the slashes/)
+    expect(report.urls.filter((u) => u.verdict === 'lost').map((u) => u.path)).toEqual(['//assets/cv.pdf'])
+  }, 180_000)
+})
+
 describe('a multilingual site (test/fixtures/jekyll-multilingual/)', () => {
   it('gives _posts/a.md and en/_posts/a.md the two URLs Jekyll gives them, :path included', async () => {
     const into = join(await tempDir(), 'content')

@@ -182,6 +182,11 @@ describe('no open redirect', () => {
       ['/About', '/about/'],
       ['/TAGS/', '/tags/'],
       [`/Tags/${encodeURIComponent('大模型')}`, `/tags/${encodeURIComponent('大模型')}/`],
+      // Repeated slashes: a Jekyll sitemap's URLs when `url` ended in a slash.
+      ['//2025/01/deepseek-ai/', '/2025/01/deepseek-ai/'],
+      ['//', '/'],
+      ['/2025//01///deepseek-ai', '/2025/01/deepseek-ai/'],
+      ['//About', '/about/'],
     ]) {
       const res = await get(from)
       expect(res.status, from).toBe(301)
