@@ -13,6 +13,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sha256 } from './manifest.ts'
+import { readKept, writeKept } from './kept-json.ts'
 import type { Stamped } from './read.ts'
 import { writeFileAtomic } from './write.ts'
 
@@ -57,13 +58,12 @@ const packName = (shard: string) => `pack-${shard}.ndjson`
  * ctime and inode (sources.ts stampOf), as the up-to-date check's do: a write
  * moves ctime, which no tool can set back. Kept under one salt (the renderer
  * and the settings); another salt, a damaged file or none is no stamp at all,
- * so a stale record costs reads, never a wrong post.
+ * so a stale record costs reads, never a wrong post (kept-json.ts).
  */
 const STAMPS = 'read-stamps.json'
 const STAMPS_VERSION = 1
 
-interface StoredStamps {
-  v: number
+type StoredStamps = {
   salt: string
   /** Absolute path → [stamp, key]. */
   files: Record<string, [string, string]>
@@ -77,7 +77,7 @@ export async function hasPacks(dir: string): Promise<boolean> {
 export class RenderCache {
   private readonly stored = new Map<string, string>()
   /** What read-stamps.json holds: as read, then as the last save() wrote it. */
-  private onDisk?: StoredStamps
+  private onDisk?: Record<string, unknown>
   /** The stamps to write with the next save(), when they differ from onDisk. */
   private nextStamps?: StoredStamps
   private readonly fresh = new Map<string, string>()
@@ -98,9 +98,8 @@ export class RenderCache {
         if (space === 64) cache.stored.set(line.slice(0, 64), line.slice(65))
       }
     })
-    const stamps = readFile(join(dir, STAMPS), 'utf8')
-      .then((text) => void (cache.onDisk = JSON.parse(text) as StoredStamps))
-      .catch(() => undefined) // none yet, or unreadable: every file is read
+    // Its salt is known only once the settings are read: stamps() checks it.
+    const stamps = readKept(dir, STAMPS, STAMPS_VERSION).then((record) => void (cache.onDisk = record))
     await Promise.all([...packs, stamps])
     return cache
   }
@@ -112,7 +111,7 @@ export class RenderCache {
   stamps(salt: string): Map<string, Stamped> {
     const out = new Map<string, Stamped>()
     const stored = this.onDisk
-    if (stored?.v !== STAMPS_VERSION || stored.salt !== salt || typeof stored.files !== 'object' || stored.files === null) return out
+    if (stored?.salt !== salt || typeof stored.files !== 'object' || stored.files === null) return out
     for (const [file, pair] of Object.entries(stored.files)) {
       if (Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string') out.set(file, { stamp: pair[0], key: pair[1], salt })
     }
@@ -127,8 +126,9 @@ export class RenderCache {
       files[file] = [s.stamp, s.key]
       salt = s.salt
     }
-    const next: StoredStamps = { v: STAMPS_VERSION, salt, files }
-    this.nextStamps = this.onDisk && JSON.stringify(this.onDisk) === JSON.stringify(next) ? undefined : next
+    const next: StoredStamps = { salt, files }
+    const same = this.onDisk?.salt === salt && JSON.stringify(this.onDisk.files) === JSON.stringify(files)
+    this.nextStamps = same ? undefined : next
   }
 
   key(...parts: string[]): string {
@@ -237,10 +237,7 @@ export class RenderCache {
     try {
       await mkdir(this.dir, { recursive: true })
       // Should a pack below fail to be written, a stamp naming one of its entries finds no entry: read.ts reads the file.
-      if (stamps) {
-        await writeFileAtomic(join(this.dir, STAMPS), JSON.stringify(stamps))
-        this.onDisk = stamps
-      }
+      if (stamps && (await writeKept(this.dir, STAMPS, STAMPS_VERSION, stamps.salt, { files: stamps.files }))) this.onDisk = stamps
       const keys = new Map<string, string[]>([...dirty].map((s) => [s, []]))
       for (const key of this.used) keys.get(key.slice(0, 2))?.push(key)
       // A few packs at a time: each pack's text is a copy of its entries, and

@@ -188,10 +188,10 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  if (options.cacheDir && renderer) await Promise.all([restoreRelated(session.assembly, options.cacheDir, renderer), restorePackNames(session.packs, options.cacheDir)])
+  const memos = await assemblyMemos(session, options.cacheDir, renderer)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
-  if (options.cacheDir && renderer) await Promise.all([keepRelated(session.assembly, options.cacheDir, renderer, 1 + assembled.schedule.length), keepPackNames(session.packs, options.cacheDir)])
+  await memos.keep(1 + assembled.schedule.length)
   lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
@@ -226,6 +226,17 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
   await input.cache.save()
   if (!options.session) input.cache.release()
   return undefined
+}
+
+/**
+ * What assemble and pack keep beside the render cache for a build in a new
+ * process (related lists, pack names), restored; `keep` writes this build's.
+ * Nothing without a cache folder and a renderer version to key them by.
+ */
+async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
+  if (!cacheDir || !renderer) return { keep: async () => undefined }
+  await Promise.all([restoreRelated(session.assembly, cacheDir, renderer), restorePackNames(session.packs, cacheDir)])
+  return { keep: (epochs) => Promise.all([keepRelated(session.assembly, cacheDir, renderer, epochs), keepPackNames(session.packs, cacheDir)]) }
 }
 
 /** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */

@@ -6,49 +6,35 @@
  * hash, so the members name the text as surely as hashing it does; the pack
  * keeps its name, the SHA-256 of its text, which the upload check
  * (write.ts blobIntact) verifies. A damaged file, another version or none is
- * no names at all: every pack is hashed, as before. Best effort both ways.
+ * no names at all: every pack is hashed, as before (kept-json.ts).
  */
 
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+
+import { readKept, writeKept } from './kept-json.ts'
 import type { PackMemo } from './packs.ts'
-import { writeFileAtomic } from './write.ts'
 
 const FILE = 'kv-pack-names.json'
 const VERSION = 1
 const HASH = /^[0-9a-f]{32}$/
 
-interface Stored {
-  v: number
-  /** [members joined by commas, pack hash] for each pack. */
-  packs: Array<[string, string]>
-}
+/** [members joined by commas, pack hash] for each pack. */
+type Names = Array<[string, string]>
+
+const isNames = (x: unknown): x is Names => Array.isArray(x) && x.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && HASH.test(p[1]))
 
 /** A process's first build: the names the last build in `cacheDir` gave its packs. */
 export async function restorePackNames(memo: PackMemo, cacheDir: string): Promise<void> {
   if (memo.onDisk !== undefined) return
   memo.onDisk = ''
-  try {
-    const stored = JSON.parse(await readFile(join(cacheDir, FILE), 'utf8')) as Stored
-    if (stored.v !== VERSION || !Array.isArray(stored.packs)) return
-    if (!stored.packs.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && HASH.test(p[1]))) return
-    for (const [members, hash] of stored.packs) memo.names.set(members, hash)
-    memo.onDisk = JSON.stringify(stored.packs)
-  } catch {
-    // none yet, or unreadable: every pack is hashed
-  }
+  const packs = (await readKept(cacheDir, FILE, VERSION, ''))?.packs
+  if (!isNames(packs)) return
+  for (const [members, hash] of packs) memo.names.set(members, hash)
+  memo.onDisk = JSON.stringify(packs)
 }
 
 /** Writes the names of this build's packs, unless the file holds them already. */
 export async function keepPackNames(memo: PackMemo, cacheDir: string): Promise<void> {
   const packs = memo.thisBuild()
   const text = JSON.stringify(packs)
-  if (text === memo.onDisk) return
-  try {
-    await mkdir(cacheDir, { recursive: true })
-    await writeFileAtomic(join(cacheDir, FILE), JSON.stringify({ v: VERSION, packs } satisfies Stored))
-    memo.onDisk = text
-  } catch {
-    // ignored on purpose, see above
-  }
+  if (text !== memo.onDisk && (await writeKept(cacheDir, FILE, VERSION, '', { packs }))) memo.onDisk = text
 }

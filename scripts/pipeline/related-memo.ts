@@ -6,43 +6,32 @@
  * and scoring 1,000 posts again cost ~50 ms of every rebuild. The record is
  * about one renderer version (cache.ts), since the scoring is code; another
  * version, a damaged file or none is no record, and the lists are scored as
- * before. Best effort both ways: a record that cannot be written only costs
- * the next build the scoring.
+ * before (kept-json.ts).
  */
 
-import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+
 import type { PostLink } from '../../src/shared/schema.ts'
+import { readKept, writeKept } from './kept-json.ts'
 import type { AssemblyMemo } from './session.ts'
-import { writeFileAtomic } from './write.ts'
 
 const FILE = 'related.json'
 const VERSION = 1
 
 type Lists = Array<[path: string, related: PostLink[]]>
-
-interface Stored {
-  v: number
-  renderer: string
-  /** Signature → each post's list, the build's epochs in order. */
-  entries: Array<[signature: string, lists: Lists]>
-}
+/** Signature → each post's list, the build's epochs in order. */
+type Entries = Array<[signature: string, lists: Lists]>
 
 const isLink = (l: unknown): l is PostLink => typeof l === 'object' && l !== null && typeof (l as PostLink).path === 'string' && typeof (l as PostLink).title === 'string'
 const isLists = (x: unknown): x is Lists => Array.isArray(x) && x.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every(isLink))
+const isEntries = (x: unknown): x is Entries => Array.isArray(x) && x.every((e) => Array.isArray(e) && typeof e[0] === 'string' && isLists(e[1]))
 
 /** A session's first build: the memo filled with the lists the last build in `cacheDir` left. */
 export async function restoreRelated(memo: AssemblyMemo, cacheDir: string, renderer: string): Promise<void> {
   if (memo.related.size > 0) return
-  try {
-    const stored = JSON.parse(await readFile(join(cacheDir, FILE), 'utf8')) as Stored
-    if (stored.v !== VERSION || stored.renderer !== renderer || !Array.isArray(stored.entries)) return
-    if (!stored.entries.every((e) => Array.isArray(e) && typeof e[0] === 'string' && isLists(e[1]))) return
-    for (const [signature, lists] of stored.entries) memo.related.set(signature, new Map(lists))
-    memo.relatedOnDisk = stored.entries.map(([signature]) => signature).join()
-  } catch {
-    // none yet, or unreadable: the lists are scored
-  }
+  const entries = (await readKept(cacheDir, FILE, VERSION, renderer))?.entries
+  if (!isEntries(entries)) return
+  for (const [signature, lists] of entries) memo.related.set(signature, new Map(lists))
+  memo.relatedOnDisk = entries.map(([signature]) => signature).join()
 }
 
 /** Writes the lists of this build's `epochs` epochs (the memo's newest entries), unless the file holds them already. */
@@ -50,12 +39,5 @@ export async function keepRelated(memo: AssemblyMemo, cacheDir: string, renderer
   const entries = [...memo.related].slice(-epochs)
   const signatures = entries.map(([signature]) => signature).join()
   if (signatures === memo.relatedOnDisk) return
-  const stored: Stored = { v: VERSION, renderer, entries: entries.map(([signature, lists]) => [signature, [...lists]]) }
-  try {
-    await mkdir(cacheDir, { recursive: true })
-    await writeFileAtomic(join(cacheDir, FILE), JSON.stringify(stored))
-    memo.relatedOnDisk = signatures
-  } catch {
-    // ignored on purpose, see above
-  }
+  if (await writeKept(cacheDir, FILE, VERSION, renderer, { entries: entries.map(([signature, lists]) => [signature, [...lists]]) })) memo.relatedOnDisk = signatures
 }

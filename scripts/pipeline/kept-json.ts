@@ -1,0 +1,38 @@
+/**
+ * The small JSON records kept beside the render cache, each a memo a build in
+ * a new process starts from: the source files' read stamps (cache.ts), the
+ * related-post lists (related-memo.ts), the packs' names (pack-names.ts).
+ * Each is about one version of its layout and one salt (what else its values
+ * were made from: the renderer, the settings), and best effort both ways: a
+ * record that is missing, damaged, of another version or salt reads as none,
+ * and one that cannot be written only costs the next build the work it saves.
+ */
+
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from './write.ts'
+
+/**
+ * The record `name` in `dir` when it is of `version` and, when one is given,
+ * `salt` (a caller that learns its salt later checks `salt` itself); its
+ * fields are the caller's to check.
+ */
+export async function readKept(dir: string, name: string, version: number, salt?: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const stored = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown> | null
+    return stored?.v === version && (salt === undefined || stored.salt === salt) ? stored : undefined
+  } catch {
+    return undefined // none yet, or unreadable
+  }
+}
+
+/** Writes `fields` as the record `name` of `version` and `salt`; whether it was written. */
+export async function writeKept(dir: string, name: string, version: number, salt: string, fields: object): Promise<boolean> {
+  try {
+    await mkdir(dir, { recursive: true })
+    await writeFileAtomic(join(dir, name), JSON.stringify({ v: version, salt, ...fields }))
+    return true
+  } catch {
+    return false // ignored on purpose, see above
+  }
+}
