@@ -24,7 +24,7 @@ async function setup() {
   const run = (session?: BuildSession) => build({ contentDir, outDir: '', publicDir: '', now: FIXTURE_NOW, cacheDir, session })
   const lines = async () => {
     const packs = (await readdir(cacheDir)).filter((f) => f.endsWith('.ndjson'))
-    const texts = await Promise.all(packs.map((f) => readFile(join(cacheDir, f), 'utf8')))
+    const texts = await Promise.all(packs.map((f) => readFile(join(cacheDir, f), 'utf16le')))
     return texts.join('').split('\n').filter(Boolean)
   }
   // Entries for source files (a rendered post or page names its source); the rest are
