@@ -73,11 +73,14 @@ export const COMPACT_AT = { docs: 32, bytes: 256 * 1024 }
 
 export interface Analysed {
   /**
-   * Weighted term frequencies, each term once, in the order first met. An
-   * array, not a Map: the index only walks it, and a warm build takes it from
-   * the render cache as it is (primeAnalysis) instead of building 1,000 Maps.
+   * Weighted term frequencies: each term once, in the order first met, and
+   * its weight at the same place. Two arrays, not a Map or pairs: the index
+   * only walks them, and a warm build takes them from the render cache as
+   * they are (primeAnalysis), two arrays per post where pairs were ~1,000
+   * objects per post for JSON.parse to make and the collector to trace.
    */
-  tf: ReadonlyArray<readonly [string, number]>
+  terms: readonly string[]
+  weights: readonly number[]
   length: number
   text: string
   /** Hash of tf, length and text: what the post gives the index, less its path and times. */
@@ -105,21 +108,22 @@ function cut(text: string, max: number): string {
 
 /** The analysis in a form the render cache can keep (see `primeAnalysis`). */
 export interface StoredAnalysis {
-  tf: Array<[string, number]>
+  terms: string[]
+  weights: number[]
   length: number
   text: string
   hash: string
 }
 
 export function storedAnalysis(post: Post, memo: AnalysisMemo): StoredAnalysis {
-  const { tf, length, text, hash } = analyse(post, memo)
-  return { tf: tf as Array<[string, number]>, length, text, hash }
+  const { terms, weights, length, text, hash } = analyse(post, memo)
+  return { terms: [...terms], weights: [...weights], length, text, hash }
 }
 
 /** Gives a post its analysis from an earlier build, so an unchanged post is not tokenized again. */
 export function primeAnalysis(post: Post, stored: StoredAnalysis, memo: AnalysisMemo): void {
   if (memo.has(post)) return
-  memo.set(post, { tf: stored.tf, length: stored.length, text: stored.text, hash: stored.hash })
+  memo.set(post, { terms: stored.terms, weights: stored.weights, length: stored.length, text: stored.text, hash: stored.hash })
 }
 
 /** A post's weighted term frequencies and snippet text, computed once per post. */
@@ -138,8 +142,8 @@ export function analyse(post: Post, memo: AnalysisMemo = new WeakMap()): Analyse
   length += add(tf, text, WEIGHTS.body)
   for (const block of code) length += add(tf, block, WEIGHTS.code)
   const kept = cut(text, TEXT_LIMIT)
-  const terms = [...tf]
-  const result = { tf: terms, length, text: kept, hash: sha256(JSON.stringify([length, kept, terms])) }
+  // The hash is of the pairs, as it always was: it is in the doc table's fingerprints.
+  const result = { terms: [...tf.keys()], weights: [...tf.values()], length, text: kept, hash: sha256(JSON.stringify([length, kept, [...tf]])) }
   memo.set(post, result)
   return result
 }
@@ -155,7 +159,7 @@ export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path
  * count; a build whose count differs folds the delta into a new base.
  */
 export function shardCount(posts: Post[], memo: AnalysisMemo = new WeakMap()): number {
-  const postings = posts.reduce((n, p) => n + analyse(p, memo).tf.length, 0)
+  const postings = posts.reduce((n, p) => n + analyse(p, memo).terms.length, 0)
   let shards = 1
   while (shards < MAX_SHARD_COUNT && (postings * BYTES_PER_POSTING) / shards > TARGET_SHARD_BYTES) shards *= 2
   return shards
@@ -205,12 +209,13 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   let total = 0
   const texts = new Map<string, string>()
   ordered.forEach((post, id) => {
-    const { tf, length, text } = analyse(post, memo)
+    const analysed = analyse(post, memo)
+    const { length, text } = analysed
     const textHash = store.put({ kind: 'search-text', v: SCHEMA_VERSION, text } satisfies SearchTextRecord)
     if (!texts.has(textHash)) texts.set(textHash, `text:${Math.floor(id / TEXTS_PER_PACK)}`)
     docs.push([post.path, post.title, post.day, length, textHash, post.ms])
     total += length
-    lists.add(id, tf)
+    lists.add(id, analysed)
   })
   const refs = packGroups(store, texts)
   for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
@@ -256,8 +261,9 @@ function deltaOf(ordered: Post[], base: SearchBase, memo: AnalysisMemo): SearchD
   const removed = docs.map((_, id) => id).filter((id) => !kept.has(id))
   const lists = new Postings()
   const deltaDocs: DeltaDoc[] = changed.map((post, i) => {
-    const { tf, length, text } = analyse(post, memo)
-    lists.add(docs.length + i, tf)
+    const analysed = analyse(post, memo)
+    const { length, text } = analysed
+    lists.add(docs.length + i, analysed)
     return [post.path, post.title, post.day, length, text, post.ms]
   })
   const terms = lists.terms().map((term): [string, string] => [term, encodeFlat(lists.of(term))])
@@ -285,11 +291,11 @@ function onBase(base: SearchBase, delta: SearchDeltaRecord, store: BlobStore): S
 class Postings {
   private readonly lists = new Map<string, number[]>()
 
-  add(id: number, tf: Analysed['tf']): void {
-    for (const [term, n] of tf) {
-      const list = this.lists.get(term)
-      if (list) list.push(id, n)
-      else this.lists.set(term, [id, n])
+  add(id: number, { terms, weights }: Analysed): void {
+    for (let i = 0; i < terms.length; i++) {
+      const list = this.lists.get(terms[i]!)
+      if (list) list.push(id, weights[i]!)
+      else this.lists.set(terms[i]!, [id, weights[i]!])
     }
   }
 
