@@ -43,7 +43,7 @@ import type {
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import { crawlerRoutes } from './crawler-files.ts'
 import { entryOf, entryWeight } from './feed-entry.ts'
-import { hashedOf, type Hashed } from './manifest.ts'
+import type { Hashed } from './manifest.ts'
 import { shownOf } from './shown.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
@@ -132,6 +132,8 @@ export interface OwnRecords {
   /** What the entry adds to a feed page (feed-entry.ts). */
   weight: number
   body: PostBodyRecord
+  /** The body's and entry's sums by their keys in the sums kept across processes (record-sums.ts), when the post has keys. */
+  sums: Array<[key: string, sum: Hashed]>
 }
 
 /** A post's page record: what its route serves (also made alone by quick.ts, for a saved post). */
@@ -150,15 +152,28 @@ export function postBody(post: Post): PostBodyRecord {
   }
 }
 
-function ownRecords(own: AssemblyMemo['own'], hashed: WeakMap<object, Hashed>, post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
-  const known = own.get(post)
-  if (known?.siteUrl === siteUrl && known.editedAt === editedAt) return known
+function ownRecords(memo: AssemblyMemo, hashed: WeakMap<object, Hashed>, post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
+  const known = memo.own.get(post)
+  if (known?.siteUrl === siteUrl && known.editedAt === editedAt) {
+    for (const [key, sum] of known.sums) memo.sums.mark(key, sum)
+    return known
+  }
+  const sums: OwnRecords['sums'] = []
+  // Each record measured by the blob it becomes, which the store then takes as it is: hashed now,
+  // or named by the sum an earlier build kept (record-sums.ts), its JSON made only if read.
+  const sumOf = (record: object, kind: string) => {
+    const key = memo.sums.keyOf(post, kind, editedAt)
+    const sum = memo.sums.hashed(record, key)
+    if (key && !sums.some(([k]) => k === key)) sums.push([key, sum])
+    return sum
+  }
   const body = postBody(post)
-  // Measured by the blob it becomes (manifest.ts hashedOf), which the store then takes as it is.
-  const bytesOf = (e: EntryRecord) => hashedOf(e, hashed).bytes
+  sumOf(body, 'body')
+  // The entry as first made, then (a post too long for a feed) cut to its summary: two records, two sums.
+  const bytesOf = (e: EntryRecord) => sumOf(e, e.truncated ? 'entry-cut' : 'entry').bytes
   const entry = entryOf(post, siteUrl, editedAt, bytesOf)
-  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry, bytesOf(entry)), body }
-  own.set(post, made)
+  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry, bytesOf(entry)), body, sums }
+  memo.own.set(post, made)
   return made
 }
 
@@ -267,7 +282,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(options.memo.own, options.hashed, post, options.siteUrl, options.edited?.get(post.path))
+    const { meta, entry, body } = ownRecords(options.memo, options.hashed, post, options.siteUrl, options.edited?.get(post.path))
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.

@@ -25,8 +25,8 @@ export interface DeriveInput {
   session: BuildSession
   /** Values the render stage made for the posts it rendered. */
   made?: WeakMap<Post, Derived>
-  /** The render-cache key each post was read or rendered under (read.ts `kept`): what its HTML is made from. */
-  read?: ReadonlyMap<string, Post | Page>
+  /** Each post by the render-cache key it was read or rendered under (read.ts keysByPost): what its HTML is made from. */
+  keys?: ReadonlyMap<Post | Page, string>
 }
 
 /** The edits that make a post's links absolute for feeds (absolute-urls.ts), made from the post as rendered. */
@@ -41,14 +41,12 @@ export function feedEditsOf(post: Post, siteUrl: string): Edit[] {
  * (twice per post per build: ~25 MB at 1,000 posts). A post the link stage
  * made anew (`post_url`) has no key: its HTML itself is hashed.
  */
-function madeFrom(post: Post, keys: Map<Post | Page, string>): string[] {
+function madeFrom(post: Post, keys: ReadonlyMap<Post | Page, string>): string[] {
   const key = keys.get(post)
   return key ? ['read', key] : ['html', post.path, post.title, JSON.stringify(post.tags), JSON.stringify(post.categories), post.html]
 }
 
-export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made, read }: DeriveInput): Promise<void> {
-  const keys = new Map<Post | Page, string>()
-  for (const [key, item] of read ?? []) keys.set(item, key)
+export async function derive(posts: Post[], { siteUrl, cache, renderer, session, made, keys = new Map() }: DeriveInput): Promise<void> {
   for (const post of posts) {
     const known = session.derived.get(post)
     if (known && post.feedHtml !== undefined) {

@@ -63,7 +63,7 @@ import { pack } from './packs.ts'
 import { keepPackNames, restorePackNames } from './pack-names.ts'
 import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
 import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
-import { readAll, type Read } from './read.ts'
+import { keysByPost, readAll, type Read } from './read.ts'
 import { redirects } from './redirects.ts'
 import { keepRelated, restoreRelated } from './related-memo.ts'
 import { render } from './render.ts'
@@ -175,7 +175,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  const saveCache = cache && (await deriveAndSave(plain.included, options, read.stamps, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, read: read.kept }))
+  const saveCache = cache && (await deriveAndSave(plain.included, options, read.stamps, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, keys: keysByPost(read.kept) }))
   lap('derive')
   const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
   lap('images')
@@ -188,7 +188,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  const memos = await assemblyMemos(session, options.cacheDir, renderer)
+  const memos = await assemblyMemos(session, options.cacheDir, renderer, read.kept)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
   await memos.keep(1 + assembled.schedule.length)
@@ -230,13 +230,18 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
 
 /**
  * What assemble and pack keep beside the render cache for a build in a new
- * process (related lists, pack names), restored; `keep` writes this build's.
+ * process (related lists, pack names, record sums), restored; `keep` writes this build's.
+ * The record sums are told this build's posts by their keys (`kept`, read.ts).
  * Nothing without a cache folder and a renderer version to key them by.
  */
-async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
+async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string, kept: Read['kept']): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
+  session.assembly.sums.begin(keysByPost(kept), session.hashed)
   if (!cacheDir || !renderer) return { keep: async () => undefined }
-  await Promise.all([restoreRelated(session.assembly, cacheDir, renderer), restorePackNames(session.packs, cacheDir)])
-  return { keep: (epochs) => Promise.all([keepRelated(session.assembly, cacheDir, renderer, epochs), keepPackNames(session.packs, cacheDir)]) }
+  const { assembly, packs } = session
+  await Promise.all([restoreRelated(assembly, cacheDir, renderer), restorePackNames(packs, cacheDir), assembly.sums.restore(cacheDir, renderer)])
+  return {
+    keep: (epochs) => Promise.all([keepRelated(assembly, cacheDir, renderer, epochs), keepPackNames(packs, cacheDir), assembly.sums.keep(cacheDir, renderer)]),
+  }
 }
 
 /** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */

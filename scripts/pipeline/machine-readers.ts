@@ -35,11 +35,17 @@ export function markdownText(post: Post, siteUrl: string): string {
   return `# ${line(post.title)}\n\n${meta.join('\n')}\n\n${post.markdown.trim()}\n`
 }
 
-function recordOf(made: AssemblyMemo['markdown'], post: Post, siteUrl: string): MarkdownRecord {
+function recordOf({ markdown: made, sums }: AssemblyMemo, post: Post, siteUrl: string): MarkdownRecord {
   const known = made.get(post)
-  if (known?.siteUrl === siteUrl) return known.record
+  if (known?.siteUrl === siteUrl) {
+    if (known.key) sums.hashed(known.record, known.key)
+    return known.record
+  }
   const record: MarkdownRecord = { kind: 'markdown', v: SCHEMA_VERSION, path: post.path, text: markdownText(post, siteUrl) }
-  made.set(post, { siteUrl, record })
+  // Named by its sum from an earlier build when the post is unchanged (record-sums.ts), as its body is.
+  const key = sums.keyOf(post, 'markdown', undefined)
+  if (key) sums.hashed(record, key)
+  made.set(post, { siteUrl, record, key })
   return record
 }
 
@@ -58,7 +64,7 @@ export function addMachineReaders(
   chunk: (items: string[]) => ChunkRecord = chunkRecord,
 ): void {
   const texts = sorted.map((post) => {
-    const record = recordOf(memo.markdown, post, siteUrl)
+    const record = recordOf(memo, post, siteUrl)
     records.set(markdownRecord(post.path), record)
     const path = markdownPath(post.path)
     // A route the site already has (an odd permalink) is never shadowed.

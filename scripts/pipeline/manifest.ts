@@ -18,6 +18,7 @@ import type { Epochs } from './epochs.ts'
 import type { CspSources } from '../../src/shared/headers.ts'
 import { cspByPath, scriptHashesByPath } from './safety.ts'
 import type { SearchIndex } from './search-index.ts'
+import { BlobTexts } from './blob-texts.ts'
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
 
@@ -29,11 +30,18 @@ export interface Materialised {
   records: Record<string, string>
 }
 
-/** A record as a blob: its key, its JSON and that JSON's UTF-8 bytes. */
-export interface Hashed {
+/** What names and measures a blob: its key, its JSON's UTF-8 bytes and its length in UTF-16 units (where packs point). */
+export interface BlobSum {
   hash: string
-  json: string
   bytes: number
+  units: number
+}
+
+/** A record as a blob: its sum and its JSON. */
+export interface Hashed extends BlobSum {
+  json: string
+  /** False while the JSON is not made yet (a sum known beforehand, lazyHashed): reading `json` makes it. */
+  readonly made: boolean
 }
 
 /** A record's blob, stringified and hashed once per object: `memo` keeps it (the session's, see BlobStore). */
@@ -41,16 +49,39 @@ export function hashedOf(value: object, memo: WeakMap<object, Hashed>): Hashed {
   let known = memo.get(value)
   if (!known) {
     const json = JSON.stringify(value)
-    known = { hash: blobHash(json), json, bytes: Buffer.byteLength(json) }
+    known = { hash: blobHash(json), json, bytes: Buffer.byteLength(json), units: json.length, made: true }
     memo.set(value, known)
   }
   return known
 }
 
+/**
+ * A record whose sum is known from an earlier build (record-sums.ts): its JSON
+ * is made only if something reads it, and is then what the sum names, the
+ * record being the same function of the same inputs.
+ */
+export function lazyHashed(value: object, sum: BlobSum): Hashed {
+  let json: string | undefined
+  return {
+    ...sum,
+    get json() {
+      return (json ??= JSON.stringify(value))
+    },
+    set json(text: string) {
+      json = text
+    },
+    get made() {
+      return json !== undefined
+    },
+  }
+}
+
 export class BlobStore {
-  readonly blobs = new Map<string, string>()
+  readonly blobs = new BlobTexts()
   /** UTF-8 bytes of each blob, counted once per record rather than once per build. */
   private readonly sizes = new Map<string, number>()
+  /** Each blob's length in UTF-16 units, so a pack's offsets need no text. */
+  private readonly lengths = new Map<string, number>()
   /** What put() hashed, by hash: a packed record's JSON is pointed into its pack (packed()). */
   private readonly known = new Map<string, Hashed>()
 
@@ -64,39 +95,59 @@ export class BlobStore {
 
   put(value: object): string {
     const known = hashedOf(value, this.hashed)
-    this.blobs.set(known.hash, known.json)
+    if (known.made) this.blobs.set(known.hash, known.json)
+    else this.blobs.lazy(known.hash, () => known.json)
     this.sizes.set(known.hash, known.bytes)
+    this.lengths.set(known.hash, known.units)
     this.known.set(known.hash, known)
     return known.hash
   }
 
-  /** Takes in a blob an earlier build made, as it is. */
-  adopt(hash: string, json: string, bytes = Buffer.byteLength(json)): void {
-    this.blobs.set(hash, json)
-    this.sizes.set(hash, bytes)
+  /** Takes in a blob an earlier build made, as it is, or as `json` makes it when first read. */
+  adopt(hash: string, json: string | (() => string), bytes?: number, units?: number): void {
+    if (typeof json === 'string') this.blobs.set(hash, json)
+    else this.blobs.lazy(hash, json)
+    const text = () => this.blobs.get(hash)!
+    this.sizes.set(hash, bytes ?? Buffer.byteLength(text()))
+    this.lengths.set(hash, units ?? text().length)
   }
 
   /** Forgets a blob: a record now stored inside a pack (packs.ts). */
   drop(hash: string): void {
     this.blobs.delete(hash)
     this.sizes.delete(hash)
+    this.lengths.delete(hash)
     this.known.delete(hash)
+  }
+
+  /** The text of a blob in the store, made when first read (BlobTexts): what a pack's text is joined from. */
+  textOf(hash: string): () => string {
+    const known = this.known.get(hash)
+    if (known) return () => known.json
+    const text = this.blobs.get(hash)!
+    return () => text
   }
 
   /**
    * Forgets a record now stored in `pack` at `offset`, and makes the JSON the
    * session remembers for it a slice of the pack's text: V8 keeps a slice as a
    * view of its parent, so the text is held once rather than twice (at 10,000
-   * posts that is some hundreds of MB of the peak).
+   * posts that is some hundreds of MB of the peak). A record or pack whose
+   * text is not made yet is left so: slicing it would make both.
    */
-  packed(hash: string, pack: string, offset: number): void {
+  packed(hash: string, pack: { made: boolean; text: () => string }, offset: number): void {
     const known = this.known.get(hash)
-    if (known) known.json = pack.slice(offset, offset + known.json.length)
+    if (known?.made && pack.made) known.json = pack.text().slice(offset, offset + known.units)
     this.drop(hash)
   }
 
   bytes(hash: string): number {
     return this.sizes.get(hash) ?? 0
+  }
+
+  /** A blob's length in UTF-16 units. */
+  units(hash: string): number {
+    return this.lengths.get(hash) ?? 0
   }
 
   /** Bytes of every blob in the store. */

@@ -21,7 +21,7 @@
  */
 
 import { entryRecord, linksRecord, markdownRecord, metaRecord } from '../../src/shared/keys.ts'
-import { packRef, packText } from '../../src/shared/packs.ts'
+import { packRef } from '../../src/shared/packs.ts'
 import { chunkHashes, pageChunks, pageSpan, rangeChunks } from '../../src/shared/paging.ts'
 import { isPaged, recordOf } from '../../src/shared/route-entry.ts'
 import { markdownPath } from '../../src/shared/paths.ts'
@@ -93,12 +93,18 @@ function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
   return groups
 }
 
-/** A pack as made: its hash, text, UTF-8 bytes and where each member starts. */
+/**
+ * A pack as made: its hash, UTF-8 bytes, where each member starts, and its
+ * text (src/shared/packs.ts packText: the members' JSON, one per line), which
+ * a pack named beforehand joins only when something reads it (blob-texts.ts).
+ */
 interface MadePack {
   hash: string
-  text: string
   bytes: number
   offsets: number[]
+  /** Whether the text is joined yet. */
+  readonly made: boolean
+  text: () => string
 }
 
 /**
@@ -140,11 +146,41 @@ export class PackMemo {
   }
 }
 
+/**
+ * Where each member of a pack starts, from the members' lengths in UTF-16
+ * units, as src/shared/packs.ts packText lays them out (after the member
+ * before and a line feed), so a pack named beforehand needs no text to point
+ * into. Here, not beside packText: src/ is the worker's code, which every
+ * page's ETag hashes (assets.ts).
+ */
+export function packOffsets(lengths: number[]): number[] {
+  const offsets: number[] = []
+  let at = 0
+  for (const n of lengths) {
+    offsets.push(at)
+    at += n + 1
+  }
+  return offsets
+}
+
 function makePack(store: BlobStore, hashes: string[], name: string | undefined): MadePack {
-  const { text, offsets } = packText(hashes.map((h) => store.blobs.get(h)!))
+  const offsets = packOffsets(hashes.map((h) => store.units(h)))
   // Each member's bytes are counted already; the line feeds between them are one byte each.
   const bytes = hashes.reduce((n, h) => n + store.bytes(h), hashes.length - 1)
-  return { hash: name ?? sha256(text).slice(0, 32), text, bytes, offsets }
+  const members = hashes.map((h) => store.textOf(h))
+  let text: string | undefined
+  const join = () => (text ??= members.map((m) => m()).join('\n'))
+  // Unnamed, it is hashed now, so its text is made now.
+  const hash = name ?? sha256(join()).slice(0, 32)
+  return {
+    hash,
+    bytes,
+    offsets,
+    get made() {
+      return text !== undefined
+    },
+    text: join,
+  }
 }
 
 /** Writes each group's pack into the store, drops its members, and returns member hash → ref. */
@@ -161,10 +197,10 @@ export function packGroups(store: BlobStore, groups: Map<string, string>, memo =
     hashes.sort()
     // Members are content-addressed, so equal hashes are an equal pack.
     const made = memo.made(hashes, (name) => makePack(store, hashes, name))
-    store.adopt(made.hash, made.text, made.bytes)
+    store.adopt(made.hash, made.made ? made.text() : made.text, made.bytes, made.offsets.at(-1)! + store.units(hashes.at(-1)!))
     hashes.forEach((h, i) => {
-      refs.set(h, packRef(made.hash, made.offsets[i]!, store.blobs.get(h)!.length))
-      store.packed(h, made.text, made.offsets[i]!)
+      refs.set(h, packRef(made.hash, made.offsets[i]!, store.units(h)))
+      store.packed(h, made, made.offsets[i]!)
     })
   }
   return refs

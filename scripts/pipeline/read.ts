@@ -142,3 +142,15 @@ function keyOf({ renderer, nowMs }: ReadInput, siteKey: string, file: SourceFile
   if (!renderer) return undefined
   return sha256([renderer, siteKey, file.kind, file.path, file.text, file.kind === 'draft' ? String(nowMs) : ''].join('\0'))
 }
+
+/**
+ * Each post or page by the render-cache key it was read or rendered under: a
+ * function of that key alone, so the key stands for its values where a later
+ * stage would otherwise hash them (derive.ts, record-sums.ts). A stage that
+ * makes an item anew (link, images) makes an object that is not here.
+ */
+export function keysByPost(kept: ReadonlyMap<string, Post | Page>): Map<Post | Page, string> {
+  const keys = new Map<Post | Page, string>()
+  for (const [key, item] of kept) keys.set(item, key)
+  return keys
+}

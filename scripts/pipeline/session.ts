@@ -16,6 +16,7 @@ import { PackMemo } from './packs.ts'
 import type { Page, Post } from './posts.ts'
 import type { Built } from './quick.ts'
 import type { Stamped } from './read.ts'
+import { RecordSums } from './record-sums.ts'
 import type { Analysed, SearchBase } from './search-index.ts'
 
 /** What assemble.ts keeps between the epochs of a build and across builds. */
@@ -29,9 +30,11 @@ export interface AssemblyMemo {
   /** A post's links record, with the neighbours and related list it was made from. */
   links: WeakMap<Post, { prev?: Post; next?: Post; related: PostLink[]; record: PostLinksRecord }>
   /** A post's Markdown record (machine-readers.ts), made once per post object. */
-  markdown: WeakMap<Post, { siteUrl: string; record: MarkdownRecord }>
+  markdown: WeakMap<Post, { siteUrl: string; record: MarkdownRecord; key?: string }>
   /** The signatures of the related lists the cache folder holds (related-memo.ts), comma-joined. */
   relatedOnDisk?: string
+  /** Sums of posts' bodies and entries by render-cache key, across processes (record-sums.ts). */
+  sums: RecordSums
 }
 
 export class BuildSession {
@@ -48,7 +51,7 @@ export class BuildSession {
 
   /** Records already stringified and hashed, by object (manifest.ts, BlobStore). */
   readonly hashed = new WeakMap<object, Hashed>()
-  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap(), links: new WeakMap() }
+  readonly assembly: AssemblyMemo = { own: new WeakMap(), related: new Map(), chunks: new Map(), markdown: new WeakMap(), links: new WeakMap(), sums: new RecordSums() }
   /** Each post's search analysis (search-index.ts). */
   readonly analysis = new WeakMap<Post, Analysed>()
   /** The last build's packs, by their members (packs.ts). */
