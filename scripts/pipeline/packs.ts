@@ -167,9 +167,14 @@ function makePack(store: BlobStore, hashes: string[], name: string | undefined):
   const offsets = packOffsets(hashes.map((h) => store.units(h)))
   // Each member's bytes are counted already; the line feeds between them are one byte each.
   const bytes = hashes.reduce((n, h) => n + store.bytes(h), hashes.length - 1)
-  const members = hashes.map((h) => store.textOf(h))
+  // Dropped once joined: the text then holds what they gave.
+  let members: Array<() => string> | undefined = hashes.map((h) => store.textOf(h))
   let text: string | undefined
-  const join = () => (text ??= members.map((m) => m()).join('\n'))
+  const join = () => {
+    text ??= members!.map((m) => m()).join('\n')
+    members = undefined
+    return text
+  }
   // Unnamed, it is hashed now, so its text is made now.
   const hash = name ?? sha256(join()).slice(0, 32)
   return {

@@ -94,13 +94,16 @@ export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; now
   }
 }
 
-/** The inputs as a build starts: `recordBuild` notes the build only if they are the same once it is written. */
+/** The inputs as a build starts, taken before it reads any: what `recordBuild` notes the build as made from. */
 export const startInputs = (dirs: Dirs): string => inputsOf(dirs)
 
-/** Notes a written build, unless an input changed while it ran (then the next build runs in full). */
+/**
+ * Notes a written build as made from the inputs as it started. An input that
+ * changed while it ran is stamped otherwise now (a write moves its ctime), so
+ * the next build finds them different and runs in full: the same as noting
+ * nothing, without stamping content/ and the code a second time.
+ */
 export async function recordBuild(dirs: Dirs, started: string, last: LastBuild): Promise<void> {
-  const inputs = inputsOf(dirs)
-  if (inputs !== started) return
-  const record: Record = { inputs, outputs: outputsOf(dirs), ...last }
+  const record: Record = { inputs: started, outputs: outputsOf(dirs), ...last }
   await writeFileAtomic(join(dirs.cacheDir, RECORD), JSON.stringify(record))
 }

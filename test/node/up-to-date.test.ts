@@ -47,7 +47,7 @@ describe('an unchanged build', () => {
     expect(await unchanged(FIXTURE_NOW.getTime(), true)).toBeUndefined()
   })
 
-  it('is not recorded when an input changed while the build ran', async () => {
+  it('is not, after an input changed while the build ran (the build is noted as made from the inputs as it started)', async () => {
     const { dirs, summary, started, unchanged } = await built()
     const post = join(dirs.contentDir, 'posts', '2025-01-31-deepseek-ai.md')
     await writeFile(post, `${await readFile(post, 'utf8')}\nEdited during the build.\n`)
