@@ -67,7 +67,8 @@ import { keysByPost, readAll, type Read } from './read.ts'
 import { redirects } from './redirects.ts'
 import { keepRelated, restoreRelated } from './related-memo.ts'
 import { render } from './render.ts'
-import type { Pool } from './render-pool.ts'
+import * as threads from './render-thread.ts'
+import type { Pool } from './render-thread.ts'
 import { searchIndex, type SearchBase } from './search-index.ts'
 import { BuildSession } from './session.ts'
 import { discover, scanContent } from './sources.ts'
@@ -141,15 +142,25 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
   const session = options.session ?? new BuildSession()
-  // A build that will render everything starts its second thread now, so its start-up overlaps the stages before render.
-  // Imported only then: render-pool.ts loads the renderer, which a warm build never needs.
-  const pools = options.parallel ? await import('./render-pool.ts') : undefined
-  const pool = pools && (await pools.rendersAll(options.cacheDir, session)) ? pools.openPool() : undefined
+  const pool = await earlyPool(options, session)
   try {
     return await stages(options, session, pool, started)
   } finally {
     pool?.close() // already closed once render is done; this is for a build that failed before
   }
+}
+
+/**
+ * The second thread, started now so that its start-up overlaps the stages
+ * before render (render-thread.ts): for a `parallel` build that will render
+ * everything, and for the first build of a process over a render cache, which
+ * then renders only what changed since the last (an edit) and can leave all
+ * of it to the worker, so this thread never loads the renderer.
+ */
+async function earlyPool(options: BuildOptions, session: BuildSession): Promise<Pool | undefined> {
+  const rendersAll = await threads.rendersAll(options.cacheDir, session)
+  const firstOverCache = !rendersAll && options.cacheDir !== undefined && session.posts.size === 0 && !session.previous
+  return (options.parallel && rendersAll) || firstOverCache ? threads.openPool() : undefined
 }
 
 async function stages(options: BuildOptions, session: BuildSession, pool: Pool | undefined, started: number): Promise<BuildResult> {

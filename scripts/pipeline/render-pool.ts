@@ -3,11 +3,14 @@
  * threads. On a cold build this is most of the time and is pure CPU per file,
  * so the main thread and a worker thread share it.
  *
- * The worker costs ~0.5 s to start (it loads marked and highlight.js afresh),
- * so a build that will render everything (no render cache yet, nothing in the
- * session) opens the pool first thing (openPool), and the start-up overlaps
- * config, discover, read and the main thread's own first files. Otherwise the
- * pool is opened only when the read stage found many misses.
+ * The worker takes ~0.1–0.2 s to start (it loads marked and highlight.js
+ * afresh), so a build that will render everything with `parallel` (no render
+ * cache yet, nothing in the session), and the first build of a process over a
+ * render cache (an edit, most often) open it first thing (render-thread.ts,
+ * index.ts earlyPool), and the start-up overlaps config, discover, read and
+ * the main thread's own first files. A few files to render are then left to
+ * the worker alone (render.ts), so the main thread never loads the renderer.
+ * Otherwise the pool is opened only when the read stage found many misses.
  *
  * The files are not split up front: both threads claim the next file from
  * one shared counter (Atomics), so whichever thread is ready renders, however
@@ -23,17 +26,17 @@
  * it had not returned are rendered on the main thread.
  */
 
-import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
 import type { SiteConfig } from '../../src/shared/schema.ts'
 import type { Edit } from './absolute-urls.ts'
-import { hasPacks } from './cache.ts'
 import { feedEditsOf } from './derive.ts'
 import { BuildError } from './errors.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import { storedAnalysis, type StoredAnalysis } from './search-index.ts'
-import type { BuildSession } from './session.ts'
+import type { Pool } from './render-thread.ts'
 import type { SourceFile } from './sources.ts'
+
+import { poolStats } from './render-thread.ts'
+export { EARLY_MIN_FILES, openPool, outcomeError, poolStats, rendersAll, type Pool } from './render-thread.ts'
 
 /** What derive.ts makes of a post, made beside its render (on whichever thread rendered it). */
 export interface Derived {
@@ -43,14 +46,10 @@ export interface Derived {
 
 export type Outcome = { ok: Post | Page; derived?: Derived } | { error: { file: string; message: string; line?: number; stack?: string } }
 
-/** Files the worker thread rendered, over the process's life: the test's proof that a second thread ran. */
-export const poolStats = { workerFiles: 0 }
 
 /** Below this many files to render, one thread is faster than starting a second. */
 export const PARALLEL_MIN_FILES = 400
 
-/** With the worker started at the build's start (openPool's `early`), its start-up is mostly hidden: fewer files repay it. */
-export const EARLY_MIN_FILES = 64
 
 export interface Job {
   files: SourceFile[]
@@ -102,56 +101,6 @@ export function claimAll(job: Job, onEach?: () => void): Array<[number, Outcome]
   return out
 }
 
-export function outcomeError(e: { file: string; message: string; line?: number; stack?: string }): BuildError {
-  const error = new BuildError(e.file, '', e.line)
-  error.message = e.message // already formatted as "file:line: message"
-  if (e.stack) error.debugStack = e.stack
-  return error
-}
-
-const RUN = new URL('../run.mjs', import.meta.url)
-
-/** A worker thread, started and waiting for one job; closed by run() or close(). */
-export interface Pool {
-  run(job: Job): Promise<Array<[number, Outcome]> | undefined>
-  close(): void
-}
-
-/** Whether a build will render every file: nothing in the session, and no render cache on disk yet (cache.ts packs). */
-export async function rendersAll(cacheDir: string | undefined, session: BuildSession): Promise<boolean> {
-  if (session.posts.size > 0 || session.previous) return false
-  return !cacheDir || !(await hasPacks(cacheDir))
-}
-
-/** Starts the worker thread, if the machine has a second core; it loads its modules while the caller goes on. */
-export function openPool(): Pool | undefined {
-  if (availableParallelism() < 2) return undefined
-  let worker: Worker
-  try {
-    worker = new Worker(RUN, { argv: ['pipeline/render-worker'] })
-  } catch {
-    return undefined
-  }
-  // Settles with the worker's outcomes, or undefined if it failed or ended without them.
-  const done = new Promise<Array<[number, Outcome]> | undefined>((resolve) => {
-    worker.once('message', resolve)
-    worker.once('error', () => resolve(undefined))
-    worker.once('exit', () => resolve(undefined))
-  })
-  // Idle, it keeps no process alive (a build that fails before render just ends); with a job it does.
-  worker.unref()
-  const close = () => void worker.terminate()
-  return {
-    close,
-    async run(job) {
-      worker.ref()
-      worker.postMessage(job)
-      const result = await done
-      close()
-      return result
-    },
-  }
-}
 
 /** Builds every file, in order, on this thread and the pool's (when given). */
 export async function buildSources(

@@ -12,7 +12,8 @@ import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 import type { Read } from './read.ts'
-import type { Derived, Pool } from './render-pool.ts'
+import type { Derived, Outcome } from './render-pool.ts'
+import { EARLY_MIN_FILES, outcomeError, renderOnWorker, type Pool } from './render-thread.ts'
 import type { Found } from './sources.ts'
 
 export interface RenderInput {
@@ -56,18 +57,29 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   return out
 }
 
+/**
+ * The misses' outcomes: a few on the worker alone, when the build started it
+ * (index.ts earlyPool), else on this thread and the pool's. The renderer
+ * (marked, highlight.js, the front-matter parser) is loaded here only then:
+ * a warm build with nothing changed spends no start-up on it, an edit none
+ * on this thread.
+ */
+async function outcomesOf(misses: Read['misses'], input: RenderInput): Promise<Outcome[]> {
+  const files = misses.map((m) => m.file)
+  const derive = input.cache !== undefined
+  const few = input.pool && files.length < EARLY_MIN_FILES
+  const remote = few ? await renderOnWorker(input.pool!, { files, site: input.site, nowMs: input.nowMs, derive, next: new SharedArrayBuffer(4) }) : undefined
+  if (remote) {
+    for (const _ of remote) input.progress()
+    return remote
+  }
+  const pools = await import('./render-pool.ts')
+  return pools.buildSources(files, input.site, input.nowMs, { pool: few ? undefined : poolFor(files.length, input, pools), derive, onEach: input.progress })
+}
+
 /** Renders the misses into their slots, keeping each in the cache and the session. */
 async function renderMisses({ slots, misses, kept, errors, stamps }: Read, input: RenderInput): Promise<WeakMap<Post, Derived>> {
-  // The renderer (marked, highlight.js, the front-matter parser) is loaded only when there is
-  // something to render: a warm build with nothing changed spends no start-up on it.
-  const pools = await import('./render-pool.ts')
-  const { buildSources, outcomeError } = pools
-  const outcomes = await buildSources(
-    misses.map((m) => m.file),
-    input.site,
-    input.nowMs,
-    { pool: poolFor(misses.length, input, pools), derive: input.cache !== undefined, onEach: input.progress },
-  )
+  const outcomes = await outcomesOf(misses, input)
   const derived = new WeakMap<Post, Derived>()
   outcomes.forEach((outcome, i) => {
     const { slot, key, stamped } = misses[i]!

@@ -13,7 +13,7 @@ const now = new Date('2025-06-01T00:00:00Z')
 /** Every pack of a render cache folder, by name. */
 async function packs(dir: string): Promise<Record<string, string>> {
   const names = (await readdir(dir)).filter((n) => n.startsWith('pack-')).sort()
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n), 'utf8')] as const)))
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n), 'utf16le')] as const)))
 }
 
 describe('parallel render', () => {
@@ -64,5 +64,29 @@ describe('parallel render', () => {
       'posts/2000-01-01-first-bad.md:1: `title` is missing; add a line such as `title: "My post"` to the front matter',
       expect.stringMatching(/^posts\/2099-01-01-last-bad\.md:2: front matter is not valid YAML/),
     ])
+  })
+
+  it('leaves an edit in a new process to the worker alone: the same build, render cache and errors as one thread', async () => {
+    const dir = await tempDir()
+    await generateCorpus(dir, 30, 6, { real: true })
+    const [one, two] = [await tempDir(), await tempDir()]
+    // No session: each build is a new process's first, over the cache the last one left.
+    const run = (cacheDir: string, parallel: boolean) => build({ contentDir: dir, outDir: '', publicDir: '', now, cacheDir, parallel })
+    await run(one, false)
+    await run(two, false)
+    const names = (await readdir(join(dir, 'posts'))).sort()
+    const edited = join(dir, 'posts', names[3]!)
+    await writeFile(edited, `${await readFile(edited, 'utf8')}\nOne more paragraph, with [a link](/about/).\n`)
+    const before = poolStats.workerFiles
+    const warm = await run(two, false)
+    expect(poolStats.workerFiles - before).toBe(1)
+    const serial = await build({ contentDir: dir, outDir: '', publicDir: '', now, cacheDir: one, parallel: false, session: new BuildSession() })
+    expect(warm.manifest.buildId).toBe(serial.manifest.buildId)
+    expect([...warm.blobs]).toEqual([...serial.blobs])
+    expect(await packs(two)).toEqual(await packs(one))
+    // A file the worker finds bad is reported as one thread reports it.
+    await writeFile(edited, '---\ntitle: [\n---\n')
+    const error = await run(two, false).catch((e: Error) => e)
+    expect((error as Error).message).toMatch(new RegExp(`^posts/${names[3]!.replace('.', '\\.')}:2: front matter is not valid YAML`))
   })
 })
