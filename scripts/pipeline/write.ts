@@ -8,6 +8,7 @@
  */
 
 import { createHash } from 'node:crypto'
+import { readdirSync, statSync } from 'node:fs'
 import { cp, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { BlobLedger } from './blob-ledger.ts'
@@ -125,11 +126,16 @@ export function tamperedBlob(hash: string): Error {
 
 /** What identifies one state of a file's bytes, as far as a stat can tell. */
 export async function stampOf(file: string): Promise<string | undefined> {
-  return (await statStamp(file))?.stamp
+  return statStamp(file)?.stamp
 }
 
-async function statStamp(file: string): Promise<{ size: number; stamp: string } | undefined> {
-  const s = await stat(file).catch(() => undefined)
+/**
+ * Synchronous, as readdir in blobsOnDisk: a build checks every kept blob, and
+ * a stat the kernel has cached takes microseconds where an awaited one is a
+ * trip through libuv's pool (1,000 posts: ~15 ms against ~40 ms for 800).
+ */
+function statStamp(file: string): { size: number; stamp: string } | undefined {
+  const s = statSync(file, { throwIfNoEntry: false })
   return s && { size: s.size, stamp: `${s.size}:${s.mtimeMs}:${s.ctimeMs}` }
 }
 
@@ -142,7 +148,7 @@ const verified = new Map<string, string>()
 
 /** Whether the file holds exactly `json` (the build's own bytes for that hash). */
 async function intactOnDisk(file: string, name: string, text: () => string, ledger?: BlobLedger): Promise<boolean> {
-  const seen = await statStamp(file)
+  const seen = statStamp(file)
   if (!seen) return false
   const { size, stamp } = seen
   if (verified.get(file) === stamp || ledger?.checked(name, stamp)) {
@@ -162,12 +168,21 @@ async function intactOnDisk(file: string, name: string, text: () => string, ledg
 /** A blob's file under a blobs folder: 256 subfolders by the hash's first two digits. */
 export const blobFile = (dir: string, hash: string): string => join(dir, hash.slice(0, 2), `${hash}.json`)
 
+/** A folder's names; none when it is missing or unreadable. */
+function listing(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
 /** The hashes of the blob files a blobs folder holds. */
 export async function blobsOnDisk(dir: string): Promise<Set<string>> {
   const out = new Set<string>()
-  for (const sub of await readdir(dir).catch(() => [] as string[])) {
+  for (const sub of listing(dir)) {
     if (!/^[0-9a-f]{2}$/.test(sub)) continue
-    for (const name of await readdir(join(dir, sub)).catch(() => [] as string[])) {
+    for (const name of listing(join(dir, sub))) {
       const m = /^([0-9a-f]{32})\.json$/.exec(name)
       if (m) out.add(m[1]!)
     }
