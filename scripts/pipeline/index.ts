@@ -10,14 +10,15 @@
  * config.ts     site.yml, validated                      → SiteConfig
  * sources.ts    discover: the Markdown files             → Found[]
  * read.ts       read, and look up in session and cache   → Read (hits and misses)
- * render.ts     parse + render the misses (render-pool)  → Rendered (posts, pages, errors)
+ * render.ts     parse + render the misses (render-pool; an edit on the worker alone, render-thread) → Rendered
  * link.ts       `post_url`, URL collisions, any errors   → Linked
  * derive.ts     feed HTML and search analysis, cached    → (on the posts)
  * images.ts     sizes and copies of the images shown     → (on the posts)
  * quick.ts      npm start: a saved post's page, patched into the previous build, shown first
  * assets.ts     stylesheet, favicon, _headers, template  → Assets
  * history.ts    what changed since the build before      → History (dates, edits)
- * epochs.ts     assemble: base epoch and schedule        → Epochs (blob store)
+ * epochs.ts     assemble: base epoch and schedule        → Epochs (blob store; unchanged posts' records
+ *               named by the last build's sums, record-sums.ts, their JSON made only if read, blob-texts.ts)
  * packs.ts      pack: records into fewer KV values       → Epochs (refs into packs)
  * redirects.ts  redirect_from                            → redirect table
  * search-index.ts  the search records                    → SearchIndex
