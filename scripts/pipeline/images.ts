@@ -22,6 +22,7 @@ import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
 import { fileSha256 } from './file-hash.ts'
+import { sha256 } from './manifest.ts'
 import { simpleStartTags } from './simple-html.ts'
 import { writeFileAtomic, type OutputFile } from './write.ts'
 
@@ -139,11 +140,12 @@ async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Mea
   used?.files.push([path, hash])
   if (!hash) return null
   if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
-  const input = await readFile(path)
   const meta = ctx.cacheDir ? join(ctx.cacheDir, 'images', `${hash.slice(0, 16)}.json`) : undefined
   // A missing or unreadable entry (a build stopped mid-write) is measured again.
   let measured: Measured | null = meta ? await readFile(meta, 'utf8').then((t) => JSON.parse(t) as Measured, () => null) : null
   if (!measured) {
+    // The file's bytes only when they are measured: a kept entry needs its hash alone.
+    const input = await readFile(path)
     const sharp = await loadSharp()
     const info = await sharp(input).metadata().catch(() => undefined)
     if (info?.width && info.height) {
@@ -214,13 +216,14 @@ export function parsedImgTags(html: string): ImgTag[] {
   })
 }
 
-async function rewrite(ctx: Context, html: string): Promise<string> {
+async function rewrite(ctx: Context, html: string, files: Rewritten['files']): Promise<string> {
   if (!html.includes(ASSET_PREFIX)) return html
   // The same text as in the last build, its images' files unchanged: the same output, without parsing it again.
   const seen = ctx.memo.rewrites.get(html) ?? ctx.memo.earlier.get(html)
   if (seen && (await Promise.all(seen.files.map(async ([path, hash]) => (await hashOnce(ctx, path)) === hash))).every(Boolean)) {
     for (const m of seen.measured) await served(ctx, m)
     ctx.memo.rewrites.set(html, seen)
+    files.push(...seen.files)
     return seen.out
   }
   const used: Rewritten = { out: '', files: [], measured: [] }
@@ -245,12 +248,13 @@ async function rewrite(ctx: Context, html: string): Promise<string> {
   }
   used.out = applyEdits(html, edits)
   ctx.memo.rewrites.set(html, used)
+  files.push(...used.files)
   return used.out
 }
 
-async function measureRef(ctx: Context, image: ImageRef | undefined): Promise<ImageRef | undefined> {
+async function measureRef(ctx: Context, image: ImageRef | undefined, files: Rewritten['files']): Promise<ImageRef | undefined> {
   if (!image?.src.startsWith(ASSET_PREFIX)) return image
-  const m = await measure(ctx, image.src)
+  const m = await measure(ctx, image.src, { out: '', files, measured: [] })
   if (!m) return image
   await served(ctx, m)
   const sources = sourcesOf(m)
@@ -275,8 +279,8 @@ const memos = new WeakMap<object, ImageMemo>()
 export async function imagesStage<P extends WithImages, Q extends WithImages>(
   posts: P[],
   pages: Q[],
-  options: { contentDir: string; cacheDir?: string; siteUrl: string; session?: object },
-): Promise<{ posts: P[]; pages: Q[]; files: OutputFile[] }> {
+  options: { contentDir: string; cacheDir?: string; siteUrl: string; session?: object; keys?: ReadonlyMap<object, string> },
+): Promise<{ posts: P[]; pages: Q[]; files: OutputFile[]; keys: Map<object, string> }> {
   let memo = options.session ? memos.get(options.session) : undefined
   if (!memo) {
     memo = new ImageMemo()
@@ -286,10 +290,20 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
   memo.earlier = memo.rewrites
   memo.rewrites = new Map()
   const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map(), hashes: new Map() }
+  // The render-cache keys of the posts (read.ts keysByPost), and the copies' made here.
+  const keys = new Map<object, string>(options.keys)
   const each = async <T extends WithImages>(item: T, feed: boolean): Promise<T> => {
-    const html = await rewrite(ctx, item.html)
-    const image = await measureRef(ctx, item.image)
+    const files: Rewritten['files'] = []
+    const html = await rewrite(ctx, item.html, files)
+    const image = await measureRef(ctx, item.image, files)
     if (html === item.html && image === item.image) return item
+    const copy = copyOf(item, html, image, feed)
+    // A copy is a function of what it was made from and of its images' bytes: that is its key (record-sums.ts).
+    const key = options.keys?.get(item)
+    if (key) keys.set(copy, `${key}\timages:${sha256(JSON.stringify(files)).slice(0, 32)}`)
+    return copy
+  }
+  const copyOf = <T extends WithImages>(item: T, html: string, image: ImageRef | undefined, feed: boolean): T => {
     const last = memo.copies.get(item) as T | undefined
     // The image's measures are a new object each time: compared by value.
     if (last && last.html === html && JSON.stringify(last.image) === JSON.stringify(image)) return last
@@ -304,5 +318,5 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
   for (const page of pages) outPages.push(await each(page, false))
   const files: OutputFile[] = []
   for (const [path, value] of ctx.files) files.push({ path, data: typeof value === 'string' ? await readFile(value) : value })
-  return { posts: outPosts, pages: outPages, files }
+  return { posts: outPosts, pages: outPages, files, keys }
 }

@@ -169,7 +169,6 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const now = options.now ?? new Date()
   const nowMs = now.getTime()
   const { lap, times } = stageTimer()
-
   const site = await config(contentDir, options.cacheDir)
   lap('config')
   // Before anything under content/ is read: symbolic links are refused here (sources.ts).
@@ -187,9 +186,10 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
-  const saveCache = cache && (await deriveAndSave(plain.included, options, read.stamps, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, keys: keysByPost(read.kept) }))
+  const keys = keysByPost(read.kept)
+  const saveCache = cache && (await deriveAndSave(plain.included, options, read.stamps, { siteUrl: site.url, cache, renderer, session, made: rendered.derived, keys }))
   lap('derive')
-  const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session })
+  const images = await imagesStage(plain.included, plain.pages, { contentDir, cacheDir: options.cacheDir, siteUrl: site.url, session, keys })
   lap('images')
   const linked = { ...plain, included: images.posts, pages: images.pages }
   if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }).then(() => lap('quick'))
@@ -200,7 +200,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  const memos = await assemblyMemos(session, options.cacheDir, renderer, read.kept)
+  const memos = await assemblyMemos(session, options.cacheDir, renderer, images.keys)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
   await memos.keep(1 + assembled.schedule.length)
@@ -243,11 +243,12 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
 /**
  * What assemble and pack keep beside the render cache for a build in a new
  * process (related lists, pack names, record sums), restored; `keep` writes this build's.
- * The record sums are told this build's posts by their keys (`kept`, read.ts).
+ * The record sums are told this build's posts by their keys (read.ts keysByPost, and the
+ * images stage's copies by theirs).
  * Nothing without a cache folder and a renderer version to key them by.
  */
-async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string, kept: Read['kept']): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
-  session.assembly.sums.begin(keysByPost(kept), session.hashed)
+async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string, keys: ReadonlyMap<object, string>): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
+  session.assembly.sums.begin(keys, session.hashed)
   if (!cacheDir || !renderer) return { keep: async () => undefined }
   const { assembly, packs } = session
   await Promise.all([restoreRelated(assembly, cacheDir, renderer), restorePackNames(packs, cacheDir), assembly.sums.restore(cacheDir, renderer)])

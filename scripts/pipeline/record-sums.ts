@@ -10,10 +10,11 @@
  * source, path, settings and the renderer's code: a post read under that key
  * is the same object of the same values, and its records the same function
  * of them, of the build's edit date for it (in the sum's key), and of nothing
- * else. A post the link or images stage made anew (`post_url`, measured
- * images) is not the object read under its key, so it has no key here and is
- * hashed as before. Another renderer version, a damaged file or none is no
- * sums at all (kept-json.ts).
+ * else. A copy the images stage made (measured images) is keyed by that key
+ * and the hashes of its images' files, of which it is a function too
+ * (images.ts). A post the link stage made anew (`post_url`) is not the object
+ * read under its key, so it has no key here and is hashed as before. Another
+ * renderer version, a damaged file or none is no sums at all (kept-json.ts).
  */
 
 import { readKept, writeKept } from './kept-json.ts'

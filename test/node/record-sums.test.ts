@@ -54,6 +54,8 @@ describe('record sums', () => {
   }
   const pageBlob = (result: Awaited<ReturnType<typeof build>>, path: string) => refBlob(recordOf(result.manifest.routes[path]!))
   const post = '/2025/01/deepseek-ai/'
+  /** A post showing /assets/img/edge-request.svg, which the images stage measures. */
+  const withImage = '/2025/03/edge-rendering-with-workers/'
   /** The paths of the post bodies `work` stringifies. */
   async function bodiesStringified<T>(work: () => Promise<T>): Promise<{ result: T; bodies: string[] }> {
     const stringify = JSON.stringify
@@ -76,8 +78,9 @@ describe('record sums', () => {
     const cold = await run(false)
     await run()
     const { result: warm, bodies } = await bodiesStringified(run)
-    // Only posts the link or images stage made anew (`post_url`, measured images) are hashed as before.
+    // Only posts the link stage made anew (`post_url`) are hashed as before; a post with measured images is named too.
     expect(bodies).not.toContain(post)
+    expect(bodies).not.toContain(withImage)
     expect(bodies.length).toBeLessThan(cold.summary.posts / 2)
     expect((warm.blobs as BlobTexts).made(pageBlob(warm, post))).toBe(false)
     expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
@@ -98,6 +101,23 @@ describe('record sums', () => {
     expect(bodies.length).toBeLessThan(cold.summary.posts)
     expect((warm.blobs as BlobTexts).made(pageBlob(warm, post))).toBe(true)
     expect([...warm.blobs].sort()).toEqual([...cold.blobs].sort())
+  })
+
+  it("name a post with a measured image by its image's bytes too: another picture under the same name is hashed again", async () => {
+    const { contentDir, run } = await setup()
+    await run()
+    const svg = join(contentDir, 'assets', 'img', 'edge-request.svg')
+    const text = await readFile(svg, 'utf8')
+    expect(text).toContain('viewBox="0 0 640 200"')
+    await writeFile(svg, text.replace('viewBox="0 0 640 200"', 'viewBox="0 0 320 100"'))
+    const { result: warm, bodies } = await bodiesStringified(run)
+    const cold = await run(false)
+    expect(cold.manifest.routes[withImage]).toBeDefined()
+    // Its own body is made again (and those it shares a pack with: a new pack's text is joined from its members').
+    expect(bodies).toContain(withImage)
+    expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
+    expect([...warm.blobs].sort()).toEqual([...cold.blobs].sort())
+    expect([...warm.blobs.values()].some((t) => t.includes('width=\\"320\\" height=\\"100\\"'))).toBe(true)
   })
 
   it('are none when their file is damaged or of another renderer: everything is hashed, to the same build', async () => {
