@@ -17,7 +17,7 @@
 
 import { isStrict } from './embeds.ts'
 import { createHash } from 'node:crypto'
-import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, absoluteUrl, feedPath, listingPath } from '../../src/shared/paths.ts'
+import { ARCHIVES, CATEGORIES_INDEX, TAGS_INDEX, feedPath, listingPath } from '../../src/shared/paths.ts'
 import { FEED_PAGE_BYTES, chunkRecord, chunksOf, pageChunks, pageCount, rangeChunks, sizedRanges } from '../../src/shared/paging.ts'
 import { entryRecord, linksRecord, metaRecord } from '../../src/shared/keys.ts'
 import { archivesHtml } from '../../src/shared/archives.tsx'
@@ -82,8 +82,6 @@ export interface AssembleOptions {
   edited?: Map<string, number>
   /** What earlier assemblies of this session made (session.ts). */
   memo: AssemblyMemo
-  /** Records stringified and hashed, by object: the blob store's memo (manifest.ts BlobStore), the session's. */
-  hashed: WeakMap<object, Hashed>
 }
 
 /**
@@ -152,7 +150,7 @@ export function postBody(post: Post): PostBodyRecord {
   }
 }
 
-function ownRecords(memo: AssemblyMemo, hashed: WeakMap<object, Hashed>, post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
+function ownRecords(memo: AssemblyMemo, post: Post, siteUrl: string, editedAt: number | undefined): OwnRecords {
   const known = memo.own.get(post)
   if (known?.siteUrl === siteUrl && known.editedAt === editedAt) {
     for (const [key, sum] of known.sums) memo.sums.mark(key, sum)
@@ -282,7 +280,7 @@ export function assemble(posts: Post[], pages: Page[], paginate: number, options
   const related = relatedOf(options.memo.related, sorted, tagGroups)
 
   sorted.forEach((post, i) => {
-    const { meta, entry, body } = ownRecords(options.memo, options.hashed, post, options.siteUrl, options.edited?.get(post.path))
+    const { meta, entry, body } = ownRecords(options.memo, post, options.siteUrl, options.edited?.get(post.path))
     records.set(metaRecord(post.path), meta)
     records.set(entryRecord(post.path), entry)
     // Links apart from the body: a scheduled post changes its neighbours' links, never their bodies.

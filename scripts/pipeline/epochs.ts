@@ -24,7 +24,7 @@ export function epochs(linked: Linked, site: SiteConfig, assets: Assets, nowMs: 
   const { included, pages } = linked
   const store = new BlobStore(session.hashed)
   const siteHash = store.put(siteRecord({ ...siteRecordFields(site), assets: { css: assets.css, favicon: assets.favicon } }))
-  const options = { siteUrl: site.url, lang: site.lang, taxonomyPaginate: site.taxonomyPaginate, memo: session.assembly, hashed: session.hashed, edited: dated.edited }
+  const options = { siteUrl: site.url, lang: site.lang, taxonomyPaginate: site.taxonomyPaginate, memo: session.assembly, edited: dated.edited }
   const at = (ms: number): Materialised => {
     const visible = included.filter((p) => p.ms <= ms)
     return materialise(assemble(visible, pages, site.paginate, options), store, siteHash, assets.template)

@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
-import { cp, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { BlobLedger } from './blob-ledger.ts'
 import { BuildError } from './errors.ts'
