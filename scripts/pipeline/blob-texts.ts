@@ -10,6 +10,29 @@
  * text on first use and keep it, so code that reads the store (writes, the
  * deploy, the tests) sees every blob whole.
  */
+/** A text made by `make` on first read and kept; `make` is dropped then, with all it holds. */
+export interface LazyText {
+  readonly made: boolean
+  text: () => string
+}
+
+export function lazyText(make: () => string): LazyText {
+  let pending: (() => string) | undefined = make
+  let text: string | undefined
+  return {
+    get made() {
+      return text !== undefined
+    },
+    text: () => {
+      if (text === undefined) {
+        text = pending!()
+        pending = undefined
+      }
+      return text
+    },
+  }
+}
+
 export class BlobTexts extends Map<string, string> {
   private readonly pending = new Map<string, () => string>()
 

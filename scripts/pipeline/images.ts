@@ -127,7 +127,7 @@ async function encodeCopies(ctx: Context, input: Buffer, hash: string, width: nu
  * an image sharp can read; the file and its hash are noted in `used`. The file
  * is read only when its hash (remembered by its stat, file-hash.ts) is new.
  */
-async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Measured | null> {
+async function measure(ctx: Context, src: string, files?: Rewritten['files']): Promise<Measured | null> {
   let file: string
   try {
     file = decodeURIComponent(src.slice(ASSET_PREFIX.length).split(/[?#]/)[0]!)
@@ -137,7 +137,7 @@ async function measure(ctx: Context, src: string, used?: Rewritten): Promise<Mea
   if (file.split('/').includes('..')) return null
   const path = join(ctx.contentDir, 'assets', file)
   const hash = await hashOnce(ctx, path)
-  used?.files.push([path, hash])
+  files?.push([path, hash])
   if (!hash) return null
   if (ctx.memo.byHash.has(hash)) return ctx.memo.byHash.get(hash)!
   const meta = ctx.cacheDir ? join(ctx.cacheDir, 'images', `${hash.slice(0, 16)}.json`) : undefined
@@ -232,7 +232,7 @@ async function rewrite(ctx: Context, html: string, files: Rewritten['files']): P
     const attrs = img.attrs
     const src = attrs.get('src')
     if (!src?.startsWith(ASSET_PREFIX)) continue
-    const m = await measure(ctx, src, used)
+    const m = await measure(ctx, src, used.files)
     if (!m) continue
     used.measured.push(m)
     await served(ctx, m)
@@ -254,7 +254,7 @@ async function rewrite(ctx: Context, html: string, files: Rewritten['files']): P
 
 async function measureRef(ctx: Context, image: ImageRef | undefined, files: Rewritten['files']): Promise<ImageRef | undefined> {
   if (!image?.src.startsWith(ASSET_PREFIX)) return image
-  const m = await measure(ctx, image.src, { out: '', files, measured: [] })
+  const m = await measure(ctx, image.src, files)
   if (!m) return image
   await served(ctx, m)
   const sources = sourcesOf(m)

@@ -159,9 +159,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
  * of it to the worker, so this thread never loads the renderer.
  */
 async function earlyPool(options: BuildOptions, session: BuildSession): Promise<Pool | undefined> {
-  const rendersAll = await threads.rendersAll(options.cacheDir, session)
-  const firstOverCache = !rendersAll && options.cacheDir !== undefined && session.posts.size === 0 && !session.previous
-  return (options.parallel && rendersAll) || firstOverCache ? threads.openPool() : undefined
+  if (session.posts.size > 0 || session.previous) return undefined
+  return options.parallel || !(await threads.rendersAll(options.cacheDir, session)) ? threads.openPool() : undefined
 }
 
 async function stages(options: BuildOptions, session: BuildSession, pool: Pool | undefined, started: number): Promise<BuildResult> {

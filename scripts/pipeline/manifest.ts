@@ -18,7 +18,7 @@ import type { Epochs } from './epochs.ts'
 import type { CspSources } from '../../src/shared/headers.ts'
 import { cspByPath, scriptHashesByPath } from './safety.ts'
 import type { SearchIndex } from './search-index.ts'
-import { BlobTexts } from './blob-texts.ts'
+import { BlobTexts, lazyText, type LazyText } from './blob-texts.ts'
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
 
@@ -61,17 +61,17 @@ export function hashedOf(value: object, memo: WeakMap<object, Hashed>): Hashed {
  * record being the same function of the same inputs.
  */
 export function lazyHashed(value: object, sum: BlobSum): Hashed {
-  let json: string | undefined
+  let lazy: LazyText = lazyText(() => JSON.stringify(value))
   return {
     ...sum,
     get json() {
-      return (json ??= JSON.stringify(value))
+      return lazy.text()
     },
     set json(text: string) {
-      json = text
+      lazy = { made: true, text: () => text }
     },
     get made() {
-      return json !== undefined
+      return lazy.made
     },
   }
 }

@@ -28,6 +28,7 @@ import { markdownPath } from '../../src/shared/paths.ts'
 import type { PagedRouteEntry, RouteEntry, ScheduleStep } from '../../src/shared/schema.ts'
 import type { Epochs } from './epochs.ts'
 import { sha256, type BlobStore, type Materialised } from './manifest.ts'
+import { lazyText, type LazyText } from './blob-texts.ts'
 import type { Post } from './posts.ts'
 
 export const POSTS_PER_PACK = 4
@@ -98,13 +99,12 @@ function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
  * text (src/shared/packs.ts packText: the members' JSON, one per line), which
  * a pack named beforehand joins only when something reads it (blob-texts.ts).
  */
-interface MadePack {
+interface MadePack extends LazyText {
   hash: string
   bytes: number
+  /** Its length in UTF-16 units. */
+  units: number
   offsets: number[]
-  /** Whether the text is joined yet. */
-  readonly made: boolean
-  text: () => string
 }
 
 /**
@@ -164,27 +164,23 @@ export function packOffsets(lengths: number[]): number[] {
 }
 
 function makePack(store: BlobStore, hashes: string[], name: string | undefined): MadePack {
-  const offsets = packOffsets(hashes.map((h) => store.units(h)))
+  const lengths = hashes.map((h) => store.units(h))
+  const offsets = packOffsets(lengths)
   // Each member's bytes are counted already; the line feeds between them are one byte each.
   const bytes = hashes.reduce((n, h) => n + store.bytes(h), hashes.length - 1)
-  // Dropped once joined: the text then holds what they gave.
-  let members: Array<() => string> | undefined = hashes.map((h) => store.textOf(h))
-  let text: string | undefined
-  const join = () => {
-    text ??= members!.map((m) => m()).join('\n')
-    members = undefined
-    return text
-  }
+  const members = hashes.map((h) => store.textOf(h))
+  const lazy = lazyText(() => members.map((m) => m()).join('\n'))
   // Unnamed, it is hashed now, so its text is made now.
-  const hash = name ?? sha256(join()).slice(0, 32)
+  const hash = name ?? sha256(lazy.text()).slice(0, 32)
   return {
     hash,
     bytes,
+    units: offsets.at(-1)! + lengths.at(-1)!,
     offsets,
     get made() {
-      return text !== undefined
+      return lazy.made
     },
-    text: join,
+    text: lazy.text,
   }
 }
 
@@ -202,7 +198,7 @@ export function packGroups(store: BlobStore, groups: Map<string, string>, memo =
     hashes.sort()
     // Members are content-addressed, so equal hashes are an equal pack.
     const made = memo.made(hashes, (name) => makePack(store, hashes, name))
-    store.adopt(made.hash, made.made ? made.text() : made.text, made.bytes, made.offsets.at(-1)! + store.units(hashes.at(-1)!))
+    store.adopt(made.hash, made.made ? made.text() : made.text, made.bytes, made.units)
     hashes.forEach((h, i) => {
       refs.set(h, packRef(made.hash, made.offsets[i]!, store.units(h)))
       store.packed(h, made, made.offsets[i]!)

@@ -81,7 +81,7 @@ export function outcomeError(e: { file: string; message: string; line?: number; 
  */
 export async function renderOnWorker(pool: Pool, job: Job): Promise<Outcome[] | undefined> {
   const got = await pool.run(job)
-  if (!got || got.length !== job.files.length) return undefined
+  if (!got) return undefined
   const outcomes: Outcome[] = new Array(job.files.length)
   for (const [i, outcome] of got) outcomes[i] = outcome
   if (outcomes.includes(undefined as never)) return undefined
