@@ -12,9 +12,13 @@
  * starts before any TypeScript can run.
  */
 
-import { statSync } from 'node:fs'
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { renameSync, statSync, writeFileSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import { basename, dirname, join, relative } from 'node:path'
+import { Script } from 'node:vm'
+import { isMainThread, threadId, Worker } from 'node:worker_threads'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -86,27 +90,29 @@ async function upToDate(inputsFile) {
 
 /** @param {string} entry @param {string} out @param {string} inputsFile */
 async function bundle(entry, out, inputsFile) {
+  const cjs = out.endsWith('.cjs')
   // Loaded only when a bundle is made: most runs need none, and loading esbuild costs ~0.3 s.
   const { build } = await import('esbuild')
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { [basename(out, '.mjs')]: entry },
+    entryPoints: { [basename(out).replace(/\.[cm]js$/, '')]: entry },
     outdir: bin,
-    outExtension: { '.js': '.mjs' },
+    outExtension: { '.js': cjs ? '.cjs' : '.mjs' },
     // Code behind an `await import()` (the Markdown renderer, sharp) goes into a chunk of its
-    // own, loaded only by a run that needs it: a warm build renders nothing.
-    splitting: true,
+    // own, loaded only by a run that needs it: a warm build renders nothing. A code-cached
+    // entry is one script (CODE_CACHED).
+    splitting: !cjs,
     chunkNames: 'chunks/[name]-[hash]',
     write: false,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: cjs ? 'cjs' : 'esm',
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
     plugins: [externalPackages, sourceUrls],
     // A bundled CommonJS package's require() of Node's own modules (gray-matter's fs) needs a require.
-    banner: { js: "import { createRequire as __kumoCreateRequire } from 'node:module'; const require = __kumoCreateRequire(import.meta.url);" },
+    banner: cjs ? {} : { js: "import { createRequire as __kumoCreateRequire } from 'node:module'; const require = __kumoCreateRequire(import.meta.url);" },
     metafile: true,
     logLevel: 'error',
   })
@@ -124,8 +130,70 @@ async function bundle(entry, out, inputsFile) {
     await writeFile(`${file.path}.tmp-${process.pid}`, file.contents)
     await rename(`${file.path}.tmp-${process.pid}`, file.path)
   }
+  await rm(`${out}.v8`, { force: true }) // made from the bundle before this one
   await writeFile(`${inputsFile}.tmp-${process.pid}`, JSON.stringify(inputs))
   await rename(`${inputsFile}.tmp-${process.pid}`, inputsFile)
+}
+
+/**
+ * The worker thread a command will ask for, by command: started before the
+ * command's own bundle is checked and loaded, so that the worker's start-up
+ * (Node's bootstrap of a thread and the renderer's modules, ~0.15 s) runs on
+ * the second core beside the main thread's, rather than after it. An edit's
+ * build waits for nothing else (render-thread.ts, which takes it up).
+ */
+const PRESTART = /** @type {Record<string, string>} */ ({ build: 'pipeline/render-worker' })
+
+/** Where a prestarted worker waits to be taken up, by the name it was started with. */
+const PRESTARTED = Symbol.for('kumo.prestarted')
+
+/** @param {string} name */
+function prestart(name) {
+  const workerName = PRESTART[name]
+  if (!workerName || !isMainThread || availableParallelism() < 2) return
+  const worker = new Worker(new URL(import.meta.url), { argv: [workerName] })
+  // Unused (a build that renders on this thread, or fails first), it keeps no process alive.
+  worker.unref()
+  const handle = { worker, ended: false }
+  const end = () => void (handle.ended = true)
+  worker.once('error', end).once('exit', end)
+  Object.assign(globalThis, { [PRESTARTED]: new Map([[workerName, handle]]) })
+}
+
+/**
+ * Entries run as one CommonJS script compiled through node:vm with V8's code
+ * cache (Node 20 has no compile cache for modules): the render worker, on
+ * whose start-up an edit's build waits. Its cache is made once, after the
+ * first job, so it holds the renderer's functions as well as the top level
+ * (V8 keeps what has been compiled by then), and is dropped with the bundle.
+ * V8 rejects a cache from another V8 or other flags; the header ties it to
+ * the bundle's own file, since V8 checks only the source's length.
+ */
+const CODE_CACHED = new Set(['pipeline/render-worker'])
+
+/** Where an entry run through runCodeCached finds the function that saves its code cache, if it has none yet. */
+const SAVE_CODE_CACHE = Symbol.for('kumo.saveCodeCache')
+
+/** @param {string} out */
+async function runCodeCached(out) {
+  const source = `(function (exports, require, module, __filename, __dirname) {${await readFile(out, 'utf8')}\n})`
+  const cacheFile = `${out}.v8`
+  const header = Buffer.from(`${process.version} ${process.arch} ${fingerprint(relative(root, out))}\n`)
+  /** @type {Buffer | undefined} */
+  let cachedData = await readFile(cacheFile).catch(() => undefined)
+  cachedData = cachedData?.subarray(0, header.length).equals(header) ? cachedData.subarray(header.length) : undefined
+  const script = new Script(source, { filename: out, cachedData })
+  if (!cachedData || script.cachedDataRejected) {
+    const save = () => {
+      const tmp = `${cacheFile}.tmp-${process.pid}-${threadId}`
+      writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]))
+      renameSync(tmp, cacheFile)
+    }
+    // The worker is ended from outside: it saves the cache itself, once it has done its job.
+    Object.assign(globalThis, { [SAVE_CODE_CACHE]: save })
+  }
+  const module = { exports: {} }
+  script.runInThisContext()(module.exports, createRequire(out), module, out, dirname(out))
 }
 
 const [name, ...args] = process.argv.slice(2)
@@ -133,8 +201,9 @@ if (!name) {
   console.error('usage: node scripts/run.mjs <name> [args…]   (runs scripts/<name>.ts)')
   process.exit(2)
 }
+prestart(name)
 const entry = join(root, 'scripts', `${name}.ts`)
-const out = join(bin, `${name.replaceAll('/', '--')}.mjs`)
+const out = join(bin, `${name.replaceAll('/', '--')}.${CODE_CACHED.has(name) ? 'cjs' : 'mjs'}`)
 const inputsFile = `${out}.inputs.json`
 try {
   await stat(entry)
@@ -153,7 +222,7 @@ if (!(await upToDate(inputsFile))) {
 // The entry file sees itself as the script being run, as it would under tsx.
 process.argv = [process.argv[0], entry, ...args]
 try {
-  await import(pathToFileURL(out).href)
+  await (CODE_CACHED.has(name) ? runCodeCached(out) : import(pathToFileURL(out).href))
 } catch (error) {
   // An option the command does not know (node:util parseArgs, strict): one line naming it, not a stack trace.
   if (!String(/** @type {{ code?: unknown }} */ (error)?.code).startsWith('ERR_PARSE_ARGS_')) throw error

@@ -38,12 +38,20 @@ export async function rendersAll(cacheDir: string | undefined, session: BuildSes
   return !cacheDir || !(await hasPacks(cacheDir))
 }
 
+/** A worker scripts/run.mjs started before loading the command (its PRESTART), once, if it is still running. */
+function takePrestarted(name: string): Worker | undefined {
+  const waiting = (globalThis as Record<symbol, unknown>)[Symbol.for('kumo.prestarted')] as Map<string, { worker: Worker; ended: boolean }> | undefined
+  const handle = waiting?.get(name)
+  waiting?.delete(name)
+  return handle && !handle.ended ? handle.worker : undefined
+}
+
 /** Starts the worker thread, if the machine has a second core; it loads its modules while the caller goes on. */
 export function openPool(): Pool | undefined {
   if (availableParallelism() < 2) return undefined
   let worker: Worker
   try {
-    worker = new Worker(RUN, { argv: ['pipeline/render-worker'] })
+    worker = takePrestarted('pipeline/render-worker') ?? new Worker(RUN, { argv: ['pipeline/render-worker'] })
   } catch {
     return undefined
   }

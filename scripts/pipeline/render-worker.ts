@@ -7,4 +7,9 @@
 import { parentPort } from 'node:worker_threads'
 import { claimAll, type Job } from './render-pool.ts'
 
-parentPort!.once('message', (job: Job) => parentPort!.postMessage(claimAll(job)))
+parentPort!.once('message', (job: Job) => {
+  const outcomes = claimAll(job)
+  // Once, for the next process: V8's code cache of this worker with the renderer compiled (scripts/run.mjs CODE_CACHED).
+  ;(globalThis as { [k: symbol]: (() => void) | undefined })[Symbol.for('kumo.saveCodeCache')]?.()
+  parentPort!.postMessage(outcomes)
+})

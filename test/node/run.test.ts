@@ -1,14 +1,19 @@
 // scripts/run.mjs: a command runs as its bundle, sees itself as the script being run,
 // and is bundled again only when a file it was made from changes.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { appendFile, readdir } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { generateCorpus } from '../../scripts/bench/corpus.ts'
+import { useTempDirs } from '../temp-dirs.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 })
 const bundle = join(root, '.kumo', 'bin', 'new.mjs')
+const tempDir = useTempDirs('kumo-run-')
 
 describe('scripts/run.mjs', () => {
   it('runs an entry file from its bundle, with the arguments it was given', () => {
@@ -41,6 +46,37 @@ describe('scripts/run.mjs', () => {
     const before = statSync(bundle).mtimeMs
     run('new')
     expect(statSync(bundle).mtimeMs).toBe(before)
+  })
+
+  // An edit's build in a new process leaves its one file to the worker (render-thread.ts), which run.mjs starts first.
+  it.skipIf(availableParallelism() < 2)('runs the render worker from V8\'s code cache, which it makes after its first job and makes again when V8 rejects it', async () => {
+    const [content, work, cold] = [await tempDir(), await tempDir(), await tempDir()]
+    await generateCorpus(content, 12, 5, { real: true })
+    const post = join(content, 'posts', (await readdir(join(content, 'posts'))).sort()[4]!)
+    const build = (...more: string[]) => run('build', '--content', content, '--quiet', ...more)
+    const edit = async (n: number) => {
+      await appendFile(post, `\nEdit ${n}, of the test.\n`)
+      const r = build('--work', work)
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toContain('(11 files from cache)')
+      return r.stdout
+    }
+    expect(build('--work', work).status).toBe(0)
+    await edit(1)
+    const cache = join(root, '.kumo', 'bin', 'pipeline--render-worker.cjs.v8')
+    const header = readFileSync(cache).subarray(0, readFileSync(cache).indexOf('\n') + 1)
+    expect(header.toString()).toMatch(new RegExp(`^${process.version} ${process.arch} \\d+:[\\d.]+\n$`))
+    // A cache for this very bundle that V8 finds corrupt: the worker compiles from source, and saves a good one.
+    writeFileSync(cache, Buffer.concat([header, Buffer.from('not a code cache')]))
+    const edited = await edit(2)
+    const saved = readFileSync(cache)
+    expect(saved.subarray(0, header.length).equals(header)).toBe(true)
+    expect(saved.length).toBeGreaterThan(10_000)
+    // The worker's render is the one a build without any cache makes.
+    const fresh = build('--work', cold, '--no-cache')
+    const id = (out: string) => /^built (\w+):/.exec(out)?.[1]
+    expect(id(edited)).toBeDefined()
+    expect(id(edited)).toBe(id(fresh.stdout))
   })
 
   it('names an unknown command in one line', () => {
