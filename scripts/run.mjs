@@ -144,7 +144,7 @@ async function bundle(entry, out, inputsFile) {
  */
 const PRESTART = /** @type {Record<string, string>} */ ({ build: 'pipeline/render-worker' })
 
-/** Where a prestarted worker waits to be taken up, by the name it was started with. */
+/** Where the prestarted worker waits to be taken up (render-thread.ts takePrestarted), with the name it was started with. */
 const PRESTARTED = Symbol.for('kumo.prestarted')
 
 /** @param {string} name */
@@ -154,10 +154,10 @@ function prestart(name) {
   const worker = new Worker(new URL(import.meta.url), { argv: [workerName] })
   // Unused (a build that renders on this thread, or fails first), it keeps no process alive.
   worker.unref()
-  const handle = { worker, ended: false }
+  const handle = { name: workerName, worker, ended: false }
   const end = () => void (handle.ended = true)
   worker.once('error', end).once('exit', end)
-  Object.assign(globalThis, { [PRESTARTED]: new Map([[workerName, handle]]) })
+  Object.assign(globalThis, { [PRESTARTED]: handle })
 }
 
 /**

@@ -38,12 +38,13 @@ export async function rendersAll(cacheDir: string | undefined, session: BuildSes
   return !cacheDir || !(await hasPacks(cacheDir))
 }
 
-/** A worker scripts/run.mjs started before loading the command (its PRESTART), once, if it is still running. */
+/** The worker scripts/run.mjs started before loading the command (its PRESTART, PRESTARTED), once, if it is this one and still running. */
 function takePrestarted(name: string): Worker | undefined {
-  const waiting = (globalThis as Record<symbol, unknown>)[Symbol.for('kumo.prestarted')] as Map<string, { worker: Worker; ended: boolean }> | undefined
-  const handle = waiting?.get(name)
-  waiting?.delete(name)
-  return handle && !handle.ended ? handle.worker : undefined
+  const slot = globalThis as { [k: symbol]: { name: string; worker: Worker; ended: boolean } | undefined }
+  const handle = slot[Symbol.for('kumo.prestarted')]
+  if (handle?.name !== name) return undefined
+  slot[Symbol.for('kumo.prestarted')] = undefined
+  return handle.ended ? undefined : handle.worker
 }
 
 /** Starts the worker thread, if the machine has a second core; it loads its modules while the caller goes on. */
