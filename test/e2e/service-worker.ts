@@ -69,8 +69,10 @@ export async function serviceWorkerRetires(browser: Browser): Promise<void> {
 
     // 3. The reader reloads: the old worker answers from its cache once, the browser's update check
     //    fetches the retiring worker, which clears the caches, unregisters and reloads the page from Kumo.
+    //    A Kumo page can show while the retiring worker still controls it (it claimed the page before
+    //    its reload of it landed): the reader's end state is the Kumo page after that reload.
     await page.reload()
-    await page.waitForFunction(() => document.querySelector('link[href^="/_kumo/style."]') !== null, undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => document.querySelector('link[href^="/_kumo/style."]') !== null && navigator.serviceWorker.controller === null, undefined, { timeout: 30_000 })
     const state = await page.evaluate(async () => ({ controlled: navigator.serviceWorker.controller !== null, caches: await caches.keys(), registrations: (await navigator.serviceWorker.getRegistrations()).length }))
     assert(!state.controlled && state.caches.length === 0 && state.registrations === 0, `after the move: ${JSON.stringify(state)}`)
   } finally {
