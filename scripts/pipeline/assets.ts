@@ -6,12 +6,12 @@
  * service-worker scripts under static/.
  */
 
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { staticAssetHeaders } from '../../src/shared/headers.ts'
+import { filesUnder, hashByStamps } from './code-hash.ts'
 import { sha256 } from './manifest.ts'
-import { stampOf } from './sources.ts'
 import { workerHeaders } from './static-files.ts'
 import type { OutputFile } from './write.ts'
 
@@ -48,18 +48,10 @@ export async function assets(contentDir: string): Promise<Assets> {
   return { files, css: `/${css}`, favicon: '/favicon.svg', template: await templateHash() }
 }
 
-/** The last template hash, by the stat stamps of the files it read (as file-hash.ts: for the process's life). */
-let lastTemplate: { stamps: string; hash: string } | undefined
-
-/** Hash of every source file that shapes a rendered response: part of every ETag. */
+/** Hash of every source file that shapes a rendered response: part of every ETag. Read again only when a stamp moved (code-hash.ts). */
 async function templateHash(): Promise<string> {
-  const files = (await readdir(SRC_DIR, { recursive: true })).filter((f) => /\.(tsx?|css|svg)$/.test(f)).sort()
-  // A rebuild in the same process (npm start) reads the ~60 files again only when one changed.
-  const stamps = files.map((f) => `${f}\0${stampOf(join(SRC_DIR, f))}`).join('\n')
-  if (lastTemplate?.stamps === stamps) return lastTemplate.hash
-  const hash = await hashOfFiles(files)
-  lastTemplate = { stamps, hash }
-  return hash
+  const files = filesUnder(SRC_DIR, /\.(tsx?|css|svg)$/)
+  return hashByStamps('template-hash', files.map((f) => join(SRC_DIR, f)), () => hashOfFiles(files))
 }
 
 async function hashOfFiles(files: string[]): Promise<string> {

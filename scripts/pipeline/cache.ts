@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { filesUnder, hashByStamps } from './code-hash.ts'
 import { sha256 } from './manifest.ts'
 import { readKept, writeKept } from './kept-json.ts'
 import type { Stamped } from './read.ts'
@@ -26,18 +27,15 @@ const RENDERER_DIRS = ['scripts/pipeline', 'src/shared']
 
 let version: Promise<string> | undefined
 
-/** Hash of the renderer's code and locked dependencies. */
+/** Hash of the renderer's code and locked dependencies, read again only when a file's stamp moved (code-hash.ts). */
 export function rendererVersion(): Promise<string> {
-  version ??= (async () => {
-    const files = (
-      await Promise.all(
-        RENDERER_DIRS.map(async (d) => (await readdir(join(ROOT, d), { recursive: true })).filter((f) => /\.tsx?$/.test(f)).map((f) => `${d}/${f}`)),
-      )
-    )
-      .flat()
-      .sort()
-    const parts = await Promise.all([...files, 'package-lock.json'].map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
-    return sha256(parts.join('\0'))
+  version ??= (() => {
+    const files = RENDERER_DIRS.flatMap((d) => filesUnder(join(ROOT, d), /\.tsx?$/).map((f) => `${d}/${f}`)).sort()
+    const read = async () => {
+      const parts = await Promise.all([...files, 'package-lock.json'].map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
+      return sha256(parts.join('\0'))
+    }
+    return hashByStamps('renderer-version', [...files, 'package-lock.json'].map((f) => join(ROOT, f)), read)
   })()
   return version
 }
