@@ -8,7 +8,8 @@
  * and one that cannot be written only costs the next build the work it saves.
  */
 
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './write.ts'
 
@@ -19,7 +20,9 @@ import { writeFileAtomic } from './write.ts'
  */
 export async function readKept(dir: string, name: string, version: number, salt?: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const stored = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown> | null
+    // Synchronous: a record of some KB the kernel has cached, where an awaited read waits in libuv's
+    // thread pool behind the build's own writes (the render cache's packs, the outputs).
+    const stored = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown> | null
     return stored?.v === version && (salt === undefined || stored.salt === salt) ? stored : undefined
   } catch {
     return undefined // none yet, or unreadable
