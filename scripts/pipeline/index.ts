@@ -49,7 +49,7 @@ import { join, resolve } from 'node:path'
 import { buildKey, blobKey } from '../../src/shared/keys.ts'
 import { encodeManifest } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
-import { assets } from './assets.ts'
+import { assets, type Assets } from './assets.ts'
 import { BlobLedger } from './blob-ledger.ts'
 import { rendererVersion } from './cache.ts'
 import { config } from './config.ts'
@@ -181,7 +181,9 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const progress = () => options.onProgress?.(++done, found.length)
   const read = await readAll({ contentDir, found, site, nowMs, session, cache, renderer, progress })
   lap('read')
-  const rendered = await render(read, { contentDir, found, site, nowMs, cache, pool, parallel: options.parallel ?? false, progress })
+  const rendering = render(read, { contentDir, found, site, nowMs, cache, pool, parallel: options.parallel ?? false, progress })
+  const prepared = unrendered(contentDir, session, options.cacheDir, renderer)
+  const rendered = await rendering
   lap('render')
   const plain = link(rendered, drafts)
   lap('link')
@@ -193,13 +195,12 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const linked = { ...plain, included: images.posts, pages: images.pages }
   if (options.onQuick) await showEarly(options.onQuick, session.built, { posts: linked.included, saved: read.fresh, nowMs }).then(() => lap('quick'))
   const ownerWarnings = checkRouteOwners({ posts: linked.included, pages: linked.pages, statics })
-
-  const files = await assets(contentDir)
+  const { files, memos } = await prepared
   const assetFiles = [...files.files, ...images.files]
   await options.onAssets?.(assetFiles)
   lap('assets')
   const dated = dating(linked.included, options.previous ?? session.previous, nowMs)
-  const memos = await assemblyMemos(session, options.cacheDir, renderer, images.keys)
+  session.assembly.sums.begin(images.keys, session.hashed)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
   await memos.keep(1 + assembled.schedule.length)
@@ -219,7 +220,6 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   report.warnings.unshift(...ownerWarnings)
   report.summary.warnings += ownerWarnings.length
   lap('summary')
-
   session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: assetFiles, saveCache, ...report }
 }
@@ -240,20 +240,21 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
 }
 
 /**
- * What assemble and pack keep beside the render cache for a build in a new
- * process (related lists, pack names, record sums), restored; `keep` writes this build's.
- * The record sums are told this build's posts by their keys (read.ts keysByPost, and the
- * images stage's copies by theirs).
- * Nothing without a cache folder and a renderer version to key them by.
+ * What needs nothing rendered, done while the worker renders an edit's files
+ * (render.ts posts them before its first await) rather than after: the assets
+ * stage, and what assemble and pack keep beside the render cache for a build
+ * in a new process (related lists, pack names, record sums), restored; `keep`
+ * writes this build's. Nothing is restored without a cache folder and a
+ * renderer version to key it by.
  */
-async function assemblyMemos(session: BuildSession, cacheDir: string | undefined, renderer: string, keys: ReadonlyMap<object, string>): Promise<{ keep: (epochs: number) => Promise<unknown> }> {
-  session.assembly.sums.begin(keys, session.hashed)
-  if (!cacheDir || !renderer) return { keep: async () => undefined }
+function unrendered(contentDir: string, session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ files: Assets; memos: { keep: (epochs: number) => Promise<unknown> } }> {
   const { assembly, packs } = session
-  await Promise.all([restoreRelated(assembly, cacheDir, renderer), restorePackNames(packs, cacheDir), assembly.sums.restore(cacheDir, renderer)])
-  return {
-    keep: (epochs) => Promise.all([keepRelated(assembly, cacheDir, renderer, epochs), keepPackNames(packs, cacheDir), assembly.sums.keep(cacheDir, renderer)]),
-  }
+  const restored = cacheDir && renderer ? Promise.all([restoreRelated(assembly, cacheDir, renderer), restorePackNames(packs, cacheDir), assembly.sums.restore(cacheDir, renderer)]) : undefined
+  const keep = (epochs: number) => (cacheDir && renderer ? Promise.all([keepRelated(assembly, cacheDir, renderer, epochs), keepPackNames(packs, cacheDir), assembly.sums.keep(cacheDir, renderer)]) : Promise.resolve())
+  const prepared = Promise.all([assets(contentDir), restored]).then(([files]) => ({ files, memos: { keep } }))
+  // Awaited only after render: a failure of render first must not leave this one unhandled (Node would end the process).
+  prepared.catch(() => undefined)
+  return prepared
 }
 
 /** Stage "quick" (npm start only): the saved posts' pages, shown before the rest of the build when the save allows it. */
