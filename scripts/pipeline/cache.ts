@@ -30,12 +30,12 @@ let version: Promise<string> | undefined
 /** Hash of the renderer's code and locked dependencies, read again only when a file's stamp moved (code-hash.ts). */
 export function rendererVersion(): Promise<string> {
   version ??= (() => {
-    const files = RENDERER_DIRS.flatMap((d) => filesUnder(join(ROOT, d), /\.tsx?$/).map((f) => `${d}/${f}`)).sort()
+    const files = [...RENDERER_DIRS.flatMap((d) => filesUnder(join(ROOT, d), /\.tsx?$/).map((f) => `${d}/${f}`)).sort(), 'package-lock.json']
     const read = async () => {
-      const parts = await Promise.all([...files, 'package-lock.json'].map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
+      const parts = await Promise.all(files.map(async (f) => `${f}\0${await readFile(join(ROOT, f), 'utf8').catch(() => '')}`))
       return sha256(parts.join('\0'))
     }
-    return hashByStamps('renderer-version', [...files, 'package-lock.json'].map((f) => join(ROOT, f)), read)
+    return hashByStamps('renderer-version', files.map((f) => join(ROOT, f)), read)
   })()
   return version
 }
