@@ -170,7 +170,9 @@ function ownRecords(memo: AssemblyMemo, post: Post, siteUrl: string, editedAt: n
   // The entry as first made, then (a post too long for a feed) cut to its summary: two records, two sums.
   const bytesOf = (e: EntryRecord) => sumOf(e, e.truncated ? 'entry-cut' : 'entry').bytes
   const entry = entryOf(post, siteUrl, editedAt, bytesOf)
-  const made = { siteUrl, editedAt, meta: metaOf(post), entry, weight: entryWeight(entry, bytesOf(entry)), body, sums }
+  const meta = metaOf(post)
+  sumOf(meta, 'meta')
+  const made = { siteUrl, editedAt, meta, entry, weight: entryWeight(entry, bytesOf(entry)), body, sums }
   memo.own.set(post, made)
   return made
 }

@@ -49,6 +49,23 @@ export class BlobTexts extends Map<string, string> {
     return super.has(hash) && !this.pending.has(hash)
   }
 
+  /**
+   * The text of `hash` as a function that holds what makes it but not this
+   * map (a session keeps its search base's blobs past the build, search-index.ts);
+   * a pending text is made once, by whichever of the two reads it first.
+   */
+  textOf(hash: string): (() => string) | undefined {
+    if (!super.has(hash)) return undefined
+    const make = this.pending.get(hash)
+    if (!make) {
+      const text = super.get(hash)!
+      return () => text
+    }
+    const shared = lazyText(make)
+    this.pending.set(hash, shared.text)
+    return shared.text
+  }
+
   override get(hash: string): string | undefined {
     const make = this.pending.get(hash)
     if (!make) return super.get(hash)

@@ -203,12 +203,12 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   session.assembly.sums.begin(images.keys, session.hashed)
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
-  await memos.keep(1 + assembled.schedule.length)
   lap('assemble')
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   lap('redirects')
-  const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis)
+  const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis, { sums: session.assembly.sums, packs: session.packs })
+  await memos.keep(1 + assembled.schedule.length)
   lap('search')
   const items = [...linked.included, ...linked.pages]
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
@@ -244,8 +244,9 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
  * (render.ts posts them before its first await) rather than after: the assets
  * stage, and what assemble and pack keep beside the render cache for a build
  * in a new process (related lists, pack names, record sums), restored; `keep`
- * writes this build's. Nothing is restored without a cache folder and a
- * renderer version to key it by.
+ * writes this build's, once the search stage has summed its texts too.
+ * Nothing is restored without a cache folder and a renderer version to key
+ * it by.
  */
 function unrendered(contentDir: string, session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ files: Assets; memos: { keep: (epochs: number) => Promise<unknown> } }> {
   const { assembly, packs } = session

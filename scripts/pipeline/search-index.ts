@@ -34,7 +34,8 @@ import {
 import { forEachTerm, shardOf } from '../../src/shared/tokenize.ts'
 import { htmlToText } from './html.ts'
 import { sha256, type BlobStore } from './manifest.ts'
-import { packGroups } from './packs.ts'
+import { packGroups, type PackMemo } from './packs.ts'
+import type { RecordSums } from './record-sums.ts'
 import { refBlob } from '../../src/shared/packs.ts'
 import type { Post } from './posts.ts'
 
@@ -173,8 +174,10 @@ export interface SearchBase {
   /**
    * The base's blobs, when this process has them (an earlier build of
    * `npm start`). A deploy's base is already in KV and comes without them.
+   * A text not made yet (a pack named by an earlier build, packs.ts) is made
+   * only if a later build adopts it and something reads it there.
    */
-  blobs?: ReadonlyMap<string, string>
+  blobs?: ReadonlyMap<string, () => string>
 }
 
 export interface SearchIndex {
@@ -191,7 +194,12 @@ export interface SearchIndex {
 }
 
 /** Builds the index of `posts` (every post, scheduled ones included) into the store. */
-export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | undefined, memo: AnalysisMemo): SearchIndex {
+/**
+ * `kept`: what names records by an earlier build's sums, so that a build in a
+ * new process neither stringifies nor hashes an unchanged post's text again
+ * (record-sums.ts), nor joins a text pack whose members are the same (packs.ts).
+ */
+export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | undefined, memo: AnalysisMemo, kept?: Kept): SearchIndex {
   const ordered = [...posts].sort(byPublication)
   const shards = shardCount(ordered, memo)
   if (base && base.table.shards === shards) {
@@ -199,11 +207,16 @@ export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | 
     const json = delta && JSON.stringify(delta)
     if (delta && delta.docs.length <= COMPACT_AT.docs && json!.length <= COMPACT_AT.bytes) return onBase(base, delta, store)
   }
-  return fullIndex(ordered, shards, store, memo)
+  return fullIndex(ordered, shards, store, memo, kept)
+}
+
+interface Kept {
+  sums: RecordSums
+  packs: PackMemo
 }
 
 /** A new base of every post, and an empty delta. */
-function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: AnalysisMemo): SearchIndex {
+function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: AnalysisMemo, kept: Kept | undefined): SearchIndex {
   const docs: BaseDoc[] = []
   const lists = new Postings()
   let total = 0
@@ -211,13 +224,16 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   ordered.forEach((post, id) => {
     const analysed = analyse(post, memo)
     const { length, text } = analysed
-    const textHash = store.put({ kind: 'search-text', v: SCHEMA_VERSION, text } satisfies SearchTextRecord)
+    const record: SearchTextRecord = { kind: 'search-text', v: SCHEMA_VERSION, text }
+    // A post's text is a function of the post alone.
+    kept?.sums.hashed(record, kept.sums.keyOf(post, 'search-text', undefined))
+    const textHash = store.put(record)
     if (!texts.has(textHash)) texts.set(textHash, `text:${Math.floor(id / TEXTS_PER_PACK)}`)
     docs.push([post.path, post.title, post.day, length, textHash, post.ms])
     total += length
     lists.add(id, analysed)
   })
-  const refs = packGroups(store, texts)
+  const refs = packGroups(store, texts, kept?.packs)
   for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
   const blobs = [...new Set(docs.map((d) => refBlob(d[4])))]
   const avgLength = docs.length ? total / docs.length : 0
@@ -237,7 +253,7 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, docs, fingerprints: ordered.map((p) => fingerprint(p, memo)).join('') }
   records[DOCS_RECORD] = store.put(table)
   blobs.push(records[DOCS_RECORD])
-  const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.get(h)!])) }
+  const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.textOf(h)!])) }
   records[DELTA_RECORD] = store.put(emptyDelta())
   blobs.push(records[DELTA_RECORD])
   return { records, blobs, external: [], base, delta: 0 }

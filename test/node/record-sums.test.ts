@@ -36,6 +36,17 @@ describe('blob texts', () => {
     expect(seen).toEqual(['a=A', 'c=C2', 'd=D'])
   })
 
+  it('give a text as a function of its own, made once whether the map or the function reads it first', () => {
+    const texts = new BlobTexts()
+    let made = 0
+    texts.set('a', 'A').lazy('b', () => `B${++made}`).lazy('c', () => `C${++made}`)
+    const [a, b, c] = ['a', 'b', 'c'].map((h) => texts.textOf(h)!)
+    expect(texts.textOf('z')).toBeUndefined()
+    expect(made).toBe(0)
+    expect([a!(), texts.get('b'), b!(), c!(), texts.get('c')]).toEqual(['A', 'B1', 'B1', 'C2', 'C2'])
+    expect(made).toBe(2)
+  })
+
   it('point into a pack where packText puts each member', () => {
     const members = ['{"a":1}', '{"b":"多字节 🎉"}', '', '{"c":[1,2,3]}']
     expect(packOffsets(members.map((m) => m.length))).toEqual(packText(members).offsets)
@@ -56,13 +67,13 @@ describe('record sums', () => {
   const post = '/2025/01/deepseek-ai/'
   /** A post showing /assets/img/edge-request.svg, which the images stage measures. */
   const withImage = '/2025/03/edge-rendering-with-workers/'
-  /** The paths of the post bodies `work` stringifies. */
-  async function bodiesStringified<T>(work: () => Promise<T>): Promise<{ result: T; bodies: string[] }> {
+  /** The paths of the records of `kind` (post bodies by default) `work` stringifies; a search text, which has none, counts as ''. */
+  async function bodiesStringified<T>(work: () => Promise<T>, kind = 'post'): Promise<{ result: T; bodies: string[] }> {
     const stringify = JSON.stringify
     const bodies: string[] = []
     vi.spyOn(JSON, 'stringify').mockImplementation(function (this: unknown, ...args: Parameters<typeof JSON.stringify>) {
       const value = args[0] as { kind?: string; path?: string } | null
-      if (value?.kind === 'post') bodies.push(value.path!)
+      if (value?.kind === kind) bodies.push(value.path ?? '')
       return stringify.apply(this, args)
     } as typeof JSON.stringify)
     try {
@@ -86,6 +97,19 @@ describe('record sums', () => {
     expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
     expect(warm.summary.kvBytes).toBe(cold.summary.kvBytes)
     expect([...warm.blobs].sort()).toEqual([...cold.blobs].sort())
+  })
+
+  it("name an unchanged post's meta record and search text too, to the cold build", async () => {
+    const { run } = await setup()
+    const cold = await run(false)
+    await run()
+    const meta = await bodiesStringified(run, 'meta')
+    expect(meta.bodies).not.toContain(post)
+    expect(meta.bodies.length).toBeLessThan(cold.summary.posts / 2)
+    const texts = await bodiesStringified(run, 'search-text')
+    expect(texts.bodies.length).toBeLessThan(cold.summary.posts / 2)
+    for (const warm of [meta.result, texts.result]) expect(warm.manifest.buildId).toBe(cold.manifest.buildId)
+    expect([...texts.result.blobs].sort()).toEqual([...cold.blobs].sort())
   })
 
   it('hash an edited post again, and name the others', async () => {
