@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { debugStacks, failureMessage } from './pipeline/errors.ts'
 import { capHeapGrowth, HEAP_CAP_MIN_FILES } from './pipeline/heap.ts'
-import { buildToDisk, type BuildSummary } from './pipeline/index.ts'
+import { buildToDisk, distFiles, type BuildSummary } from './pipeline/index.ts'
 import { recordBuild, startInputs, unchangedBuild } from './pipeline/up-to-date.ts'
 import { paths, workPaths } from './project.ts'
 
@@ -42,7 +42,7 @@ async function run(): Promise<{ summary: BuildSummary; warnings: string[]; uncha
   const started = useCache ? startInputs(dirs) : ''
   const last = useCache ? await unchangedBuild(dirs, { drafts: values.drafts, nowMs: Date.now(), inputs: started }) : undefined
   if (last) return { ...last, unchanged: true }
-  const { summary, warnings } = await buildToDisk({
+  const result = await buildToDisk({
     ...dirs,
     drafts: values.drafts,
     cacheDir: useCache ? dirs.cacheDir : undefined,
@@ -55,7 +55,8 @@ async function run(): Promise<{ summary: BuildSummary; warnings: string[]; uncha
       if (done === total) process.stderr.write('\n')
     },
   })
-  if (useCache) await recordBuild(dirs, started, { summary, warnings })
+  const { summary, warnings } = result
+  if (useCache) await recordBuild(dirs, started, { summary, warnings }, distFiles(result))
   return { summary, warnings, unchanged: false }
 }
 

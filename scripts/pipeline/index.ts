@@ -63,7 +63,7 @@ import { manifest } from './manifest.ts'
 import { pack } from './packs.ts'
 import { keepPackNames, restorePackNames } from './pack-names.ts'
 import { quick, type Built, type Quick, type QuickInput } from './quick.ts'
-import { rememberPublic, syncPublic, type Synced } from './public-dir.ts'
+import { DIGEST, rememberPublic, syncPublic, type Synced } from './public-dir.ts'
 import { keysByPost, readAll, type Read } from './read.ts'
 import { redirects } from './redirects.ts'
 import { keepRelated, restoreRelated } from './related-memo.ts'
@@ -78,7 +78,7 @@ import { checkRouteOwners } from './routes-owner.ts'
 import { checkRouteCount } from './limits.ts'
 import { stageTimer } from './stages.ts'
 import { summary, type BuildSummary } from './summary.ts'
-import { writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
+import { blobFile, writeBlobs, writeFileAtomic, type OutputFile } from './write.ts'
 
 export { BuildSession } from './session.ts'
 export { syncPublic, type Synced } from './public-dir.ts'
@@ -317,6 +317,12 @@ export async function prepublish(options: Pick<BuildOptions, 'contentDir' | 'out
   await rememberPublic(options, digest)
 }
 
+/** The files writeDist leaves in dist/, relative to it (what up-to-date.ts stamps). */
+export const distFiles = (result: BuildResult): string[] => [MANIFEST, SUMMARY, DIGEST, ...[...result.blobs.keys()].map((hash) => blobFile('blobs', hash))]
+
+const MANIFEST = 'manifest.json'
+const SUMMARY = 'summary.json'
+
 async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, digest: string): Promise<void> {
   const { lap } = stageTimer(result.summary.stages)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
@@ -327,8 +333,8 @@ async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'conte
   const blobs = await writeBlobs(blobDir, result.blobs, ledger)
   // The blobs are most of the writing; the summary and manifest after them are two small files.
   lap('write')
-  await writeFileAtomic(join(options.outDir, 'summary.json'), json(result.summary))
-  await writeFileAtomic(join(options.outDir, 'manifest.json'), json(result.manifest))
+  await writeFileAtomic(join(options.outDir, SUMMARY), json(result.summary))
+  await writeFileAtomic(join(options.outDir, MANIFEST), json(result.manifest))
   await blobs.prune()
   await rememberPublic(options, digest)
 }

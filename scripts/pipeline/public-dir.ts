@@ -22,7 +22,8 @@ export interface PublicDirs {
   outDir: string
 }
 
-const DIGEST = 'public.digest'
+/** In dist/: what public/ was last written from. */
+export const DIGEST = 'public.digest'
 
 /**
  * Writes public/ unless it was made from the same inputs and nobody changed it

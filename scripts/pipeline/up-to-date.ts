@@ -8,8 +8,10 @@
  * and hashing the render cache.
  *
  * The inputs: the content folder, the code (scripts/, src/, package-lock.json)
- * and the outputs themselves (dist/, public/: a deleted or edited output is
- * built again). The now matters when a scheduled post's time has come, or
+ * and the outputs themselves (a deleted or edited output is built again):
+ * each file of dist/ the build wrote (the record lists them: stat-ing ~200
+ * named files costs ~2 ms where listing dist/blobs/'s 256 folders cost ~10),
+ * and all of public/, which is served whole. The now matters when a scheduled post's time has come, or
  * with drafts (an undated draft takes the build's now): then it always builds.
  *
  * The record lives in the cache folder, so `--no-cache` (and deleting the
@@ -46,6 +48,8 @@ export interface LastBuild {
 interface Record extends LastBuild {
   inputs: string
   outputs: string
+  /** dist/'s files the build wrote, relative to it. */
+  files: string[]
 }
 
 /** Every file under `path` (or `path` itself) by name and stamp, in name order; '' when there is nothing. */
@@ -67,10 +71,13 @@ function inputsOf(dirs: Dirs): string {
   return sha256(trees.join('\0'))
 }
 
-/** The build's outputs as they stand on disk. */
-function outputsOf(dirs: Dirs): string {
-  return sha256([dirs.outDir, dirs.publicDir].map((p) => `${resolve(p)}\n${treeStamp(p)}`).join('\0'))
+/** The build's outputs as they stand on disk: `files` of dist/, and public/. */
+function outputsOf(dirs: Dirs, files: string[]): string {
+  const dist = files.map((file) => `${file}\0${stampOf(join(dirs.outDir, file)) ?? ''}`).join('\n')
+  return sha256(`${resolve(dirs.outDir)}\n${dist}\0${resolve(dirs.publicDir)}\n${treeStamp(dirs.publicDir)}`)
 }
+
+const isFiles = (x: unknown): x is string[] => Array.isArray(x) && x.every((f) => typeof f === 'string')
 
 /** Whether a build now could differ from the one in `dist/` only by the time: no scheduled post has come due since. */
 async function timeless(outDir: string, nowMs: number): Promise<boolean> {
@@ -87,7 +94,7 @@ export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; now
   if (options.drafts) return undefined
   try {
     const record = JSON.parse(await readFile(join(dirs.cacheDir, RECORD), 'utf8')) as Record
-    if (record.inputs !== (options.inputs ?? inputsOf(dirs)) || record.outputs !== outputsOf(dirs)) return undefined
+    if (!isFiles(record.files) || record.inputs !== (options.inputs ?? inputsOf(dirs)) || record.outputs !== outputsOf(dirs, record.files)) return undefined
     return (await timeless(dirs.outDir, options.nowMs)) ? { summary: record.summary, warnings: record.warnings } : undefined
   } catch {
     return undefined // no record yet, or no dist/: build
@@ -98,12 +105,13 @@ export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; now
 export const startInputs = (dirs: Dirs): string => inputsOf(dirs)
 
 /**
- * Notes a written build as made from the inputs as it started. An input that
+ * Notes a written build, whose files in dist/ are `files`, as made from the
+ * inputs as it started. An input that
  * changed while it ran is stamped otherwise now (a write moves its ctime), so
  * the next build finds them different and runs in full: the same as noting
  * nothing, without stamping content/ and the code a second time.
  */
-export async function recordBuild(dirs: Dirs, started: string, last: LastBuild): Promise<void> {
-  const record: Record = { inputs: started, outputs: outputsOf(dirs), ...last }
+export async function recordBuild(dirs: Dirs, started: string, last: LastBuild, files: string[]): Promise<void> {
+  const record: Record = { inputs: started, outputs: outputsOf(dirs, files), files, ...last }
   await writeFileAtomic(join(dirs.cacheDir, RECORD), JSON.stringify(record))
 }
