@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, '.kumo', 'bin')
+const SELF = 'scripts/run.mjs'
 
 /**
  * Code finds the project's folders from its own file (`new URL('..',
@@ -50,6 +51,25 @@ const sourceUrls = {
  * inputs list it).
  */
 const BUNDLED = new Set(['zod', 'marked', 'marked-cjk-friendly', 'marked-footnote', 'parse5', 'entities', 'github-slugger', 'smol-toml', 'hono', 'highlight.js', 'gray-matter', 'js-yaml'])
+
+/**
+ * js-yaml 3 loads esprima (~7 ms, on the render worker's start and so on an
+ * edit's build) for its `!!js/function` type, which only its default schema
+ * has. Kumo reads every YAML file with the CORE or the safe schema, as Jekyll
+ * reads only safe YAML, so the bundles carry that type as one that resolves
+ * nothing: a `!!js/function` tag fails to load there as in the safe schema.
+ * @type {import('esbuild').Plugin}
+ */
+const noJavascriptYaml = {
+  name: 'no-javascript-yaml',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/ }, ({ path }) => ({
+      contents: "module.exports = new (require('../../type'))('tag:yaml.org,2002:js/function', { kind: 'scalar', resolve: () => false })",
+      resolveDir: dirname(path),
+      loader: 'js',
+    }))
+  },
+}
 
 /** The package a bare specifier names: `a` of `a/b`, `@s/a` of `@s/a/b`. */
 const packageOf = (/** @type {string} */ spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
@@ -82,7 +102,7 @@ async function upToDate(inputsFile) {
   try {
     const inputs = JSON.parse(await readFile(inputsFile, 'utf8'))
     for (const [file, print] of Object.entries(inputs)) if (fingerprint(file) !== print) return false
-    return true
+    return SELF in inputs // else made by a run.mjs that did not list itself
   } catch {
     return false // no bundle yet, or a file it was made from is gone
   }
@@ -110,7 +130,7 @@ async function bundle(entry, out, inputsFile) {
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
-    plugins: [externalPackages, sourceUrls],
+    plugins: [externalPackages, sourceUrls, noJavascriptYaml],
     // A bundled CommonJS package's require() of Node's own modules (gray-matter's fs) needs a require.
     banner: cjs ? {} : { js: "import { createRequire as __kumoCreateRequire } from 'node:module'; const require = __kumoCreateRequire(import.meta.url);" },
     metafile: true,
@@ -122,6 +142,8 @@ async function bundle(entry, out, inputsFile) {
   // A bundled package's files stand behind package-lock.json, which is one stat instead of hundreds.
   for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) inputs[file] = fingerprint(file)
   inputs['package-lock.json'] = fingerprint('package-lock.json')
+  // And this file, which says how bundles are made.
+  inputs[SELF] = fingerprint(SELF)
   // Renames are atomic, so two commands starting at once never run half a file. Chunks are
   // named by their contents, so the entry, written last, only ever names whole chunks.
   const chunks = result.outputFiles.filter((f) => f.path !== out)

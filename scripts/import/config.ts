@@ -31,7 +31,8 @@ export async function readConfig(site: string): Promise<{ config: JekyllConfig; 
     // Bounded before use: the file's size, then what its aliases expand to (an alias bomb is small on disk).
     if (Buffer.byteLength(text) > LIMITS.configBytes) throw new ImportError(`${join(site, file)}: is over ${LIMITS.configBytes / 1048576} MiB, more than any site's settings; remove what is not a setting`)
     try {
-      const config = yaml.load(text) ?? {}
+      // Jekyll reads _config.yml with safe YAML: the types of YAML 1.1 (dates, sets), none of js-yaml's JavaScript ones (!!js/function).
+      const config = yaml.load(text, { schema: yaml.DEFAULT_SAFE_SCHEMA }) ?? {}
       if (!yamlWithinLimit(config)) throw new ImportError(`${join(site, file)}: its YAML aliases (\`*name\`) expand to over ${LIMITS.yamlNodes} values; write the values out`)
       if (typeof config !== 'object' || Array.isArray(config)) throw new ImportError(`${join(site, file)}: is not a set of \`key: value\` settings; fix it so \`jekyll build\` accepts it`)
       return { config: config as JekyllConfig, file }

@@ -113,7 +113,7 @@ interface JekyllConfig {
 /** The site's _config.yml (empty when it has none or it does not parse: the build would have said so). */
 export async function siteConfig(siteDir: string): Promise<JekyllConfig> {
   try {
-    const config = yaml.load(await readFile(join(siteDir, '_config.yml'), 'utf8'))
+    const config = yaml.load(await readFile(join(siteDir, '_config.yml'), 'utf8'), { schema: yaml.DEFAULT_SAFE_SCHEMA })
     return config && typeof config === 'object' ? (config as JekyllConfig) : {}
   } catch {
     return {}

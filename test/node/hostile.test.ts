@@ -221,6 +221,15 @@ describe('config and URLs', () => {
     expect(performance.now() - started).toBeLessThan(2000)
   })
 
+  it("the importer reads _config.yml as safe YAML, as Jekyll does: a js-yaml !!js/function tag is refused, naming the file and line", async () => {
+    const jekyll = await tempDir()
+    await writeFile(join(jekyll, '_config.yml'), 'title: J\nurl: !!js/function "function () { return 1 }"\n')
+    await mkdir(join(jekyll, '_posts'))
+    await expect(importJekyll(jekyll, join(await tempDir(), 'content'))).rejects.toThrow(
+      new RegExp(`^${join(jekyll, '_config.yml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: not valid YAML \\(unknown tag !<tag:yaml\\.org,2002:js/function>\\)`),
+    )
+  })
+
   it('a javascript: site URL is refused', () => {
     expect(() => parseSiteConfig('site.yml', 'title: X\nurl: "javascript:alert(1)"\n')).toThrow('site.yml:2: `url` must be an http(s) URL such as https://example.com')
   })

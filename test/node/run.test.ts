@@ -41,6 +41,30 @@ describe('scripts/run.mjs', () => {
     expect(inputs.filter((f) => f.startsWith('node_modules/'))).toEqual([])
   })
 
+  it("lists itself among a bundle's inputs, and remakes a bundle whose inputs do not (one an older run.mjs made)", () => {
+    run('new')
+    const inputsFile = `${bundle}.inputs.json`
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as Record<string, string>
+    expect(Object.keys(inputs)).toContain('scripts/run.mjs')
+    delete inputs['scripts/run.mjs']
+    writeFileSync(inputsFile, JSON.stringify(inputs))
+    const before = statSync(bundle).mtimeMs
+    run('new')
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(before)
+    expect(Object.keys(JSON.parse(readFileSync(inputsFile, 'utf8')) as Record<string, string>)).toContain('scripts/run.mjs')
+  })
+
+  it("bundles js-yaml without its !!js/function type's esprima, which no schema Kumo reads with uses", async () => {
+    const [content, work] = [await tempDir(), await tempDir()]
+    await generateCorpus(content, 2, 1, { real: true })
+    const r = run('build', '--content', content, '--work', work, '--quiet', '--no-cache')
+    expect(r.status, r.stderr).toBe(0)
+    // The render worker's bundle, one file, which reads every post's front matter.
+    const code = readFileSync(join(root, '.kumo', 'bin', 'pipeline--render-worker.cjs'), 'utf8')
+    expect(code).toContain('tag:yaml.org,2002:js/function')
+    expect(code).not.toContain('esprima')
+  })
+
   it('reuses the bundle while its inputs are unchanged', () => {
     run('new')
     const before = statSync(bundle).mtimeMs
