@@ -84,6 +84,8 @@ export class BlobStore {
   private readonly lengths = new Map<string, number>()
   /** What put() hashed, by hash: a packed record's JSON is pointed into its pack (packed()). */
   private readonly known = new Map<string, Hashed>()
+  /** The record put() took, by hash: what a later stage reads a field of (packs.ts), with no JSON to parse or make. */
+  private readonly values = new Map<string, object>()
 
   /**
    * `hashed` remembers records already hashed, by object (the session's): a
@@ -100,7 +102,14 @@ export class BlobStore {
     this.sizes.set(known.hash, known.bytes)
     this.lengths.set(known.hash, known.units)
     this.known.set(known.hash, known)
+    this.values.set(known.hash, value)
     return known.hash
+  }
+
+  /** The record under `hash` as put() took it; for a blob adopted as text, that text parsed. */
+  record(hash: string): unknown {
+    const json = this.values.has(hash) ? undefined : this.blobs.get(hash)
+    return this.values.get(hash) ?? (json === undefined ? undefined : JSON.parse(json))
   }
 
   /** Takes in a blob an earlier build made, as it is, or as `json` makes it when first read. */
@@ -114,6 +123,7 @@ export class BlobStore {
 
   /** Forgets a blob: a record now stored inside a pack (packs.ts). */
   drop(hash: string): void {
+    this.values.delete(hash)
     this.blobs.delete(hash)
     this.sizes.delete(hash)
     this.lengths.delete(hash)

@@ -82,7 +82,7 @@ function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
       if (!entry) continue
       const group = byName.get(path)
       if (group) assign(recordOf(entry), group)
-      else if (isPaged(entry)) listGroups(entry, JSON.parse(epochs.store.blobs.get(recordOf(entry)) ?? '{}') as ScopeJson, assign)
+      else if (isPaged(entry)) listGroups(entry, (epochs.store.record(recordOf(entry)) ?? {}) as ScopeJson, assign)
     }
     for (const [name, hash] of sorted(records)) {
       const group = byName.get(name)
