@@ -60,22 +60,29 @@ async function run(): Promise<{ summary: BuildSummary; warnings: string[]; uncha
   return { summary, warnings, unchanged: false }
 }
 
-try {
-  const { summary, warnings, unchanged } = await run()
-  const kb = (summary.kvBytes / 1024).toFixed(1)
-  if (unchanged) console.log(`nothing changed since build ${summary.buildId} (${summary.posts} posts; content, code, dist/ and public/ as it left them): up to date, nothing rebuilt`)
-  else console.log(
-    `built ${summary.buildId}: ${summary.posts} posts (${summary.scheduled} scheduled), ${summary.pages} pages, ` +
-      `${summary.tags} tags, ${summary.categories} categories, ${summary.routes} routes, ` +
-      `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms (${summary.cached} files from cache); ` +
-      `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
-  )
-  if (values.timings && !unchanged) console.log(`stages (ms): ${Object.entries(summary.stages).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`)
-  const unknown = Object.entries(summary.unknownLanguages)
-  if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
-  if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)
-} catch (error) {
-  console.error(`build failed, nothing written:\n${failureMessage(error)}`)
-  if (values.debug) for (const stack of debugStacks(error)) console.error(stack)
-  process.exit(1)
+/** Runs the command and says what it did; a CommonJS script (scripts/run.mjs CODE_CACHED), so no top-level await. */
+async function main(): Promise<void> {
+  try {
+    const { summary, warnings, unchanged } = await run()
+    const kb = (summary.kvBytes / 1024).toFixed(1)
+    if (unchanged) console.log(`nothing changed since build ${summary.buildId} (${summary.posts} posts; content, code, dist/ and public/ as it left them): up to date, nothing rebuilt`)
+    else console.log(
+      `built ${summary.buildId}: ${summary.posts} posts (${summary.scheduled} scheduled), ${summary.pages} pages, ` +
+        `${summary.tags} tags, ${summary.categories} categories, ${summary.routes} routes, ` +
+        `${summary.blobs} records, ${kb} KiB to KV, in ${summary.ms} ms (${summary.cached} files from cache); ` +
+        `search index ${(summary.search.bytes / 1024).toFixed(1)} KiB in ${summary.search.records} records (${summary.search.shards} shards)`,
+    )
+    if (values.timings && !unchanged) console.log(`stages (ms): ${Object.entries(summary.stages).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ')}`)
+    const unknown = Object.entries(summary.unknownLanguages)
+    if (unknown.length) console.log(`code shown unhighlighted (highlight.js does not know the language): ${unknown.map(([lang, n]) => `${lang} (${n})`).join(', ')}`)
+    if (warnings.length) console.warn(`${warnings.length} warning(s):\n${warnings.map((w) => `  ${w}`).join('\n')}`)
+  } catch (error) {
+    console.error(`build failed, nothing written:\n${failureMessage(error)}`)
+    if (values.debug) for (const stack of debugStacks(error)) console.error(stack)
+    process.exit(1)
+  }
+  // Once, for the next process: V8's code cache of this command with what it ran compiled (scripts/run.mjs CODE_CACHED).
+  ;(globalThis as { [k: symbol]: (() => void) | undefined })[Symbol.for('kumo.saveCodeCache')]?.()
 }
+
+void main()

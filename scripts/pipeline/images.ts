@@ -15,6 +15,7 @@
  */
 
 import { mkdir, readFile, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5'
 import type sharpType from 'sharp'
@@ -43,8 +44,11 @@ let sharpModule: Promise<typeof sharpType> | undefined
 /**
  * sharp, loaded on the first image to measure or encode: loading libvips takes
  * ~30 ms of every start, and a warm build (or a blog without images) needs none.
+ * Required, not imported: the build runs as a script compiled through node:vm
+ * (scripts/run.mjs CODE_CACHED), where Node 20 has no `import()` but behind an
+ * experimental flag; sharp is a CommonJS package.
  */
-const loadSharp = (): Promise<typeof sharpType> => (sharpModule ??= import('sharp').then((m) => m.default))
+const loadSharp = (): Promise<typeof sharpType> => (sharpModule ??= Promise.resolve().then(() => createRequire(import.meta.url)('sharp') as typeof sharpType))
 const ASSET_PREFIX = '/assets/'
 
 export interface Measured {

@@ -1,13 +1,14 @@
 // scripts/run.mjs: a command runs as its bundle, sees itself as the script being run,
 // and is bundled again only when a file it was made from changes.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { appendFile, readdir } from 'node:fs/promises'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { appendFile, cp, readdir } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
+import { FIXTURE_CONTENT } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -31,12 +32,15 @@ describe('scripts/run.mjs', () => {
     expect(r.status).toBe(2)
     expect(r.stderr.trim()).toBe("npm run build: Unknown option '--no-such-option' (the README lists each command's options)")
     const dir = join(root, '.kumo', 'bin')
-    const code = [join(dir, 'build.mjs'), ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))].map((f) => readFileSync(f, 'utf8')).join('\n')
-    const imported = new Set([...code.matchAll(/(?:^|\n)import [^;]*? from "([^".][^"]*)"|import\("([^".][^"]*)"\)/g)].map((m) => (m[1] ?? m[2])!))
+    // One CommonJS script, run from V8's code cache (run.mjs CODE_CACHED).
+    const code = readFileSync(join(dir, 'build.cjs'), 'utf8')
+    const imported = new Set([...code.matchAll(/\brequire\("([^".][^"]*)"\)/g)].map((m) => m[1]!))
+    // Node 20 runs no import() in a node:vm script without an experimental flag: what the build loads late, it requires.
+    expect(code).not.toMatch(/\bimport\("[^".]/)
     for (const spec of ['zod', 'marked', 'parse5', 'highlight.js/lib/core', 'gray-matter', 'js-yaml']) expect(imported, spec).not.toContain(spec)
     // sharp has native code: it loads from node_modules, when a build has images to measure.
-    expect(imported).toContain('sharp')
-    const inputs = Object.keys(JSON.parse(readFileSync(join(dir, 'build.mjs.inputs.json'), 'utf8')) as Record<string, string>)
+    expect(code).toMatch(/createRequire\)?\("[^"]*"\)\("sharp"\)/)
+    const inputs = Object.keys(JSON.parse(readFileSync(join(dir, 'build.cjs.inputs.json'), 'utf8')) as Record<string, string>)
     expect(inputs).toContain('package-lock.json')
     expect(inputs.filter((f) => f.startsWith('node_modules/'))).toEqual([])
   })
@@ -101,6 +105,27 @@ describe('scripts/run.mjs', () => {
     const id = (out: string) => /^built (\w+):/.exec(out)?.[1]
     expect(id(edited)).toBeDefined()
     expect(id(edited)).toBe(id(fresh.stdout))
+  })
+
+  it('runs the build from V8\'s code cache, made by the first build after its bundle and then used as it is', async () => {
+    const [content, work] = [await tempDir(), await tempDir()]
+    // The fixture shows an image: the bundle loads sharp to measure it.
+    await cp(FIXTURE_CONTENT, content, { recursive: true })
+    const cache = join(root, '.kumo', 'bin', 'build.cjs.v8')
+    const build = () => run('build', '--content', content, '--work', work, '--quiet')
+    const first = build()
+    expect(first.status, first.stderr).toBe(0)
+    const blobs = await readdir(join(work, 'dist', 'blobs'), { recursive: true })
+    const texts = blobs.filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(work, 'dist', 'blobs', f), 'utf8'))
+    expect(texts.some((t) => t.includes('edge-request.svg\\" alt=') && t.includes('width=\\"640\\" height=\\"200\\"'))).toBe(true)
+    const made = statSync(cache)
+    expect(readFileSync(cache).toString('latin1', 0, 40)).toMatch(new RegExp(`^${process.version} ${process.arch} \\d+:`))
+    expect(made.size).toBeGreaterThan(10_000)
+    const again = build()
+    expect(again.status, again.stderr).toBe(0)
+    expect(again.stdout).toContain('nothing changed since build')
+    // Accepted, so not made again.
+    expect(statSync(cache).mtimeMs).toBe(made.mtimeMs)
   })
 
   it('names an unknown command in one line', () => {
