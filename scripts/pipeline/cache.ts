@@ -86,6 +86,8 @@ export async function hasPacks(dir: string): Promise<boolean> {
 
 export class RenderCache {
   private readonly stored = new Map<string, string>()
+  /** The packs read into `stored` so far: each is read when a key in it is first looked up (ensure()). */
+  private readonly loaded = new Set<string>()
   /** What read-stamps.json holds: as read, then as the last save() wrote it. */
   private onDisk?: Record<string, unknown>
   /** The stamps to write with the next save(), when they differ from onDisk. */
@@ -98,19 +100,40 @@ export class RenderCache {
 
   private constructor(private readonly dir: string) {}
 
-  /** Opens the cache in `dir`; a missing or unreadable one is an empty cache. */
+  /**
+   * Opens the cache in `dir`; a missing or unreadable one is an empty cache.
+   * Its packs are read as their keys are looked up: an edit's build looks up
+   * the edited file first and has the worker render it while this thread
+   * reads the rest (read.ts settle).
+   */
   static async open(dir: string): Promise<RenderCache> {
     const cache = new RenderCache(dir)
     // Its salt is known only once the settings are read: stamps() checks it.
-    const stamps = readKept(dir, STAMPS, STAMPS_VERSION).then((record) => void (cache.onDisk = record))
-    // Read synchronously, one after another: nothing else runs meanwhile, and 256 awaited
-    // reads through libuv's pool took twice as long (1,000 posts: ~110 ms against ~50 ms).
-    for (const shard of SHARDS) {
-      const text = readPack(join(dir, packName(shard)))
-      for (const line of text.split('\n')) if (KEY_LINE.test(line)) cache.stored.set(line.slice(0, 64), line.slice(65))
-    }
-    await stamps
+    cache.onDisk = await readKept(dir, STAMPS, STAMPS_VERSION)
     return cache
+  }
+
+  /**
+   * Reads the pack of `key` (its first two hex digits) into `stored`, once.
+   * Synchronously: nothing else runs meanwhile, and 256 awaited reads through
+   * libuv's pool took twice as long (1,000 posts: ~110 ms against ~50 ms).
+   */
+  private ensure(key: string): void {
+    const shard = key.slice(0, 2)
+    if (this.loaded.has(shard)) return
+    this.loaded.add(shard)
+    for (const line of readPack(join(this.dir, packName(shard))).split('\n')) if (KEY_LINE.test(line)) this.stored.set(line.slice(0, 64), line.slice(65))
+  }
+
+  /** Every pack read: what iterates `stored` (begin, save) sees all of it; read.ts settle reads the rest while the worker renders. */
+  ensureAll(): void {
+    for (const shard of SHARDS) this.ensure(shard)
+  }
+
+  /** Whether the cache holds an entry for `key` (not yet parsed: get() parses it and marks it used). */
+  has(key: string): boolean {
+    this.ensure(key)
+    return this.stored.has(key)
   }
 
   /**
@@ -146,6 +169,7 @@ export class RenderCache {
 
   get<T>(key: string): T | undefined {
     this.used.add(key)
+    this.ensure(key)
     const raw = this.stored.get(key)
     if (raw !== undefined) {
       try {
@@ -167,6 +191,7 @@ export class RenderCache {
   begin(): void {
     // After a save the disk holds exactly the used entries; after a failed build, nothing changed on disk.
     if (this.saved) {
+      this.ensureAll()
       for (const key of this.stored.keys()) if (!this.used.has(key)) this.stored.delete(key)
       for (const [key, raw] of this.fresh) this.stored.set(key, raw)
       this.fresh.clear()
@@ -189,6 +214,7 @@ export class RenderCache {
    */
   async memo<T>(key: string, compute: () => T): Promise<T> {
     this.used.add(key)
+    this.ensure(key)
     const raw = this.stored.get(key)
     if (raw !== undefined) return JSON.parse(raw) as T
     const value = compute()
@@ -199,6 +225,7 @@ export class RenderCache {
   /** Marks an entry used that the caller had in memory; stores it when the cache lacks it. */
   keep(key: string, value: unknown): void {
     this.used.add(key)
+    this.ensure(key)
     if (!this.stored.has(key) && !this.fresh.has(key)) this.fresh.set(key, JSON.stringify(value))
   }
 
@@ -213,6 +240,7 @@ export class RenderCache {
    * hundreds of MB that would otherwise stay live through assemble and search.
    */
   release(): void {
+    for (const shard of SHARDS) this.loaded.add(shard)
     this.stored.clear()
     this.fresh.clear()
     this.used.clear()
@@ -236,6 +264,7 @@ export class RenderCache {
   async save(): Promise<void> {
     // Only packs that gained an entry or lost a stale one are rewritten: after a
     // one-post edit that is a few packs of 256, not the whole cache.
+    this.ensureAll()
     const dirty = new Set<string>()
     for (const key of this.fresh.keys()) dirty.add(key.slice(0, 2))
     for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(key.slice(0, 2))

@@ -2,6 +2,10 @@
  * Stage "read": every discovered file, read (sources.ts) and looked up by its
  * render-cache key, first among the posts the session kept, then in the render
  * cache on disk. What neither has is a miss, for the render stage.
+ *
+ * An entry the cache has is parsed only by settle(), which the render stage
+ * calls once it has given the misses to the worker: in an edit's build the
+ * ~160 kept posts are parsed while the edited one renders, not before.
  */
 
 import type { SiteConfig } from '../../src/shared/schema.ts'
@@ -47,6 +51,16 @@ export interface Read {
   stamps: Map<string, Stamped>
   /** The files read from disk: new, or changed since the session's last build (all of them on its first). */
   fresh: Array<Pick<SourceFile, 'kind' | 'path'>>
+  /** Files whose entry the cache has, not parsed yet (settle). */
+  pending: Pending[]
+}
+
+/** A file found in the cache by its key, to parse into its slot: by its stamp (its found file, to read should the entry not parse) or as read. */
+interface Pending {
+  slot: number
+  key: string
+  stamped?: { file: string; stamp: string; salt: string }
+  from: Found | SourceFile
 }
 
 /** A file as the session last read it: its stat stamp (sources.ts) and its render-cache key. */
@@ -63,9 +77,9 @@ interface ReadSource {
   stamp?: string
 }
 
-/** A file the session kept and that is unchanged on disk, found without reading it. */
+/** A file the session kept (`unread`) or the cache has, unchanged on disk, found without reading it. */
 interface Unread {
-  unread: Post | Page
+  unread?: Post | Page
   key: string
   stamp: string
 }
@@ -75,7 +89,7 @@ const BATCH = 64
 
 export async function readAll(input: ReadInput): Promise<Read> {
   const { found, cache } = input
-  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map(), fresh: [] }
+  const out: Read = { slots: [], misses: [], errors: [], kept: new Map(), cached: 0, stamps: new Map(), fresh: [], pending: [] }
   const siteKey = JSON.stringify(input.site)
   const salt = input.renderer + siteKey
   // A new process has no stamps of its own yet: it starts from those the last build left with the cache.
@@ -97,17 +111,44 @@ export async function readAll(input: ReadInput): Promise<Read> {
       if ('source' in got) out.fresh.push({ kind: got.source.kind, path: got.source.path })
       const path = found[start + i]!.file
       const stamped = got.stamp ? { file: path, stamp: got.stamp, salt } : undefined
-      const hit = 'unread' in got ? got : lookUp(input, siteKey, out, { slot, file: got.source, stamped })
+      const hit = 'key' in got ? got : lookUp(input, siteKey, out, { slot, file: got.source, stamped })
       if (!hit) continue
-      cache?.keep(hit.key, hit.unread)
-      out.kept.set(hit.key, hit.unread)
-      if (stamped) out.stamps.set(path, { stamp: stamped.stamp, key: hit.key, salt })
-      out.cached++
-      out.slots[slot] = hit.unread
-      input.progress()
+      if (hit.unread) keep(input, out, slot, { key: hit.key, stamped }, hit.unread)
+      else out.pending.push({ slot, key: hit.key, stamped, from: 'source' in got ? got.source : found[start + i]! })
     }
   }
   return out
+}
+
+/** A kept file's post in its slot, and noted as kept (with its stamp) for the session and the cache. */
+function keep(input: Pick<ReadInput, 'cache' | 'progress'>, out: Read, slot: number, hit: Pick<Pending, 'key' | 'stamped'>, item: Post | Page): void {
+  input.cache?.keep(hit.key, item)
+  out.kept.set(hit.key, item)
+  if (hit.stamped) out.stamps.set(hit.stamped.file, { stamp: hit.stamped.stamp, key: hit.key, salt: hit.stamped.salt })
+  out.cached++
+  out.slots[slot] = item
+  input.progress()
+}
+
+/**
+ * The pending files' posts, parsed from the cache into their slots, and the
+ * rest of the cache read (the render stage calls it once the worker has the
+ * misses, to do this meanwhile). An entry
+ * that does not parse (a damaged line) is read and returned as a miss, for
+ * the render stage to render after the others.
+ */
+export async function settle(out: Read, input: Pick<ReadInput, 'cache' | 'contentDir' | 'progress'>): Promise<Miss[]> {
+  const late: Miss[] = []
+  for (const p of out.pending) {
+    const item = input.cache?.get<Post & Page>(p.key)
+    if (item) keep(input, out, p.slot, p, item)
+    else late.push({ slot: p.slot, key: p.key, stamped: p.stamped, file: 'text' in p.from ? p.from : await read(input.contentDir, p.from.kind, p.from.file) })
+  }
+  out.pending = []
+  out.misses.push(...late)
+  // The packs no kept file's entry was in: the derive stage looks its values up there next.
+  input.cache?.ensureAll()
+  return late
 }
 
 /**
@@ -121,18 +162,18 @@ async function unreadOrRead(input: ReadInput, salt: string, stamps: ReadonlyMap<
   const stamp = stamped ? stampOf(file) : undefined
   const known = stamp && stamps.get(file)
   if (known && known.stamp === stamp && known.salt === salt) {
-    // The session's post, else the cache's entry for that key; neither (a cache saved only in part): read the file.
-    const unread = input.session.posts.get(known.key) ?? input.cache?.get<Post & Page>(known.key)
-    if (unread) return { unread, key: known.key, stamp }
+    // The session's post, else the cache's entry for that key (parsed later); neither (a cache saved only in part): read the file.
+    const unread = input.session.posts.get(known.key)
+    if (unread || input.cache?.has(known.key)) return { unread, key: known.key, stamp }
   }
   return { source: await read(input.contentDir, kind, file), stamp }
 }
 
-/** A read file in the session's kept posts or the render cache; a miss is noted in `out`. */
-function lookUp(input: ReadInput, siteKey: string, out: Read, miss: Miss): { unread: Post | Page; key: string } | undefined {
+/** A read file in the session's kept posts or the render cache (parsed later); a miss is noted in `out`. */
+function lookUp(input: ReadInput, siteKey: string, out: Read, miss: Miss): { unread?: Post | Page; key: string } | undefined {
   const key = keyOf(input, siteKey, miss.file)
-  const hit = key ? (input.session.posts.get(key) ?? input.cache?.get<Post & Page>(key)) : undefined
-  if (hit) return { unread: hit, key: key! }
+  const unread = key ? input.session.posts.get(key) : undefined
+  if (unread || (key && input.cache?.has(key))) return { unread, key: key! }
   out.misses.push({ ...miss, key })
   return undefined
 }

@@ -11,7 +11,7 @@ import type { SiteConfig } from '../../src/shared/schema.ts'
 import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
-import type { Read } from './read.ts'
+import { settle, type Miss, type Read } from './read.ts'
 import type { Derived, Outcome } from './render-pool.ts'
 import { EARLY_MIN_FILES, outcomeError, renderOnWorker, type Pool } from './render-thread.ts'
 import type { Found } from './sources.ts'
@@ -45,7 +45,13 @@ function poolFor(count: number, input: RenderInput, pools: typeof import('./rend
 
 export async function render(read: Read, input: RenderInput): Promise<Rendered> {
   if (!read.misses.length) input.pool?.close()
-  const derived = read.misses.length ? await renderMisses(read, input) : new WeakMap<Post, Derived>()
+  const derived = new WeakMap<Post, Derived>()
+  // The misses go to the worker (before the first await) while this thread parses the kept files.
+  const rendering = read.misses.length ? renderMisses(read, read.misses, input, derived) : undefined
+  const late = await settle(read, input)
+  await rendering
+  // Entries that did not parse, read again: rendered here (the worker ends with its one job).
+  if (late.length) await renderMisses(read, late, { ...input, pool: undefined }, derived)
   const out: Rendered = { posts: [], pages: [], errors: read.errors, derived }
   input.found.forEach(({ kind }, i) => {
     const built = read.slots[i]
@@ -77,10 +83,9 @@ async function outcomesOf(misses: Read['misses'], input: RenderInput): Promise<O
   return pools.buildSources(files, input.site, input.nowMs, { pool: few ? undefined : poolFor(files.length, input, pools), derive, onEach: input.progress })
 }
 
-/** Renders the misses into their slots, keeping each in the cache and the session. */
-async function renderMisses({ slots, misses, kept, errors, stamps }: Read, input: RenderInput): Promise<WeakMap<Post, Derived>> {
+/** Renders `misses` into their slots, keeping each in the cache and the session, and its derived values in `derived`. */
+async function renderMisses({ slots, kept, errors, stamps }: Read, misses: Miss[], input: RenderInput, derived: WeakMap<Post, Derived>): Promise<void> {
   const outcomes = await outcomesOf(misses, input)
-  const derived = new WeakMap<Post, Derived>()
   outcomes.forEach((outcome, i) => {
     const { slot, key, stamped } = misses[i]!
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
@@ -92,5 +97,4 @@ async function renderMisses({ slots, misses, kept, errors, stamps }: Read, input
       if (stamped) stamps.set(stamped.file, { stamp: stamped.stamp, salt: stamped.salt, key })
     }
   })
-  return derived
 }

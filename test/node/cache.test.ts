@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
 import { config } from '../../scripts/pipeline/config.ts'
-import { readAll } from '../../scripts/pipeline/read.ts'
+import { readAll, settle } from '../../scripts/pipeline/read.ts'
 import { discover } from '../../scripts/pipeline/sources.ts'
 import { entryRecord, linksRecord } from '../../src/shared/keys.ts'
 import type { EntryRecord, PostLinksRecord, PostView } from '../../src/shared/schema.ts'
@@ -125,7 +125,11 @@ describe('content-hash cache', () => {
     const readNow = async () => {
       const found = await discover(contentDir, false)
       const input = { contentDir, found, site: await config(contentDir), nowMs: FIXTURE_NOW.getTime(), session: new BuildSession(), cache: await RenderCache.open(cacheDir), renderer: await rendererVersion(), progress: () => {} }
-      return { found, read: await readAll(input) }
+      const read = await readAll(input)
+      // Until settled, a kept file's entry is only found, not parsed: its slot is empty.
+      expect(read.slots.filter(Boolean)).toHaveLength(read.cached)
+      expect(await settle(read, input)).toEqual([])
+      return { found, read }
     }
     const first = await readNow()
     expect(first.read.fresh).toEqual([])
@@ -140,6 +144,23 @@ describe('content-hash cache', () => {
     const damaged = await readNow()
     expect(damaged.read.fresh).toHaveLength(damaged.found.length)
     expect((await run()).summary.cached).toBe(damaged.found.length)
+  })
+
+  it('renders again, to the same build, a file whose cache entry is found by its stamp but does not parse', async () => {
+    const { contentDir, run } = await setup()
+    const cacheDir = join(contentDir, '..', 'cache')
+    const cold = await run()
+    const warm = await run()
+    const stamps = JSON.parse(await readFile(join(cacheDir, 'read-stamps.json'), 'utf8')) as { files: Record<string, [string, string]> }
+    const [file, [, key]] = Object.entries(stamps.files).find(([f]) => f.endsWith('2025-01-31-deepseek-ai.md'))!
+    expect(file).toBeDefined()
+    const pack = join(cacheDir, `pack-${key.slice(0, 2)}.ndjson`)
+    const text = await readFile(pack, 'utf16le')
+    expect(text).toContain(`${key} {`)
+    await writeFile(pack, Buffer.from(text.replace(`${key} {`, `${key} {damaged`), 'utf16le'))
+    const again = await run()
+    expect(again.summary.cached).toBe(warm.summary.cached - 1)
+    expect(again.manifest.buildId).toBe(cold.manifest.buildId)
   })
 
   it('keeps related-post lists across processes while every post keeps its path, title, date and tags', async () => {
