@@ -237,16 +237,15 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
   const blobs = [...new Set(docs.map((d) => refBlob(d[4])))]
   const avgLength = docs.length ? total / docs.length : 0
-  const shardTerms: Array<Array<[string, string]>> = Array.from({ length: shards }, () => [])
-  for (const term of lists.terms()) {
-    const list = lists.of(term)
-    const df = list.length / 2
-    const encoded = df > MAX_POSTINGS ? encodePairs(df, prune(pairsOf(list), docs, avgLength)) : encodeFlat(list)
-    shardTerms[shardOf(term, shards)]!.push([term, encoded])
-  }
   const records: Record<string, string> = {}
-  shardTerms.forEach((terms, n) => {
-    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: shardData(terms) } satisfies SearchShardRecord)
+  lists.byShard(shards).forEach((terms, n) => {
+    // shardData's layout, made as the postings are encoded.
+    let data = ''
+    for (const [term, list] of terms) {
+      const df = list.length / 2
+      data += `\n${term}\t${df > MAX_POSTINGS ? encodePairs(df, prune(pairsOf(list), docs, avgLength)) : encodeFlat(list)}`
+    }
+    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data } satisfies SearchShardRecord)
     records[shardRecord(n)] = hash
     blobs.push(hash)
   })
@@ -320,6 +319,18 @@ class Postings {
     return [...this.lists.keys()].sort()
   }
 
+  /**
+   * Each shard's terms with their lists, in the order the terms first appear
+   * (posts in publication order, each post's terms as analysed): one layout of
+   * a shard for the same content, as code-unit order would be, without
+   * sorting ~300,000 terms (a 168-post Chinese blog: ~40 ms of the stage).
+   */
+  byShard(shards: number): Array<Array<[string, number[]]>> {
+    const out: Array<Array<[string, number[]]>> = Array.from({ length: shards }, () => [])
+    for (const entry of this.lists) out[shardOf(entry[0], shards)]!.push(entry)
+    return out
+  }
+
   of(term: string): number[] {
     return this.lists.get(term)!
   }
@@ -327,15 +338,19 @@ class Postings {
 
 const pairsOf = (flat: number[]): Array<[number, number]> => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!])
 
+/** Base 36 of 0…1295 (two digits), made once: most gaps and term counts are small, and toString(36) was ~15% of the stage. */
+const B36 = Array.from({ length: 1296 }, (_, n) => n.toString(36))
+const b36 = (n: number): string => B36[n] ?? n.toString(36)
+
 /** encodePostings (src/shared/search.ts) of a flat list, every posting kept: df is its length. */
 function encodeFlat(flat: number[]): string {
   let prev = 0
-  const parts: string[] = new Array(flat.length / 2)
+  let out = `${b36(flat.length / 2)};`
   for (let i = 0; i < flat.length; i += 2) {
-    parts[i / 2] = `${(flat[i]! - prev).toString(36)}.${flat[i + 1]!.toString(36)}`
+    out += `${i ? ',' : ''}${b36(flat[i]! - prev)}.${b36(flat[i + 1]!)}`
     prev = flat[i]!
   }
-  return `${(flat.length / 2).toString(36)};${parts.join(',')}`
+  return out
 }
 
 const encodePairs = (df: number, kept: Array<[number, number]>): string => encodePostings({ df, ids: kept.map((p) => p[0]), tfs: kept.map((p) => p[1]) })

@@ -3,9 +3,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { build } from '../../scripts/pipeline/index.ts'
+import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import type { Post } from '../../scripts/pipeline/posts.ts'
-import { COMPACT_AT, analyse, type SearchBase } from '../../scripts/pipeline/search-index.ts'
+import { COMPACT_AT, MAX_POSTINGS, analyse, type SearchBase } from '../../scripts/pipeline/search-index.ts'
 import { SHARDS_PER_QUERY, parseQuery, selectTerms, snippet } from '../../src/search/index.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import {
@@ -15,6 +15,7 @@ import {
   WEIGHTS,
   decodePostings,
   encodePostings,
+  forEachPosting,
   postingsIn,
   shardRecord,
   type SearchDeltaRecord,
@@ -161,6 +162,34 @@ describe('the build index', () => {
         expect(postingsIn(shard, term)).toMatch(/^[0-9a-z]+;[0-9a-z.,]+$/)
       }
     }
+  })
+
+  it("holds each term once, in its shard, with the postings of every post's analysis", async () => {
+    const session = new BuildSession()
+    const { manifest, blobs } = await build({ contentDir: FIXTURE_CONTENT, outDir: '', publicDir: '', now: FIXTURE_NOW, session })
+    const table = JSON.parse(blobs.get(manifest.records[DOCS_RECORD]!)!) as SearchDocsRecord
+    const ids = new Map(table.docs.map((d, id) => [d[0], id]))
+    // What the postings must be: term → "id:tf" of each post, in id order.
+    const expected = new Map<string, string[]>()
+    const posts = [...session.posts.values()].filter((p): p is Post => ids.has(p.path) && 'ms' in p).sort((a, b) => ids.get(a.path)! - ids.get(b.path)!)
+    expect(posts).toHaveLength(table.docs.length)
+    for (const post of posts) {
+      const { terms, weights } = analyse(post)
+      terms.forEach((term, i) => expected.set(term, [...(expected.get(term) ?? []), `${ids.get(post.path)}:${weights[i]}`]))
+    }
+    const seen = new Set<string>()
+    for (let n = 0; n < table.shards; n++) {
+      const shard = JSON.parse(blobs.get(manifest.records[shardRecord(n)]!)!) as SearchShardRecord
+      for (const [, term, encoded] of shard.data.matchAll(/\n([^\t]+)\t([^\n]*)/g)) {
+        expect(seen.has(term!), term).toBe(false)
+        seen.add(term!)
+        const got: string[] = []
+        const df = forEachPosting(encoded!, (id, tf) => void got.push(`${id}:${tf}`))
+        expect(df).toBe(expected.get(term!)!.length)
+        if (df <= MAX_POSTINGS) expect(got, term).toEqual(expected.get(term!))
+      }
+    }
+    expect(seen.size).toBe(expected.size)
   })
 })
 
