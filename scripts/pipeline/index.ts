@@ -56,6 +56,7 @@ import { config } from './config.ts'
 import { derive, type DeriveInput } from './derive.ts'
 import type { Post } from './posts.ts'
 import { epochs } from './epochs.ts'
+import { keepFileHashes } from './file-hash.ts'
 import { dating } from './history.ts'
 import { imagesStage } from './images.ts'
 import { link } from './link.ts'
@@ -298,9 +299,9 @@ export async function writePublic(
   synced?: Promise<Synced>,
 ): Promise<{ writeDist: () => Promise<void>; changed: boolean }> {
   const { lap } = stageTimer(result.summary.stages)
-  const { digest, written } = await (synced ?? syncPublic(result.assets, options))
+  const publicDir = await (synced ?? syncPublic(result.assets, options))
   lap('public')
-  return { writeDist: () => writeDist(result, options, digest), changed: written }
+  return { writeDist: () => writeDist(result, options, publicDir), changed: publicDir.written }
 }
 
 /**
@@ -323,7 +324,7 @@ export const distFiles = (result: BuildResult): string[] => [MANIFEST, SUMMARY, 
 const MANIFEST = 'manifest.json'
 const SUMMARY = 'summary.json'
 
-async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, digest: string): Promise<void> {
+async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, { digest, state }: Synced): Promise<void> {
   const { lap } = stageTimer(result.summary.stages)
   const json = (v: unknown) => `${JSON.stringify(v, null, 1)}\n`
   await mkdir(options.outDir, { recursive: true })
@@ -336,5 +337,7 @@ async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'conte
   await writeFileAtomic(join(options.outDir, SUMMARY), json(result.summary))
   await writeFileAtomic(join(options.outDir, MANIFEST), json(result.manifest))
   await blobs.prune()
-  await rememberPublic(options, digest)
+  await rememberPublic(options, digest, state)
+  // After public/ is checked and written: the hashes of its files and of content's static ones, for the next process.
+  if (options.cacheDir) await keepFileHashes(options.cacheDir)
 }

@@ -33,6 +33,8 @@ export const DIGEST = 'public.digest'
 export interface Synced {
   digest: string
   written: boolean
+  /** What public/ holds (treeState), when it was not written: what rememberPublic records, without hashing it again. */
+  state?: string
 }
 
 export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise<Synced> {
@@ -40,14 +42,19 @@ export async function syncPublic(files: OutputFile[], dirs: PublicDirs): Promise
   const earlier = await earlierStylesheets(dirs.publicDir, files[0]!.path)
   const digest = await publicDigest(files, copies)
   const previous = await readOptional(join(dirs.outDir, DIGEST))
-  if (previous === `${digest}\n${await treeState(dirs.publicDir)}`) return { digest, written: false }
+  const state = await treeState(dirs.publicDir)
+  if (previous === `${digest}\n${state}`) return { digest, written: false, state }
   await writeTrees([{ dir: dirs.publicDir, files, copies: [...earlier, ...copies] }])
   return { digest, written: true }
 }
 
-/** Written last, from what public/ holds now: a failure before this only means a rewrite next time. */
-export async function rememberPublic(dirs: PublicDirs, digest: string): Promise<void> {
-  await writeFile(join(dirs.outDir, DIGEST), `${digest}\n${await treeState(dirs.publicDir)}`)
+/**
+ * Written last, from what public/ holds now (`state` when syncPublic found
+ * it as it was and wrote nothing): a failure before this only means a
+ * rewrite next time.
+ */
+export async function rememberPublic(dirs: PublicDirs, digest: string, state?: string): Promise<void> {
+  await writeFile(join(dirs.outDir, DIGEST), `${digest}\n${state ?? (await treeState(dirs.publicDir))}`)
 }
 
 /** What public/ would be made from: the build's asset files and the content folders copied as they are (static-files.ts). */

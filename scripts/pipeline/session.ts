@@ -11,6 +11,7 @@
 import type { ChunkRecord, Manifest, MarkdownRecord, PostLink, PostLinksRecord } from '../../src/shared/schema.ts'
 import type { OwnRecords } from './assemble.ts'
 import { RenderCache } from './cache.ts'
+import { restoreFileHashes } from './file-hash.ts'
 import type { Hashed } from './manifest.ts'
 import { PackMemo } from './packs.ts'
 import type { Page, Post } from './posts.ts'
@@ -79,7 +80,8 @@ export class BuildSession {
       this.cache.cache.begin()
       return this.cache.cache
     }
-    const cache = await RenderCache.open(dir)
+    // With it, the files' hashes an earlier process kept beside it (file-hash.ts): the images and public/ stages look them up.
+    const [cache] = await Promise.all([RenderCache.open(dir), restoreFileHashes(dir)])
     this.cache = { dir, cache }
     return cache
   }

@@ -4,11 +4,13 @@
 // last build at once when nothing changed; the file-hash memo behind a quick
 // rebuild; wrangler.toml read as wrangler reads it. The end-to-end case runs
 // the real preview (workerd through Miniflare, offline).
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { KvEntry, KvTarget } from '../../scripts/deploy/kv-target.ts'
-import { fileSha256 } from '../../scripts/pipeline/file-hash.ts'
+import { fileSha256, keepFileHashes } from '../../scripts/pipeline/file-hash.ts'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import { startPreview, type StartTimes } from '../../scripts/preview/index.ts'
 import { batches } from '../../scripts/preview/workerd.ts'
@@ -133,6 +135,27 @@ describe('resuming a start', () => {
     await writeFile(file, 'two')
     expect(await fileSha256(file)).not.toBe(first)
     expect(await fileSha256(join(file, '..'))).toBeUndefined()
+  })
+
+  it('keeps the hashes in the cache folder, where a new process takes back each one whose file is stamped as it was', async () => {
+    const dir = await tempDir()
+    const file = join(dir, 'a.txt')
+    await writeFile(file, 'one')
+    const hash = await fileSha256(file)
+    await keepFileHashes(dir)
+    const kept = JSON.parse(await readFile(join(dir, 'file-hashes.json'), 'utf8')) as { files: Array<[string, string, string]> }
+    const entry = kept.files.find(([path]) => path === file)!
+    expect(entry[2]).toBe(hash)
+    // A new process, given a record whose hash for the file (as stamped now) is not the bytes' own: it takes the record's, unread.
+    entry[2] = 'f'.repeat(64)
+    await writeFile(join(dir, 'file-hashes.json'), JSON.stringify(kept))
+    const inNewProcess = () => {
+      const code = `const m = await import(${JSON.stringify(new URL('../../scripts/pipeline/file-hash.ts', import.meta.url).href)}); await m.restoreFileHashes(${JSON.stringify(dir)}); console.log(await m.fileSha256(${JSON.stringify(file)}))`
+      return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' }).stdout.trim()
+    }
+    expect(inNewProcess()).toBe('f'.repeat(64))
+    await writeFile(file, 'two')
+    expect(inNewProcess()).toBe(createHash('sha256').update('two').digest('hex'))
   })
 })
 
