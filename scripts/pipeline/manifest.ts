@@ -10,7 +10,7 @@
  * whenever the representation does).
  */
 
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { SCHEMA_VERSION, SITE_RECORD } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry, ScheduleStep, SiteConfig, SiteRecord } from '../../src/shared/schema.ts'
 import type { Assembly } from './assemble.ts'
@@ -20,7 +20,14 @@ import { cspByPath, scriptHashesByPath } from './safety.ts'
 import type { SearchIndex } from './search-index.ts'
 import { BlobTexts, lazyText, type LazyText } from './blob-texts.ts'
 
-export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
+/**
+ * SHA-256 of a string's UTF-8, in hex. crypto.hash (Node 20.12+) is the
+ * one-shot form, ~2–3× faster for the short strings most of the build's
+ * ~2,500 calls hash (keys, records, ETags) than a Hash object per call;
+ * earlier Node 20 releases make one.
+ */
+export const sha256: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex')
 
 /** A blob's key: the hash of its JSON. */
 export const blobHash = (json: string): string => sha256(json).slice(0, 32)

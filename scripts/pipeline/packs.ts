@@ -68,7 +68,8 @@ function listGroups(entry: PagedRouteEntry, scope: ScopeJson, assign: (hash: str
   assign(scopeHash, `list:${name}:${Math.floor(Math.max(0, total - 1) / LIST_PACK)}`)
 }
 
-const sorted = <T>(o: Record<string, T>): Array<[string, T]> => Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+/** `o`'s entries in code-unit order of their keys: the default sort of strings, which calls no comparator. */
+const sorted = <T>(o: Record<string, T>): Array<[string, T]> => Object.keys(o).sort().map((k) => [k, o[k]!])
 
 /** hash → group, the first claim winning, in an order fixed by the content (base by key, then the steps). */
 function assignGroups(epochs: Epochs, posts: Post[]): Map<string, string> {
