@@ -23,6 +23,7 @@ import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
 import { fileSha256 } from './file-hash.ts'
+import { readKept, writeKept } from './kept-json.ts'
 import { sha256 } from './manifest.ts'
 import { simpleStartTags } from './simple-html.ts'
 import { writeFileAtomic, type OutputFile } from './write.ts'
@@ -61,9 +62,23 @@ export interface Measured {
 /** What rewriting one HTML text used: each asset file by path with the hash it had, and the images measured. */
 interface Rewritten {
   out: string
+  /** What made `out` from the text: kept for a new process (KEPT). */
+  edits: Edit[]
   files: Array<[string, string | undefined]>
   measured: Measured[]
 }
+
+/**
+ * Each post's or page's rewrite, kept beside the render cache by the
+ * render-cache key it was read under (a function of its HTML, and of this
+ * file's code through the renderer version): a build in a new process then
+ * applies the edits to an unchanged post whose images' files hash as they
+ * did, instead of scanning every post's HTML for its images again.
+ */
+const KEPT = 'image-rewrites.json'
+const KEPT_VERSION = 1
+type Kept = Array<[key: string, edits: Edit[], files: Rewritten['files'], measured: Measured[]]>
+const isKept = (x: unknown): x is Kept => Array.isArray(x) && x.every((e) => Array.isArray(e) && e.length === 4 && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Array.isArray))
 
 /** Measurements by content hash, and rewritten texts, kept across the builds of one process (npm start). */
 export class ImageMemo {
@@ -78,6 +93,27 @@ export class ImageMemo {
    * them by object) instead of every post with an image being made anew.
    */
   readonly copies = new WeakMap<object, object>()
+  /** The rewrites an earlier process kept (KEPT), by render-cache key; undefined until read. */
+  kept?: Map<string, Omit<Rewritten, 'out'>>
+  /** This build's, by key, to keep for the next; and what the cache folder holds. */
+  keep = new Map<string, Omit<Rewritten, 'out'>>()
+  onDisk = ''
+}
+
+/** A new process's rewrites, from the cache folder (synchronous, kept-json.ts). */
+async function restoreKept(memo: ImageMemo, cacheDir: string | undefined): Promise<void> {
+  if (memo.kept) return
+  memo.kept = new Map()
+  const entries = cacheDir ? (await readKept(cacheDir, KEPT, KEPT_VERSION, ''))?.entries : undefined
+  if (!isKept(entries)) return
+  for (const [key, edits, files, measured] of entries) memo.kept.set(key, { edits, files, measured })
+  memo.onDisk = JSON.stringify(entries)
+}
+
+async function keepKept(memo: ImageMemo, cacheDir: string | undefined): Promise<void> {
+  const entries: Kept = [...memo.keep].map(([key, r]) => [key, r.edits, r.files, r.measured])
+  const text = JSON.stringify(entries)
+  if (cacheDir && text !== memo.onDisk && (await writeKept(cacheDir, KEPT, KEPT_VERSION, '', { entries }))) memo.onDisk = text
 }
 
 interface Context {
@@ -220,17 +256,22 @@ export function parsedImgTags(html: string): ImgTag[] {
   })
 }
 
-async function rewrite(ctx: Context, html: string, files: Rewritten['files']): Promise<string> {
+/** Whether each file is hashed as it was when a rewrite used it (a missing one, kept as JSON, is null). */
+const unchanged = async (ctx: Context, files: Rewritten['files']) => (await Promise.all(files.map(async ([path, hash]) => ((await hashOnce(ctx, path)) ?? null) === (hash ?? null)))).every(Boolean)
+
+async function rewrite(ctx: Context, html: string, files: Rewritten['files'], key: string | undefined): Promise<string> {
   if (!html.includes(ASSET_PREFIX)) return html
-  // The same text as in the last build, its images' files unchanged: the same output, without parsing it again.
-  const seen = ctx.memo.rewrites.get(html) ?? ctx.memo.earlier.get(html)
-  if (seen && (await Promise.all(seen.files.map(async ([path, hash]) => (await hashOnce(ctx, path)) === hash))).every(Boolean)) {
+  // The same text as in the last build (or, by its key, an earlier process's), its images' files unchanged: the same output, without parsing it again.
+  const kept = key === undefined ? undefined : ctx.memo.kept?.get(key)
+  const seen = ctx.memo.rewrites.get(html) ?? ctx.memo.earlier.get(html) ?? (kept && { ...kept, out: applyEdits(html, kept.edits) })
+  if (seen && (await unchanged(ctx, seen.files))) {
     for (const m of seen.measured) await served(ctx, m)
     ctx.memo.rewrites.set(html, seen)
+    if (key !== undefined) ctx.memo.keep.set(key, seen)
     files.push(...seen.files)
     return seen.out
   }
-  const used: Rewritten = { out: '', files: [], measured: [] }
+  const used: Rewritten = { out: '', edits: [], files: [], measured: [] }
   const edits: Edit[] = []
   for (const img of imgTags(html)) {
     const attrs = img.attrs
@@ -251,7 +292,9 @@ async function rewrite(ctx: Context, html: string, files: Rewritten['files']): P
     if (text !== startTag) edits.push({ start: img.start, end: img.end, text })
   }
   used.out = applyEdits(html, edits)
+  used.edits = edits
   ctx.memo.rewrites.set(html, used)
+  if (key !== undefined) ctx.memo.keep.set(key, used)
   files.push(...used.files)
   return used.out
 }
@@ -293,12 +336,14 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
   // Only the last build's rewrites are kept: texts edited away are dropped.
   memo.earlier = memo.rewrites
   memo.rewrites = new Map()
+  memo.keep = new Map()
+  await restoreKept(memo, options.cacheDir)
   const ctx: Context = { contentDir: options.contentDir, cacheDir: options.cacheDir, memo, files: new Map(), hashes: new Map() }
   // The render-cache keys of the posts (read.ts keysByPost), and the copies' made here.
   const keys = new Map<object, string>(options.keys)
   const each = async <T extends WithImages>(item: T, feed: boolean): Promise<T> => {
     const files: Rewritten['files'] = []
-    const html = await rewrite(ctx, item.html, files)
+    const html = await rewrite(ctx, item.html, files, options.keys?.get(item))
     const image = await measureRef(ctx, item.image, files)
     if (html === item.html && image === item.image) return item
     const copy = copyOf(item, html, image, feed)
@@ -320,6 +365,7 @@ export async function imagesStage<P extends WithImages, Q extends WithImages>(
   for (const post of posts) outPosts.push(await each(post, true))
   const outPages: Q[] = []
   for (const page of pages) outPages.push(await each(page, false))
+  await keepKept(memo, options.cacheDir)
   const files: OutputFile[] = []
   for (const [path, value] of ctx.files) files.push({ path, data: typeof value === 'string' ? await readFile(value) : value })
   return { posts: outPosts, pages: outPages, files, keys }

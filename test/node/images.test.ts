@@ -1,6 +1,6 @@
 // The images stage (scripts/pipeline/images.ts): sizes on every image the build can
 // measure, AVIF/WebP copies for raster images, cached by content hash, originals kept.
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -70,6 +70,29 @@ describe('images stage', () => {
     // And a build with no cache at all makes the same site.
     const uncached = await build({ contentDir: dir, outDir: '', publicDir: '', now: NOW })
     expect(uncached.manifest.buildId).toBe(first.manifest.buildId)
+  })
+
+  it("in a new process, applies the rewrite an earlier one kept for an unchanged post, only while its images' files are unchanged", async () => {
+    const dir = await blog()
+    const cacheDir = join(dir, '.cache')
+    const html = async () => routeRecord<PostBodyRecord>(await build({ contentDir: dir, outDir: '', publicDir: '', cacheDir, now: NOW }), '/2024/05/pictures/').html
+    const first = await html()
+    const file = join(cacheDir, 'image-rewrites.json')
+    const kept = JSON.parse(await readFile(file, 'utf8')) as { entries: Array<[string, Array<{ text: string }>, unknown, unknown]> }
+    expect(kept.entries).toHaveLength(1)
+    // A kept edit made to say what it is: a build that applies it, rather than scanning the HTML again, shows the mark.
+    const edits = kept.entries[0]![1]
+    expect(edits.some((e) => e.text.includes('width="120" height="80"'))).toBe(true)
+    for (const e of edits) e.text = e.text.replace('width="120" height="80"', 'width="120" height="80" data-kept')
+    await writeFile(file, JSON.stringify(kept))
+    // The records' sums kept for the post's key would name the unmarked records: gone, they are hashed from what this build makes.
+    await rm(join(cacheDir, 'record-sums.json'))
+    expect(await html()).toBe(first.replace('width="120" height="80"', 'width="120" height="80" data-kept'))
+    // Another drawing under the same name: the post is scanned and measured again.
+    await writeFile(join(dir, 'assets', 'img', 'small.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="40"><rect width="60" height="40"/></svg>')
+    const again = await html()
+    expect(again).toContain('width="60" height="40"')
+    expect(again).not.toContain('data-kept')
   })
 
   it('in one session, reuses an unchanged post\'s rewrite only while its images are unchanged', async () => {
