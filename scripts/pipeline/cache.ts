@@ -58,7 +58,8 @@ const packName = (shard: string) => `pack-${shard}.ndjson`
  * are rendered again and the pack rewritten.
  */
 const PACK_ENCODING = 'utf16le'
-const KEY_LINE = /^[0-9a-f]{64} /
+/** A line's key and the space after it, where a line starts (sticky: tested at lastIndex). */
+const KEY_AT = /[0-9a-f]{64} /y
 
 /**
  * The stat stamps of the source files the last build read, with the key each
@@ -122,7 +123,14 @@ export class RenderCache {
     const shard = key.slice(0, 2)
     if (this.loaded.has(shard)) return
     this.loaded.add(shard)
-    for (const line of readPack(join(this.dir, packName(shard))).split('\n')) if (KEY_LINE.test(line)) this.stored.set(line.slice(0, 64), line.slice(65))
+    // Each entry a slice of the pack's text (V8 keeps a slice as a view), not a copy made by split().
+    const text = readPack(join(this.dir, packName(shard)))
+    for (let at = 0, end = 0; at < text.length; at = end + 1) {
+      end = text.indexOf('\n', at)
+      if (end < 0) end = text.length
+      KEY_AT.lastIndex = at
+      if (KEY_AT.test(text)) this.stored.set(text.slice(at, at + 64), text.slice(at + 65, end))
+    }
   }
 
   /** Every pack read: what iterates `stored` (begin, save) sees all of it; read.ts settle reads the rest while the worker renders. */
