@@ -8,7 +8,7 @@
  */
 
 import { createHash } from 'node:crypto'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { BlobLedger } from './blob-ledger.ts'
@@ -97,8 +97,32 @@ export async function writeTrees(trees: OutputTree[]): Promise<void> {
   }
 }
 
-/** Writes one file whole or not at all: a temporary sibling, then a rename. */
+/**
+ * Writes one file whole or not at all: a temporary sibling, then a rename.
+ * Synchronously, behind its promise: the kernel takes a file of some KB into
+ * its page cache in microseconds, where each awaited step (open, write,
+ * close, rename) is a trip through libuv's thread pool, queued behind the
+ * build's other I/O; a one-post edit writes ~20 files (its new blobs, the
+ * manifest, the records kept beside the cache), ~0.5 ms each that way.
+ * Many files at once are another matter: see writeQueued.
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`
+  try {
+    writeFileSync(tmp, data)
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
+  }
+}
+
+/**
+ * writeFileAtomic through libuv's pool, for a batch of many files written at
+ * once (a cold build's blobs), whose writes overlap there: one after another
+ * on this thread, a 1,000-post build's ~2,000 blobs took 1.4–1.7× as long.
+ */
+async function writeQueued(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`
   try {
     await writeFile(tmp, data)
@@ -108,6 +132,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw error
   }
 }
+
+/** Fresh blobs from which writeBlobs writes them through the pool (writeQueued). */
+const QUEUED_FROM = 32
 
 /**
  * Whether a blob's bytes are what its name says: its name is the first 32 hex
@@ -210,11 +237,12 @@ export async function writeBlobs(
   // A file whose bytes are not its name's is written again, however it got that way.
   const fresh = [...blobs.keys()].filter((h) => !present.has(h) || damaged.has(h))
   await Promise.all([...new Set(fresh.map((h) => h.slice(0, 2)))].map((sub) => mkdir(join(dir, sub), { recursive: true })))
+  const write = fresh.length >= QUEUED_FROM ? writeQueued : writeFileAtomic
   for (let i = 0; i < fresh.length; i += 64) {
     await Promise.all(
       fresh.slice(i, i + 64).map(async (h) => {
         const file = blobFile(dir, h)
-        await writeFileAtomic(file, blobs.get(h)!)
+        await write(file, blobs.get(h)!)
         // Stamped as written, so the next build (in any process) need not read it back.
         if (ledger) ledger.note(h, await stampOf(file))
       }),
