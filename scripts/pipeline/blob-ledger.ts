@@ -13,7 +13,8 @@
  * ledger costs reads, never a wrong file.
  */
 
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { writeFileAtomic } from './write.ts'
 
@@ -42,7 +43,8 @@ export class BlobLedger {
     const file = join(cacheDir, LEDGER)
     const stamps = new Map<string, string>()
     try {
-      const stored = JSON.parse(await readFile(file, 'utf8')) as Stored
+      // Synchronous, as kept-json.ts reads: a record of some KB, where an awaited read waits in libuv's pool.
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as Stored
       if (stored.v === VERSION && stored.dir === dir) for (const [name, stamp] of Object.entries(stored.stamps)) if (typeof stamp === 'string') stamps.set(name, stamp)
     } catch {
       // none yet, or unreadable: every kept blob is read once and compared

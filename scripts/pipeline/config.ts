@@ -8,7 +8,7 @@
  * Only settings that validated are kept, so a bad site.yml is always reported.
  */
 
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SiteConfig } from '../../src/shared/schema.ts'
 import { rendererVersion } from './cache.ts'
@@ -26,8 +26,8 @@ export async function config(contentDir: string, cacheDir?: string): Promise<Sit
   const file = join(cacheDir, MEMO)
   const key = sha256(`${await rendererVersion()}\0${source}`)
   // Missing or damaged (a build stopped mid-write): parsed again.
-  const kept = await readFile(file, 'utf8')
-    .then((t) => JSON.parse(t) as { key?: string; config?: SiteConfig } | null)
+  const kept = await readOptional(file)
+    .then((t) => (t === undefined ? undefined : (JSON.parse(t) as { key?: string; config?: SiteConfig } | null)))
     .catch(() => undefined)
   if (kept?.key === key && kept.config) return kept.config
   const site = await parse(source)

@@ -4,7 +4,7 @@
  * SourceFile values returned here.
  */
 
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { BuildError, BuildErrors } from './errors.ts'
@@ -82,9 +82,10 @@ export function stampOf(file: string): string | undefined {
   return s?.isFile() ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}` : undefined
 }
 
+/** A small file's text (site.yml, a record of the build's), or undefined when there is none; read synchronously, as stampOf stats. */
 export async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8')
+    return readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

@@ -18,8 +18,7 @@
  * cache) always builds.
  */
 
-import { readdirSync, statSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Manifest } from '../../src/shared/schema.ts'
@@ -81,7 +80,7 @@ const isFiles = (x: unknown): x is string[] => Array.isArray(x) && x.every((f) =
 
 /** Whether a build now could differ from the one in `dist/` only by the time: no scheduled post has come due since. */
 async function timeless(outDir: string, nowMs: number): Promise<boolean> {
-  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest
+  const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as Manifest
   return manifest.schedule.every((step) => step.at > nowMs)
 }
 
@@ -93,7 +92,8 @@ async function timeless(outDir: string, nowMs: number): Promise<boolean> {
 export async function unchangedBuild(dirs: Dirs, options: { drafts: boolean; nowMs: number; inputs?: string }): Promise<LastBuild | undefined> {
   if (options.drafts) return undefined
   try {
-    const record = JSON.parse(await readFile(join(dirs.cacheDir, RECORD), 'utf8')) as Record
+    // Synchronous, as the stamps are taken: a record of some KB the kernel has cached.
+    const record = JSON.parse(readFileSync(join(dirs.cacheDir, RECORD), 'utf8')) as Record
     if (!isFiles(record.files) || record.inputs !== (options.inputs ?? inputsOf(dirs)) || record.outputs !== outputsOf(dirs, record.files)) return undefined
     return (await timeless(dirs.outDir, options.nowMs)) ? { summary: record.summary, warnings: record.warnings } : undefined
   } catch {
