@@ -48,6 +48,7 @@ import { shownOf } from './shown.ts'
 import { addMachineReaders } from './machine-readers.ts'
 import type { Page, Post } from './posts.ts'
 import type { AssemblyMemo } from './session.ts'
+import { codeUnitOrder } from './sources.ts'
 
 export const FEED_PAGE_SIZE = 20
 
@@ -271,7 +272,7 @@ const TERM_FEEDS: FeedFormat[] = ['json', 'atom']
 
 export function assemble(posts: Post[], pages: Page[], paginate: number, options: AssembleOptions): Assembly {
   // Newest first; ties broken by path so the order never depends on the file system.
-  const sorted = [...posts].sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path))
+  const sorted = [...posts].sort((a, b) => b.ms - a.ms || codeUnitOrder(a.path, b.path))
   const routes = new Map<string, RouteOut>()
   const records = new Map<string, OwnRecord>()
   // A loop, not Math.max(...xs): a spread of 100,000+ values overflows the stack.
@@ -381,7 +382,7 @@ const FEED_HEAD_BYTES = 8_000
 function termsRoute(taxonomy: 'tag' | 'category', groups: Map<string, { term: Term; posts: Post[] }>, lastModified: number): RouteOut {
   const terms = [...groups.values()]
     .map((g) => ({ ...g.term, count: g.posts.length }))
-    .sort((a, b) => b.count - a.count || a.slug.localeCompare(b.slug))
+    .sort((a, b) => b.count - a.count || codeUnitOrder(a.slug, b.slug))
   const record: TermsRecord = { kind: 'terms', v: SCHEMA_VERSION, taxonomy, terms }
   return { record, deps: [], lastModified }
 }

@@ -30,6 +30,7 @@ import type { Epochs } from './epochs.ts'
 import { sha256, type BlobStore, type Materialised } from './manifest.ts'
 import { lazyText, type LazyText } from './blob-texts.ts'
 import type { Post } from './posts.ts'
+import { codeUnitOrder } from './sources.ts'
 
 export const POSTS_PER_PACK = 4
 export const METAS_PER_PACK = 32
@@ -39,7 +40,7 @@ export const LIST_PACK = 100
 /** The pack each post's records go in, by logical name or route path. */
 function postGroups(posts: Post[]): Map<string, string> {
   const groups = new Map<string, string>()
-  const ordered = [...posts].sort((a, b) => a.ms - b.ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const ordered = [...posts].sort((a, b) => a.ms - b.ms || codeUnitOrder(a.path, b.path))
   ordered.forEach((post, i) => {
     const page = `page:${Math.floor(i / POSTS_PER_PACK)}`
     const machine = `machine:${Math.floor(i / POSTS_PER_PACK)}`

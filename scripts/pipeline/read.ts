@@ -162,9 +162,10 @@ async function unreadOrRead(input: ReadInput, salt: string, stamps: ReadonlyMap<
   const stamp = stamped ? stampOf(file) : undefined
   const known = stamp && stamps.get(file)
   if (known && known.stamp === stamp && known.salt === salt) {
-    // The session's post, else the cache's entry for that key (parsed later); neither (a cache saved only in part): read the file.
+    // The session's post, else the cache's entry for that key, looked up and parsed by settle() (which
+    // reads the file should the cache have lost the entry): its pack is not read before the worker has its job.
     const unread = input.session.posts.get(known.key)
-    if (unread || input.cache?.has(known.key)) return { unread, key: known.key, stamp }
+    if (unread || input.cache) return { unread, key: known.key, stamp }
   }
   return { source: await read(input.contentDir, kind, file), stamp }
 }

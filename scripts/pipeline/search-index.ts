@@ -38,6 +38,7 @@ import { packGroups, type PackMemo } from './packs.ts'
 import type { RecordSums } from './record-sums.ts'
 import { refBlob } from '../../src/shared/packs.ts'
 import type { Post } from './posts.ts'
+import { codeUnitOrder } from './sources.ts'
 
 /**
  * A shard's target size. Larger shards are fewer KV keys (a first deploy writes
@@ -153,7 +154,7 @@ export function analyse(post: Post, memo: AnalysisMemo = new WeakMap()): Analyse
 const fingerprint = (post: Post, memo: AnalysisMemo): string => sha256(`${analyse(post, memo).hash}\n${post.path}\n${post.title}\n${post.day}\n${post.ms}`).slice(0, FINGERPRINT_CHARS)
 
 /** Publication order, oldest first: the order doc ids follow. */
-export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || a.path.localeCompare(b.path)
+export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || codeUnitOrder(a.path, b.path)
 
 /**
  * Shards for a blog, from its postings: a power of two. A base keeps its

@@ -161,6 +161,11 @@ describe('content-hash cache', () => {
     const again = await run()
     expect(again.summary.cached).toBe(warm.summary.cached - 1)
     expect(again.manifest.buildId).toBe(cold.manifest.buildId)
+    // A pack lost (a save that failed part way): the files whose entries it held are read and rendered again.
+    await rm(pack)
+    const lost = await run()
+    expect(lost.summary.cached).toBeLessThan(warm.summary.cached)
+    expect(lost.manifest.buildId).toBe(cold.manifest.buildId)
   })
 
   it('keeps related-post lists across processes while every post keeps its path, title, date and tags', async () => {
