@@ -18,7 +18,8 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     // --no-cache: parse and render every file afresh (the cache lives in .kumo/cache/).
     'no-cache': { type: 'boolean', default: false },
-    // --parallel: render on a second thread too (render-pool.ts); off by default, as it did not pay in measurements.
+    // --parallel: render on a second thread too (render-pool.ts) whatever the blog's size; without it, a build
+    // with no render cache does so from 400 posts (1,000: ~12% faster; 10,000: 41.6 s and 2,400 MiB against 47.6 s and 2,533).
     parallel: { type: 'boolean', default: false },
     // --debug: the stack of an unexpected failure too (a writer never needs it).
     debug: { type: 'boolean', default: false },
@@ -46,7 +47,7 @@ async function run(): Promise<{ summary: BuildSummary; warnings: string[]; uncha
     ...dirs,
     drafts: values.drafts,
     cacheDir: useCache ? dirs.cacheDir : undefined,
-    parallel: values.parallel,
+    parallel: values.parallel || 'auto',
     // The first call comes with the first file read or rendered, while the heap is still small: early enough to cap it.
     onProgress: (done, total) => {
       if (total >= HEAP_CAP_MIN_FILES) capHeapGrowth()

@@ -36,7 +36,7 @@ import type { Pool } from './render-thread.ts'
 import type { SourceFile } from './sources.ts'
 
 import { poolStats } from './render-thread.ts'
-export { EARLY_MIN_FILES, openPool, outcomeError, poolStats, rendersAll, type Pool } from './render-thread.ts'
+export { EARLY_MIN_FILES, PARALLEL_MIN_FILES, openPool, outcomeError, poolStats, rendersAll, type Pool } from './render-thread.ts'
 
 /** What derive.ts makes of a post, made beside its render (on whichever thread rendered it). */
 export interface Derived {
@@ -46,9 +46,6 @@ export interface Derived {
 
 export type Outcome = { ok: Post | Page; derived?: Derived } | { error: { file: string; message: string; line?: number; stack?: string } }
 
-
-/** Below this many files to render, one thread is faster than starting a second. */
-export const PARALLEL_MIN_FILES = 400
 
 
 export interface Job {

@@ -24,7 +24,7 @@ export interface RenderInput {
   cache?: RenderCache
   /** The worker thread, when the build opened it at its start (render-pool.ts openPool). */
   pool?: Pool
-  parallel: boolean
+  parallel: boolean | 'auto'
   progress: () => void
 }
 

@@ -4,7 +4,7 @@
  * SourceFile values returned here.
  */
 
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { BuildError, BuildErrors } from './errors.ts'
@@ -47,6 +47,23 @@ async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
     else if (entry.isFile() && pattern.test(entry.name)) files.push(full)
   }
   return files
+}
+
+/**
+ * Whether content/posts/ holds at least `count` Markdown files, counted
+ * without reading them (a cold build decides by it whether to start a
+ * second thread before it discovers its sources, index.ts earlyPool).
+ */
+export function countSources(contentDir: string, count: number): boolean {
+  let names: string[]
+  try {
+    names = readdirSync(join(contentDir, 'posts'), { recursive: true }) as string[]
+  } catch {
+    return false
+  }
+  let n = 0
+  for (const name of names) if (MARKDOWN.test(name) && ++n >= count) return true
+  return false
 }
 
 /** A Markdown source found by `discover`: its kind and absolute path. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build, BuildSession } from '../../scripts/pipeline/index.ts'
 import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll } from '../../scripts/pipeline/render-pool.ts'
+import { countSources } from '../../scripts/pipeline/sources.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
 const tempDir = useTempDirs('kumo-pool-')
@@ -41,6 +42,21 @@ describe('parallel render', () => {
     expect(parallel.manifest.buildId).toBe(serial.manifest.buildId)
     expect([...parallel.blobs]).toEqual([...serial.blobs])
     expect(await packs(two)).toEqual(await packs(one))
+  })
+
+  it("renders on both threads, with 'auto', a cold build of PARALLEL_MIN_FILES posts or more, and not one of fewer", async () => {
+    const [many, few] = [await tempDir(), await tempDir()]
+    await generateCorpus(many, PARALLEL_MIN_FILES, 6)
+    await generateCorpus(few, PARALLEL_MIN_FILES - 1, 6)
+    expect(countSources(many, PARALLEL_MIN_FILES)).toBe(true)
+    expect(countSources(few, PARALLEL_MIN_FILES)).toBe(false)
+    let before = poolStats.workerFiles
+    const auto = await build({ contentDir: many, outDir: '', publicDir: '', now, parallel: 'auto' })
+    expect(poolStats.workerFiles - before).toBeGreaterThan(0)
+    expect(auto.manifest.buildId).toBe((await build({ contentDir: many, outDir: '', publicDir: '', now, parallel: false })).manifest.buildId)
+    before = poolStats.workerFiles
+    await build({ contentDir: few, outDir: '', publicDir: '', now, parallel: 'auto' })
+    expect(poolStats.workerFiles).toBe(before)
   })
 
   it('opens the pool early only for a build that renders everything', async () => {
