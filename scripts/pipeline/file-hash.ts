@@ -14,7 +14,7 @@
 
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { readKept, writeKept } from './kept-json.ts'
+import { keepIfChanged, readKept } from './kept-json.ts'
 import { stampOf } from './sources.ts'
 
 const known = new Map<string, { stamp: string; hash: string }>()
@@ -40,8 +40,7 @@ export async function restoreFileHashes(cacheDir: string): Promise<void> {
 /** Keeps this process's hashes in `cacheDir` for the next, unless the record holds them already. */
 export async function keepFileHashes(cacheDir: string): Promise<void> {
   const files: Entries = [...known].map(([path, { stamp, hash }]) => [path, stamp, hash])
-  const text = JSON.stringify(files)
-  if (text !== onDisk && (await writeKept(cacheDir, FILE, VERSION, '', { files }))) onDisk = text
+  onDisk = await keepIfChanged(cacheDir, FILE, VERSION, '', 'files', files, onDisk)
 }
 
 /** The file's sha256 (hex), or undefined when `path` is not a regular file. */

@@ -23,7 +23,7 @@ import type { ImageRef, ImageSource } from '../../src/shared/schema.ts'
 import { absoluteUrl } from '../../src/shared/paths.ts'
 import { absoluteUrls, applyEdits, escapeAttr, type Edit } from './absolute-urls.ts'
 import { fileSha256 } from './file-hash.ts'
-import { readKept, writeKept } from './kept-json.ts'
+import { keepIfChanged, readKept } from './kept-json.ts'
 import { sha256 } from './manifest.ts'
 import { simpleStartTags } from './simple-html.ts'
 import { writeFileAtomic, type OutputFile } from './write.ts'
@@ -97,7 +97,7 @@ export class ImageMemo {
   kept?: Map<string, Omit<Rewritten, 'out'>>
   /** This build's, by key, to keep for the next; and what the cache folder holds. */
   keep = new Map<string, Omit<Rewritten, 'out'>>()
-  onDisk = ''
+  onDisk?: string
 }
 
 /** A new process's rewrites, from the cache folder (synchronous, kept-json.ts). */
@@ -112,8 +112,7 @@ async function restoreKept(memo: ImageMemo, cacheDir: string | undefined): Promi
 
 async function keepKept(memo: ImageMemo, cacheDir: string | undefined): Promise<void> {
   const entries: Kept = [...memo.keep].map(([key, r]) => [key, r.edits, r.files, r.measured])
-  const text = JSON.stringify(entries)
-  if (cacheDir && text !== memo.onDisk && (await writeKept(cacheDir, KEPT, KEPT_VERSION, '', { entries }))) memo.onDisk = text
+  if (cacheDir) memo.onDisk = await keepIfChanged(cacheDir, KEPT, KEPT_VERSION, '', 'entries', entries, memo.onDisk)
 }
 
 interface Context {

@@ -306,9 +306,9 @@ export async function writePublic(
   synced?: Promise<Synced>,
 ): Promise<{ writeDist: () => Promise<void>; changed: boolean }> {
   const { lap } = stageTimer(result.summary.stages)
-  const publicDir = await (synced ?? syncPublic(result.assets, options))
+  const publicSync = await (synced ?? syncPublic(result.assets, options))
   lap('public')
-  return { writeDist: () => writeDist(result, options, publicDir), changed: publicDir.written }
+  return { writeDist: () => writeDist(result, options, publicSync), changed: publicSync.written }
 }
 
 /**
@@ -325,11 +325,11 @@ export async function prepublish(options: Pick<BuildOptions, 'contentDir' | 'out
   await rememberPublic(options, digest)
 }
 
-/** The files writeDist leaves in dist/, relative to it (what up-to-date.ts stamps). */
-export const distFiles = (result: BuildResult): string[] => [MANIFEST, SUMMARY, DIGEST, ...[...result.blobs.keys()].map((hash) => blobFile('blobs', hash))]
-
 const MANIFEST = 'manifest.json'
 const SUMMARY = 'summary.json'
+
+/** The files writeDist leaves in dist/, relative to it (what up-to-date.ts stamps). */
+export const distFiles = (result: BuildResult): string[] => [MANIFEST, SUMMARY, DIGEST, ...[...result.blobs.keys()].map((hash) => blobFile('blobs', hash))]
 
 async function writeDist(result: BuildResult, options: Pick<BuildOptions, 'contentDir' | 'outDir' | 'publicDir' | 'cacheDir'>, { digest, state }: Synced): Promise<void> {
   const { lap } = stageTimer(result.summary.stages)

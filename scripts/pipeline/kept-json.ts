@@ -29,6 +29,16 @@ export async function readKept(dir: string, name: string, version: number, salt?
   }
 }
 
+/**
+ * Writes `{ [field]: value }` as the record `name`, unless `onDisk` (the JSON of
+ * that value as last read or written) says the folder holds it already;
+ * returns what the folder holds then.
+ */
+export async function keepIfChanged(dir: string, name: string, version: number, salt: string, field: string, value: unknown, onDisk: string | undefined): Promise<string | undefined> {
+  const text = JSON.stringify(value)
+  return text !== onDisk && (await writeKept(dir, name, version, salt, { [field]: value })) ? text : onDisk
+}
+
 /** Writes `fields` as the record `name` of `version` and `salt`; whether it was written. */
 export async function writeKept(dir: string, name: string, version: number, salt: string, fields: object): Promise<boolean> {
   try {

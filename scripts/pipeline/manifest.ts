@@ -115,8 +115,10 @@ export class BlobStore {
 
   /** The record under `hash` as put() took it; for a blob adopted as text, that text parsed. */
   record(hash: string): unknown {
-    const json = this.values.has(hash) ? undefined : this.blobs.get(hash)
-    return this.values.get(hash) ?? (json === undefined ? undefined : JSON.parse(json))
+    const value = this.values.get(hash)
+    if (value) return value
+    const json = this.blobs.get(hash)
+    return json === undefined ? undefined : JSON.parse(json)
   }
 
   /** Takes in a blob an earlier build made, as it is, or as `json` makes it when first read. */

@@ -10,7 +10,7 @@
  */
 
 
-import { readKept, writeKept } from './kept-json.ts'
+import { keepIfChanged, readKept } from './kept-json.ts'
 import type { PackMemo } from './packs.ts'
 
 const FILE = 'kv-pack-names.json'
@@ -34,7 +34,5 @@ export async function restorePackNames(memo: PackMemo, cacheDir: string): Promis
 
 /** Writes the names of this build's packs, unless the file holds them already. */
 export async function keepPackNames(memo: PackMemo, cacheDir: string): Promise<void> {
-  const packs = memo.thisBuild()
-  const text = JSON.stringify(packs)
-  if (text !== memo.onDisk && (await writeKept(cacheDir, FILE, VERSION, '', { packs }))) memo.onDisk = text
+  memo.onDisk = await keepIfChanged(cacheDir, FILE, VERSION, '', 'packs', memo.thisBuild(), memo.onDisk)
 }

@@ -133,9 +133,9 @@ function keep(input: Pick<ReadInput, 'cache' | 'progress'>, out: Read, slot: num
 /**
  * The pending files' posts, parsed from the cache into their slots, and the
  * rest of the cache read (the render stage calls it once the worker has the
- * misses, to do this meanwhile). An entry
- * that does not parse (a damaged line) is read and returned as a miss, for
- * the render stage to render after the others.
+ * misses, to do this meanwhile). An entry that is lost or does not parse is
+ * read from its file and returned as a miss, for the render stage to render
+ * after the others.
  */
 export async function settle(out: Read, input: Pick<ReadInput, 'cache' | 'contentDir' | 'progress'>): Promise<Miss[]> {
   const late: Miss[] = []

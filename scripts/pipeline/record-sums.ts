@@ -17,7 +17,7 @@
  * renderer version, a damaged file or none is no sums at all (kept-json.ts).
  */
 
-import { readKept, writeKept } from './kept-json.ts'
+import { keepIfChanged, readKept } from './kept-json.ts'
 import { hashedOf, lazyHashed, type BlobSum, type Hashed } from './manifest.ts'
 
 const FILE = 'record-sums.json'
@@ -85,8 +85,7 @@ export class RecordSums {
   /** Writes this build's sums, unless the file holds them already. */
   async keep(cacheDir: string, renderer: string): Promise<void> {
     const entries: Entries = [...this.used].map(([key, s]) => [key, s.hash, s.bytes, s.units])
-    const text = JSON.stringify(entries)
-    if (text !== this.onDisk && (await writeKept(cacheDir, FILE, VERSION, renderer, { entries }))) this.onDisk = text
+    this.onDisk = await keepIfChanged(cacheDir, FILE, VERSION, renderer, 'entries', entries, this.onDisk)
     this.stored = this.used
   }
 }

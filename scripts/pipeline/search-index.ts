@@ -194,11 +194,12 @@ export interface SearchIndex {
   delta: number
 }
 
-/** Builds the index of `posts` (every post, scheduled ones included) into the store. */
 /**
- * `kept`: what names records by an earlier build's sums, so that a build in a
- * new process neither stringifies nor hashes an unchanged post's text again
- * (record-sums.ts), nor joins a text pack whose members are the same (packs.ts).
+ * Builds the index of `posts` (every post, scheduled ones included) into the
+ * store. `kept`: what names records by an earlier build's sums, so that a
+ * build in a new process neither stringifies nor hashes an unchanged post's
+ * text again (record-sums.ts), nor joins a text pack whose members are the
+ * same (packs.ts).
  */
 export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | undefined, memo: AnalysisMemo, kept?: Kept): SearchIndex {
   const ordered = [...posts].sort(byPublication)

@@ -11,8 +11,9 @@
  * and the outputs themselves (a deleted or edited output is built again):
  * each file of dist/ the build wrote (the record lists them: stat-ing ~200
  * named files costs ~2 ms where listing dist/blobs/'s 256 folders cost ~10),
- * and all of public/, which is served whole. The now matters when a scheduled post's time has come, or
- * with drafts (an undated draft takes the build's now): then it always builds.
+ * and all of public/, which is served whole. The now matters when a
+ * scheduled post's time has come, or with drafts (an undated draft takes the
+ * build's now): then it always builds.
  *
  * The record lives in the cache folder, so `--no-cache` (and deleting the
  * cache) always builds.
@@ -106,10 +107,10 @@ export const startInputs = (dirs: Dirs): string => inputsOf(dirs)
 
 /**
  * Notes a written build, whose files in dist/ are `files`, as made from the
- * inputs as it started. An input that
- * changed while it ran is stamped otherwise now (a write moves its ctime), so
- * the next build finds them different and runs in full: the same as noting
- * nothing, without stamping content/ and the code a second time.
+ * inputs as it started. An input that changed while it ran is stamped
+ * otherwise now (a write moves its ctime), so the next build finds them
+ * different and runs in full: the same as noting nothing, without stamping
+ * content/ and the code a second time.
  */
 export async function recordBuild(dirs: Dirs, started: string, last: LastBuild, files: string[]): Promise<void> {
   const record: Record = { inputs: started, outputs: outputsOf(dirs, files), files, ...last }

@@ -83,10 +83,11 @@ export interface SearchShardRecord {
   v: typeof SCHEMA_VERSION
   /**
    * One line per term, `\n<term>\t<postings>` (see encodePostings), in an
-   * order fixed by the content (a base: the order the terms first appear;
-   * a delta: code-unit order). One string rather than an object of terms: JSON.parse copies a
-   * string in microseconds but builds an object key by key, and a query needs
-   * one or two of a shard's thousand terms. Terms hold no tab or newline.
+   * order fixed by the content (a base: the order the terms first appear; a
+   * delta: code-unit order). One string rather than an object of terms:
+   * JSON.parse copies a string in microseconds but builds an object key by
+   * key, and a query needs one or two of a shard's thousand terms. Terms hold
+   * no tab or newline.
    */
   data: string
 }
