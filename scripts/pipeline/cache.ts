@@ -230,6 +230,16 @@ export class RenderCache {
     return value
   }
 
+  /**
+   * An entry's value without marking it used: what an earlier build kept
+   * that this one reads once but does not keep (search-layout.ts).
+   */
+  peek<T>(key: string): T | undefined {
+    this.ensure(key)
+    const raw = this.stored.get(key) ?? this.fresh.get(key)
+    return raw === undefined ? undefined : (JSON.parse(raw) as T)
+  }
+
   /** Marks an entry used that the caller had in memory; stores it when the cache lacks it. */
   keep(key: string, value: unknown): void {
     this.used.add(key)

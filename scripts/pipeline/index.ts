@@ -21,7 +21,8 @@
  *               named by the last build's sums, record-sums.ts, their JSON made only if read, blob-texts.ts)
  * packs.ts      pack: records into fewer KV values       → Epochs (refs into packs)
  * redirects.ts  redirect_from                            → redirect table
- * search-index.ts  the search records                    → SearchIndex
+ * search-index.ts  the search records                    → SearchIndex (in a new process, the last
+ *               layout's shards with the edited posts patched in, search-layout.ts, search-patch.ts)
  * manifest.ts   the manifest and its build id            → Manifest
  * summary.ts    counts, sizes, warnings                  → BuildSummary
  *
@@ -71,7 +72,8 @@ import { keepRelated, restoreRelated } from './related-memo.ts'
 import { render } from './render.ts'
 import * as threads from './render-thread.ts'
 import type { Pool } from './render-thread.ts'
-import { searchIndex, type SearchBase } from './search-index.ts'
+import { searchIndex, type SearchBase, type SearchIndex } from './search-index.ts'
+import { keepLayout, noteLayout } from './search-layout.ts'
 import { BuildSession } from './session.ts'
 import { countSources, discover, scanContent } from './sources.ts'
 import { folderIndexRedirects } from './static-files.ts'
@@ -215,8 +217,8 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   lap('redirects')
-  const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis, { sums: session.assembly.sums, packs: session.packs })
-  await memos.keep(1 + assembled.schedule.length)
+  const index = searchIndex(linked.included, assembled.store, options.searchBase ?? session.search, session.analysis, { sums: session.assembly.sums, packs: session.packs, layout: session.layout.input })
+  await memos.keep(1 + assembled.schedule.length, index)
   lap('search')
   const items = [...linked.included, ...linked.pages]
   const built = manifest({ epochs: assembled, index, redirects: redirectTable, template: files.template, now, items })
@@ -240,6 +242,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
  */
 async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read['stamps'], input: DeriveInput): Promise<(() => Promise<void>) | undefined> {
   await derive(posts, input)
+  if (options.cacheDir) await noteLayout(input.session, posts, input.cache, options.cacheDir, input.renderer)
   input.cache.keepStamps(stamps)
   if (options.onQuick) return () => input.cache.save()
   await input.cache.save()
@@ -256,10 +259,13 @@ async function deriveAndSave(posts: Post[], options: BuildOptions, stamps: Read[
  * Nothing is restored without a cache folder and a renderer version to key
  * it by.
  */
-function unrendered(contentDir: string, session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ files: Assets; memos: { keep: (epochs: number) => Promise<unknown> } }> {
+function unrendered(contentDir: string, session: BuildSession, cacheDir: string | undefined, renderer: string): Promise<{ files: Assets; memos: { keep: (epochs: number, index: SearchIndex) => Promise<unknown> } }> {
   const { assembly, packs } = session
   const restored = cacheDir && renderer ? Promise.all([restoreRelated(assembly, cacheDir, renderer), restorePackNames(packs, cacheDir), assembly.sums.restore(cacheDir, renderer)]) : undefined
-  const keep = (epochs: number) => (cacheDir && renderer ? Promise.all([keepRelated(assembly, cacheDir, renderer, epochs), keepPackNames(packs, cacheDir), assembly.sums.keep(cacheDir, renderer)]) : Promise.resolve())
+  const keep = (epochs: number, index: SearchIndex) =>
+    cacheDir && renderer
+      ? Promise.all([keepRelated(assembly, cacheDir, renderer, epochs), keepPackNames(packs, cacheDir), assembly.sums.keep(cacheDir, renderer), keepLayout(session, index, cacheDir, renderer)])
+      : Promise.resolve()
   const prepared = Promise.all([assets(contentDir), restored]).then(([files]) => ({ files, memos: { keep } }))
   // Awaited only after render: a failure of render first must not leave this one unhandled (Node would end the process).
   prepared.catch(() => undefined)

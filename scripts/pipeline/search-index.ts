@@ -39,6 +39,7 @@ import type { RecordSums } from './record-sums.ts'
 import { refBlob } from '../../src/shared/packs.ts'
 import type { Post } from './posts.ts'
 import { codeUnitOrder } from './sources.ts'
+import { encodeFlat, patchShards, type Change, type Terms } from './search-patch.ts'
 
 /**
  * A shard's target size. Larger shards are fewer KV keys (a first deploy writes
@@ -192,7 +193,32 @@ export interface SearchIndex {
   base: SearchBase
   /** Posts in the delta; 0 when this build made a new base. */
   delta: number
+  /** The shards as laid out, for a build in a new process to patch; none with a delta, or past MAX_POSTINGS posts. */
+  layout?: SearchLayout
 }
+
+/**
+ * What a full index laid out, kept beside the render cache (search-layout.ts)
+ * so that a build in a new process patches its shards (search-patch.ts).
+ */
+export interface SearchLayout {
+  /** [path, ms, analysis hash, render-cache key of the analysis] of each doc, by id. */
+  docs: Array<[path: string, ms: number, hash: string, key: string]>
+  /** Each shard's text. */
+  data: string[]
+}
+
+/** What a build knows to patch the last layout: search-layout.ts. */
+export interface LayoutInput {
+  last?: SearchLayout
+  /** The terms the last layout's edited posts had, by the key of their analysis then (read before the cache is let go). */
+  before: ReadonlyMap<string, Terms>
+  /** The render-cache key of each analysis this build has, by its hash. */
+  keys: ReadonlyMap<string, string>
+}
+
+/** At most this many edited posts are patched in; more, and the shards are laid out again. */
+const PATCH_MAX = 16
 
 /**
  * Builds the index of `posts` (every post, scheduled ones included) into the
@@ -215,39 +241,30 @@ export function searchIndex(posts: Post[], store: BlobStore, base: SearchBase | 
 interface Kept {
   sums: RecordSums
   packs: PackMemo
+  layout?: LayoutInput
 }
 
 /** A new base of every post, and an empty delta. */
 function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: AnalysisMemo, kept: Kept | undefined): SearchIndex {
   const docs: BaseDoc[] = []
-  const lists = new Postings()
-  let total = 0
   const texts = new Map<string, string>()
+  const analyses = ordered.map((post) => analyse(post, memo))
   ordered.forEach((post, id) => {
-    const analysed = analyse(post, memo)
-    const { length, text } = analysed
+    const { length, text } = analyses[id]!
     const record: SearchTextRecord = { kind: 'search-text', v: SCHEMA_VERSION, text }
     // A post's text is a function of the post alone.
     kept?.sums.hashed(record, kept.sums.keyOf(post, 'search-text', undefined))
     const textHash = store.put(record)
     if (!texts.has(textHash)) texts.set(textHash, `text:${Math.floor(id / TEXTS_PER_PACK)}`)
     docs.push([post.path, post.title, post.day, length, textHash, post.ms])
-    total += length
-    lists.add(id, analysed)
   })
   const refs = packGroups(store, texts, kept?.packs)
   for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
   const blobs = [...new Set(docs.map((d) => refBlob(d[4])))]
-  const avgLength = docs.length ? total / docs.length : 0
   const records: Record<string, string> = {}
-  lists.byShard(shards).forEach((terms, n) => {
-    // shardData's layout, made as the postings are encoded.
-    let data = ''
-    for (const [term, list] of terms) {
-      const df = list.length / 2
-      data += `\n${term}\t${df > MAX_POSTINGS ? encodePairs(df, prune(pairsOf(list), docs, avgLength)) : encodeFlat(list)}`
-    }
-    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data } satisfies SearchShardRecord)
+  const data = patched(ordered, analyses, shards, kept?.layout) ?? shardLayout(analyses, shards, docs.map((d) => d[3]))
+  data.forEach((text, n) => {
+    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: text } satisfies SearchShardRecord)
     records[shardRecord(n)] = hash
     blobs.push(hash)
   })
@@ -257,7 +274,58 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.textOf(h)!])) }
   records[DELTA_RECORD] = store.put(emptyDelta())
   blobs.push(records[DELTA_RECORD])
-  return { records, blobs, external: [], base, delta: 0 }
+  return { records, blobs, external: [], base, delta: 0, layout: layoutOf(ordered, analyses, data, kept?.layout) }
+}
+
+/**
+ * Each shard's text from every post's postings (`analyses` in publication
+ * order; `lengths` their BM25 lengths): shardData's layout, made as the
+ * postings are encoded. What patchShards patches.
+ */
+export function shardLayout(analyses: readonly Terms[], shards: number, lengths: readonly number[]): string[] {
+  const lists = new Postings()
+  analyses.forEach((analysed, id) => lists.add(id, analysed))
+  const avgLength = lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : 0
+  return lists.byShard(shards).map((terms) => {
+    let data = ''
+    for (const [term, list] of terms) {
+      const df = list.length / 2
+      data += `\n${term}\t${df > MAX_POSTINGS ? encodePairs(df, prune(pairsOf(list), lengths, avgLength)) : encodeFlat(list)}`
+    }
+    return data
+  })
+}
+
+/**
+ * The last layout's shards with this build's edited posts patched in, when the
+ * posts are the layout's, in its order, with at most PATCH_MAX of them
+ * edited, and the terms each had then are known; otherwise none.
+ */
+function patched(ordered: Post[], analyses: readonly Analysed[], shards: number, input: LayoutInput | undefined): string[] | undefined {
+  const last = input?.last
+  if (!last || last.data.length !== shards || last.docs.length !== ordered.length || ordered.length > MAX_POSTINGS) return undefined
+  const changes: Change[] = []
+  for (let id = 0; id < ordered.length; id++) {
+    const [path, ms, hash, key] = last.docs[id]!
+    if (path !== ordered[id]!.path || ms !== ordered[id]!.ms) return undefined
+    if (hash === analyses[id]!.hash) continue
+    const before = input.before.get(key)
+    if (!before || changes.length === PATCH_MAX) return undefined
+    changes.push({ id, before, after: analyses[id]! })
+  }
+  return changes.length ? patchShards(last.data, changes, (id) => analyses[id]!.terms) : last.data
+}
+
+/** The layout to keep, when every analysis has a render-cache key and the blog is small enough to patch. */
+function layoutOf(ordered: Post[], analyses: readonly Analysed[], data: string[], input: LayoutInput | undefined): SearchLayout | undefined {
+  if (!input || ordered.length > MAX_POSTINGS) return undefined
+  const docs: SearchLayout['docs'] = []
+  for (let id = 0; id < ordered.length; id++) {
+    const key = input.keys.get(analyses[id]!.hash)
+    if (key === undefined) return undefined
+    docs.push([ordered[id]!.path, ordered[id]!.ms, analyses[id]!.hash, key])
+  }
+  return { docs, data }
 }
 
 const emptyDelta = (): SearchDeltaRecord => ({ kind: 'search-delta', v: SCHEMA_VERSION, removed: [], docs: [], data: '' })
@@ -308,7 +376,7 @@ function onBase(base: SearchBase, delta: SearchDeltaRecord, store: BlobStore): S
 class Postings {
   private readonly lists = new Map<string, number[]>()
 
-  add(id: number, { terms, weights }: Analysed): void {
+  add(id: number, { terms, weights }: Terms): void {
     for (let i = 0; i < terms.length; i++) {
       const list = this.lists.get(terms[i]!)
       if (list) list.push(id, weights[i]!)
@@ -340,27 +408,12 @@ class Postings {
 
 const pairsOf = (flat: number[]): Array<[number, number]> => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!])
 
-/** Base 36 of 0…1295 (two digits), made once: most gaps and term counts are small, and toString(36) was ~15% of the stage. */
-const B36 = Array.from({ length: 1296 }, (_, n) => n.toString(36))
-const b36 = (n: number): string => B36[n] ?? n.toString(36)
-
-/** encodePostings (src/shared/search.ts) of a flat list, every posting kept: df is its length. */
-function encodeFlat(flat: number[]): string {
-  let prev = 0
-  let out = `${b36(flat.length / 2)};`
-  for (let i = 0; i < flat.length; i += 2) {
-    out += `${i ? ',' : ''}${b36(flat[i]! - prev)}.${b36(flat[i + 1]!)}`
-    prev = flat[i]!
-  }
-  return out
-}
-
 const encodePairs = (df: number, kept: Array<[number, number]>): string => encodePostings({ df, ids: kept.map((p) => p[0]), tfs: kept.map((p) => p[1]) })
 
 /** The MAX_POSTINGS posts where the term's BM25 weight is highest, back in id order. */
-function prune(list: Array<[number, number]>, docs: BaseDoc[], avgLength: number): Array<[number, number]> {
+function prune(list: Array<[number, number]>, lengths: readonly number[], avgLength: number): Array<[number, number]> {
   const { k1, b } = BM25
-  const weight = ([id, tf]: [number, number]) => tf / (tf + k1 * (1 - b + (b * docs[id]![3]) / (avgLength || 1)))
+  const weight = ([id, tf]: [number, number]) => tf / (tf + k1 * (1 - b + (b * lengths[id]!) / (avgLength || 1)))
   return list
     .map((p) => [p, weight(p)] as const)
     .sort((x, y) => y[1] - x[1] || y[0][0] - x[0][0])

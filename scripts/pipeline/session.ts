@@ -19,6 +19,7 @@ import type { Built } from './quick.ts'
 import type { Stamped } from './read.ts'
 import { RecordSums } from './record-sums.ts'
 import type { Analysed, SearchBase } from './search-index.ts'
+import type { LayoutMemo } from './search-layout.ts'
 
 /** What assemble.ts keeps between the epochs of a build and across builds. */
 export interface AssemblyMemo {
@@ -57,6 +58,8 @@ export class BuildSession {
   readonly analysis = new WeakMap<Post, Analysed>()
   /** The last build's packs, by their members (packs.ts). */
   readonly packs = new PackMemo()
+  /** The search index's last layout, to patch (search-layout.ts). */
+  readonly layout: LayoutMemo = {}
   /** Render-cache keys of each post's derived values (derive.ts), so a kept post marks them used without hashing its HTML again. */
   readonly derived = new WeakMap<Post, string[]>()
 
