@@ -4,10 +4,11 @@
  * the sizes of the real-shaped corpus, and the stage times a build reports.
  */
 
-import { readdir } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
+import { forEachTerm } from '../../src/shared/tokenize.ts'
 import { metricRows, sizeRows, stageTable, type SizeRuns } from '../../scripts/bench/real-builds.ts'
 import { issue18Markdown, markdownTable } from '../../scripts/bench/issue-18.ts'
 import { goalFor, medians, metText, spread, verdict } from '../../scripts/bench/stats.ts'
@@ -97,6 +98,23 @@ describe('the real-shaped corpus and the stage timer', () => {
     await generateCorpus(dir, 159, 42, { real: true })
     expect((await readdir(join(dir, 'posts'))).filter((n) => n.endsWith('.md'))).toHaveLength(159)
     expect(await readdir(dir)).toEqual(expect.arrayContaining(['site.yml', 'posts']))
+  })
+  it('has a vocabulary that grows with the blog, as a real one does, from the same bytes for the same seed', async () => {
+    const termsOf = async (count: number, shape = { real: true }) => {
+      const dir = await tempDir()
+      await generateCorpus(dir, count, 42, shape)
+      const terms = new Set<string>()
+      let text = ''
+      for (const name of (await readdir(join(dir, 'posts'))).sort()) text += await readFile(join(dir, 'posts', name), 'utf8')
+      forEachTerm(text, (term) => terms.add(term))
+      return { terms: terms.size, text }
+    }
+    const [small, large, again, repeated] = await Promise.all([termsOf(40), termsOf(160), termsOf(40), termsOf(160, { real: false })])
+    // The imported blogs: ~560 (English) to ~1,730 (Chinese) distinct terms per post, still ~400 new ones per post at 168 posts.
+    expect(small.terms / 40).toBeGreaterThan(400)
+    expect((large.terms - small.terms) / 120).toBeGreaterThan(150)
+    expect(repeated.terms).toBeLessThan(large.terms / 10)
+    expect(again.text).toBe(small.text)
   })
   it('a build to disk reports each named stage once, in the order they run, its writes last', async () => {
     const { summary } = await buildToDisk({ contentDir: FIXTURE_CONTENT, outDir: await tempDir(), publicDir: await tempDir(), now: FIXTURE_NOW })
