@@ -230,6 +230,17 @@ export class RenderCache {
     return value
   }
 
+  /** Like memo, but the entry's JSON, for a caller that parses it only if it needs the value. */
+  text(key: string, compute: () => unknown): string {
+    this.used.add(key)
+    this.ensure(key)
+    const raw = this.stored.get(key) ?? this.fresh.get(key)
+    if (raw !== undefined) return raw
+    const json = JSON.stringify(compute())
+    this.fresh.set(key, json)
+    return json
+  }
+
   /**
    * An entry's value without marking it used: what an earlier build kept
    * that this one reads once but does not keep (search-layout.ts).

@@ -14,7 +14,7 @@ import { absoluteUrlEdits, applyEdits, type Edit } from './absolute-urls.ts'
 import type { RenderCache } from './cache.ts'
 import type { Derived } from './render-pool.ts'
 import type { Page, Post } from './posts.ts'
-import { primeAnalysis, storedAnalysis } from './search-index.ts'
+import { primeAnalysis, storedAnalysis, summaryOf, termsOf, type StoredAnalysis, type StoredTerms } from './search-index.ts'
 import type { BuildSession } from './session.ts'
 
 export interface DeriveInput {
@@ -59,7 +59,13 @@ export async function derive(posts: Post[], { siteUrl, cache, renderer, session,
     // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
     post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? feedEditsOf(post, siteUrl)))
     const searchKey = cache.key(renderer, 'search', ...from)
-    primeAnalysis(post, await cache.memo(searchKey, () => pre?.search ?? storedAnalysis(post, session.analysis)), session.analysis)
-    session.derived.set(post, [feedKey, searchKey])
+    const termsKey = cache.key(renderer, 'search-terms', ...from)
+    let computed: StoredAnalysis | undefined
+    const whole = () => (computed ??= pre?.search ?? storedAnalysis(post, session.analysis))
+    const summary = await cache.memo(searchKey, () => summaryOf(whole()))
+    // The terms' JSON, parsed only if the search stage reads them (search-index.ts StoredSummary).
+    const terms = cache.text(termsKey, () => termsOf(whole()))
+    primeAnalysis(post, computed ?? { summary, terms: () => JSON.parse(terms) as StoredTerms }, session.analysis)
+    session.derived.set(post, [feedKey, searchKey, termsKey])
   }
 }

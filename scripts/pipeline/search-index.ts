@@ -88,6 +88,8 @@ export interface Analysed {
   text: string
   /** Hash of tf, length and text: what the post gives the index, less its path and times. */
   hash: string
+  /** How many terms: what shardCount sums, without the terms. */
+  count: number
 }
 
 /** Analyses already made, by post: the session's (session.ts), so an unchanged post is tokenized once per process. */
@@ -118,15 +120,50 @@ export interface StoredAnalysis {
   hash: string
 }
 
+/**
+ * An analysis as the render cache keeps it: its summary, which every build
+ * reads, and its terms, which only a build that lays the shards out reads (a
+ * new process's edit patches them, search-patch.ts: the terms of the edited
+ * posts and of a few others). The terms are most of an analysis's JSON
+ * (~1,000 terms a post), and parsing every post's was most of an edit's
+ * derive stage.
+ */
+export type StoredSummary = Omit<StoredAnalysis, 'terms' | 'weights'> & { count: number }
+export type StoredTerms = Pick<StoredAnalysis, 'terms' | 'weights'>
+
 export function storedAnalysis(post: Post, memo: AnalysisMemo): StoredAnalysis {
   const { terms, weights, length, text, hash } = analyse(post, memo)
   return { terms: [...terms], weights: [...weights], length, text, hash }
 }
 
-/** Gives a post its analysis from an earlier build, so an unchanged post is not tokenized again. */
-export function primeAnalysis(post: Post, stored: StoredAnalysis, memo: AnalysisMemo): void {
+export const summaryOf = ({ length, text, hash, terms }: StoredAnalysis): StoredSummary => ({ length, text, hash, count: terms.length })
+export const termsOf = ({ terms, weights }: StoredAnalysis): StoredTerms => ({ terms, weights })
+
+/**
+ * Gives a post its analysis from an earlier build, so an unchanged post is
+ * not tokenized again: whole, or as its summary with its terms read when
+ * first used (`terms`, the JSON of StoredTerms).
+ */
+export function primeAnalysis(post: Post, stored: StoredAnalysis | { summary: StoredSummary; terms: () => StoredTerms }, memo: AnalysisMemo): void {
   if (memo.has(post)) return
-  memo.set(post, { terms: stored.terms, weights: stored.weights, length: stored.length, text: stored.text, hash: stored.hash })
+  if ('hash' in stored) {
+    memo.set(post, { terms: stored.terms, weights: stored.weights, length: stored.length, text: stored.text, hash: stored.hash, count: stored.terms.length })
+    return
+  }
+  const { summary, terms } = stored
+  let read: StoredTerms | undefined
+  memo.set(post, {
+    get terms() {
+      return (read ??= terms()).terms
+    },
+    get weights() {
+      return (read ??= terms()).weights
+    },
+    length: summary.length,
+    text: summary.text,
+    hash: summary.hash,
+    count: summary.count,
+  })
 }
 
 /** A post's weighted term frequencies and snippet text, computed once per post. */
@@ -146,7 +183,7 @@ export function analyse(post: Post, memo: AnalysisMemo = new WeakMap()): Analyse
   for (const block of code) length += add(tf, block, WEIGHTS.code)
   const kept = cut(text, TEXT_LIMIT)
   // The hash is of the pairs, as it always was: it is in the doc table's fingerprints.
-  const result = { terms: [...tf.keys()], weights: [...tf.values()], length, text: kept, hash: sha256(JSON.stringify([length, kept, [...tf]])) }
+  const result = { terms: [...tf.keys()], weights: [...tf.values()], length, text: kept, hash: sha256(JSON.stringify([length, kept, [...tf]])), count: tf.size }
   memo.set(post, result)
   return result
 }
@@ -162,7 +199,7 @@ export const byPublication = (a: Post, b: Post): number => a.ms - b.ms || codeUn
  * count; a build whose count differs folds the delta into a new base.
  */
 export function shardCount(posts: Post[], memo: AnalysisMemo = new WeakMap()): number {
-  const postings = posts.reduce((n, p) => n + analyse(p, memo).terms.length, 0)
+  const postings = posts.reduce((n, p) => n + analyse(p, memo).count, 0)
   let shards = 1
   while (shards < MAX_SHARD_COUNT && (postings * BYTES_PER_POSTING) / shards > TARGET_SHARD_BYTES) shards *= 2
   return shards
@@ -202,7 +239,7 @@ export interface SearchIndex {
  * so that a build in a new process patches its shards (search-patch.ts).
  */
 export interface SearchLayout {
-  /** [path, ms, analysis hash, render-cache key of the analysis] of each doc, by id. */
+  /** [path, ms, analysis hash, render-cache key of the analysis's terms] of each doc, by id. */
   docs: Array<[path: string, ms: number, hash: string, key: string]>
   /** Each shard's text. */
   data: string[]
@@ -211,9 +248,9 @@ export interface SearchLayout {
 /** What a build knows to patch the last layout: search-layout.ts. */
 export interface LayoutInput {
   last?: SearchLayout
-  /** The terms the last layout's edited posts had, by the key of their analysis then (read before the cache is let go). */
+  /** The terms the last layout's edited posts had, by the key of their terms then (read before the cache is let go). */
   before: ReadonlyMap<string, Terms>
-  /** The render-cache key of each analysis this build has, by its hash. */
+  /** The render-cache key of the terms of each analysis this build has, by its hash. */
   keys: ReadonlyMap<string, string>
 }
 

@@ -11,7 +11,7 @@
 import type { RenderCache } from './cache.ts'
 import { readKept, writeKept } from './kept-json.ts'
 import type { Post } from './posts.ts'
-import type { LayoutInput, SearchIndex, SearchLayout, StoredAnalysis } from './search-index.ts'
+import type { LayoutInput, SearchIndex, SearchLayout, StoredTerms } from './search-index.ts'
 import type { Terms } from './search-patch.ts'
 import type { BuildSession } from './session.ts'
 
@@ -47,7 +47,7 @@ export async function noteLayout(session: BuildSession, posts: Post[], cache: Re
   }
   const keys = new Map<string, string>()
   for (const post of posts) {
-    const key = session.derived.get(post)?.[1]
+    const key = session.derived.get(post)?.[2]
     const analysis = session.analysis.get(post)
     if (key && analysis) keys.set(analysis.hash, key)
   }
@@ -55,7 +55,7 @@ export async function noteLayout(session: BuildSession, posts: Post[], cache: Re
   const before = new Map<string, Terms>()
   for (const [, , , key] of memo.last?.docs ?? []) {
     if (present.has(key) || before.has(key)) continue
-    const stored = before.size < READ_MAX ? cache.peek<StoredAnalysis>(key) : undefined
+    const stored = before.size < READ_MAX ? cache.peek<StoredTerms>(key) : undefined
     if (!stored) break
     before.set(key, stored)
   }

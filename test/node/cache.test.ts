@@ -45,8 +45,8 @@ describe('content-hash cache', () => {
     expect(cold.summary.cached).toBe(0)
     const files = await entries()
     expect(files).toBeGreaterThan(5)
-    // Each published post also keeps its feed HTML and its search analysis.
-    expect(await derived()).toBe(2 * cold.summary.posts + 2 * cold.summary.scheduled)
+    // Each published post also keeps its feed HTML and its search analysis, as a summary and its terms.
+    expect(await derived()).toBe(3 * cold.summary.posts + 3 * cold.summary.scheduled)
     const warm = await run()
     expect(warm.summary.cached).toBe(files)
     expect(warm.manifest.routes).toEqual(cold.manifest.routes)
@@ -86,10 +86,10 @@ describe('content-hash cache', () => {
     const file = join(contentDir, 'posts', '2025-01-31-deepseek-ai.md')
     await writeFile(file, `${await readFile(file, 'utf8')}\nAn edited line.\n`)
     expect((await run(session)).summary.cached).toBe(files - 1)
-    // The disk cache lost only the edited post's entries (its file, feed HTML, search analysis) and gained their new ones.
+    // The disk cache lost only the edited post's entries (its file, feed HTML, search summary and terms) and gained their new ones.
     const after = await lines()
     expect(after).toHaveLength(before.size)
-    expect(after.filter((l) => !before.has(l))).toHaveLength(3)
+    expect(after.filter((l) => !before.has(l))).toHaveLength(4)
     // A new process (no session) finds every file in the cache.
     expect((await run()).summary.cached).toBe(files)
   })

@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { build } from '../../scripts/pipeline/index.ts'
 import { shardLayout } from '../../scripts/pipeline/search-index.ts'
 import { patchShards, type Terms } from '../../scripts/pipeline/search-patch.ts'
@@ -86,6 +86,27 @@ describe('the kept search layout', () => {
     await edit('Another line.')
     const next = await run()
     expect(shard(next, 0)).toContain('\nplanted\t')
+  })
+
+  it("is patched without reading the unchanged posts' terms", async () => {
+    const { run, edit } = await setup()
+    const cold = await run()
+    await edit('Zebrafish 斑马鱼 appear in one post only.')
+    const parse = JSON.parse
+    let terms = 0
+    vi.spyOn(JSON, 'parse').mockImplementation((...args: Parameters<typeof JSON.parse>) => {
+      const value = parse(...args) as { terms?: unknown } | null
+      if (Array.isArray(value?.terms)) terms++
+      return value
+    })
+    try {
+      await run()
+    } finally {
+      vi.restoreAllMocks()
+    }
+    // The edited post's terms as they were, and those of a post a term edited out of it moves to, at most.
+    expect(terms).toBeGreaterThan(0)
+    expect(terms).toBeLessThan(cold.summary.posts / 2)
   })
 
   it('is laid out again when damaged, into the cold build', async () => {
