@@ -113,6 +113,12 @@ export class BlobStore {
     return known.hash
   }
 
+  /** put() of a record whose sum an earlier build kept: its JSON is made only if something reads it (lazyHashed). */
+  putNamed(value: object, sum: BlobSum): string {
+    if (!this.hashed.has(value)) this.hashed.set(value, lazyHashed(value, sum))
+    return this.put(value)
+  }
+
   /** The record under `hash` as put() took it; for a blob adopted as text, that text parsed. */
   record(hash: string): unknown {
     const value = this.values.get(hash)

@@ -33,7 +33,7 @@ import {
 } from '../../src/shared/search.ts'
 import { forEachTerm, shardOf } from '../../src/shared/tokenize.ts'
 import { htmlToText } from './html.ts'
-import { sha256, type BlobStore } from './manifest.ts'
+import { sha256, type BlobStore, type BlobSum } from './manifest.ts'
 import { packGroups, type PackMemo } from './packs.ts'
 import type { RecordSums } from './record-sums.ts'
 import { refBlob } from '../../src/shared/packs.ts'
@@ -241,8 +241,15 @@ export interface SearchIndex {
 export interface SearchLayout {
   /** [path, ms, analysis hash, render-cache key of the analysis's terms] of each doc, by id. */
   docs: Array<[path: string, ms: number, hash: string, key: string]>
-  /** Each shard's text. */
-  data: string[]
+  /** Each shard: its record's sum, and its text, read when first needed (a new process reads only the shards an edit patches). */
+  shards: LayoutShard[]
+}
+
+export interface LayoutShard {
+  sum: BlobSum
+  text: () => string
+  /** The text's length, known without reading it. */
+  length: number
 }
 
 /** What a build knows to patch the last layout: search-layout.ts. */
@@ -299,19 +306,26 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   for (const doc of docs) doc[4] = refs.get(doc[4]) ?? doc[4]
   const blobs = [...new Set(docs.map((d) => refBlob(d[4])))]
   const records: Record<string, string> = {}
-  const data = patched(ordered, analyses, shards, kept?.layout) ?? shardLayout(analyses, shards, docs.map((d) => d[3]))
-  data.forEach((text, n) => {
-    const hash = store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: text } satisfies SearchShardRecord)
+  const last = kept?.layout?.last
+  const patch = patched(ordered, analyses, shards, kept?.layout)
+  const data = patch ? undefined : shardLayout(analyses, shards, docs.map((d) => d[3]))
+  const laid: LayoutShard[] = []
+  for (let n = 0; n < shards; n++) {
+    const text = data ? data[n]! : patch!.get(n)
+    // A shard the patch left as it was is named by the last layout's sum: its text is read only if something needs it.
+    const shard = text === undefined ? last!.shards[n]! : undefined
+    const hash = shard ? store.putNamed(lazyShard(shard.text), shard.sum) : store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: text! } satisfies SearchShardRecord)
+    laid.push(shard ?? { sum: { hash, bytes: store.bytes(hash), units: store.units(hash) }, text: () => text!, length: text!.length })
     records[shardRecord(n)] = hash
     blobs.push(hash)
-  })
+  }
   const table: SearchDocsRecord = { kind: 'search-docs', v: SCHEMA_VERSION, shards, docs, fingerprints: ordered.map((p) => fingerprint(p, memo)).join('') }
   records[DOCS_RECORD] = store.put(table)
   blobs.push(records[DOCS_RECORD])
   const base: SearchBase = { records: { ...records }, table, blobs: new Map(blobs.map((h) => [h, store.blobs.textOf(h)!])) }
   records[DELTA_RECORD] = store.put(emptyDelta())
   blobs.push(records[DELTA_RECORD])
-  return { records, blobs, external: [], base, delta: 0, layout: layoutOf(ordered, analyses, data, kept?.layout) }
+  return { records, blobs, external: [], base, delta: 0, layout: layoutOf(ordered, analyses, laid, kept?.layout) }
 }
 
 /**
@@ -333,14 +347,24 @@ export function shardLayout(analyses: readonly Terms[], shards: number, lengths:
   })
 }
 
+/** A shard's record, its text made when first read (JSON.stringify reads a getter). */
+const lazyShard = (text: () => string): SearchShardRecord => ({
+  kind: 'search-shard',
+  v: SCHEMA_VERSION,
+  get data() {
+    return text()
+  },
+})
+
 /**
- * The last layout's shards with this build's edited posts patched in, when the
- * posts are the layout's, in its order, with at most PATCH_MAX of them
- * edited, and the terms each had then are known; otherwise none.
+ * The shards this build's edited posts change, patched into the last
+ * layout's, when the posts are the layout's, in its order, with at most
+ * PATCH_MAX of them edited, and the terms each had then are known; otherwise
+ * none (and when a kept shard cannot be read: search-layout.ts).
  */
-function patched(ordered: Post[], analyses: readonly Analysed[], shards: number, input: LayoutInput | undefined): string[] | undefined {
+function patched(ordered: Post[], analyses: readonly Analysed[], shards: number, input: LayoutInput | undefined): Map<number, string> | undefined {
   const last = input?.last
-  if (!last || last.data.length !== shards || last.docs.length !== ordered.length || ordered.length > MAX_POSTINGS) return undefined
+  if (!last || last.shards.length !== shards || last.docs.length !== ordered.length || ordered.length > MAX_POSTINGS) return undefined
   const changes: Change[] = []
   for (let id = 0; id < ordered.length; id++) {
     const [path, ms, hash, key] = last.docs[id]!
@@ -350,11 +374,15 @@ function patched(ordered: Post[], analyses: readonly Analysed[], shards: number,
     if (!before || changes.length === PATCH_MAX) return undefined
     changes.push({ id, before, after: analyses[id]! })
   }
-  return changes.length ? patchShards(last.data, changes, (id) => analyses[id]!.terms) : last.data
+  try {
+    return patchShards(shards, (n) => last.shards[n]!.text(), changes, (id) => analyses[id]!.terms)
+  } catch {
+    return undefined // a kept shard missing or damaged: laid out again
+  }
 }
 
 /** The layout to keep, when every analysis has a render-cache key and the blog is small enough to patch. */
-function layoutOf(ordered: Post[], analyses: readonly Analysed[], data: string[], input: LayoutInput | undefined): SearchLayout | undefined {
+function layoutOf(ordered: Post[], analyses: readonly Analysed[], shards: LayoutShard[], input: LayoutInput | undefined): SearchLayout | undefined {
   if (!input || ordered.length > MAX_POSTINGS) return undefined
   const docs: SearchLayout['docs'] = []
   for (let id = 0; id < ordered.length; id++) {
@@ -362,7 +390,7 @@ function layoutOf(ordered: Post[], analyses: readonly Analysed[], data: string[]
     if (key === undefined) return undefined
     docs.push([ordered[id]!.path, ordered[id]!.ms, analyses[id]!.hash, key])
   }
-  return { docs, data }
+  return { docs, shards }
 }
 
 const emptyDelta = (): SearchDeltaRecord => ({ kind: 'search-delta', v: SCHEMA_VERSION, removed: [], docs: [], data: '' })

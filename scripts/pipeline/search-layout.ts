@@ -4,34 +4,80 @@
  * posts into its shards (search-patch.ts) rather than laying out every post's
  * postings again. Patching needs the terms an edited post had: derive reads
  * them from the render cache (by the key the layout names) before the cache
- * is let go. A damaged file, another version or renderer, or none is no
- * layout at all: the shards are laid out in full, as before (kept-json.ts).
+ * is let go.
+ *
+ * Kept as `search-layout.json` (the docs, and each shard's sum and length)
+ * and one file per shard text under `search-layout/`, named by the shard's
+ * hash: a build reads only the shards it patches, and writes only those it
+ * changed (a 1,000-post blog's shards are ~6 MB). The texts are UTF-16, as
+ * a JS string holds them, so reading one is a copy, not a decoding. A
+ * damaged record, another version or renderer, or a shard file missing or
+ * of the wrong size is no layout at all: the shards are laid out in full, as
+ * before (kept-json.ts).
  */
 
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import type { RenderCache } from './cache.ts'
 import { readKept, writeKept } from './kept-json.ts'
+import { blobHash } from './manifest.ts'
 import type { Post } from './posts.ts'
-import type { LayoutInput, SearchIndex, SearchLayout, StoredTerms } from './search-index.ts'
+import type { LayoutInput, LayoutShard, SearchIndex, SearchLayout, StoredTerms } from './search-index.ts'
 import type { Terms } from './search-patch.ts'
 import type { BuildSession } from './session.ts'
+import { writeFileAtomic } from './write.ts'
 
 const FILE = 'search-layout.json'
-const VERSION = 1
+const FOLDER = 'search-layout'
+const VERSION = 2
 /** Edited posts whose terms then are read: more than the index patches in (search-index.ts PATCH_MAX) is no use. */
 const READ_MAX = 16
+const HASH = /^[0-9a-f]{32}$/
 
-/** A session's layout: the last one (read from the folder once per process), and what this build patches it with. */
+/** A session's layout: the last one (read from the folder once per process), the shard files there, and what this build patches it with. */
 export interface LayoutMemo {
   last?: SearchLayout
   read?: boolean
+  files?: Set<string>
   input?: LayoutInput
 }
 
-const isDoc = (d: unknown): boolean => Array.isArray(d) && d.length === 4 && typeof d[0] === 'string' && typeof d[1] === 'number' && typeof d[2] === 'string' && typeof d[3] === 'string'
+/** [hash, bytes, units, text length] of a shard: its record's sum, and the length of its text. */
+type Kept = { docs: SearchLayout['docs']; shards: Array<[string, number, number, number]> }
 
-const isLayout = (x: unknown): x is SearchLayout => {
-  const layout = x as SearchLayout | null
-  return Array.isArray(layout?.docs) && layout.docs.every(isDoc) && Array.isArray(layout.data) && layout.data.every((d) => typeof d === 'string')
+const isDoc = (d: unknown): boolean => Array.isArray(d) && d.length === 4 && typeof d[0] === 'string' && typeof d[1] === 'number' && typeof d[2] === 'string' && typeof d[3] === 'string'
+const isShard = (s: unknown): boolean => Array.isArray(s) && s.length === 4 && HASH.test(s[0]) && s.slice(1).every(Number.isInteger)
+const isKept = (x: unknown): x is Kept => {
+  const kept = x as Kept | null
+  return Array.isArray(kept?.docs) && kept.docs.every(isDoc) && Array.isArray(kept.shards) && kept.shards.every(isShard)
+}
+
+const shardFile = (dir: string, hash: string) => join(dir, FOLDER, `${hash}.txt`)
+
+/** A kept shard's text, read once, and refused unless its record is the one its hash names (then the shards are laid out again). */
+function keptText(file: string, hash: string): () => string {
+  let text: string | undefined
+  return () => {
+    if (text !== undefined) return text
+    const read = readFileSync(file, 'utf16le')
+    if (blobHash(JSON.stringify({ kind: 'search-shard', v: SCHEMA_VERSION, data: read })) !== hash) throw new Error(`${file} does not match its hash; delete it and build again`)
+    return (text = read)
+  }
+}
+
+/** The layout the last build in `dir` kept, when every shard file is there at its size. */
+async function restore(dir: string, renderer: string): Promise<{ layout: SearchLayout; files: Set<string> } | undefined> {
+  const kept = (await readKept(dir, FILE, VERSION, renderer))?.layout
+  if (!isKept(kept)) return undefined
+  const shards: LayoutShard[] = []
+  for (const [hash, bytes, units, length] of kept.shards) {
+    const file = shardFile(dir, hash)
+    if (statSync(file, { throwIfNoEntry: false })?.size !== 2 * length) return undefined
+    shards.push({ sum: { hash, bytes, units }, text: keptText(file, hash), length })
+  }
+  return { layout: { docs: kept.docs, shards }, files: new Set(kept.shards.map((s) => s[0])) }
 }
 
 /**
@@ -42,8 +88,9 @@ export async function noteLayout(session: BuildSession, posts: Post[], cache: Re
   const memo = session.layout
   if (!memo.read) {
     memo.read = true
-    const layout = (await readKept(dir, FILE, VERSION, renderer))?.layout
-    if (isLayout(layout)) memo.last = layout
+    const restored = await restore(dir, renderer)
+    memo.last = restored?.layout
+    memo.files = restored?.files
   }
   const keys = new Map<string, string>()
   for (const post of posts) {
@@ -62,12 +109,29 @@ export async function noteLayout(session: BuildSession, posts: Post[], cache: Re
   memo.input = { last: memo.last, before, keys }
 }
 
-/** After the search stage: its layout becomes the last one, written unless it is the one read or written before. */
+/**
+ * After the search stage: its layout becomes the last one. The shard files
+ * it lacks are written first, then the record that names them, then the
+ * files no longer named are removed.
+ */
 export async function keepLayout(session: BuildSession, index: SearchIndex, dir: string, renderer: string): Promise<void> {
   const memo = session.layout
   memo.input = undefined
   const { layout } = index
-  if (!layout || (layout.data === memo.last?.data && JSON.stringify(layout.docs) === JSON.stringify(memo.last.docs))) return
+  if (!layout) return
+  const last = memo.last
   memo.last = layout
-  await writeKept(dir, FILE, VERSION, renderer, { layout })
+  const same = last && last.shards.length === layout.shards.length && last.shards.every((s, n) => s.sum.hash === layout.shards[n]!.sum.hash)
+  if (same && JSON.stringify(last.docs) === JSON.stringify(layout.docs)) return
+  try {
+    const files = memo.files ?? new Set<string>()
+    await mkdir(join(dir, FOLDER), { recursive: true })
+    for (const { sum, text } of layout.shards) if (!files.has(sum.hash)) await writeFileAtomic(shardFile(dir, sum.hash), Buffer.from(text(), 'utf16le'))
+    const shards = layout.shards.map(({ sum, length }): Kept['shards'][number] => [sum.hash, sum.bytes, sum.units, length])
+    if (!(await writeKept(dir, FILE, VERSION, renderer, { layout: { docs: layout.docs, shards } }))) return
+    memo.files = new Set(shards.map((s) => s[0]))
+    for (const name of readdirSync(join(dir, FOLDER))) if (!memo.files.has(name.slice(0, 32))) rmSync(join(dir, FOLDER, name), { force: true })
+  } catch {
+    memo.files = undefined // best effort, as every kept record: the next build lays the shards out in full
+  }
 }

@@ -90,25 +90,50 @@ function partition(before: (n: number) => boolean, lo: number, hi: number): numb
 /** A term's first two UTF-16 units as one number (a one-unit term's second is the tab after it): most lines are passed over on it, unsliced. */
 const prefixOf = (term: string): number => term.charCodeAt(0) * 65536 + (term.length > 1 ? term.charCodeAt(1) : 9)
 
-/** One change's terms in one shard: as they are now (weight and place in the post's analysis), and as they were. */
+/**
+ * One change's terms in one shard: those whose postings change, as they are
+ * now (weight and place in the post's analysis) and as they were; and the
+ * place of every term the post has now, which orders k's block.
+ */
 interface ShardTerms {
   after: Map<string, [tf: number, place: number]>
   before: Set<string>
   prefixes: Set<number>
+  places: ReadonlyMap<string, [tf: number, place: number]>
 }
 
-/** A change's terms, by shard. */
+/**
+ * Whether the terms the post had and still has are in the same order in both
+ * analyses: then a term whose weight is the same keeps its line and its place
+ * in k's block, and only the others are patched (an edit that adds a sentence
+ * changes a few terms of the ~1,000). Otherwise every term is patched.
+ */
+function sameOrder(change: Change, places: ReadonlyMap<string, [number, number]>): boolean {
+  let last = -1
+  for (const term of change.before.terms) {
+    const now = places.get(term)
+    if (!now) continue
+    if (now[1] < last) return false
+    last = now[1]
+  }
+  return true
+}
+
+/** A change's terms whose postings change, by shard. */
 function byShard(change: Change, shards: number): Map<number, ShardTerms> {
+  const places = new Map<string, [number, number]>(change.after.terms.map((term, i) => [term, [change.after.weights[i]!, i]]))
+  const was = new Map(change.before.terms.map((term, i) => [term, change.before.weights[i]!]))
+  const every = !sameOrder(change, places)
   const out = new Map<number, ShardTerms>()
   const of = (term: string) => {
     const n = shardOf(term, shards)
     let entry = out.get(n)
-    if (!entry) out.set(n, (entry = { after: new Map(), before: new Set(), prefixes: new Set() }))
+    if (!entry) out.set(n, (entry = { after: new Map(), before: new Set(), prefixes: new Set(), places }))
     entry.prefixes.add(prefixOf(term))
     return entry
   }
-  change.after.terms.forEach((term, i) => of(term).after.set(term, [change.after.weights[i]!, i]))
-  for (const term of change.before.terms) of(term).before.add(term)
+  for (const [term, now] of places) if (every || was.get(term) !== now[0]) of(term).after.set(term, now)
+  for (const [term, tf] of was) if (every || places.get(term)?.[0] !== tf) of(term).before.add(term)
   return out
 }
 
@@ -149,7 +174,8 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
   const firstAt = (i: number) => firstOf(text, starts[i]!)
   const replaced = new Map<number, string | null>()
   const inserts: Insert[] = []
-  const kAt = partition((i) => firstAt(i) <= id, 0, n)
+  const kLo = partition((i) => firstAt(i) < id, 0, n)
+  const kAt = partition((i) => firstAt(i) <= id, kLo, n)
   const ranks = new Map<number, Map<string, number>>()
   const rankIn = (first: number) => {
     let rank = ranks.get(first)
@@ -167,7 +193,7 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
     if (list.length && list[0] !== id && old[0] !== id) replaced.set(i, line)
     else replaced.set(i, null)
     if (!list.length || (list[0] !== id && old[0] !== id)) continue
-    if (list[0] === id) inserts.push({ at: kAt, first: id, rank: now![1], line })
+    if (list[0] === id) inserts.push({ at: -1, first: id, rank: now![1], line })
     else {
       // Edited out of k, its first post: to the block of the next post that has it, in that post's order.
       const first = list[0]!
@@ -179,7 +205,15 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
       inserts.push({ at, first, rank: own, line })
     }
   }
-  for (const [term, [tf, place]] of terms.after) if (!seen.has(term)) inserts.push({ at: kAt, first: id, rank: place, line: `${term}\t${encodeFlat([id, tf])}` })
+  for (const [term, [tf, place]] of terms.after) if (!seen.has(term)) inserts.push({ at: -1, first: id, rank: place, line: `${term}\t${encodeFlat([id, tf])}` })
+  // k's block keeps the lines not patched, in k's order: each patched one goes before the first that comes after it there.
+  const stays = Array.from({ length: kAt - kLo }, (_, i) => kLo + i).filter((i) => replaced.get(i) !== null)
+  const rankAt = (i: number) => terms.places.get(text.slice(starts[i]!, text.indexOf('\t', starts[i]!)))![1]
+  for (const insert of inserts) {
+    if (insert.at >= 0) continue
+    const after = partition((j) => rankAt(stays[j]!) < insert.rank, 0, stays.length)
+    insert.at = after < stays.length ? stays[after]! : kAt
+  }
   return splice(text, starts, replaced, inserts)
 }
 
@@ -205,16 +239,16 @@ function splice(text: string, starts: number[], replaced: Map<number, string | n
 }
 
 /**
- * The shard texts of `data` (one per shard, shardData's layout) with each
- * change applied in turn. `termsOf(j)`: the terms of an unchanged post j.
+ * The shards that `changes` change, applied in turn, by number, as new texts
+ * (shardData's layout): `textOf(n)` is shard n's text in the kept layout, read
+ * only for the shards patched; `termsOf(j)` the terms of an unchanged post j.
  */
-export function patchShards(data: readonly string[], changes: readonly Change[], termsOf: (id: number) => readonly string[]): string[] {
-  const shards = data.length
+export function patchShards(shards: number, textOf: (n: number) => string, changes: readonly Change[], termsOf: (id: number) => readonly string[]): Map<number, string> {
   const current = new Map(changes.map((c) => [c.id, c.before.terms]))
   const now = (id: number) => current.get(id) ?? termsOf(id)
-  const out = [...data]
+  const out = new Map<number, string>()
   for (const change of changes) {
-    for (const [n, terms] of byShard(change, shards)) out[n] = patchText(out[n]!, change.id, terms, now)
+    for (const [n, terms] of byShard(change, shards)) out.set(n, patchText(out.get(n) ?? textOf(n), change.id, terms, now))
     current.set(change.id, change.after.terms)
   }
   return out
