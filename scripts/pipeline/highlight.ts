@@ -85,11 +85,46 @@ export interface Highlighted {
   unknown?: string
 }
 
+/** A block's code and info string, as one memo key. */
+const blockKey = (source: string, info: string | undefined) => `${info ?? ''}\u0000${source}`
+
+/** Code blocks highlighted by an earlier render of the file being rendered, and those this render highlighted: withHighlights. */
+let given: Map<string, Highlighted> | undefined
+let made: Array<[string, Highlighted]> | undefined
+
+/**
+ * `render()` with the file's code blocks as an earlier render highlighted them
+ * (`known`), and, when `keep`, every block it highlighted: an edit's file is
+ * rendered with its blocks as they were (render.ts keeps them in the render
+ * cache), and highlights only those that changed. Loading highlight.js's
+ * grammars and compiling them on the worker was ~50 ms of a one-post edit's
+ * ~370 (159 posts, the bench's corpus). A block is a pure function of its
+ * code and info string, so the HTML is the same either way.
+ */
+export function withHighlights<T>(known: ReadonlyArray<[string, Highlighted]> | undefined, keep: boolean, render: () => T): { value: T; made?: Array<[string, Highlighted]> } {
+  given = known && new Map(known)
+  made = keep ? [] : undefined
+  try {
+    const value = render()
+    return made ? { value, made } : { value }
+  } finally {
+    given = made = undefined
+  }
+}
+
 /**
  * A code block as HTML. `linenos` in the info string (from
  * `{% highlight lang linenos %}`) adds a line-number gutter.
  */
 export function highlight(source: string, info: string | undefined): Highlighted {
+  const key = made || given ? blockKey(source, info) : ''
+  const known = given?.get(key)
+  const result = known ?? highlighted(source, info)
+  made?.push([key, result])
+  return result
+}
+
+function highlighted(source: string, info: string | undefined): Highlighted {
   const [first = '', ...opts] = (info ?? '').trim().split(/\s+/)
   const name = first.toLowerCase().replace(/\?.*$/, '') // kramdown's `lang?opts`
   const diff = DIFF.exec(name)

@@ -191,7 +191,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const progress = () => options.onProgress?.(++done, found.length)
   const read = await readAll({ contentDir, found, site, nowMs, session, cache, renderer, progress })
   lap('read')
-  const rendering = render(read, { contentDir, found, site, nowMs, cache, pool, parallel: options.parallel ?? false, progress })
+  const rendering = render(read, { contentDir, found, site, nowMs, cache, renderer, pool, parallel: options.parallel ?? false, progress })
   const prepared = unrendered(contentDir, session, options.cacheDir, renderer)
   const rendered = await rendering
   lap('render')

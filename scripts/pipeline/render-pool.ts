@@ -30,6 +30,7 @@ import type { SiteConfig } from '../../src/shared/schema.ts'
 import type { Edit } from './absolute-urls.ts'
 import { feedEditsOf } from './derive.ts'
 import { BuildError } from './errors.ts'
+import { withHighlights, type Highlighted } from './highlight.ts'
 import { buildPage, buildPost, type Page, type Post } from './posts.ts'
 import { storedAnalysis, type StoredAnalysis } from './search-index.ts'
 import type { Pool } from './render-thread.ts'
@@ -44,7 +45,10 @@ export interface Derived {
   search: StoredAnalysis
 }
 
-export type Outcome = { ok: Post | Page; derived?: Derived } | { error: { file: string; message: string; line?: number; stack?: string } }
+export type Outcome = { ok: Post | Page; derived?: Derived; highlights?: Blocks } | { error: { file: string; message: string; line?: number; stack?: string } }
+
+/** A file's code blocks as highlighted: [code and info string, HTML] (highlight.ts withHighlights). */
+export type Blocks = Array<[string, Highlighted]>
 
 
 
@@ -56,6 +60,9 @@ export interface Job {
   derive: boolean
   /** One Int32: the index of the next file to claim. */
   next: SharedArrayBuffer
+  /** By file, its code blocks as an earlier render highlighted them; and whether to give back each file's (an edit's, render.ts). */
+  blocks?: Array<Blocks | undefined>
+  keepBlocks?: boolean
 }
 
 /** Builds one source; a BuildError becomes a value that can cross threads. */
@@ -82,9 +89,11 @@ export function deriveOf(post: Post, siteUrl: string): Derived {
 /** One job's file `i`, rendered, with its derive values when asked for (posts only). */
 export function runOne(job: Omit<Job, 'next'>, i: number): Outcome {
   const file = job.files[i]!
-  const outcome = buildSource(file, job.site, job.nowMs)
-  if (job.derive && 'ok' in outcome && file.kind !== 'page') return { ...outcome, derived: deriveOf(outcome.ok as Post, job.site.url) }
-  return outcome
+  const { value: outcome, made } = withHighlights(job.blocks?.[i], job.keepBlocks ?? false, () => buildSource(file, job.site, job.nowMs))
+  if (!('ok' in outcome)) return outcome
+  const kept = made ? { ...outcome, highlights: made } : outcome
+  if (job.derive && file.kind !== 'page') return { ...kept, derived: deriveOf(outcome.ok as Post, job.site.url) }
+  return kept
 }
 
 /** Claims and runs files until none are left; [index, outcome] of each it ran. */

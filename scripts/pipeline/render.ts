@@ -12,7 +12,7 @@ import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 import { settle, type Miss, type Read } from './read.ts'
-import type { Derived, Outcome } from './render-pool.ts'
+import type { Blocks, Derived, Outcome } from './render-pool.ts'
 import { EARLY_MIN_FILES, outcomeError, renderOnWorker, type Pool } from './render-thread.ts'
 import type { Found } from './sources.ts'
 
@@ -22,6 +22,8 @@ export interface RenderInput {
   site: SiteConfig
   nowMs: number
   cache?: RenderCache
+  /** The renderer's version (cache.ts), part of every key. */
+  renderer: string
   /** The worker thread, when the build opened it at its start (render-pool.ts openPool). */
   pool?: Pool
   parallel: boolean | 'auto'
@@ -50,6 +52,7 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   const rendering = read.misses.length ? renderMisses(read, read.misses, input, derived) : undefined
   const late = await settle(read, input)
   await rendering
+  keepBlocks(read, input)
   // Entries that did not parse, read again: rendered here (the worker ends with its one job).
   if (late.length) await renderMisses(read, late, { ...input, pool: undefined }, derived)
   const out: Rendered = { posts: [], pages: [], errors: read.errors, derived }
@@ -63,6 +66,21 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   return out
 }
 
+/** Where the render cache keeps a file's code blocks as last highlighted (highlight.ts withHighlights): by its path, which an edit keeps. */
+const blocksKey = (input: RenderInput, path: string) => input.cache!.key(input.renderer, 'code-blocks', path)
+
+/** The blocks of the files not rendered again stay in the cache for their next edit. */
+function keepBlocks(read: Read, input: RenderInput): void {
+  const { cache } = input
+  if (!cache) return
+  const missed = new Set(read.misses.map((m) => m.slot))
+  input.found.forEach(({ file }, i) => {
+    if (missed.has(i) || !read.slots[i]) return
+    const key = blocksKey(input, relative(input.contentDir, file).split(sep).join('/'))
+    if (cache.has(key)) cache.touch([key])
+  })
+}
+
 /**
  * The misses' outcomes: a few on the worker alone, when the build started it
  * (index.ts earlyPool), else on this thread and the pool's. The renderer
@@ -74,7 +92,9 @@ async function outcomesOf(misses: Read['misses'], input: RenderInput): Promise<O
   const files = misses.map((m) => m.file)
   const derive = input.cache !== undefined
   const few = input.pool && files.length < EARLY_MIN_FILES
-  const remote = few ? await renderOnWorker(input.pool!, { files, site: input.site, nowMs: input.nowMs, derive, next: new SharedArrayBuffer(4) }) : undefined
+  // An edit's files go with their code blocks as last highlighted, and come back with them as highlighted now.
+  const blocks = few && input.cache ? files.map((f) => input.cache!.peek<Blocks>(blocksKey(input, f.path))) : undefined
+  const remote = few ? await renderOnWorker(input.pool!, { files, site: input.site, nowMs: input.nowMs, derive, next: new SharedArrayBuffer(4), blocks, keepBlocks: blocks !== undefined }) : undefined
   if (remote) {
     for (const _ of remote) input.progress()
     return remote
@@ -91,6 +111,7 @@ async function renderMisses({ slots, kept, errors, stamps }: Read, misses: Miss[
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
     if (outcome.derived) derived.set(outcome.ok as Post, outcome.derived)
+    if (outcome.highlights) input.cache?.set(blocksKey(input, misses[i]!.file.path), outcome.highlights)
     if (key) {
       input.cache?.set(key, outcome.ok)
       kept.set(key, outcome.ok)

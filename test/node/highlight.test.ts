@@ -4,6 +4,7 @@
 import full from 'highlight.js'
 import { describe, expect, it, vi } from 'vitest'
 import { LANGUAGES, LANGUAGE_ALIASES, canonicalLanguage, hljsFor } from '../../scripts/pipeline/highlight-languages.ts'
+import { highlight, withHighlights, type Highlighted } from '../../scripts/pipeline/highlight.ts'
 
 const names = full.listLanguages()
 const nameOf = new Map(names.map((n) => [full.getLanguage(n), n]))
@@ -54,5 +55,22 @@ describe('highlight.js language by language', () => {
     const html = hljs.highlight(request, { language, ignoreIllegals: true }).value
     expect(html).toBe(full.highlight(request, { language: 'http', ignoreIllegals: true }).value)
     expect(html).toContain('hljs-keyword') // the body, as SQL
+  })
+})
+
+describe('code blocks as an earlier render highlighted them (withHighlights)', () => {
+  it('gives back every block it highlighted, and takes a block given as it was given', () => {
+    const swift = 'let x = 1\n'
+    const first = withHighlights(undefined, true, () => [highlight(swift, 'swift'), highlight('plain\n', undefined)])
+    expect(first.made!.map(([, h]) => h)).toEqual(first.value)
+    expect(first.value[0]!.html).toContain('hljs-keyword')
+    // A block given is not highlighted again: planted HTML comes back as it was planted.
+    const planted: Array<[string, Highlighted]> = first.made!.map(([key, h]) => [key, { ...h, html: h.html.replace('let', 'LET') }])
+    const again = withHighlights(planted, true, () => [highlight(swift, 'swift'), highlight('other\n', 'swift')])
+    expect(again.value[0]!.html).toContain('LET')
+    expect(again.value[1]!.html).toBe(highlight('other\n', 'swift').html)
+    // Only the blocks of this render are given back: one edited away is not.
+    expect(again.made!.map(([, h]) => h)).toEqual(again.value)
+    expect(withHighlights(planted, false, () => 1)).toEqual({ value: 1 })
   })
 })

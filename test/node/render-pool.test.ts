@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build, BuildSession } from '../../scripts/pipeline/index.ts'
-import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll } from '../../scripts/pipeline/render-pool.ts'
+import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
+import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll, type Blocks } from '../../scripts/pipeline/render-pool.ts'
 import { countSources } from '../../scripts/pipeline/sources.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -104,5 +105,43 @@ describe('parallel render', () => {
     await writeFile(edited, '---\ntitle: [\n---\n')
     const error = await run(two, false).catch((e: Error) => e)
     expect((error as Error).message).toMatch(new RegExp(`^posts/${names[3]!.replace('.', '\\.')}:2: front matter is not valid YAML`))
+  })
+
+  it("gives an edit's worker the post's code blocks as last highlighted, and keeps them as highlighted now", async () => {
+    const dir = await tempDir()
+    await generateCorpus(dir, 30, 6, { real: true })
+    const cacheDir = await tempDir()
+    const run = () => build({ contentDir: dir, outDir: '', publicDir: '', now, cacheDir, parallel: false })
+    await run()
+    const names = (await readdir(join(dir, 'posts'))).sort()
+    const coded = (await Promise.all(names.map(async (n) => [n, await readFile(join(dir, 'posts', n), 'utf8')] as const))).find(([, t]) => t.includes('```swift'))!
+    const file = join(dir, 'posts', coded[0])
+    const edit = async (line: string) => writeFile(file, `${await readFile(file, 'utf8')}\n${line}\n`)
+    await edit('A first edit.')
+    await run()
+    // The blocks the first edit kept, with one planted: the next edit shows it, so the worker took them.
+    const cache = await RenderCache.open(cacheDir)
+    const key = cache.key(await rendererVersion(), 'code-blocks', `posts/${coded[0]}`)
+    const blocks = cache.peek<Blocks>(key)!
+    expect(blocks.length).toBeGreaterThan(0)
+    cache.set(key, blocks.map(([k, h]) => [k, { ...h, html: h.html.replace('<pre ', '<pre data-planted ') }]))
+    // Every other entry kept as it is (a save drops the entries not used).
+    cache.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
+    await cache.save()
+    await edit('A second edit.')
+    const before = poolStats.workerFiles
+    const second = await run()
+    expect(poolStats.workerFiles - before).toBe(1)
+    const body = [...second.blobs.values()].find((json) => json.includes('A second edit.'))!
+    expect(body).toContain('data-planted')
+    // Without the plant, the same as a cold build: the blocks are the same function of their code.
+    const again = await RenderCache.open(cacheDir)
+    again.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
+    again.set(key, blocks)
+    await again.save()
+    await edit('A third edit.')
+    const third = await run()
+    const cold = await build({ contentDir: dir, outDir: '', publicDir: '', now, parallel: false })
+    expect(third.manifest.buildId).toBe(cold.manifest.buildId)
   })
 })
