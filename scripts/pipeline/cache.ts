@@ -233,8 +233,7 @@ export class RenderCache {
   /** Like memo, but the entry's JSON, for a caller that parses it only if it needs the value. */
   text(key: string, compute: () => unknown): string {
     this.used.add(key)
-    this.ensure(key)
-    const raw = this.stored.get(key) ?? this.fresh.get(key)
+    const raw = this.raw(key)
     if (raw !== undefined) return raw
     const json = JSON.stringify(compute())
     this.fresh.set(key, json)
@@ -246,9 +245,14 @@ export class RenderCache {
    * that this one reads once but does not keep (search-layout.ts).
    */
   peek<T>(key: string): T | undefined {
-    this.ensure(key)
-    const raw = this.stored.get(key) ?? this.fresh.get(key)
+    const raw = this.raw(key)
     return raw === undefined ? undefined : (JSON.parse(raw) as T)
+  }
+
+  /** An entry's JSON, kept or made in this build. */
+  private raw(key: string): string | undefined {
+    this.ensure(key)
+    return this.stored.get(key) ?? this.fresh.get(key)
   }
 
   /** Marks an entry used that the caller had in memory; stores it when the cache lacks it. */

@@ -45,12 +45,10 @@ export interface Derived {
   search: StoredAnalysis
 }
 
-export type Outcome = { ok: Post | Page; derived?: Derived; highlights?: Blocks } | { error: { file: string; message: string; line?: number; stack?: string } }
+export type Outcome = { ok: Post | Page; derived?: Derived; blocks?: Blocks } | { error: { file: string; message: string; line?: number; stack?: string } }
 
 /** A file's code blocks as highlighted: [code and info string, HTML] (highlight.ts withHighlights). */
 export type Blocks = Array<[string, Highlighted]>
-
-
 
 export interface Job {
   files: SourceFile[]
@@ -91,7 +89,7 @@ export function runOne(job: Omit<Job, 'next'>, i: number): Outcome {
   const file = job.files[i]!
   const { value: outcome, made } = withHighlights(job.blocks?.[i], job.keepBlocks ?? false, () => buildSource(file, job.site, job.nowMs))
   if (!('ok' in outcome)) return outcome
-  const kept = made ? { ...outcome, highlights: made } : outcome
+  const kept = made ? { ...outcome, blocks: made } : outcome
   if (job.derive && file.kind !== 'page') return { ...kept, derived: deriveOf(outcome.ok as Post, job.site.url) }
   return kept
 }

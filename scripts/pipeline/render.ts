@@ -6,7 +6,6 @@
  * its render, on the same thread, and handed to derive.
  */
 
-import { relative, sep } from 'node:path'
 import type { SiteConfig } from '../../src/shared/schema.ts'
 import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
@@ -14,7 +13,7 @@ import type { Page, Post } from './posts.ts'
 import { settle, type Miss, type Read } from './read.ts'
 import type { Blocks, Derived, Outcome } from './render-pool.ts'
 import { EARLY_MIN_FILES, outcomeError, renderOnWorker, type Pool } from './render-thread.ts'
-import type { Found } from './sources.ts'
+import { contentPath, type Found } from './sources.ts'
 
 export interface RenderInput {
   contentDir: string
@@ -52,7 +51,8 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   const rendering = read.misses.length ? renderMisses(read, read.misses, input, derived) : undefined
   const late = await settle(read, input)
   await rendering
-  keepBlocks(read, input)
+  const paths = input.found.map(({ file }) => contentPath(input.contentDir, file))
+  keepBlocks(read, input, paths)
   // Entries that did not parse, read again: rendered here (the worker ends with its one job).
   if (late.length) await renderMisses(read, late, { ...input, pool: undefined }, derived)
   const out: Rendered = { posts: [], pages: [], errors: read.errors, derived }
@@ -61,7 +61,7 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
     if (built) (kind === 'page' ? out.pages : out.posts).push(built as Post & Page)
   })
   // Errors in the order of the files, however they were found.
-  const order = new Map(input.found.map(({ file }, i) => [relative(input.contentDir, file).split(sep).join('/'), i]))
+  const order = new Map(paths.map((path, i) => [path, i]))
   out.errors.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
   return out
 }
@@ -70,13 +70,13 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
 const blocksKey = (input: RenderInput, path: string) => input.cache!.key(input.renderer, 'code-blocks', path)
 
 /** The blocks of the files not rendered again stay in the cache for their next edit. */
-function keepBlocks(read: Read, input: RenderInput): void {
+function keepBlocks(read: Read, input: RenderInput, paths: string[]): void {
   const { cache } = input
   if (!cache) return
   const missed = new Set(read.misses.map((m) => m.slot))
-  input.found.forEach(({ file }, i) => {
+  paths.forEach((path, i) => {
     if (missed.has(i) || !read.slots[i]) return
-    const key = blocksKey(input, relative(input.contentDir, file).split(sep).join('/'))
+    const key = blocksKey(input, path)
     if (cache.has(key)) cache.touch([key])
   })
 }
@@ -111,7 +111,7 @@ async function renderMisses({ slots, kept, errors, stamps }: Read, misses: Miss[
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
     if (outcome.derived) derived.set(outcome.ok as Post, outcome.derived)
-    if (outcome.highlights) input.cache?.set(blocksKey(input, misses[i]!.file.path), outcome.highlights)
+    if (outcome.blocks) input.cache?.set(blocksKey(input, misses[i]!.file.path), outcome.blocks)
     if (key) {
       input.cache?.set(key, outcome.ok)
       kept.set(key, outcome.ok)

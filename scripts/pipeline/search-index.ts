@@ -262,7 +262,7 @@ export interface LayoutInput {
 }
 
 /** At most this many edited posts are patched in; more, and the shards are laid out again. */
-const PATCH_MAX = 16
+export const PATCH_MAX = 16
 
 /**
  * Builds the index of `posts` (every post, scheduled ones included) into the
@@ -308,10 +308,11 @@ function fullIndex(ordered: Post[], shards: number, store: BlobStore, memo: Anal
   const records: Record<string, string> = {}
   const last = kept?.layout?.last
   const patch = patched(ordered, analyses, shards, kept?.layout)
-  const data = patch ? undefined : shardLayout(analyses, shards, docs.map((d) => d[3]))
+  // Each shard's text; none for one the patch left as it was.
+  const shardTexts: Array<string | undefined> = patch ? Array.from({ length: shards }, (_, n) => patch.get(n)) : shardLayout(analyses, shards, docs.map((d) => d[3]))
   const laid: LayoutShard[] = []
   for (let n = 0; n < shards; n++) {
-    const text = data ? data[n]! : patch!.get(n)
+    const text = shardTexts[n]
     // A shard the patch left as it was is named by the last layout's sum: its text is read only if something needs it.
     const shard = text === undefined ? last!.shards[n]! : undefined
     const hash = shard ? store.putNamed(lazyShard(shard.text), shard.sum) : store.put({ kind: 'search-shard', v: SCHEMA_VERSION, data: text! } satisfies SearchShardRecord)

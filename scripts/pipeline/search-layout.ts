@@ -24,7 +24,7 @@ import type { RenderCache } from './cache.ts'
 import { readKept, writeKept } from './kept-json.ts'
 import { blobHash } from './manifest.ts'
 import type { Post } from './posts.ts'
-import type { LayoutInput, LayoutShard, SearchIndex, SearchLayout, StoredTerms } from './search-index.ts'
+import { PATCH_MAX, type LayoutInput, type LayoutShard, type SearchIndex, type SearchLayout, type StoredTerms } from './search-index.ts'
 import type { Terms } from './search-patch.ts'
 import type { BuildSession } from './session.ts'
 import { writeFileAtomic } from './write.ts'
@@ -32,8 +32,6 @@ import { writeFileAtomic } from './write.ts'
 const FILE = 'search-layout.json'
 const FOLDER = 'search-layout'
 const VERSION = 2
-/** Edited posts whose terms then are read: more than the index patches in (search-index.ts PATCH_MAX) is no use. */
-const READ_MAX = 16
 const HASH = /^[0-9a-f]{32}$/
 
 /** A session's layout: the last one (read from the folder once per process), the shard files there, and what this build patches it with. */
@@ -102,7 +100,8 @@ export async function noteLayout(session: BuildSession, posts: Post[], cache: Re
   const before = new Map<string, Terms>()
   for (const [, , , key] of memo.last?.docs ?? []) {
     if (present.has(key) || before.has(key)) continue
-    const stored = before.size < READ_MAX ? cache.peek<StoredTerms>(key) : undefined
+    // More edited posts than the index patches in (PATCH_MAX): the shards are laid out again, and none is read.
+    const stored = before.size < PATCH_MAX ? cache.peek<StoredTerms>(key) : undefined
     if (!stored) break
     before.set(key, stored)
   }

@@ -172,6 +172,7 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
   const n = starts.length
   const endOf = (i: number) => (i + 1 < n ? starts[i + 1]! - 1 : text.length)
   const firstAt = (i: number) => firstOf(text, starts[i]!)
+  const termAt = (i: number) => text.slice(starts[i]!, text.indexOf('\t', starts[i]!))
   const replaced = new Map<number, string | null>()
   const inserts: Insert[] = []
   const kLo = partition((i) => firstAt(i) < id, 0, n)
@@ -190,9 +191,9 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
     const list = withPosting(old, id, now?.[0])
     const line = `${term}\t${encodeFlat(list)}`
     // First at k before or now: it moves. Neither: the same first post, so the same place.
-    if (list.length && list[0] !== id && old[0] !== id) replaced.set(i, line)
-    else replaced.set(i, null)
-    if (!list.length || (list[0] !== id && old[0] !== id)) continue
+    const moves = list[0] === id || old[0] === id
+    replaced.set(i, list.length && !moves ? line : null)
+    if (!list.length || !moves) continue
     if (list[0] === id) inserts.push({ at: -1, first: id, rank: now![1], line })
     else {
       // Edited out of k, its first post: to the block of the next post that has it, in that post's order.
@@ -201,14 +202,14 @@ function patchText(text: string, id: number, terms: ShardTerms, termsOf: (id: nu
       const lo = partition((j) => firstAt(j) < first, kAt, n)
       const hi = partition((j) => firstAt(j) <= first, lo, n)
       const own = rank.get(term)!
-      const at = partition((j) => rank.get(text.slice(starts[j]!, text.indexOf('\t', starts[j]!)))! < own, lo, hi)
+      const at = partition((j) => rank.get(termAt(j))! < own, lo, hi)
       inserts.push({ at, first, rank: own, line })
     }
   }
   for (const [term, [tf, place]] of terms.after) if (!seen.has(term)) inserts.push({ at: -1, first: id, rank: place, line: `${term}\t${encodeFlat([id, tf])}` })
   // k's block keeps the lines not patched, in k's order: each patched one goes before the first that comes after it there.
   const stays = Array.from({ length: kAt - kLo }, (_, i) => kLo + i).filter((i) => replaced.get(i) !== null)
-  const rankAt = (i: number) => terms.places.get(text.slice(starts[i]!, text.indexOf('\t', starts[i]!)))![1]
+  const rankAt = (i: number) => terms.places.get(termAt(i))![1]
   for (const insert of inserts) {
     if (insert.at >= 0) continue
     const after = partition((j) => rankAt(stays[j]!) < insert.rank, 0, stays.length)

@@ -82,9 +82,12 @@ export async function discover(contentDir: string, drafts: boolean): Promise<Fou
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/** A file's path relative to the content folder, with `/`: what SourceFile.path and errors name it by. */
+export const contentPath = (contentDir: string, file: string): string => relative(contentDir, file).split(sep).join('/')
+
 /** Reads a source as strict UTF-8, naming the file when it is not. */
 export async function read(contentDir: string, kind: SourceKind, file: string): Promise<SourceFile> {
-  const path = relative(contentDir, file).split(sep).join('/')
+  const path = contentPath(contentDir, file)
   const bytes = await readFile(file)
   let text: string
   try {

@@ -46,6 +46,19 @@ function edited(post: Terms, kind: number, at: number, tf: number): Terms {
   return { terms, weights }
 }
 
+/** Each post's edit applied to its analysis as it stands (by post, n modulo the posts): the shards patched must be those laid out anew. */
+function patchesAsLaidOut<E>(posts: Terms[], shards: number, edits: Array<[number, E]>, apply: (post: Terms, edit: E) => Terms): void {
+  const after = [...posts]
+  const changes = new Map<number, Change>()
+  for (const [n, edit] of edits) {
+    const id = n % posts.length
+    after[id] = apply(after[id]!, edit)
+    changes.set(id, { id, before: posts[id]!, after: after[id]! })
+  }
+  const patched = patchShards(layout(posts, shards), [...changes.values()], (id) => after[id]!.terms)
+  expect(patched).toEqual(layout(after, shards))
+}
+
 describe('patching the search shards', () => {
   it('gives the full layout after small edits, the kind a writer makes, which patch only the terms whose weight changed', () => {
     const blog = fc.record({
@@ -54,17 +67,7 @@ describe('patching the search shards', () => {
       edits: fc.array(fc.tuple(fc.nat(), fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.nat(), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }),
     })
     fc.assert(
-      fc.property(blog, ({ posts, shards, edits }) => {
-        const after = [...posts]
-        const changes = new Map<number, { id: number; before: Terms; after: Terms }>()
-        for (const [n, steps] of edits) {
-          const id = n % posts.length
-          after[id] = steps.reduce((post, [kind, at, tf]) => edited(post, kind, at, tf), after[id]!)
-          changes.set(id, { id, before: posts[id]!, after: after[id]! })
-        }
-        const patched = patchShards(layout(posts, shards), [...changes.values()], (id) => after[id]!.terms)
-        expect(patched).toEqual(layout(after, shards))
-      }),
+      fc.property(blog, ({ posts, shards, edits }) => patchesAsLaidOut(posts, shards, edits, (post, steps) => steps.reduce((p, [kind, at, tf]) => edited(p, kind, at, tf), post))),
       { numRuns: 600 },
     )
   })
@@ -76,17 +79,7 @@ describe('patching the search shards', () => {
       edits: fc.array(fc.tuple(fc.nat(), analysis), { minLength: 1, maxLength: 4 }),
     })
     fc.assert(
-      fc.property(blog, ({ posts, shards, edits }) => {
-        const after = [...posts]
-        const changes = new Map<number, { id: number; before: Terms; after: Terms }>()
-        for (const [n, edited] of edits) {
-          const id = n % posts.length
-          after[id] = edited
-          changes.set(id, { id, before: posts[id]!, after: edited })
-        }
-        const patched = patchShards(layout(posts, shards), [...changes.values()], (id) => after[id]!.terms)
-        expect(patched).toEqual(layout(after, shards))
-      }),
+      fc.property(blog, ({ posts, shards, edits }) => patchesAsLaidOut(posts, shards, edits, (_, edited) => edited)),
       { numRuns: 400 },
     )
   })
