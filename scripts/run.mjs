@@ -12,8 +12,8 @@
  * starts before any TypeScript can run.
  */
 
-import { renameSync, statSync, writeFileSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
@@ -100,7 +100,7 @@ function fingerprint(file) {
 /** @param {string} inputsFile */
 async function upToDate(inputsFile) {
   try {
-    const inputs = JSON.parse(await readFile(inputsFile, 'utf8'))
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'))
     for (const [file, print] of Object.entries(inputs)) if (fingerprint(file) !== print) return false
     return SELF in inputs // else made by a run.mjs that did not list itself
   } catch {
@@ -199,13 +199,25 @@ const CODE_CACHED = new Set(['pipeline/render-worker', 'build'])
 /** Where an entry run through runCodeCached finds the function that saves its code cache, if it has none yet. */
 const SAVE_CODE_CACHE = Symbol.for('kumo.saveCodeCache')
 
-/** @param {string} out */
+/**
+ * The bundle and its cache are read synchronously, as upToDate's inputs are:
+ * the render worker starts while the main thread reads the content, and an
+ * awaited read of the worker's waits in libuv's thread pool, which the two
+ * threads share, behind the main thread's (a profile of an edit showed the
+ * worker idle ~20 ms there before it loaded).
+ * @param {string} out
+ */
 async function runCodeCached(out) {
-  const source = `(function (exports, require, module, __filename, __dirname) {${await readFile(out, 'utf8')}\n})`
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(out, 'utf8')}\n})`
   const cacheFile = `${out}.v8`
   const header = Buffer.from(`${process.version} ${process.arch} ${fingerprint(relative(root, out))}\n`)
   /** @type {Buffer | undefined} */
-  let cachedData = await readFile(cacheFile).catch(() => undefined)
+  let cachedData
+  try {
+    cachedData = readFileSync(cacheFile)
+  } catch {
+    cachedData = undefined // none yet: this run makes it
+  }
   cachedData = cachedData?.subarray(0, header.length).equals(header) ? cachedData.subarray(header.length) : undefined
   const script = new Script(source, { filename: out, cachedData })
   if (!cachedData || script.cachedDataRejected) {
@@ -235,7 +247,7 @@ const entry = join(root, 'scripts', `${name}.ts`)
 const out = join(bin, `${name.replaceAll('/', '--')}.${CODE_CACHED.has(name) ? 'cjs' : 'mjs'}`)
 const inputsFile = `${out}.inputs.json`
 try {
-  await stat(entry)
+  statSync(entry)
 } catch {
   console.error(`scripts/${name}.ts: no such command`)
   process.exit(2)

@@ -27,6 +27,7 @@
  */
 
 import type { SiteConfig } from '../../src/shared/schema.ts'
+import { withZoneParts, type Zones } from '../../src/shared/time.ts'
 import type { Edit } from './absolute-urls.ts'
 import { feedEditsOf } from './derive.ts'
 import { BuildError } from './errors.ts'
@@ -45,10 +46,22 @@ export interface Derived {
   search: StoredAnalysis
 }
 
-export type Outcome = { ok: Post | Page; derived?: Derived; blocks?: Blocks } | { error: { file: string; message: string; line?: number; stack?: string } }
+export type Outcome = { ok: Post | Page; derived?: Derived; memo?: FileMemo } | { error: { file: string; message: string; line?: number; stack?: string } }
 
 /** A file's code blocks as highlighted: [code and info string, HTML] (highlight.ts withHighlights). */
 export type Blocks = Array<[string, Highlighted]>
+
+/**
+ * What a render of a file worked out that is a pure function of part of it,
+ * for its next edit to reuse (render.ts keeps it in the render cache): its
+ * code blocks as highlighted, and the zone parts of its dates (time.ts
+ * withZoneParts). With them, an edit's worker loads no highlight.js grammar
+ * and starts no ICU unless the edit needs one.
+ */
+export interface FileMemo {
+  blocks: Blocks
+  zones: Zones
+}
 
 export interface Job {
   files: SourceFile[]
@@ -58,9 +71,9 @@ export interface Job {
   derive: boolean
   /** One Int32: the index of the next file to claim. */
   next: SharedArrayBuffer
-  /** By file, its code blocks as an earlier render highlighted them; and whether to give back each file's (an edit's, render.ts). */
-  blocks?: Array<Blocks | undefined>
-  keepBlocks?: boolean
+  /** By file, what an earlier render of it worked out; and whether to give back each file's (an edit's, render.ts). */
+  memos?: Array<FileMemo | undefined>
+  keepMemos?: boolean
 }
 
 /** Builds one source; a BuildError becomes a value that can cross threads. */
@@ -87,9 +100,12 @@ export function deriveOf(post: Post, siteUrl: string): Derived {
 /** One job's file `i`, rendered, with its derive values when asked for (posts only). */
 export function runOne(job: Omit<Job, 'next'>, i: number): Outcome {
   const file = job.files[i]!
-  const { value: outcome, made } = withHighlights(job.blocks?.[i], job.keepBlocks ?? false, () => buildSource(file, job.site, job.nowMs))
+  const memo = job.memos?.[i]
+  const keep = job.keepMemos ?? false
+  const zoned = withZoneParts(memo?.zones, keep, () => withHighlights(memo?.blocks, keep, () => buildSource(file, job.site, job.nowMs)))
+  const { value: outcome, made: blocks } = zoned.value
   if (!('ok' in outcome)) return outcome
-  const kept = made ? { ...outcome, blocks: made } : outcome
+  const kept = blocks && zoned.made ? { ...outcome, memo: { blocks, zones: zoned.made } } : outcome
   if (job.derive && file.kind !== 'page') return { ...kept, derived: deriveOf(outcome.ok as Post, job.site.url) }
   return kept
 }

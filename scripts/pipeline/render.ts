@@ -11,7 +11,7 @@ import type { RenderCache } from './cache.ts'
 import type { BuildError } from './errors.ts'
 import type { Page, Post } from './posts.ts'
 import { settle, type Miss, type Read } from './read.ts'
-import type { Blocks, Derived, Outcome } from './render-pool.ts'
+import type { Derived, FileMemo, Outcome } from './render-pool.ts'
 import { EARLY_MIN_FILES, outcomeError, renderOnWorker, type Pool } from './render-thread.ts'
 import { contentPath, type Found } from './sources.ts'
 
@@ -52,7 +52,7 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   const late = await settle(read, input)
   await rendering
   const paths = input.found.map(({ file }) => contentPath(input.contentDir, file))
-  keepBlocks(read, input, paths)
+  keepMemos(read, input, paths)
   // Entries that did not parse, read again: rendered here (the worker ends with its one job).
   if (late.length) await renderMisses(read, late, { ...input, pool: undefined }, derived)
   const out: Rendered = { posts: [], pages: [], errors: read.errors, derived }
@@ -66,17 +66,21 @@ export async function render(read: Read, input: RenderInput): Promise<Rendered> 
   return out
 }
 
-/** Where the render cache keeps a file's code blocks as last highlighted (highlight.ts withHighlights): by its path, which an edit keeps. */
-const blocksKey = (input: RenderInput, path: string) => input.cache!.key(input.renderer, 'code-blocks', path)
+/**
+ * Where the render cache keeps what a file's last render worked out
+ * (render-pool.ts FileMemo): by its path, which an edit keeps, and the
+ * runtime's tz data, which the zone parts come from.
+ */
+const memoKey = (input: RenderInput, path: string) => input.cache!.key(input.renderer, 'file-memo', process.versions.tz ?? '', path)
 
-/** The blocks of the files not rendered again stay in the cache for their next edit. */
-function keepBlocks(read: Read, input: RenderInput, paths: string[]): void {
+/** The memos of the files not rendered again stay in the cache for their next edit. */
+function keepMemos(read: Read, input: RenderInput, paths: string[]): void {
   const { cache } = input
   if (!cache) return
   const missed = new Set(read.misses.map((m) => m.slot))
   paths.forEach((path, i) => {
     if (missed.has(i) || !read.slots[i]) return
-    const key = blocksKey(input, path)
+    const key = memoKey(input, path)
     if (cache.has(key)) cache.touch([key])
   })
 }
@@ -92,9 +96,9 @@ async function outcomesOf(misses: Read['misses'], input: RenderInput): Promise<O
   const files = misses.map((m) => m.file)
   const derive = input.cache !== undefined
   const few = input.pool && files.length < EARLY_MIN_FILES
-  // An edit's files go with their code blocks as last highlighted, and come back with them as highlighted now.
-  const blocks = few && input.cache ? files.map((f) => input.cache!.peek<Blocks>(blocksKey(input, f.path))) : undefined
-  const remote = few ? await renderOnWorker(input.pool!, { files, site: input.site, nowMs: input.nowMs, derive, next: new SharedArrayBuffer(4), blocks, keepBlocks: blocks !== undefined }) : undefined
+  // An edit's files go with what their last render worked out, and come back with what this one did.
+  const memos = few && input.cache ? files.map((f) => input.cache!.peek<FileMemo>(memoKey(input, f.path))) : undefined
+  const remote = few ? await renderOnWorker(input.pool!, { files, site: input.site, nowMs: input.nowMs, derive, next: new SharedArrayBuffer(4), memos, keepMemos: memos !== undefined }) : undefined
   if (remote) {
     for (const _ of remote) input.progress()
     return remote
@@ -111,7 +115,7 @@ async function renderMisses({ slots, kept, errors, stamps }: Read, misses: Miss[
     if ('error' in outcome) return void errors.push(outcomeError(outcome.error))
     slots[slot] = outcome.ok
     if (outcome.derived) derived.set(outcome.ok as Post, outcome.derived)
-    if (outcome.blocks) input.cache?.set(blocksKey(input, misses[i]!.file.path), outcome.blocks)
+    if (outcome.memo) input.cache?.set(memoKey(input, misses[i]!.file.path), outcome.memo)
     if (key) {
       input.cache?.set(key, outcome.ok)
       kept.set(key, outcome.ok)

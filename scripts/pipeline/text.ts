@@ -3,7 +3,8 @@
  * mid-emoji) and reading time that counts each CJK character as a word.
  */
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// Made on first use: the first Intl object of a thread costs ~8 ms of ICU start-up, and most excerpts need none (COMPLEX, below).
+let segmenter: Intl.Segmenter | undefined
 
 // Han, Hiragana, Katakana and Hangul: each character reads as a word.
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
@@ -31,6 +32,7 @@ export function truncate(text: string, max: number): string {
 function take(text: string, max: number): string | undefined {
   let out = ''
   let count = 0
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   for (const { segment } of segmenter.segment(text)) {
     if (count === max) return `${out.trimEnd()}…`
     out += segment

@@ -58,8 +58,43 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A list of zone parts by `${timeZone} ${ms}`, as withZoneParts takes and gives them. */
+export type Zones = Array<[string, ZonedParts]>
+
+/** Zone parts an earlier render of the file worked out, and those this one used: withZoneParts. */
+let givenZones: Map<string, ZonedParts> | undefined
+let madeZones: Map<string, ZonedParts> | undefined
+
+/**
+ * `run()` with the zone parts an earlier render of the same file worked out
+ * (`known`), and, when `keep`, every one it used. A thread's first
+ * Intl.DateTimeFormat costs ~12 ms of ICU start-up, on the path of an edit's
+ * build (its worker renders one post, whose permalink needs its date's
+ * parts); an edit rarely changes the date. The parts are a function of the
+ * instant, the zone and the runtime's tz data (which the caller's cache key
+ * names), so the result is the same either way.
+ */
+export function withZoneParts<T>(known: Zones | undefined, keep: boolean, run: () => T): { value: T; made?: Zones } {
+  givenZones = known && new Map(known)
+  madeZones = keep ? new Map() : undefined
+  try {
+    const value = run()
+    return madeZones ? { value, made: [...madeZones] } : { value }
+  } finally {
+    givenZones = madeZones = undefined
+  }
+}
+
 /** The wall-clock fields of an instant in a timezone. */
 export function zonedParts(ms: number, timeZone: string): ZonedParts {
+  if (!givenZones && !madeZones) return partsOf(ms, timeZone)
+  const key = `${timeZone} ${ms}`
+  const parts = givenZones?.get(key) ?? partsOf(ms, timeZone)
+  madeZones?.set(key, parts)
+  return parts
+}
+
+function partsOf(ms: number, timeZone: string): ZonedParts {
   const parts: Record<string, number> = {}
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value)

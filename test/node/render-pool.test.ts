@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build, BuildSession } from '../../scripts/pipeline/index.ts'
 import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
-import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll, type Blocks } from '../../scripts/pipeline/render-pool.ts'
+import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll, type FileMemo } from '../../scripts/pipeline/render-pool.ts'
 import { countSources } from '../../scripts/pipeline/sources.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -107,9 +107,12 @@ describe('parallel render', () => {
     expect((error as Error).message).toMatch(new RegExp(`^posts/${names[3]!.replace('.', '\\.')}:2: front matter is not valid YAML`))
   })
 
-  it("gives an edit's worker the post's code blocks as last highlighted, and keeps them as highlighted now", async () => {
+  it("gives an edit's worker what the post's last render worked out (code blocks, zone parts), and keeps what this one did", async () => {
     const dir = await tempDir()
     await generateCorpus(dir, 30, 6, { real: true })
+    // Dated permalinks, so the zone parts show in the post's URL.
+    const config = join(dir, 'site.yml')
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/^permalink: .*$/m, 'permalink: /:year/:month/:title/'))
     const cacheDir = await tempDir()
     const run = () => build({ contentDir: dir, outDir: '', publicDir: '', now, cacheDir, parallel: false })
     await run()
@@ -119,12 +122,15 @@ describe('parallel render', () => {
     const edit = async (line: string) => writeFile(file, `${await readFile(file, 'utf8')}\n${line}\n`)
     await edit('A first edit.')
     await run()
-    // The blocks the first edit kept, with one planted: the next edit shows it, so the worker took them.
+    // What the first edit kept, with a block and the date's parts planted: the next edit shows both, so the worker took them.
     const cache = await RenderCache.open(cacheDir)
-    const key = cache.key(await rendererVersion(), 'code-blocks', `posts/${coded[0]}`)
-    const blocks = cache.peek<Blocks>(key)!
-    expect(blocks.length).toBeGreaterThan(0)
-    cache.set(key, blocks.map(([k, h]) => [k, { ...h, html: h.html.replace('<pre ', '<pre data-planted ') }]))
+    const key = cache.key(await rendererVersion(), 'file-memo', process.versions.tz ?? '', `posts/${coded[0]}`)
+    const memo = cache.peek<FileMemo>(key)!
+    expect(memo.blocks.length).toBeGreaterThan(0)
+    expect(memo.zones.length).toBeGreaterThan(0)
+    const blocks = memo.blocks.map(([k, h]): FileMemo['blocks'][number] => [k, { ...h, html: h.html.replace('<pre ', '<pre data-planted ') }])
+    const zones = memo.zones.map(([k, p]): FileMemo['zones'][number] => [k, { ...p, year: 1999 }])
+    cache.set(key, { blocks, zones })
     // Every other entry kept as it is (a save drops the entries not used).
     cache.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
     await cache.save()
@@ -134,10 +140,11 @@ describe('parallel render', () => {
     expect(poolStats.workerFiles - before).toBe(1)
     const body = [...second.blobs.values()].find((json) => json.includes('A second edit.'))!
     expect(body).toContain('data-planted')
+    expect(Object.keys(second.manifest.routes).filter((path) => /^\/1999\/\d\d\/[^/]+\/$/.test(path))).toHaveLength(1)
     // Without the plant, the same as a cold build: the blocks are the same function of their code.
     const again = await RenderCache.open(cacheDir)
     again.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
-    again.set(key, blocks)
+    again.set(key, memo)
     await again.save()
     await edit('A third edit.')
     const third = await run()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dayInZone, parseDate, toRfc3339, zoneOffsetMinutes } from '../../src/shared/time.ts'
+import { dayInZone, parseDate, toRfc3339, withZoneParts, zonedParts, zoneOffsetMinutes } from '../../src/shared/time.ts'
 
 const iso = (s: string, tz = 'Asia/Tokyo') => {
   const d = parseDate(s, tz)
@@ -71,5 +71,21 @@ describe('formatting', () => {
     expect(dayInZone(ms, 'Asia/Tokyo')).toBe('2025-01-31')
     expect(dayInZone(ms, 'UTC')).toBe('2025-01-30')
     expect(zoneOffsetMinutes(ms, 'Asia/Kolkata')).toBe(330)
+  })
+})
+
+describe('zone parts as an earlier render worked them out (withZoneParts)', () => {
+  const ms = Date.UTC(2024, 0, 31, 18, 30) // 2024-02-01 02:30 in Shanghai
+  it('uses the parts it is given, and gives back only those the run used', () => {
+    const first = withZoneParts(undefined, true, () => zonedParts(ms, 'Asia/Shanghai'))
+    expect(first.value).toMatchObject({ year: 2024, month: 2, day: 1, hour: 2, minute: 30 })
+    expect(first.made).toEqual([[`Asia/Shanghai ${ms}`, first.value]])
+    // A planted entry comes back, so it was used rather than worked out again; one not asked for is not given back.
+    const planted = { ...first.value, year: 1999 }
+    const again = withZoneParts([[`Asia/Shanghai ${ms}`, planted], ['Asia/Tokyo 0', first.value]], true, () => zonedParts(ms, 'Asia/Shanghai').year)
+    expect(again).toEqual({ value: 1999, made: [[`Asia/Shanghai ${ms}`, planted]] })
+    // Outside a run, nothing is remembered.
+    expect(zonedParts(ms, 'Asia/Shanghai').year).toBe(2024)
+    expect(withZoneParts(undefined, false, () => 1)).toEqual({ value: 1 })
   })
 })
