@@ -71,6 +71,25 @@ const noJavascriptYaml = {
   },
 }
 
+/**
+ * zod's `z` is a namespace, so a bundle keeps all of it, and with it
+ * `z.locales`: the error messages of ~60 languages, 370 KB of each ~1.5 MB
+ * bundle, which every start reads and V8 deserializes (each thread of an
+ * edit's build). Kumo's schemas speak English only (zod's default, which
+ * zod loads from its own `en` module), so the bundles carry that one.
+ * @type {import('esbuild').Plugin}
+ */
+const englishZod = {
+  name: 'english-zod',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, ({ path }) => ({
+      contents: "export { default as en } from './en.js'",
+      resolveDir: dirname(path),
+      loader: 'js',
+    }))
+  },
+}
+
 /** The package a bare specifier names: `a` of `a/b`, `@s/a` of `@s/a/b`. */
 const packageOf = (/** @type {string} */ spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
 
@@ -130,7 +149,7 @@ async function bundle(entry, out, inputsFile) {
     target: 'node20',
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
-    plugins: [externalPackages, sourceUrls, noJavascriptYaml],
+    plugins: [externalPackages, sourceUrls, noJavascriptYaml, englishZod],
     // A bundled CommonJS package's require() of Node's own modules (gray-matter's fs) needs a require.
     banner: cjs ? {} : { js: "import { createRequire as __kumoCreateRequire } from 'node:module'; const require = __kumoCreateRequire(import.meta.url);" },
     metafile: true,

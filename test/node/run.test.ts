@@ -69,6 +69,22 @@ describe('scripts/run.mjs', () => {
     expect(code).not.toContain('esprima')
   })
 
+  it("bundles zod with its English messages only, and they still name what is wrong", async () => {
+    const [content, work] = [await tempDir(), await tempDir()]
+    await generateCorpus(content, 2, 1, { real: true })
+    const config = join(content, 'site.yml')
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^paginate: .*$/m, 'paginate: many'))
+    const r = run('build', '--content', content, '--work', work, '--quiet', '--no-cache')
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/site\.yml:\d+: `paginate` Invalid input: expected number, received string/)
+    for (const name of ['build.cjs', 'pipeline--render-worker.cjs']) {
+      const code = readFileSync(join(root, '.kumo', 'bin', name), 'utf8')
+      expect(code, name).toContain('Invalid input: expected ')
+      // German's "expected …, received …", as zod's locales/de.js words it: not carried.
+      expect(code, name).not.toContain('erhalten')
+    }
+  })
+
   it('reuses the bundle while its inputs are unchanged', () => {
     run('new')
     const before = statSync(bundle).mtimeMs
