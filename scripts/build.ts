@@ -84,6 +84,10 @@ async function main(): Promise<void> {
   }
   // Once, for the next process: V8's code cache of this command with what it ran compiled (scripts/run.mjs CODE_CACHED).
   ;(globalThis as { [k: symbol]: (() => void) | undefined })[Symbol.for('kumo.saveCodeCache')]?.()
+  // Everything is written and said: ending here skips Node's teardown of both threads' heaps (~40 ms of
+  // a 159-post edit, 11 alternating runs). Each empty write calls back once what was said before it is
+  // out (a pipe is asynchronous outside Linux), so no line of the summary is lost.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()))
 }
 
 void main()
