@@ -14,18 +14,17 @@
  * only costs the reads it saves.
  */
 
-import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { readKept, writeKept } from './kept-json.ts'
 import { sha256 } from './manifest.ts'
-import { stampOf } from './sources.ts'
+import { entriesUnder, stampOf } from './sources.ts'
 
 const KEPT_DIR = fileURLToPath(new URL('../../.kumo/', import.meta.url))
 const VERSION = 1
 
 /** The files under `dir` (absolute) whose names match `pattern`, relative to `dir` with `/`, in name order. */
 export function filesUnder(dir: string, pattern: RegExp): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[])
+  return entriesUnder(dir)
     .map((f) => f.replaceAll('\\', '/'))
     .filter((f) => pattern.test(f))
     .sort()

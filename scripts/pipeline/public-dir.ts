@@ -10,7 +10,7 @@
 import { readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sha256 } from './manifest.ts'
-import { exists, readOptional } from './sources.ts'
+import { entriesUnder, exists, readOptional } from './sources.ts'
 import { fileHashes } from './file-hash.ts'
 import { contentCopies, copiesDigest } from './static-files.ts'
 import { writeTrees, type OutputFile } from './write.ts'
@@ -67,7 +67,7 @@ async function publicDigest(files: OutputFile[], copies: Array<[string, string]>
 /** Names and content hashes of every file under a folder ('' when it is missing): deterministic, so equal trees give equal output. */
 async function treeState(dir: string): Promise<string> {
   if (!(await exists(dir))) return ''
-  const names = (await readdir(dir, { recursive: true })).sort()
+  const names = entriesUnder(dir).sort()
   const hashes = await fileHashes(names.map((f) => join(dir, f)))
   // Folders are listed too; only files count.
   const parts = names.flatMap((f, i) => (hashes[i] === undefined ? [] : [`${f}\n${hashes[i]}`]))

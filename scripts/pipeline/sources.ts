@@ -50,6 +50,27 @@ async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
 }
 
 /**
+ * Every entry under `dir` (folders too), relative to it with the platform's
+ * separator: what `readdirSync(dir, { recursive: true })` lists, in another
+ * order. Node 20's recursive listing stats each entry to learn whether it is
+ * a folder; one listing with file types per folder knows it already, which
+ * on the imported 168-post blog was ~1,000 stats of static/, public/ and the
+ * code per build. A link to a folder is followed, as there.
+ */
+export function entriesUnder(dir: string): string[] {
+  const out: string[] = []
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true })) {
+      const name = rel ? join(rel, entry.name) : entry.name
+      out.push(name)
+      if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory())) walk(name)
+    }
+  }
+  walk('')
+  return out
+}
+
+/**
  * Whether content/posts/ holds at least `count` Markdown files, counted
  * without reading them (a cold build decides by it whether to start a
  * second thread before it discovers its sources, index.ts earlyPool).
@@ -57,7 +78,7 @@ async function walk(dir: string, pattern = MARKDOWN): Promise<string[]> {
 export function countSources(contentDir: string, count: number): boolean {
   let names: string[]
   try {
-    names = readdirSync(join(contentDir, 'posts'), { recursive: true }) as string[]
+    names = entriesUnder(join(contentDir, 'posts'))
   } catch {
     return false
   }

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileHashes } from './file-hash.ts'
-import { exists } from './sources.ts'
+import { entriesUnder, exists } from './sources.ts'
 
 /** [source, target inside public/] for each entry to copy: static/'s top-level entries one by one, then assets/. */
 export async function contentCopies(contentDir: string): Promise<Array<[string, string]>> {
@@ -45,7 +45,7 @@ export function folderIndexRedirects(statics: Array<{ path: string }>): Record<s
 export async function copiesDigest(copies: Array<[string, string]>): Promise<string> {
   const hash = createHash('sha256')
   for (const [source, target] of copies) {
-    const files = (await stat(source)).isDirectory() ? (await readdir(source, { recursive: true })).sort().map((f) => [join(source, f), `${target}/${f}`]) : [[source, target]]
+    const files = (await stat(source)).isDirectory() ? entriesUnder(source).sort().map((f) => [join(source, f), `${target}/${f}`]) : [[source, target]]
     const hashes = await fileHashes(files.map(([file]) => file!))
     files.forEach(([, name], i) => {
       // Folders are listed too; only files count.
@@ -67,7 +67,12 @@ const WORKER_NAME = /^(sw|service-?worker|serviceworker)(\.min)?\.js$/i
  */
 export async function workerHeaders(contentDir: string): Promise<string> {
   const dir = join(contentDir, 'static')
-  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).map((f) => f.split('\\').join('/'))
+  let names: string[] = []
+  try {
+    names = entriesUnder(dir).map((f) => f.split('\\').join('/'))
+  } catch {
+    // No static/ folder: no worker scripts.
+  }
   return names
     .filter((f) => WORKER_NAME.test(f.slice(f.lastIndexOf('/') + 1)))
     .sort()

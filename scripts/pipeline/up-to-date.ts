@@ -19,13 +19,13 @@
  * cache) always builds.
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Manifest } from '../../src/shared/schema.ts'
 import { sha256 } from './manifest.ts'
 import type { BuildSummary } from './summary.ts'
-import { stampOf } from './sources.ts'
+import { entriesUnder, stampOf } from './sources.ts'
 import { writeFileAtomic } from './write.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -56,7 +56,7 @@ interface Record extends LastBuild {
 export function treeStamp(path: string): string {
   const top = statSync(path, { throwIfNoEntry: false })
   if (!top) return ''
-  const names = top.isDirectory() ? (readdirSync(path, { recursive: true }) as string[]).sort() : ['']
+  const names = top.isDirectory() ? entriesUnder(path).sort() : ['']
   const lines: string[] = []
   for (const name of names) {
     const stamp = stampOf(join(path, name))
