@@ -117,7 +117,7 @@ function fingerprint(file) {
 }
 
 /** @param {string} inputsFile */
-async function upToDate(inputsFile) {
+function upToDate(inputsFile) {
   try {
     const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'))
     for (const [file, print] of Object.entries(inputs)) if (fingerprint(file) !== print) return false
@@ -226,7 +226,7 @@ const SAVE_CODE_CACHE = Symbol.for('kumo.saveCodeCache')
  * worker idle ~20 ms there before it loaded).
  * @param {string} out
  */
-async function runCodeCached(out) {
+function runCodeCached(out) {
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(out, 'utf8')}\n})`
   const cacheFile = `${out}.v8`
   const header = Buffer.from(`${process.version} ${process.arch} ${fingerprint(relative(root, out))}\n`)
@@ -271,7 +271,7 @@ try {
   console.error(`scripts/${name}.ts: no such command`)
   process.exit(2)
 }
-if (!(await upToDate(inputsFile))) {
+if (!upToDate(inputsFile)) {
   await mkdir(dirname(out), { recursive: true })
   try {
     await bundle(entry, out, inputsFile)

@@ -13,6 +13,7 @@
 
 import { hljsFor } from './highlight-languages.ts'
 import { escapeHtml } from './html.ts'
+import { MemoScope } from '../../src/shared/memo-scope.ts'
 
 // Names Jekyll writers use (Rouge's) that highlight.js spells differently.
 // Rouge's `shell` is Bash, not highlight.js's prompt-only "Shell Session".
@@ -89,8 +90,7 @@ export interface Highlighted {
 const blockKey = (source: string, info: string | undefined) => `${info ?? ''}\u0000${source}`
 
 /** Code blocks highlighted by an earlier render of the file being rendered, and those this render highlighted: withHighlights. */
-let given: Map<string, Highlighted> | undefined
-let made: Array<[string, Highlighted]> | undefined
+const blocks = new MemoScope<Highlighted>()
 
 /**
  * `render()` with the file's code blocks as an earlier render highlighted them
@@ -102,14 +102,7 @@ let made: Array<[string, Highlighted]> | undefined
  * code and info string, so the HTML is the same either way.
  */
 export function withHighlights<T>(known: ReadonlyArray<[string, Highlighted]> | undefined, keep: boolean, render: () => T): { value: T; made?: Array<[string, Highlighted]> } {
-  given = known && new Map(known)
-  made = keep ? [] : undefined
-  try {
-    const value = render()
-    return made ? { value, made } : { value }
-  } finally {
-    given = made = undefined
-  }
+  return blocks.run(known, keep, render)
 }
 
 /**
@@ -117,11 +110,7 @@ export function withHighlights<T>(known: ReadonlyArray<[string, Highlighted]> | 
  * `{% highlight lang linenos %}`) adds a line-number gutter.
  */
 export function highlight(source: string, info: string | undefined): Highlighted {
-  const key = made || given ? blockKey(source, info) : ''
-  const known = given?.get(key)
-  const result = known ?? highlighted(source, info)
-  made?.push([key, result])
-  return result
+  return blocks.active ? blocks.get(blockKey(source, info), () => highlighted(source, info)) : highlighted(source, info)
 }
 
 function highlighted(source: string, info: string | undefined): Highlighted {

@@ -8,6 +8,7 @@
  * YAML timestamp with seconds, which Psych reads as UTC (see ruby-time.ts).
  */
 
+import { MemoScope } from './memo-scope.ts'
 import { daysInMonth, psychTimestamp, rubyTimeFields, utcOf } from './ruby-time.ts'
 
 export interface ZonedParts {
@@ -62,8 +63,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 export type Zones = Array<[string, ZonedParts]>
 
 /** Zone parts an earlier render of the file worked out, and those this one used: withZoneParts. */
-let givenZones: Map<string, ZonedParts> | undefined
-let madeZones: Map<string, ZonedParts> | undefined
+const zones = new MemoScope<ZonedParts>()
 
 /**
  * `run()` with the zone parts an earlier render of the same file worked out
@@ -75,23 +75,12 @@ let madeZones: Map<string, ZonedParts> | undefined
  * names), so the result is the same either way.
  */
 export function withZoneParts<T>(known: Zones | undefined, keep: boolean, run: () => T): { value: T; made?: Zones } {
-  givenZones = known && new Map(known)
-  madeZones = keep ? new Map() : undefined
-  try {
-    const value = run()
-    return madeZones ? { value, made: [...madeZones] } : { value }
-  } finally {
-    givenZones = madeZones = undefined
-  }
+  return zones.run(known, keep, run)
 }
 
 /** The wall-clock fields of an instant in a timezone. */
 export function zonedParts(ms: number, timeZone: string): ZonedParts {
-  if (!givenZones && !madeZones) return partsOf(ms, timeZone)
-  const key = `${timeZone} ${ms}`
-  const parts = givenZones?.get(key) ?? partsOf(ms, timeZone)
-  madeZones?.set(key, parts)
-  return parts
+  return zones.active ? zones.get(`${timeZone} ${ms}`, () => partsOf(ms, timeZone)) : partsOf(ms, timeZone)
 }
 
 function partsOf(ms: number, timeZone: string): ZonedParts {
