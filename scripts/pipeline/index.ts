@@ -122,6 +122,13 @@ export interface BuildOptions {
    * rest of the build runs; awaited. They are the result's `assets`.
    */
   onAssets?: (files: OutputFile[]) => Promise<void>
+  /**
+   * `npm start`: the records made so far (every one but the search index's),
+   * right after the assemble stage, so that they can go to local KV while the
+   * search stage runs. Called synchronously and not awaited; the result's
+   * `blobs` hold them too.
+   */
+  onRecords?: (blobs: ReadonlyMap<string, string>) => void
 }
 
 export interface BuildResult {
@@ -214,6 +221,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   const assembled = pack(epochs(linked, site, files, nowMs, session, dated), linked.included, session.packs)
   checkRouteCount(Object.keys(assembled.base.routes).length)
   lap('assemble')
+  options.onRecords?.(assembled.store.blobs)
   const redirectTable = redirects(linked.included, linked.pages, nowMs, assembled.base, { ...folderIndexRedirects(statics), ...site.redirects })
   // One index for every epoch: each doc says when it becomes visible (src/shared/search.ts).
   lap('redirects')
@@ -226,9 +234,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   // Encoded once: the summary counts its bytes and npm start seeds it.
   const encoded = encodeManifest(built)
   lap('manifest')
-  const report = summary({ linked, epochs: assembled, index, manifest: built, encoded, nowMs, cached: read.cached, started, stages: times })
-  report.warnings.unshift(...ownerWarnings)
-  report.summary.warnings += ownerWarnings.length
+  const report = summary({ linked, epochs: assembled, index, manifest: built, encoded, nowMs, cached: read.cached, started, stages: times, buildWarnings: ownerWarnings })
   lap('summary')
   session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: assetFiles, saveCache, ...report }

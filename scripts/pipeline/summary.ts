@@ -47,13 +47,15 @@ export interface SummaryInput {
   /** performance.now() when the build began. */
   started: number
   stages: StageTimes
+  /** Warnings of the build as a whole (routes-owner.ts), before the files' own. */
+  buildWarnings: string[]
 }
 
 /** The summary, and the build's non-fatal notes, one line each, naming the file. */
 export function summary(input: SummaryInput): { summary: BuildSummary; warnings: string[] } {
   const { linked, epochs: { store }, index, manifest } = input
   const visible = linked.included.filter((p) => p.ms <= input.nowMs)
-  const warnings = [...linked.posts, ...linked.pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))
+  const warnings = [...input.buildWarnings, ...[...linked.posts, ...linked.pages].flatMap((p) => p.warnings.map((w) => `${p.source}: ${w}`))]
   const summary: BuildSummary = {
     buildId: manifest.buildId,
     posts: visible.length,

@@ -5,6 +5,7 @@
  * the same id, and ends after `dispose`. Miniflare's own exit hook stops its workerds on SIGTERM.
  */
 
+import { readFile, rm } from 'node:fs/promises'
 import { startProxy, type PreviewProxy } from './proxy.ts'
 import type { Call, Reply } from './runtime.ts'
 import { startWorkerd, type Runtime } from './workerd.ts'
@@ -20,6 +21,12 @@ async function answer(call: Call): Promise<unknown> {
       return { url: (await runtime).url, at: performance.timeOrigin + performance.now() }
     case 'put':
       return (await runtime!).kv.putThen(call.entries, call.then)
+    case 'put-file': {
+      // Spooled by the preview's process (runtime.ts PutSoon): the seeder's request body as it is.
+      const body = await readFile(call.file, 'utf8')
+      await rm(call.file, { force: true })
+      return (await runtime!).kv.putBatch(body)
+    }
     case 'reload':
       return (await runtime!).reload()
     case 'proxy':

@@ -11,15 +11,20 @@
  */
 
 import { fork } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { stopGroup, stopWithThisProcess } from '../project.ts'
 import type { KvEntry } from '../deploy/kv-target.ts'
 import type { PreviewProxy } from './proxy.ts'
-import type { Runtime, RuntimeOptions } from './workerd.ts'
+import { batches, type Runtime, type RuntimeOptions } from './workerd.ts'
 
 /** What the preview asks of the runtime's process; `pages`: the reload proxy's calls (./proxy.ts), by name. */
 type Op =
   | { op: 'open'; options: RuntimeOptions }
   | { op: 'put'; entries: KvEntry[]; then: KvEntry[] }
+  | { op: 'put-file'; file: string }
   | { op: 'reload' }
   | { op: 'proxy'; port: number }
   | { op: 'pages'; call: 'built' | 'failed' | 'reload' | 'close'; value?: string; paths?: string[] }
@@ -29,8 +34,35 @@ export type Reply = { id: number; value?: unknown; error?: string }
 
 const RUN = new URL('../run.mjs', import.meta.url)
 
+/**
+ * Puts `entries` without waiting for this thread's event loop: they are
+ * written to a file now, synchronously, and the runtime's process is sent
+ * only its name. A message of megabytes would cross the IPC socket a buffer
+ * at a time, and only while this thread is idle, which a build's search
+ * stage is not; a file's name crosses at once, and the runtime's process
+ * reads the file on its own core. Resolves once they are in local KV.
+ */
+export type PutSoon = (entries: KvEntry[]) => Promise<void>
+
+/** PutSoon through `call`, its files in a folder of its own under the system's temporary one. */
+function spooled(call: (op: Op) => Promise<unknown>): PutSoon & { clear(): Promise<void> } {
+  let dir: string | undefined
+  let next = 0
+  const putSoon = (entries: KvEntry[]) => {
+    dir ??= mkdtempSync(join(tmpdir(), 'kumo-seed-'))
+    const sent = batches(entries).map((batch) => {
+      const file = join(dir!, `${next++}.json`)
+      writeFileSync(file, JSON.stringify({ entries: batch, then: [] }))
+      return call({ op: 'put-file', file })
+    })
+    return Promise.all(sent).then(() => undefined)
+  }
+  return Object.assign(putSoon, { clear: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) })
+}
+
 /** The runtime as the preview holds it: usable at once, calls queue behind the start. */
-export interface RuntimeHandle extends Omit<Runtime, 'url'> {
+export interface RuntimeHandle extends Omit<Runtime, 'url' | 'kv'> {
+  kv: Omit<Runtime['kv'], 'putBatch'> & { putSoon: PutSoon }
   /** Where the worker answers, once it does, and when it first did (`performance.now()` here); rejects if it could not start. */
   up: Promise<{ url: string; at: number }>
   /**
@@ -75,9 +107,10 @@ export function openRuntime(options: RuntimeOptions): RuntimeHandle {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const up = call<{ url: string; at: number }>({ op: 'open', options }).then(({ url, at }) => ({ url, at: at - performance.timeOrigin }))
   up.catch(() => void stopGroup(child))
+  const putSoon = spooled(call)
   return {
     up,
-    kv: { putMany: (entries) => call({ op: 'put', entries, then: [] }), putThen: (entries, then) => call({ op: 'put', entries, then }) },
+    kv: { putMany: (entries) => call({ op: 'put', entries, then: [] }), putThen: (entries, then) => call({ op: 'put', entries, then }), putSoon },
     reload: () => call({ op: 'reload' }),
     async proxy(port) {
       const url = await call<string>({ op: 'proxy', port })
@@ -99,6 +132,7 @@ export function openRuntime(options: RuntimeOptions): RuntimeHandle {
       await call({ op: 'dispose' }).catch(() => undefined)
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))])
       await stopGroup(child)
+      await putSoon.clear()
     },
   }
 }

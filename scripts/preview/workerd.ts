@@ -94,8 +94,12 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** Where the worker answers, e.g. http://127.0.0.1:41234. */
   url: string
-  /** Local CONTENT, written a batch per request through the seeding worker; `putThen` adds, to the last request, what goes after. */
-  kv: Pick<KvTarget, 'putMany'> & { putThen: PutThen }
+  /**
+   * Local CONTENT, written a batch per request through the seeding worker;
+   * `putThen` adds, to the last request, what goes after; `putBatch` sends
+   * one request's body as the seeder takes it (`{ entries, then }`), already JSON.
+   */
+  kv: Pick<KvTarget, 'putMany'> & { putThen: PutThen; putBatch: (body: string) => Promise<void> }
   /**
    * Serve public/ and the worker's code as they are now: the asset worker
    * lists the folder only when given its options, and a changed src/ is
@@ -157,16 +161,20 @@ function optionsOf(config: WorkerConfig, bundle: Bundle, options: RuntimeOptions
   }
 }
 
+/** Posts one batch, `{ entries, then }` as JSON, to the seeding worker. */
+function seedingPost(mf: MiniflareType) {
+  return async (body: string) => {
+    const res = await mf.dispatchFetch(`http://${SEEDER_HOST}/`, { method: 'POST', body })
+    if (!res.ok) throw new Error(`writing local KV failed: ${res.status} ${(await res.text()).split('\n')[0]}`)
+    await res.arrayBuffer()
+  }
+}
+
 /** Posts `entries` to the seeding worker, a batch per request, and `then` with the last batch, to be put after it. */
-function seedingPuts(mf: MiniflareType): PutThen {
+function seedingPuts(post: (body: string) => Promise<void>): PutThen {
   return async (entries, then) => {
     const runs = batches(entries)
-    for (const [i, batch] of runs.entries()) {
-      const last = i === runs.length - 1
-      const res = await mf.dispatchFetch(`http://${SEEDER_HOST}/`, { method: 'POST', body: JSON.stringify({ entries: batch, then: last ? then : [] }) })
-      if (!res.ok) throw new Error(`writing local KV failed: ${res.status} ${(await res.text()).split('\n')[0]}`)
-      await res.arrayBuffer()
-    }
+    for (const [i, batch] of runs.entries()) await post(JSON.stringify({ entries: batch, then: i === runs.length - 1 ? then : [] }))
   }
 }
 
@@ -198,8 +206,9 @@ export async function startWorkerd(options: RuntimeOptions): Promise<Runtime> {
     const url = (await mf.ready).origin
     // On the port first chosen (0 would pick a new one).
     const reload = async () => mf.setOptions(await settings(Number(new URL(url).port)))
-    const putThen = seedingPuts(mf)
-    return { url, kv: { putMany: (entries) => putThen(entries, []), putThen }, reload, dispose: () => mf.dispose() }
+    const putBatch = seedingPost(mf)
+    const putThen = seedingPuts(putBatch)
+    return { url, kv: { putMany: (entries) => putThen(entries, []), putThen, putBatch }, reload, dispose: () => mf.dispose() }
   } catch (error) {
     await mf.dispose().catch(() => undefined)
     throw error

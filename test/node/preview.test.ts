@@ -17,7 +17,8 @@ import { batches } from '../../scripts/preview/workerd.ts'
 import { workerConfig } from '../../scripts/preview/wrangler-config.ts'
 import { inputsPrint, rememberBuild, resumableBuild } from '../../scripts/preview/resume.ts'
 import { paths } from '../../scripts/project.ts'
-import { seedLocal } from '../../scripts/seed-local.ts'
+import { EARLY_MIN_RECORDS, seedLocal, seedSoon } from '../../scripts/seed-local.ts'
+import type { Manifest } from '../../src/shared/schema.ts'
 import { CURRENT_KEY, blobKey, buildKey } from '../../src/shared/keys.ts'
 import { useTempDirs } from '../temp-dirs.ts'
 
@@ -69,6 +70,45 @@ describe('seeding local KV', () => {
     kv.batches.length = 0
     await seedLocal({ kv, build: second, stateDir })
     expect(kv.batches).toEqual([[], [CURRENT_KEY]])
+  })
+
+  it("sends a first build's records while it goes on, then only what is left, the manifest and the pointer", async () => {
+    const stateDir = await tempDir()
+    const early = new Map(Array.from({ length: EARLY_MIN_RECORDS + 10 }, (_, i) => [`h${i}`, `record ${i}`]))
+    // Seeded by an earlier start: not sent again.
+    await writeFile(join(stateDir, 'kumo-seeded.json'), JSON.stringify([blobKey('h0'), blobKey('h1')]))
+    const soon: string[][] = []
+    const kv = { ...recorder(), putSoon: async (entries: KvEntry[]) => void soon.push(entries.map((e) => e.key)) }
+    const sent = seedSoon(kv, early, stateDir)!
+    const ahead = [...early.keys()].slice(2).map(blobKey)
+    expect(soon).toEqual([ahead])
+    expect(sent.keys).toEqual(ahead)
+
+    // The build's search records came after onRecords: they go with the manifest, the pointer last.
+    const blobs = new Map([...early, ['s1', 'search 1'], ['s2', 'search 2']])
+    const { written } = await seedLocal({ kv, build: { manifest: { buildId: 'b1' } as Manifest, blobs, encoded: '{}' }, stateDir, early: sent })
+    expect(kv.batches).toEqual([[blobKey('s1'), blobKey('s2'), buildKey('b1')], [CURRENT_KEY]])
+    expect(written).toBe(ahead.length + 3)
+    // All of them remembered: the next start's early seed has nothing to send.
+    expect(seedSoon(kv, blobs, stateDir)).toBeUndefined()
+    expect(soon).toHaveLength(1)
+  })
+
+  it('sends again what an early seed failed to put, and leaves a few records to the build', async () => {
+    const stateDir = await tempDir()
+    const blobs = new Map(Array.from({ length: EARLY_MIN_RECORDS }, (_, i) => [`h${i}`, `record ${i}`]))
+    const failing = { ...recorder(), putSoon: () => Promise.reject(new Error('the runtime has stopped')) }
+    const sent = seedSoon(failing, blobs, stateDir)!
+    expect(sent.keys).toHaveLength(EARLY_MIN_RECORDS)
+    const { written } = await seedLocal({ kv: failing, build: { manifest: { buildId: 'b1' } as Manifest, blobs, encoded: '{}' }, stateDir, early: sent })
+    expect(failing.batches[0]).toEqual([...[...blobs.keys()].map(blobKey), buildKey('b1')])
+    expect(written).toBe(EARLY_MIN_RECORDS + 1)
+
+    // A save's few new records: not worth a file and a round trip of their own.
+    const few = new Map(Array.from({ length: EARLY_MIN_RECORDS - 1 }, (_, i) => [`n${i}`, `new ${i}`]))
+    let called = false
+    expect(seedSoon({ putSoon: async () => void (called = true) }, few, await tempDir())).toBeUndefined()
+    expect(called).toBe(false)
   })
 
   it("reads wrangler.toml as wrangler dev would run the worker: namespace id, vars, assets, dates", () => {
@@ -168,7 +208,8 @@ describe('npm start (workerd through Miniflare, offline)', () => {
     const builds: string[] = []
     const started: StartTimes[] = []
     const onSeeded = (s: { buildId: string; written: number }) => void (seeded.push(s.written), builds.push(s.buildId))
-    const open = () => startPreview({ ...dirs, port: 0, quiet: true, log: () => undefined, onSeeded, onStarted: (t) => started.push(t) })
+    const logs: string[] = []
+    const open = () => startPreview({ ...dirs, port: 0, quiet: true, log: (line) => void logs.push(line), onSeeded, onStarted: (t) => started.push(t) })
     const get = async (url: string) => {
       const res = await fetch(url)
       return { status: res.status, text: await res.text() }
@@ -176,9 +217,16 @@ describe('npm start (workerd through Miniflare, offline)', () => {
 
     await mkdir(join(contentDir, 'static'), { recursive: true })
     await writeFile(join(contentDir, 'static', 'google123.html'), 'google-site-verification: google123.html\n')
+    // Enough posts that the first build's records go to local KV while it runs (seedSoon), through the runtime's spool files.
+    for (let i = 0; i < 2 * EARLY_MIN_RECORDS; i++) await writeFile(join(contentDir, 'posts', `2023-05-01-filler-${i}.md`), `---\ntitle: Filler ${i}\n---\nPost ${i}.\n`)
     let preview = await open()
     try {
       expect((await get(`${preview.url}${PAGE}`)).status).toBe(200)
+      expect((await get(`${preview.url}/2023/05/filler-7/`)).text).toContain('Post 7.')
+      const first = logs.find((line) => line.includes('keys seeded'))!
+      const [, all, ahead] = /(\d+) keys seeded \((\d+) during the build\)/.exec(first) ?? []
+      expect(Number(ahead)).toBeGreaterThanOrEqual(EARLY_MIN_RECORDS)
+      expect(Number(all)).toBeGreaterThan(Number(ahead))
       const css = /href="(\/_kumo\/style\.[^"]+\.css)"/.exec((await get(`${preview.url}${PAGE}`)).text)?.[1]
       // The first build writes public/ once workerd is up: its stylesheet must be served.
       expect((await get(`${preview.url}${css}`)).status).toBe(200)
