@@ -42,12 +42,22 @@ export function rendererVersion(): Promise<string> {
 
 /**
  * Entries are kept in 256 pack files (`pack-<first two hex digits of key>.ndjson`,
- * one `<key> <json>` line each), read once per process and rewritten only when
+ * one `<key> <entry>` line each, packEntries), read once per process and rewritten only when
  * something in them changed: 256 files instead of one per post keeps a warm
  * 10,000-post build from spending its time opening files, and a one-post edit
  * rewrites a few packs of ~1 MB rather than a sixteenth of the cache each.
  */
 const packName = (shard: string) => `pack-${shard}.ndjson`
+
+/**
+ * Marks a key whose entry is kept apart (sideKey): a post's search terms, a
+ * third of the cache's text, which a build reads only for the posts whose
+ * postings it lays out again (an edit: the edited one and its last version),
+ * so they are in packs of their own (`pack-t-<xx>.ndjson`), each read only
+ * when one of its entries is asked for. Such a key is this and the hash.
+ */
+const SIDE_MARK = 't'
+const shardOf = (key: string) => (key.length === 65 ? `${SIDE_MARK}-${key.slice(1, 3)}` : key.slice(0, 2))
 
 /**
  * Packs are written in UTF-16LE, the form V8 keeps non-Latin-1 strings in: a
@@ -115,27 +125,25 @@ export class RenderCache {
   }
 
   /**
-   * Reads the pack of `key` (its first two hex digits) into `stored`, once.
+   * Reads the pack of `key` (its first two hex digits; a sideKey's own) into `stored`, once.
    * Synchronously: nothing else runs meanwhile, and 256 awaited reads through
    * libuv's pool took twice as long (1,000 posts: ~110 ms against ~50 ms).
    */
   private ensure(key: string): void {
-    const shard = key.slice(0, 2)
-    if (this.loaded.has(shard)) return
-    this.loaded.add(shard)
-    // Each entry a slice of the pack's text (V8 keeps a slice as a view), not a copy made by split().
-    const text = readPack(join(this.dir, packName(shard)))
-    for (let at = 0, end = 0; at < text.length; at = end + 1) {
-      end = text.indexOf('\n', at)
-      if (end < 0) end = text.length
-      KEY_AT.lastIndex = at
-      if (KEY_AT.test(text)) this.stored.set(text.slice(at, at + 64), text.slice(at + 65, end))
-    }
+    this.load(shardOf(key))
   }
 
-  /** Every pack read: what iterates `stored` (begin, save) sees all of it; read.ts settle reads the rest while the worker renders. */
+  /** Reads one pack into `stored`, once. */
+  private load(shard: string): void {
+    if (this.loaded.has(shard)) return
+    this.loaded.add(shard)
+    const side = shard.startsWith(SIDE_MARK) ? SIDE_MARK : ''
+    for (const [key, entry] of packEntries(readPack(join(this.dir, packName(shard))))) this.stored.set(side + key, entry)
+  }
+
+  /** Every pack read but those kept apart (sideKey): what iterates `stored` (begin, save) sees all of it; read.ts settle reads the rest while the worker renders. */
   ensureAll(): void {
-    for (const shard of SHARDS) this.ensure(shard)
+    for (const shard of SHARDS) this.load(shard)
   }
 
   /** Whether the cache holds an entry for `key` (not yet parsed: get() parses it and marks it used). */
@@ -181,7 +189,7 @@ export class RenderCache {
     const raw = this.stored.get(key)
     if (raw !== undefined) {
       try {
-        const value = JSON.parse(raw) as T
+        const value = decodeEntry<T>(raw)
         this.hits++
         return value
       } catch {
@@ -224,20 +232,35 @@ export class RenderCache {
     this.used.add(key)
     this.ensure(key)
     const raw = this.stored.get(key)
-    if (raw !== undefined) return JSON.parse(raw) as T
+    if (raw !== undefined) return decodeEntry<T>(raw)
     const value = compute()
     this.set(key, value)
     return value
   }
 
-  /** Like memo, but the entry's JSON, for a caller that parses it only if it needs the value. */
-  text(key: string, compute: () => unknown): string {
+  /** A key (from key()) whose entry is kept apart, in packs read only when one of their entries is asked for (SIDE_MARK). */
+  sideKey(key: string): string {
+    return SIDE_MARK + key
+  }
+
+  /**
+   * Like memo, but the entry's JSON, for a caller that parses it only if it
+   * needs the value (never an object with RAW_FIELDS), and read only then:
+   * for a sideKey, its pack is read when the JSON is first asked for. Marked
+   * used now. `made`: the value is at hand (a post rendered in this build),
+   * kept now as the entry. A value computed later, past the build's save, is
+   * not kept: the next build computes it again if it needs it.
+   */
+  lazyText(key: string, compute: () => unknown, made?: unknown): () => string {
     this.used.add(key)
-    const raw = this.raw(key)
-    if (raw !== undefined) return raw
-    const json = JSON.stringify(compute())
-    this.fresh.set(key, json)
-    return json
+    if (made !== undefined) this.fresh.set(key, JSON.stringify(made))
+    let text: string | undefined
+    return () => {
+      if (text !== undefined) return text
+      text = this.raw(key)
+      if (text === undefined) this.fresh.set(key, (text = JSON.stringify(compute())))
+      return text
+    }
   }
 
   /**
@@ -246,7 +269,7 @@ export class RenderCache {
    */
   peek<T>(key: string): T | undefined {
     const raw = this.raw(key)
-    return raw === undefined ? undefined : (JSON.parse(raw) as T)
+    return raw === undefined ? undefined : decodeEntry<T>(raw)
   }
 
   /** An entry's JSON, kept or made in this build. */
@@ -259,12 +282,12 @@ export class RenderCache {
   keep(key: string, value: unknown): void {
     this.used.add(key)
     this.ensure(key)
-    if (!this.stored.has(key) && !this.fresh.has(key)) this.fresh.set(key, JSON.stringify(value))
+    if (!this.stored.has(key) && !this.fresh.has(key)) this.fresh.set(key, encodeEntry(value))
   }
 
   set(key: string, value: unknown): void {
     this.used.add(key)
-    this.fresh.set(key, JSON.stringify(value))
+    this.fresh.set(key, encodeEntry(value))
   }
 
   /**
@@ -274,6 +297,8 @@ export class RenderCache {
    */
   release(): void {
     for (const shard of SHARDS) this.loaded.add(shard)
+    // A lazyText still to be asked for reads its pack again, as the save left it.
+    for (const shard of SIDE_SHARDS) this.loaded.delete(shard)
     this.stored.clear()
     this.fresh.clear()
     this.used.clear()
@@ -284,7 +309,7 @@ export class RenderCache {
     const lines: string[] = []
     for (const key of keys) {
       const raw = this.fresh.get(key) ?? this.stored.get(key)
-      if (raw !== undefined) lines.push(`${key} ${raw}`)
+      if (raw !== undefined) lines.push(`${key.length === 65 ? key.slice(1) : key} ${raw}`)
     }
     return lines.length ? `${lines.join('\n')}\n` : ''
   }
@@ -297,10 +322,13 @@ export class RenderCache {
   async save(): Promise<void> {
     // Only packs that gained an entry or lost a stale one are rewritten: after a
     // one-post edit that is a few packs of 256, not the whole cache.
+    // A pack kept apart and not read stays as it is, with any stale entry in it until it is next written.
     this.ensureAll()
     const dirty = new Set<string>()
-    for (const key of this.fresh.keys()) dirty.add(key.slice(0, 2))
-    for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(key.slice(0, 2))
+    for (const key of this.fresh.keys()) dirty.add(shardOf(key))
+    for (const key of this.stored.keys()) if (!this.used.has(key)) dirty.add(shardOf(key))
+    // A dirty pack kept apart but not read yet: read now, so its used entries are written again.
+    for (const shard of dirty) this.load(shard)
     this.saved = true
     const stamps = this.nextStamps
     this.nextStamps = undefined
@@ -310,7 +338,7 @@ export class RenderCache {
       // Should a pack below fail to be written, a stamp naming one of its entries finds no entry: read.ts reads the file.
       if (stamps && (await writeKept(this.dir, STAMPS, STAMPS_VERSION, stamps.salt, { files: stamps.files }))) this.onDisk = stamps
       const keys = new Map<string, string[]>([...dirty].map((s) => [s, []]))
-      for (const key of this.used) keys.get(key.slice(0, 2))?.push(key)
+      for (const key of this.used) keys.get(shardOf(key))?.push(key)
       // A few packs at a time: each pack's text is a copy of its entries, and
       // making all 256 at once added ~90 MB to a 3,000-post build's peak.
       const shards = [...keys]
@@ -322,6 +350,86 @@ export class RenderCache {
       this.saved = false
     }
   }
+}
+
+/**
+ * A rendered post's HTML and Markdown, kept beside its entry's JSON rather
+ * than inside it: a warm build parses every unchanged post's entry, and in
+ * JSON these two strings are most of its characters, each escaped quote and
+ * newline decoded on the way (1,000 posts: 12.5 of 14 million characters;
+ * parsing the entries took ~45 ms, against ~12 ms for the rest and two
+ * slices, which V8 keeps as views into the pack's text, not copies).
+ */
+const RAW_FIELDS = ['html', 'markdown'] as const
+/** Starts an entry with RAW_FIELDS apart; no JSON text starts with it. */
+const RAW_MARK = '~'
+
+/**
+ * An entry's text: its JSON or, for an object with a string among
+ * RAW_FIELDS, `~<length of the JSON>,<length of each field, or ->;` then
+ * the JSON, in which each such field is 0 in its place (so the object parses
+ * back with its keys in their order), then the fields' text as it is.
+ */
+export function encodeEntry(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return JSON.stringify(value)
+  const fields = value as Record<string, unknown>
+  const raw = RAW_FIELDS.map((f) => (typeof fields[f] === 'string' ? (fields[f] as string) : undefined))
+  if (raw.every((r) => r === undefined)) return JSON.stringify(value)
+  const held: Record<string, unknown> = { ...fields }
+  RAW_FIELDS.forEach((f, i) => void (raw[i] !== undefined && (held[f] = 0)))
+  const json = JSON.stringify(held)
+  return `${RAW_MARK}${json.length},${raw.map((r) => (r === undefined ? '-' : r.length)).join(',')};${json}${raw.join('')}`
+}
+
+/** The lengths an entry with RAW_FIELDS apart starts with, and where its JSON starts; undefined if they do not parse. */
+function rawHead(text: string, at: number): { json: number; fields: Array<number | undefined>; body: number } | undefined {
+  const head = text.indexOf(';', at)
+  if (head < 0 || head - at > 64) return undefined
+  const [json, ...fields] = text.slice(at + 1, head).split(',').map((n) => (n === '-' ? undefined : /^\d+$/.test(n) ? Number(n) : NaN))
+  if (json === undefined || Number.isNaN(json) || fields.length !== RAW_FIELDS.length || fields.some((n) => Number.isNaN(n))) return undefined
+  return { json, fields, body: head + 1 }
+}
+
+/** An entry's value (encodeEntry's inverse); throws if it is damaged. */
+export function decodeEntry<T>(text: string): T {
+  if (text[0] !== RAW_MARK) return JSON.parse(text) as T
+  const head = rawHead(text, 0)
+  if (!head) throw new SyntaxError('damaged cache entry')
+  let at = head.body + head.json
+  const value = JSON.parse(text.slice(head.body, at)) as Record<string, unknown>
+  head.fields.forEach((n, i) => {
+    if (n !== undefined) value[RAW_FIELDS[i]!] = text.slice(at, (at += n))
+  })
+  if (at !== text.length) throw new SyntaxError('damaged cache entry')
+  return value as T
+}
+
+/**
+ * A pack's entries, each `<key> <entry>` and a newline. An entry is a slice
+ * of the text (V8 keeps a slice as a view), not a copy made by split(); one
+ * with RAW_FIELDS apart ends where its lengths say, the newlines in its HTML
+ * being its own. A line that starts with no key (a pack in an older form) is
+ * passed over; lengths that overrun the text end the pack there.
+ */
+export function packEntries(text: string): Array<[key: string, entry: string]> {
+  const out: Array<[string, string]> = []
+  for (let at = 0; at < text.length; ) {
+    KEY_AT.lastIndex = at
+    const keyed = KEY_AT.test(text)
+    const from = at + 65
+    let end: number
+    if (keyed && text[from] === RAW_MARK) {
+      const head = rawHead(text, from)
+      end = head ? head.body + head.json + head.fields.reduce<number>((sum, n) => sum + (n ?? 0), 0) : -1
+      if (end < 0 || end > text.length || (end < text.length && text[end] !== '\n')) break
+    } else {
+      end = text.indexOf('\n', at)
+      if (end < 0) end = text.length
+    }
+    if (keyed) out.push([text.slice(at, at + 64), text.slice(from, end)])
+    at = end + 1
+  }
+  return out
 }
 
 /** A pack's text; none when it is missing or unreadable. */
@@ -337,3 +445,4 @@ function readPack(file: string): string {
 const SAVE_BATCH = 16
 
 const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const SIDE_SHARDS = SHARDS.map((s) => `${SIDE_MARK}-${s}`)

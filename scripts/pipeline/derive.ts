@@ -59,13 +59,13 @@ export async function derive(posts: Post[], { siteUrl, cache, renderer, session,
     // The cache keeps the edits, not a second copy of the HTML: it is read whole on every warm build.
     post.feedHtml = applyEdits(post.html, await cache.memo(feedKey, () => pre?.feedEdits ?? feedEditsOf(post, siteUrl)))
     const searchKey = cache.key(renderer, 'search', ...from)
-    const termsKey = cache.key(renderer, 'search-terms', ...from)
+    const termsKey = cache.sideKey(cache.key(renderer, 'search-terms', ...from))
     let computed: StoredAnalysis | undefined
     const whole = () => (computed ??= pre?.search ?? storedAnalysis(post, session.analysis))
     const summary = await cache.memo(searchKey, () => summaryOf(whole()))
-    // The terms' JSON, parsed only if the search stage reads them (search-index.ts StoredSummary).
-    const terms = cache.text(termsKey, () => termsOf(whole()))
-    primeAnalysis(post, computed ?? { summary, terms: () => JSON.parse(terms) as StoredTerms }, session.analysis)
+    // The terms' JSON, read and parsed only if the search stage reads them (search-index.ts StoredSummary).
+    const terms = cache.lazyText(termsKey, () => termsOf(whole()), computed && termsOf(computed))
+    primeAnalysis(post, computed ?? { summary, terms: () => JSON.parse(terms()) as StoredTerms }, session.analysis)
     session.derived.set(post, [feedKey, searchKey, termsKey])
   }
 }

@@ -5,7 +5,7 @@ import { refText } from '../../src/shared/packs.ts'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
-import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
+import { RenderCache, decodeEntry, encodeEntry, packEntries, rendererVersion } from '../../scripts/pipeline/cache.ts'
 import { config } from '../../scripts/pipeline/config.ts'
 import { readAll, settle } from '../../scripts/pipeline/read.ts'
 import { discover } from '../../scripts/pipeline/sources.ts'
@@ -25,12 +25,12 @@ async function setup() {
   const lines = async () => {
     const packs = (await readdir(cacheDir)).filter((f) => f.endsWith('.ndjson'))
     const texts = await Promise.all(packs.map((f) => readFile(join(cacheDir, f), 'utf16le')))
-    return texts.join('').split('\n').filter(Boolean)
+    return texts.flatMap((text) => packEntries(text).map(([key, entry]) => `${key} ${entry}`))
   }
   // Entries for source files (a rendered post or page names its source); the rest are
   // values derived from posts (feed HTML, search analysis), kept the same way.
   const isFile = (line: string) => {
-    const value = JSON.parse(line.slice(65)) as unknown
+    const value = decodeEntry(line.slice(65))
     return typeof value === 'object' && value !== null && 'source' in value
   }
   const entries = async () => (await lines()).filter(isFile).length
@@ -156,8 +156,10 @@ describe('content-hash cache', () => {
     expect(file).toBeDefined()
     const pack = join(cacheDir, `pack-${key.slice(0, 2)}.ndjson`)
     const text = await readFile(pack, 'utf16le')
-    expect(text).toContain(`${key} {`)
-    await writeFile(pack, Buffer.from(text.replace(`${key} {`, `${key} {damaged`), 'utf16le'))
+    // A post's entry: its lengths, then its JSON, which no longer parses (same length, so the pack's other entries stand).
+    const head = new RegExp(`${key} ~[\\d,-]+;\\{`)
+    expect(text).toMatch(head)
+    await writeFile(pack, Buffer.from(text.replace(head, (m) => `${m.slice(0, -1)}}`), 'utf16le'))
     const again = await run()
     expect(again.summary.cached).toBe(warm.summary.cached - 1)
     expect(again.manifest.buildId).toBe(cold.manifest.buildId)
@@ -166,6 +168,65 @@ describe('content-hash cache', () => {
     const lost = await run()
     expect(lost.summary.cached).toBeLessThan(warm.summary.cached)
     expect(lost.manifest.buildId).toBe(cold.manifest.buildId)
+  })
+
+  it("keeps a post's HTML and Markdown beside its JSON, and reads every entry of a pack back as it was", () => {
+    const post = { title: 'T', html: '<p class="a">one\ntwo</p>\n', n: 1, markdown: 'one\n\ntwo ~;\n', tags: ['x'] }
+    const page = { title: 'P', html: '<p>p</p>' }
+    const text = encodeEntry(post)
+    expect(text).toMatch(/^~\d+,\d+,\d+;\{"title":"T","html":0,"n":1,"markdown":0/)
+    expect(text.endsWith(`${post.html}${post.markdown}`)).toBe(true)
+    // The keys come back in their order, so a record spread from a cached post is the JSON of a rendered one.
+    expect(JSON.stringify(decodeEntry(text))).toBe(JSON.stringify(post))
+    expect(decodeEntry(encodeEntry(page))).toEqual(page)
+    expect(encodeEntry(['a', 'b'])).toBe('["a","b"]')
+    expect(encodeEntry({ html: 3 })).toBe('{"html":3}')
+    const key = (c: string) => c.repeat(64)
+    const pack = [`${key('a')} ${text}`, `${key('b')} {"x":1}`, 'an older line', `${key('c')} ${encodeEntry(page)}`].join('\n') + '\n'
+    expect(packEntries(pack).map(([k, e]) => [k[0], decodeEntry(e)])).toEqual([['a', post], ['b', { x: 1 }], ['c', page]])
+    // Lengths that overrun the text end the pack there; a damaged JSON is a throw (a miss), its neighbours stand.
+    expect(packEntries(`${key('b')} {"x":1}\n${key('a')} ${text.slice(0, -2)}`).map(([k]) => k[0])).toEqual(['b'])
+    expect(() => decodeEntry(text.replace(';{', ';}'))).toThrow(SyntaxError)
+    expect(() => decodeEntry(`${text}x`)).toThrow(SyntaxError)
+  })
+
+  it("keeps search terms apart, read only when asked for, and leaves a pack of them nobody asked for as it was", async () => {
+    const dir = await tempDir()
+    const first = await RenderCache.open(dir)
+    const [a, b] = [first.sideKey(first.key('a')), first.sideKey(first.key('b'))]
+    first.set(first.key('post'), { html: '<p>x</p>' })
+    first.lazyText(a, () => ['unused'], ['a'])
+    first.lazyText(b, () => ['unused'], ['b'])
+    await first.save()
+    const names = (await readdir(dir)).filter((n) => n.startsWith('pack-')).sort()
+    const side = (key: string) => `pack-t-${key.slice(1, 3)}.ndjson`
+    expect(names).toEqual(expect.arrayContaining([side(a), side(b), `pack-${first.key('post').slice(0, 2)}.ndjson`]))
+    expect(packEntries(await readFile(join(dir, side(a)), 'utf16le')).map(([k]) => k)).toContain(a.slice(1))
+    // A new process: every main pack read, no pack of terms; `a` is read when asked for, `b` never.
+    const second = await RenderCache.open(dir)
+    second.ensureAll()
+    let computed = 0
+    const askA = second.lazyText(a, () => (computed++, ['again']))
+    second.lazyText(b, () => (computed++, ['again']))
+    const before = await readFile(join(dir, side(b)))
+    expect(JSON.parse(askA())).toEqual(['a'])
+    expect(computed).toBe(0)
+    await second.save()
+    expect(await readFile(join(dir, side(b)))).toEqual(before)
+    // Asked for after its pack went (a save that failed part way): computed, not lost.
+    const third = await RenderCache.open(dir)
+    const askB = third.lazyText(b, () => (computed++, ['again']))
+    third.ensureAll()
+    await rm(join(dir, side(b)))
+    expect(JSON.parse(askB())).toEqual(['again'])
+    expect(computed).toBe(1)
+    // And after release() (a CLI build past its save), from the pack as the save left it.
+    const fourth = await RenderCache.open(dir)
+    const askA2 = fourth.lazyText(a, () => (computed++, ['again']))
+    await fourth.save()
+    fourth.release()
+    expect(JSON.parse(askA2())).toEqual(['a'])
+    expect(computed).toBe(1)
   })
 
   it('keeps related-post lists across processes while every post keeps its path, title, date and tags', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../scripts/bench/corpus.ts'
 import { build, BuildSession } from '../../scripts/pipeline/index.ts'
-import { RenderCache, rendererVersion } from '../../scripts/pipeline/cache.ts'
+import { RenderCache, packEntries, rendererVersion } from '../../scripts/pipeline/cache.ts'
 import { EARLY_MIN_FILES, PARALLEL_MIN_FILES, poolStats, rendersAll, type FileMemo } from '../../scripts/pipeline/render-pool.ts'
 import { countSources } from '../../scripts/pipeline/sources.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -132,7 +132,7 @@ describe('parallel render', () => {
     const zones = memo.zones.map(([k, p]): FileMemo['zones'][number] => [k, { ...p, year: 1999 }])
     cache.set(key, { blocks, zones })
     // Every other entry kept as it is (a save drops the entries not used).
-    cache.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
+    cache.touch(Object.values(await packs(cacheDir)).flatMap((text) => packEntries(text).map(([key]) => key)))
     await cache.save()
     await edit('A second edit.')
     const before = poolStats.workerFiles
@@ -143,7 +143,7 @@ describe('parallel render', () => {
     expect(Object.keys(second.manifest.routes).filter((path) => /^\/1999\/\d\d\/[^/]+\/$/.test(path))).toHaveLength(1)
     // Without the plant, the same as a cold build: the blocks are the same function of their code.
     const again = await RenderCache.open(cacheDir)
-    again.touch(Object.values(await packs(cacheDir)).flatMap((text) => text.split('\n').filter(Boolean).map((line) => line.slice(0, 64))))
+    again.touch(Object.values(await packs(cacheDir)).flatMap((text) => packEntries(text).map(([key]) => key)))
     again.set(key, memo)
     await again.save()
     await edit('A third edit.')
