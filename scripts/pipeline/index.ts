@@ -236,7 +236,7 @@ async function stages(options: BuildOptions, session: BuildSession, pool: Pool |
   lap('manifest')
   const report = summary({ linked, epochs: assembled, index, manifest: built, encoded, nowMs, cached: read.cached, started, stages: times, buildWarnings: ownerWarnings })
   lap('summary')
-  session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, encoded, blobs: assembled.store.blobs } : undefined })
+  session.remember({ manifest: built, read, search: index.base, built: options.onQuick ? { manifest: built, blobs: assembled.store.blobs } : undefined })
   return { manifest: built, encoded, blobs: assembled.store.blobs, external: new Set(index.external), searchBase: index.base, assets: assetFiles, saveCache, ...report }
 }
 

@@ -24,7 +24,7 @@
  */
 
 import { SITE_RECORD, linksRecord } from '../../src/shared/keys.ts'
-import { patchEncoded } from '../../src/shared/manifest-codec.ts'
+import { encodePatch } from '../../src/shared/manifest-codec.ts'
 import { refText } from '../../src/shared/packs.ts'
 import { etagOf, isPaged, lastModifiedOf, recordOf } from '../../src/shared/route-entry.ts'
 import type { Manifest, PostBodyRecord, RouteEntry } from '../../src/shared/schema.ts'
@@ -33,10 +33,9 @@ import { blobHash, routeEtag, sha256 } from './manifest.ts'
 import type { Post } from './posts.ts'
 import type { Read } from './read.ts'
 
-/** A build as the preview keeps it: the manifest, its stored form and its blobs. */
+/** A build as the preview keeps it: the manifest and its blobs. */
 export interface Built {
   manifest: Manifest
-  encoded: string
   blobs: ReadonlyMap<string, string>
 }
 
@@ -49,8 +48,13 @@ export interface QuickInput {
   nowMs: number
 }
 
-/** The previous build with the saved posts' pages patched in; `paths`: those pages. */
+/**
+ * The previous build with the saved posts' pages patched in; `paths`: those
+ * pages. `encoded`: its stored form, as the lines it changes in the previous
+ * build's (manifest-codec.ts encodePatch), which local KV holds already.
+ */
 export interface Quick extends Built {
+  encoded: string
   paths: string[]
 }
 
@@ -128,7 +132,6 @@ export function quick(input: QuickInput): Quick | undefined {
   // Named by what it is: the build it patches and the patch (a whole build's id hashes its whole body).
   const buildId = sha256(`${previous.manifest.buildId}\n${JSON.stringify(lines)}`).slice(0, 16)
   const manifest: Manifest = { ...previous.manifest, buildId, builtAt: new Date(input.nowMs).toISOString(), routes, edits }
-  const encoded = patchEncoded(previous.encoded, manifest, lines)
-  if (encoded === undefined) return undefined
+  const encoded = encodePatch(manifest, previous.manifest.buildId, lines)
   return { manifest, encoded, blobs: new Map(patches.map((p) => [p.hash, p.json])), paths: patches.map((p) => p.path) }
 }

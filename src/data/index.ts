@@ -11,7 +11,7 @@
 
 import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
-import { decodeManifest, type ManifestIndex } from '../shared/manifest-codec.ts'
+import { decodeManifest, decodePatch, patchedIndex, type ManifestIndex } from '../shared/manifest-codec.ts'
 import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, RouteView, SiteRecord } from '../shared/schema.ts'
 import { entryBlobs } from '../shared/paging.ts'
 import { memberText, refBlob } from '../shared/packs.ts'
@@ -29,6 +29,8 @@ interface Loaded {
 /** Per-isolate cache, keyed by build id. Two entries cover a deploy's switch-over. */
 const loaded = new Map<string, Loaded>()
 const MAX_BUILDS = 2
+/** Patches on patches read before a build counts as unreadable: npm start patches only whole builds. */
+const MAX_PATCH_DEPTH = 2
 
 /**
  * The `v1:current` pointer (local worker only), re-read at most once a second, or
@@ -105,18 +107,26 @@ export async function currentBuildId(kv: KVNamespace, configured: string | undef
 }
 
 /** The manifest and site settings of a build, parsed once per isolate. */
-export async function loadBuild(kv: KVNamespace, buildId: string): Promise<Loaded> {
+export async function loadBuild(kv: KVNamespace, buildId: string, depth = 0): Promise<Loaded> {
   const cached = loaded.get(buildId)
   if (cached) return cached
   const bytes = await kvGetBytes(kv, buildKey(buildId))
   if (bytes === null) throw new HttpError('unpublished', `build ${buildId} is not in KV`)
-  let manifest: ManifestIndex
+  let manifest: ManifestIndex | undefined
+  let patch: ReturnType<typeof decodePatch>
   try {
     // Kept as bytes and searched per lookup (manifest-codec.ts): a cold isolate parses no table.
-    manifest = decodeManifest(bytes)
+    patch = decodePatch(bytes)
+    if (!patch) manifest = decodeManifest(bytes)
   } catch (error) {
     throw new HttpError('unavailable', `manifest ${buildId} is unreadable: ${(error as Error).message}`, { cause: error })
   }
+  if (patch) {
+    // npm start's saved post (manifest-codec.ts encodePatch): its lines over the build it names, which this isolate mostly has.
+    if (depth >= MAX_PATCH_DEPTH) throw new HttpError('unavailable', `manifest ${buildId} is a patch of a patch ${depth} deep`)
+    manifest = patchedIndex((await loadBuild(kv, patch.header.base, depth + 1)).manifest, patch)
+  }
+  if (!manifest) throw new HttpError('unavailable', `manifest ${buildId} is unreadable`)
   const siteHash = recordAt(manifest, SITE_RECORD, 0)
   if (!siteHash) throw new HttpError('unavailable', `manifest ${buildId} has no site record`)
   const site = await readRecord<SiteRecord>(kv, siteHash)

@@ -26,7 +26,8 @@
  *   name           record (`site`, `meta:/path/`, `search:docs`, …): blob hash
  * No key or field holds a tab, a line break or any other C0 control character;
  * the encoder refuses one. Schedule steps stay in the header: they are few, and
- * every request needs them.
+ * every request needs them. A build may also be stored as a patch of another
+ * (encodePatch): `npm start`'s saved post, a line or two over the build before.
  */
 
 import { SCHEMA_VERSION } from './keys.ts'
@@ -41,6 +42,8 @@ type Header = Pick<Manifest, 'v' | 'buildId' | 'builtAt' | 'template' | 'schedul
 
 /** What the worker needs of a manifest, with the base tables behind lookups. */
 export interface ManifestIndex extends Header {
+  /** The fields of the entry stored under `key` (as encodeManifest writes keys), if any. */
+  lookup(key: string): string[] | undefined
   route(path: string): RouteEntry | undefined
   record(name: string): string | undefined
   redirect(path: string): string | undefined
@@ -110,29 +113,54 @@ export function encodeManifest(m: Manifest): string {
   return `${MAGIC}${JSON.stringify(header)}\n${entries.map((e) => `${e[1]}\n`).join('')}`
 }
 
+const PATCH_MAGIC = 'kumo-manifest-patch\t1\n'
+
+/** A patch's header: its build's, and the build it patches. */
+type PatchHeader = Header & { base: string }
+
 /**
- * The stored form of `m`, made from `encoded`, the stored form of a manifest
- * that differs from `m` only in its header and in the fields of the entries
- * named in `entries` (keys as encodeManifest writes them: `/path`, `@/path`),
- * each present in both: the text encodeManifest(m) gives, without writing and
- * sorting every entry again. A key keeps its place in the order, so each line
- * is replaced where it is. `npm start` shows a saved post this way
- * (scripts/pipeline/quick.ts): one line of a large manifest changes.
- * Undefined when a key is not in `encoded`.
+ * The stored form of `m`, a manifest that differs from the stored build
+ * `base` only in its header and in the entries named in `entries` (keys as
+ * encodeManifest writes them: `/path`, `@/path`), as those lines alone:
+ *
+ *   kumo-manifest-patch<TAB>1<LF>
+ *   {"v":1,"buildId":…,"builtAt":…,"template":…,"schedule":[…],"base":"<build id>"}<LF>
+ *   <key><TAB><fields…><LF>            one per entry that differs from base's
+ *
+ * `npm start` shows a saved post this way (scripts/pipeline/quick.ts): one
+ * line of a manifest that is ~650 KB at 1,000 posts changes, and putting the
+ * whole of it again into local KV was a third of a save's way to the page.
+ * The worker reads the base (which it has, as the build it served last) and
+ * looks each key up in the patch first (patchedIndex).
  */
-export function patchEncoded(encoded: string, m: Manifest, entries: Array<[key: string, fields: Array<string | number>]>): string | undefined {
-  const headerEnd = encoded.indexOf('\n', MAGIC.length)
-  if (!encoded.startsWith(MAGIC) || headerEnd < 0) return undefined
-  const header: Header = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule }
-  let out = `${MAGIC}${JSON.stringify(header)}${encoded.slice(headerEnd)}`
-  for (const [key, fields] of entries) {
-    // Every entry line follows a line feed; a key is followed by its tab.
-    const at = out.indexOf(`\n${checked(key, 'key')}\t`, MAGIC.length)
-    if (at < 0) return undefined
-    const end = out.indexOf('\n', at + 1)
-    out = `${out.slice(0, at + 1)}${[key, ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')}${out.slice(end)}`
+export function encodePatch(m: Manifest, base: string, entries: Array<[key: string, fields: Array<string | number>]>): string {
+  const header: PatchHeader = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule, base }
+  const lines = entries.map(([key, fields]) => `${[checked(key, 'key'), ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')}\n`)
+  return `${PATCH_MAGIC}${JSON.stringify(header)}\n${lines.join('')}`
+}
+
+/** A stored patch's header and lines by key; undefined when `bytes` are not a patch (decodeManifest reads them). Throws when a patch is damaged. */
+export function decodePatch(bytes: Uint8Array): { header: PatchHeader; lines: Map<string, string[]> } | undefined {
+  if (!startsWith(bytes, PATCH_MAGIC)) return undefined
+  const text = decoder.decode(bytes)
+  const headerEnd = text.indexOf('\n', PATCH_MAGIC.length)
+  if (headerEnd < 0) throw new Error('manifest patch header is not terminated')
+  const header = JSON.parse(text.slice(PATCH_MAGIC.length, headerEnd)) as PatchHeader
+  if (header?.v !== SCHEMA_VERSION) throw new Error(`manifest patch has schema version ${String(header?.v)}, expected ${SCHEMA_VERSION}`)
+  if (typeof header.base !== 'string' || !header.base) throw new Error('manifest patch names no base build')
+  const lines = new Map<string, string[]>()
+  for (const line of text.slice(headerEnd + 1).split('\n')) {
+    if (!line) continue
+    const [key, ...fields] = line.split('\t') as [string, ...string[]]
+    lines.set(key, fields)
   }
-  return out
+  return { header, lines }
+}
+
+/** The manifest a patch makes of `base`: its header, and each key looked up in the patch first, then in base. */
+export function patchedIndex(base: ManifestIndex, patch: { header: PatchHeader; lines: Map<string, string[]> }): ManifestIndex {
+  const { base: _base, ...header } = patch.header
+  return indexOf(header, (key) => patch.lines.get(key) ?? base.lookup(key))
 }
 
 /** A route line's fields as its entry: three for a page with a record, six for a listing or feed page. */
@@ -146,9 +174,9 @@ function routeEntry(f: string[]): RouteEntry | undefined {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-function startsWithMagic(bytes: Uint8Array): boolean {
-  if (bytes.length < MAGIC.length) return false
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false
+function startsWith(bytes: Uint8Array, magic: string): boolean {
+  if (bytes.length < magic.length) return false
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false
   return true
 }
 
@@ -168,7 +196,7 @@ function compareKey(bytes: Uint8Array, start: number, key: Uint8Array): number {
  * when the bytes are not a Kumo manifest of this schema version.
  */
 export function decodeManifest(bytes: Uint8Array): ManifestIndex {
-  if (!startsWithMagic(bytes)) throw new Error('not a Kumo manifest (no kumo-manifest header)')
+  if (!startsWith(bytes, MAGIC)) throw new Error('not a Kumo manifest (no kumo-manifest header)')
   const headerEnd = bytes.indexOf(LF, MAGIC.length)
   if (headerEnd < 0) throw new Error('manifest header is not terminated')
   const header = JSON.parse(decoder.decode(bytes.subarray(MAGIC.length, headerEnd))) as Header
@@ -191,8 +219,14 @@ export function decodeManifest(bytes: Uint8Array): ManifestIndex {
     }
     return undefined
   }
+  return indexOf(header, fields)
+}
+
+/** A manifest's lookups, from the fields stored under each key. */
+function indexOf(header: Header, fields: (key: string) => string[] | undefined): ManifestIndex {
   return {
     ...header,
+    lookup: fields,
     route(path) {
       const f = fields(path)
       return f && routeEntry(f)

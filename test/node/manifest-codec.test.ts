@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/pipeline/index.ts'
-import { byCodePoint, decodeManifest, encodeManifest, indexManifest, manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { byCodePoint, decodeManifest, decodePatch, encodeManifest, encodePatch, indexManifest, manifestFromText, patchedIndex } from '../../src/shared/manifest-codec.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
@@ -73,6 +73,37 @@ describe('manifest codec', () => {
     expect(index.route('/about/')).toHaveLength(3)
     expect(() => manifestFromText(encodeManifest(manifest).replace(/^(\/about\/\t[^\n]*)$/m, '$1\tx'))).toThrow(/has 4 fields/)
     expect(indexManifest(manifest).schedule).toEqual(manifest.schedule)
+  })
+
+  it('reads a patch over its base as the whole manifest it stands for, for any keys', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    fc.assert(
+      fc.property(fc.uniqueArray(path, { minLength: 1, maxLength: 20 }), hash, hash, fc.nat(), (routes, h, h2, pick) => {
+        const base = manifestOf(routes, routes, h)
+        const changed = routes[pick % routes.length]!
+        const entry: RouteEntry = [h2, 'patched-etag', 99]
+        const whole: Manifest = { ...base, buildId: 'p', builtAt: '2025-01-02T00:00:00.000Z', routes: { ...base.routes, [changed]: entry } }
+        const patch = decodePatch(bytes(encodePatch(whole, base.buildId, [[changed, entry]])))!
+        expect(patch.header.base).toBe(base.buildId)
+        const index = patchedIndex(indexManifest(base), patch)
+        const expected = indexManifest(whole)
+        expect([index.buildId, index.builtAt, index.template, index.schedule]).toEqual([expected.buildId, expected.builtAt, expected.template, expected.schedule])
+        for (const p of [...routes, `${changed}x`]) {
+          expect(index.route(p)).toEqual(expected.route(p))
+          expect(index.record(`meta:${p}`)).toBe(expected.record(`meta:${p}`))
+          expect(index.redirect(`${p}-old`)).toBe(expected.redirect(`${p}-old`))
+          expect(index.scriptHashes(p)).toEqual(expected.scriptHashes(p))
+        }
+      }),
+      { numRuns: 200 },
+    )
+    // A whole manifest is not a patch, a patch is not a whole manifest, and a damaged patch is refused.
+    const m = manifestOf(['/a/'], [], '0'.repeat(32))
+    expect(decodePatch(bytes(encodeManifest(m)))).toBeUndefined()
+    expect(() => decodeManifest(bytes(encodePatch(m, 'b0', [])))).toThrow(/not a Kumo manifest/)
+    expect(() => decodePatch(bytes('kumo-manifest-patch\t1\n{"v":1,"buildId":"x"}\n'))).toThrow(/names no base/)
+    expect(() => decodePatch(bytes('kumo-manifest-patch\t1\n{"v":99,"base":"b"}\n'))).toThrow(/schema version 99/)
+    expect(() => encodePatch(m, 'b0', [['/a\tb/', ['x']]])).toThrow(/control character/)
   })
 
   it('refuses keys with control characters and bytes that are not a manifest', () => {

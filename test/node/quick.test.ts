@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildSession, build } from '../../scripts/pipeline/index.ts'
 import type { Quick } from '../../scripts/pipeline/quick.ts'
-import { decodeManifest, encodeManifest } from '../../src/shared/manifest-codec.ts'
+import { decodeManifest, decodePatch, encodeManifest, patchedIndex } from '../../src/shared/manifest-codec.ts'
 import { refText } from '../../src/shared/packs.ts'
 import { FIXTURE_NOW, SEED_POST, copyFixture } from '../fixture.ts'
 import { useTempDirs } from '../temp-dirs.ts'
@@ -48,10 +48,16 @@ describe('a saved post shown before its whole build', () => {
     expect({ ...quick.manifest.routes, [ROUTE]: undefined }).toEqual({ ...before.manifest.routes, [ROUTE]: undefined })
     expect(quick.manifest.records).toEqual(before.manifest.records)
     expect(quick.manifest.edits![ROUTE]).toEqual(after.manifest.edits![ROUTE])
-    // The stored form patched line by line is the one encodeManifest writes, and reads back.
-    expect(quick.encoded).toBe(encodeManifest(quick.manifest))
-    const index = decodeManifest(new TextEncoder().encode(quick.encoded))
+    // Stored as the lines it changes in the build before (manifest-codec.ts encodePatch): read over that build, it is
+    // the whole manifest, entry for entry.
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    const patch = decodePatch(bytes(quick.encoded))!
+    expect([patch.header.base, [...patch.lines.keys()].filter((k) => k !== `@${ROUTE}`)]).toEqual([before.manifest.buildId, [ROUTE]])
+    const index = patchedIndex(decodeManifest(bytes(encodeManifest(before.manifest))), patch)
+    const whole = decodeManifest(bytes(encodeManifest(quick.manifest)))
     expect([index.buildId, index.route(ROUTE)]).toEqual([quick.manifest.buildId, shown])
+    for (const path of Object.keys(quick.manifest.routes)) expect(index.route(path)).toEqual(whole.route(path))
+    for (const name of Object.keys(quick.manifest.records)) expect(index.record(name)).toBe(whole.record(name))
     expect(quick.manifest.buildId).not.toBe(before.manifest.buildId)
   })
 
