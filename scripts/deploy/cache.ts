@@ -17,7 +17,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
-import { manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { manifestFromStored } from '../../src/shared/manifest-codec.ts'
 import { writeFileAtomic } from '../pipeline/write.ts'
 import type { KvTarget } from './kv-target.ts'
 import { referencedBlobs, type ListedBuild } from './state.ts'
@@ -112,7 +112,7 @@ export function buildReader(kv: KvTarget, disk?: DeployCache): BuildReader {
     if (cached) return cached
     const stored = await manifest(id)
     if (stored === null) throw new Error(`build ${id} was listed, but its manifest is gone from KV; is a gc running? Try again when it is done.`)
-    const found = await referencedBlobs(manifestFromText(stored), blob)
+    const found = await referencedBlobs(await manifestFromStored(stored, manifest), blob)
     await disk?.saveBuild(id, stored, found)
     return found
   })

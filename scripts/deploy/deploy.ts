@@ -21,7 +21,7 @@ import { DEFAULT_KEEP, deriveState, readState, referencedBlobs, type ListedBuild
 import { DOCS_RECORD } from '../../src/shared/search.ts'
 import type { WorkerTarget } from './worker-target.ts'
 import { announce, type PingReport } from './websub.ts'
-import { manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { manifestFromStored } from '../../src/shared/manifest-codec.ts'
 
 export interface DeployOptions {
   kv: KvTarget
@@ -91,7 +91,7 @@ export async function deploy(build: Deployable, options: DeployOptions): Promise
       { cause: error },
     )
   }
-  const websub = await announce(live === null ? undefined : manifestFromText(live), build.manifest, build.blobs, now.getTime())
+  const websub = await announce(live === null ? undefined : await manifestFromStored(live, reader.manifest), build.manifest, build.blobs, now.getTime())
   return { ...plan, version, websub }
 }
 

@@ -7,7 +7,7 @@
  * cannot be read: a first build's dates and a fresh search base.
  */
 
-import { manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { manifestFromStored } from '../../src/shared/manifest-codec.ts'
 import type { Manifest } from '../../src/shared/schema.ts'
 import type { SearchBase } from '../pipeline/search-index.ts'
 import { searchBaseOf, type BaseReader } from './search-base.ts'
@@ -20,5 +20,5 @@ export interface LiveBuild {
 export async function liveBuild(buildId: string | undefined, read: BaseReader): Promise<LiveBuild> {
   if (!buildId) return {}
   const stored = await read.manifest(buildId)
-  return { previous: stored === null ? undefined : manifestFromText(stored), searchBase: await searchBaseOf(buildId, read) }
+  return { previous: stored === null ? undefined : await manifestFromStored(stored, read.manifest), searchBase: await searchBaseOf(buildId, read) }
 }

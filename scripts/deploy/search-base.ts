@@ -10,7 +10,7 @@
  */
 
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
-import { manifestFromText } from '../../src/shared/manifest-codec.ts'
+import { manifestFromStored } from '../../src/shared/manifest-codec.ts'
 import type { SearchBase } from '../pipeline/search-index.ts'
 
 export interface BaseReader {
@@ -22,7 +22,7 @@ export async function searchBaseOf(buildId: string | undefined, read: BaseReader
   if (!buildId) return undefined
   const stored = await read.manifest(buildId)
   if (stored === null) return undefined
-  const { records } = manifestFromText(stored)
+  const { records } = await manifestFromStored(stored, read.manifest)
   const docs = records[DOCS_RECORD]
   const json = docs ? await read.blob(docs) : null
   if (json === null) return undefined

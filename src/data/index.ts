@@ -11,7 +11,7 @@
 
 import { HttpError } from '../errors.ts'
 import { CURRENT_KEY, SCHEMA_VERSION, SITE_RECORD, blobKey, buildKey, linksRecord } from '../shared/keys.ts'
-import { decodeManifest, decodePatch, patchedIndex, type ManifestIndex } from '../shared/manifest-codec.ts'
+import { MAX_PATCH_DEPTH, decodeManifest, decodePatch, patchedIndex, type ManifestIndex } from '../shared/manifest-codec.ts'
 import type { AnyRecord, PostBodyRecord, PostLinksRecord, RouteEntry, RouteRecord, RouteView, SiteRecord } from '../shared/schema.ts'
 import { entryBlobs } from '../shared/paging.ts'
 import { memberText, refBlob } from '../shared/packs.ts'
@@ -29,8 +29,6 @@ interface Loaded {
 /** Per-isolate cache, keyed by build id. Two entries cover a deploy's switch-over. */
 const loaded = new Map<string, Loaded>()
 const MAX_BUILDS = 2
-/** Patches on patches read before a build counts as unreadable: npm start patches only whole builds. */
-const MAX_PATCH_DEPTH = 2
 
 /**
  * The `v1:current` pointer (local worker only), re-read at most once a second, or

@@ -250,19 +250,47 @@ export function manifestFromBytes(bytes: Uint8Array): Manifest {
   for (const line of lines) {
     if (!line) continue
     const [key, ...f] = line.split('\t') as [string, ...string[]]
-    if (key.startsWith('/')) {
-      const entry = routeEntry(f)
-      if (!entry) throw new Error(`manifest route ${key} has ${f.length} fields; expected 3, 6 or 9`)
-      m.routes[key] = entry
-    }
-    else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
-    else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
-    else if (key.startsWith('%')) (m.csp ??= {})[key.slice(1)] = cspFromFields(f)
-    else if (key.startsWith('@')) (m.edits ??= {})[key.slice(1)] = [f[0]!, Number(f[1])]
-    else m.records[key] = f[0]!
+    setEntry(m, key, f)
   }
   return m
 }
+
+/** One stored entry into `m`, by its key's kind. */
+function setEntry(m: Manifest, key: string, f: string[]): void {
+  if (key.startsWith('/')) {
+    const entry = routeEntry(f)
+    if (!entry) throw new Error(`manifest route ${key} has ${f.length} fields; expected 3, 6 or 9`)
+    m.routes[key] = entry
+  } else if (key.startsWith('>')) m.redirects[key.slice(1)] = f[0]!
+  else if (key.startsWith('#')) (m.scriptHashes ??= {})[key.slice(1)] = f
+  else if (key.startsWith('%')) (m.csp ??= {})[key.slice(1)] = cspFromFields(f)
+  else if (key.startsWith('@')) (m.edits ??= {})[key.slice(1)] = [f[0]!, Number(f[1])]
+  else m.records[key] = f[0]!
+}
+
+/**
+ * A stored build back as the build's Manifest, a patch (encodePatch) read over
+ * its base, which `readBase` gives as stored, two deep at most: `npm start`
+ * leaves its saved posts' patches in local KV, where deploy, gc and rollback
+ * (`--local`) meet them.
+ */
+export async function manifestFromStored(text: string, readBase: (id: string) => Promise<string | null>, depth = 0): Promise<Manifest> {
+  const bytes = encoder.encode(text)
+  const patch = decodePatch(bytes)
+  if (!patch) return manifestFromBytes(bytes)
+  const { base: baseId, ...header } = patch.header
+  if (depth >= MAX_PATCH_DEPTH) throw new Error(`manifest ${header.buildId} is a patch of a patch ${depth} deep`)
+  const stored = await readBase(baseId)
+  if (stored === null) throw new Error(`manifest ${header.buildId} patches build ${baseId}, which is not in KV`)
+  const base = await manifestFromStored(stored, readBase, depth + 1)
+  const m: Manifest = { ...base, ...header, routes: { ...base.routes }, records: { ...base.records }, redirects: { ...base.redirects } }
+  if (base.edits) m.edits = { ...base.edits }
+  for (const [key, fields] of patch.lines) setEntry(m, key, fields)
+  return m
+}
+
+/** Patches on patches read before a build counts as unreadable: `npm start` patches only whole builds. */
+export const MAX_PATCH_DEPTH = 2
 
 /** The same, from the text `wrangler kv key get --text` prints. */
 export const manifestFromText = (text: string): Manifest => manifestFromBytes(encoder.encode(text))

@@ -20,8 +20,8 @@ import { liveBuild } from '../../scripts/deploy/live.ts'
 import { listBuilds, manifestBlobs, readState, referencedBlobs, sortBuilds } from '../../scripts/deploy/state.ts'
 import { DOCS_RECORD, type SearchDocsRecord } from '../../src/shared/search.ts'
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
-import { encodeManifest } from '../../src/shared/manifest-codec.ts'
-import type { Manifest } from '../../src/shared/schema.ts'
+import { encodeManifest, encodePatch } from '../../src/shared/manifest-codec.ts'
+import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
 import { serveAll, setup } from './deploy-harness.ts'
 
 // The dry run is here too, not in a file of its own, so that its build (which writes
@@ -342,6 +342,21 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect((await planGc(ctx.kv, { keep: 2, cache })).keys).toEqual([])
     // The live build still serves whole (the other kept build's keys are all there, checked above).
     await expectServesWhole(builds[2]!)
+  })
+
+  it("reads npm start's patch of a build (a saved post, manifest-codec.ts encodePatch) as the whole build it stands for", async () => {
+    const live = builds[2]!
+    const [path, entry] = Object.entries(live.routes).find(([, e]) => e.length === 3)!
+    const patchedEntry: RouteEntry = [entry[0], `${entry[1]}-saved`, entry[2] + 1]
+    const whole: Manifest = { ...live, buildId: '5a7ed5a7ed5a7ed5', routes: { ...live.routes, [path]: patchedEntry } }
+    const key = buildKey(whole.buildId)
+    await ctx.kv.putMany([{ key, value: encodePatch(whole, live.buildId, [[path, patchedEntry]]) }])
+    // Undated, as npm start seeds it: listed last, and read over its base wherever a deploy or gc reads it.
+    const state = await readState(ctx.kv, 10, buildReader(ctx.kv).refs)
+    expect(state.kept.at(-1)).toBe(whole.buildId)
+    expect(new Set(await buildReader(ctx.kv).refs(whole.buildId))).toEqual(await referencedBlobs(whole, memoGet()))
+    expect((await liveBuild(whole.buildId, buildReader(ctx.kv))).previous?.routes[path]).toEqual(patchedEntry)
+    await ctx.kv.deleteMany([key])
   })
 })
 

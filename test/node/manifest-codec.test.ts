@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../scripts/pipeline/index.ts'
-import { byCodePoint, decodeManifest, decodePatch, encodeManifest, encodePatch, indexManifest, manifestFromText, patchedIndex } from '../../src/shared/manifest-codec.ts'
+import { byCodePoint, decodeManifest, decodePatch, encodeManifest, encodePatch, indexManifest, manifestFromStored, manifestFromText, patchedIndex } from '../../src/shared/manifest-codec.ts'
 import { SCHEMA_VERSION } from '../../src/shared/keys.ts'
 import type { Manifest, RouteEntry } from '../../src/shared/schema.ts'
 import { FIXTURE_CONTENT, FIXTURE_NOW } from '../fixture.ts'
@@ -104,6 +104,21 @@ describe('manifest codec', () => {
     expect(() => decodePatch(bytes('kumo-manifest-patch\t1\n{"v":1,"buildId":"x"}\n'))).toThrow(/names no base/)
     expect(() => decodePatch(bytes('kumo-manifest-patch\t1\n{"v":99,"base":"b"}\n'))).toThrow(/schema version 99/)
     expect(() => encodePatch(m, 'b0', [['/a\tb/', ['x']]])).toThrow(/control character/)
+  })
+
+  it('gives deploy and gc a patch in KV back as the whole manifest, read over its base', async () => {
+    const base = manifestOf(['/a/', '/b/', '/c/'], ['/a/'], '1'.repeat(32))
+    const entry: RouteEntry = ['2'.repeat(32), 'e-new', 7]
+    const whole: Manifest = { ...base, buildId: 'p1', builtAt: '2025-01-03T00:00:00.000Z', routes: { ...base.routes, '/b/': entry }, edits: { '/b/': ['s1', 7] } }
+    const stored = new Map([[base.buildId, encodeManifest(base)], ['p1', encodePatch(whole, base.buildId, [['/b/', entry], ['@/b/', ['s1', 7]]])]])
+    const read = async (id: string) => stored.get(id) ?? null
+    expect(await manifestFromStored(stored.get('p1')!, read)).toEqual(manifestFromText(encodeManifest(whole)))
+    expect(await manifestFromStored(stored.get(base.buildId)!, read)).toEqual(manifestFromText(encodeManifest(base)))
+    // The base untouched by reading the patch over it; a base gone, or a patch of itself, is an error that says so.
+    expect((await manifestFromStored(stored.get(base.buildId)!, read)).routes['/b/']).toEqual(base.routes['/b/'])
+    await expect(manifestFromStored(encodePatch(whole, 'gone', []), read)).rejects.toThrow(/patches build gone, which is not in KV/)
+    stored.set('self', encodePatch({ ...whole, buildId: 'self' }, 'self', []))
+    await expect(manifestFromStored(stored.get('self')!, read)).rejects.toThrow(/patch of a patch/)
   })
 
   it('refuses keys with control characters and bytes that are not a manifest', () => {
