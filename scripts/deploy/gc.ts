@@ -11,6 +11,7 @@
  */
 
 import { blobKey, buildKey } from '../../src/shared/keys.ts'
+import { patchBaseOf } from '../../src/shared/manifest-codec.ts'
 import { buildReader, type DeployCache } from './cache.ts'
 import type { KvTarget } from './kv-target.ts'
 import { deriveState, listBuilds, type ListedBuild } from './state.ts'
@@ -36,8 +37,15 @@ export async function planGc(kv: KvTarget, options: { keep: number; cache?: Depl
   if (builds.length === 0) {
     throw new Error('KV holds no build manifest; gc would delete everything, so it stops. Deploy once with `npm run deploy` first.')
   }
-  const state = await deriveState(builds, options.keep, buildReader(kv, options.cache).refs)
-  const manifests = builds.slice(state.kept.length).map((b) => buildKey(b.id))
+  const reader = buildReader(kv, options.cache)
+  const state = await deriveState(builds, options.keep, reader.refs)
+  // A kept patch (npm start's saved post, in local KV) is read over its base: that manifest stays too.
+  const bases = new Set<string>()
+  for (const id of state.kept) {
+    const base = patchBaseOf((await reader.manifest(id)) ?? '')
+    if (base) bases.add(base)
+  }
+  const manifests = builds.slice(state.kept.length).filter((b) => !bases.has(b.id)).map((b) => buildKey(b.id))
   const blobs = (await kv.list(BLOB_PREFIX)).map((k) => k.name).filter((k) => !state.blobs.has(k.slice(BLOB_PREFIX.length)))
   return { kept: builds.slice(0, state.kept.length), manifests, blobs, keys: [...manifests, ...blobs] }
 }

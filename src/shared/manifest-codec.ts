@@ -157,6 +157,15 @@ export function decodePatch(bytes: Uint8Array): { header: PatchHeader; lines: Ma
   return { header, lines }
 }
 
+/** The build a stored patch is read over; undefined for a whole manifest (or anything else). */
+export function patchBaseOf(text: string): string | undefined {
+  try {
+    return decodePatch(encoder.encode(text))?.header.base
+  } catch {
+    return undefined
+  }
+}
+
 /** The manifest a patch makes of `base`: its header, and each key looked up in the patch first, then in base. */
 export function patchedIndex(base: ManifestIndex, patch: { header: PatchHeader; lines: Map<string, string[]> }): ManifestIndex {
   const { base: _base, ...header } = patch.header

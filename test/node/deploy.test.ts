@@ -357,6 +357,20 @@ describe('deploy to local KV', { timeout: 300_000 }, () => {
     expect(new Set(await buildReader(ctx.kv).refs(whole.buildId))).toEqual(await referencedBlobs(whole, memoGet()))
     expect((await liveBuild(whole.buildId, buildReader(ctx.kv))).previous?.routes[path]).toEqual(patchedEntry)
     await ctx.kv.deleteMany([key])
+    // A kept patch whose base is an undated build listed after it (npm start's own): gc keeps the base's manifest.
+    const base = { ...live, buildId: 'ba5eba5eba5eba5e' }
+    const patch = { ...whole, buildId: '5a7e000000000001' }
+    await ctx.kv.putMany([
+      { key: buildKey(base.buildId), value: encodeManifest(base) },
+      { key: buildKey(patch.buildId), value: encodePatch(patch, base.buildId, [[path, patchedEntry]]) },
+    ])
+    const listed = (await listBuilds(ctx.kv)).map((b) => b.id)
+    expect(listed.slice(-2)).toEqual([patch.buildId, base.buildId])
+    const plan = await planGc(ctx.kv, { keep: listed.length - 1 })
+    expect(plan.kept.map((b) => b.id)).toContain(patch.buildId)
+    expect(plan.manifests).not.toContain(buildKey(base.buildId))
+    expect((await planGc(ctx.kv, { keep: listed.length - 2 })).manifests).toEqual([buildKey(patch.buildId), buildKey(base.buildId)])
+    await ctx.kv.deleteMany([buildKey(base.buildId), buildKey(patch.buildId)])
   })
 })
 
