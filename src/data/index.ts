@@ -110,21 +110,16 @@ export async function loadBuild(kv: KVNamespace, buildId: string, depth = 0): Pr
   if (cached) return cached
   const bytes = await kvGetBytes(kv, buildKey(buildId))
   if (bytes === null) throw new HttpError('unpublished', `build ${buildId} is not in KV`)
-  let manifest: ManifestIndex | undefined
-  let patch: ReturnType<typeof decodePatch>
+  let stored: ManifestIndex | NonNullable<ReturnType<typeof decodePatch>>
   try {
     // Kept as bytes and searched per lookup (manifest-codec.ts): a cold isolate parses no table.
-    patch = decodePatch(bytes)
-    if (!patch) manifest = decodeManifest(bytes)
+    stored = decodePatch(bytes) ?? decodeManifest(bytes)
   } catch (error) {
     throw new HttpError('unavailable', `manifest ${buildId} is unreadable: ${(error as Error).message}`, { cause: error })
   }
-  if (patch) {
-    // npm start's saved post (manifest-codec.ts encodePatch): its lines over the build it names, which this isolate mostly has.
-    if (depth >= MAX_PATCH_DEPTH) throw new HttpError('unavailable', `manifest ${buildId} is a patch of a patch ${depth} deep`)
-    manifest = patchedIndex((await loadBuild(kv, patch.header.base, depth + 1)).manifest, patch)
-  }
-  if (!manifest) throw new HttpError('unavailable', `manifest ${buildId} is unreadable`)
+  // A patch (npm start's saved post, manifest-codec.ts encodePatch): its lines over the build it names, which this isolate mostly has.
+  if ('lines' in stored && depth >= MAX_PATCH_DEPTH) throw new HttpError('unavailable', `manifest ${buildId} is a patch of a patch ${depth} deep`)
+  const manifest = 'lines' in stored ? patchedIndex((await loadBuild(kv, stored.header.base, depth + 1)).manifest, stored) : stored
   const siteHash = recordAt(manifest, SITE_RECORD, 0)
   if (!siteHash) throw new HttpError('unavailable', `manifest ${buildId} has no site record`)
   const site = await readRecord<SiteRecord>(kv, siteHash)

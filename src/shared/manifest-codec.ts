@@ -94,11 +94,13 @@ function checked(part: string | number, what: string): string {
   return s
 }
 
+/** One stored entry, `<key><TAB><fields…>`, each part checked. */
+const entryLine = (key: string, fields: Array<string | number>): string => [checked(key, 'key'), ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')
+
 /** The stored form of a manifest. */
 export function encodeManifest(m: Manifest): string {
   const entries: Array<[string, string]> = []
-  const add = (key: string, fields: Array<string | number>) =>
-    entries.push([checked(key, 'key'), [key, ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')])
+  const add = (key: string, fields: Array<string | number>) => entries.push([key, entryLine(key, fields)])
   for (const [path, entry] of Object.entries(m.routes)) add(path, entry)
   for (const [name, hash] of Object.entries(m.records)) add(name, [hash])
   for (const [from, to] of Object.entries(m.redirects)) add(`>${from}`, [to])
@@ -135,7 +137,7 @@ type PatchHeader = Header & { base: string }
  */
 export function encodePatch(m: Manifest, base: string, entries: Array<[key: string, fields: Array<string | number>]>): string {
   const header: PatchHeader = { v: m.v, buildId: m.buildId, builtAt: m.builtAt, template: m.template, schedule: m.schedule, base }
-  const lines = entries.map(([key, fields]) => `${[checked(key, 'key'), ...fields.map((f) => checked(f, `field of ${key}`))].join('\t')}\n`)
+  const lines = entries.map(([key, fields]) => `${entryLine(key, fields)}\n`)
   return `${PATCH_MAGIC}${JSON.stringify(header)}\n${lines.join('')}`
 }
 
