@@ -8,7 +8,6 @@ let segmenter: Intl.Segmenter | undefined
 
 // Han, Hiragana, Katakana and Hangul: each character reads as a word.
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
-const LATIN_WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu
 
 // Anything outside these ranges (surrogates, combining marks, ZWJ, variation
 // selectors, CR, Hangul jamo, Indic scripts…) may join units into one grapheme.
@@ -41,21 +40,58 @@ function take(text: string, max: number): string | undefined {
   return undefined
 }
 
-// Runs, not characters, and native replace rather than a match per character:
-// this keeps long Chinese texts cheap.
-const CJK_RUN = new RegExp(`${CJK.source}+`, 'gu')
-// CJK Extensions B and later are astral: two UTF-16 units, one character.
-const ASTRAL_CJK = /[\u{20000}-\u{3FFFF}]/gu
+/** What a code point counts as in reading time: a CJK character, a word's character, a joiner inside a word (`'’-`), or neither. */
+const Kind = { Other: 1, Word: 2, Joiner: 3, Cjk: 4 }
+
+const CJK_ONE = new RegExp(`^${CJK.source}$`, 'u')
+const WORD_ONE = /^[\p{L}\p{N}]$/u
+
+function kindOf(char: string): number {
+  if (CJK_ONE.test(char)) return Kind.Cjk
+  if (WORD_ONE.test(char)) return Kind.Word
+  return char === "'" || char === '’' || char === '-' ? Kind.Joiner : Kind.Other
+}
+
+/** Kinds of the BMP's code units, each worked out by the two regular expressions once per process (0: not yet). */
+const BMP_KINDS = new Uint8Array(0x10000)
+
+/**
+ * CJK characters (Han, Hiragana, Katakana, Hangul: each reads as a word) and
+ * other words (a letter or digit, then letters, digits and `'’-`) in `text`,
+ * in one pass over its code units. Matching \p{…} classes per character,
+ * as one regular expression over the text did, took ~30 ms of a cold
+ * 159-post build (716 K characters: 31–40 ms, against ~8 ms for this pass).
+ */
+export function readingCounts(text: string): { cjk: number; words: number } {
+  let cjk = 0
+  let words = 0
+  let inWord = false
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    let kind: number
+    let units = 1
+    const low = unit >= 0xd800 && unit <= 0xdbff ? text.charCodeAt(i + 1) : NaN
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      units = 2
+      kind = kindOf(text.slice(i, i + 2))
+      // CJK Extensions B and later (U+20000–U+3FFFF): one character in two units.
+      if (unit >= 0xd840 && unit <= 0xd8bf) cjk -= 1
+      i++
+    } else kind = BMP_KINDS[unit] || (BMP_KINDS[unit] = kindOf(String.fromCharCode(unit)))
+    if (kind === Kind.Cjk) cjk += units
+    if (kind === Kind.Word) {
+      if (!inWord) words++
+      inWord = true
+    } else if (kind !== Kind.Joiner) inWord = false
+  }
+  return { cjk, words }
+}
 
 /**
  * Minutes to read: CJK at ~500 characters a minute and other words at ~200,
  * the rates of Hugo's and jekyll-reading-time's CJK modes. At least 1.
  */
 export function readingMinutes(text: string): number {
-  const rest = text.replace(CJK_RUN, ' ')
-  const runs = text.length - text.replace(CJK_RUN, '').length
-  const astral = /[\uD840-\uD8BF]/.test(text) ? (text.match(ASTRAL_CJK)?.length ?? 0) : 0
-  const cjk = runs - astral
-  const words = rest.match(LATIN_WORD)?.length ?? 0
+  const { cjk, words } = readingCounts(text)
   return Math.max(1, Math.round(cjk / 500 + words / 200))
 }

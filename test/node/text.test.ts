@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { htmlToText } from '../../scripts/pipeline/html.ts'
-import { readingMinutes, truncate } from '../../scripts/pipeline/text.ts'
+import { readingCounts, readingMinutes, truncate } from '../../scripts/pipeline/text.ts'
 
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment)
 const isWellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
@@ -61,5 +61,36 @@ describe('htmlToText', () => {
   it('joins inline elements to their neighbours and separates blocks', () => {
     expect(htmlToText('<p>从冯骥<a href="x">在社交媒体上</a>将 R1 <em>定义</em>为</p><p>下一段</p>')).toBe('从冯骥在社交媒体上将 R1 定义为 下一段')
     expect(htmlToText('<li>one</li><li>two</li>')).toBe('one two')
+  })
+})
+
+describe('readingCounts', () => {
+  // The definition, as regular expressions over the whole text: runs of CJK characters, and words in what is left.
+  const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
+  const byRegex = (text: string) => {
+    const runs = new RegExp(`${CJK.source}+`, 'gu')
+    const astral = text.match(/[\u{20000}-\u{3FFFF}]/gu)?.length ?? 0
+    return {
+      cjk: text.length - text.replace(runs, '').length - astral,
+      words: text.replace(runs, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)?.length ?? 0,
+    }
+  }
+  // Characters from every class the count tells apart, lone surrogates included.
+  const pieces = ['a', 'Z', '7', 'é', 'e\u0301', "'", '’', '-', ' ', '.', '字', '𠀀', '𪚥', '\u{2A6DF}', 'か', 'カ', '한', 'ー', '々', '〇', '，', '٣', 'Ж', '𝐀', '👍🏽', '\uD840', '\uDC00', '\u{30000}', '\n']
+  it('counts as the regular expressions do, on any text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 80 }), (parts) => {
+        const text = parts.join('')
+        expect(readingCounts(text)).toEqual(byRegex(text))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('counts a post as they do', () => {
+    const post = `Swift 的 async/await 让代码更清晰。${'我们在 2025 年重写了 don’t-stop 模块，'.repeat(50)}かなカナ한국어 𠀀𠀁`
+    expect(readingCounts(post)).toEqual(byRegex(post))
+    // By hand: 的 让代码更清晰 (7), 我们在 年重写了 模块 (9) × 50, かなカナ 한국어 𠀀𠀁 (9); Swift async await, then 2025 don’t-stop × 50.
+    expect(readingCounts(post)).toEqual({ cjk: 466, words: 103 })
   })
 })
