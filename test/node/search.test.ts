@@ -82,6 +82,29 @@ describe('tokenize', () => {
     )
   })
 
+  it('cuts text into the runs one regular expression over it finds (its definition), on any text', () => {
+    // The tokenizer's runs as first written: a CJK run, or letters, digits and marks with inner apostrophes.
+    const cjk = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}`
+    const token = new RegExp(String.raw`([${cjk}]+)|((?:(?![${cjk}])[\p{L}\p{N}\p{M}])+(?:['’](?:(?![${cjk}])[\p{L}\p{N}\p{M}])+)*)`, 'gu')
+    const byRegex = (text: string) =>
+      [...text.matchAll(token)].flatMap((m) => {
+        if (m[2] === undefined) {
+          const chars = [...m[1]!].map((ch) => ch.normalize('NFKC'))
+          return chars.flatMap((c, i) => (i + 1 < chars.length ? [c, c + chars[i + 1]] : [c]))
+        }
+        const term = normaliseWord(m[2])
+        return term && term.length <= 40 ? [term] : []
+      })
+    const pieces = ['a', 'Z', '7', 'é', 'e\u0301', '\u0301', "'", '’', "''", '-', ' ', '.', '国', '模型', '𠮷', '\u{2A6DF}', 'が', 'ｶﾞ', '한', 'ー', '々', '〇', '，', '٣', 'Ж', '𝐀', '👍🏽', '\uF900', '\uD840', '\uDC00', '\n']
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 60 }), (parts) => {
+        const text = parts.join('')
+        expect(terms(text)).toEqual(byRegex(text))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
   it('turns a query into units: words, and CJK runs as bigrams; operators dropped', () => {
     expect(queryUnits('DeepSeek 国运 AND 大')).toEqual([
       { kind: 'word', terms: ['deepseek'] },
