@@ -111,7 +111,7 @@ describe('images stage', () => {
 describe('img tags', () => {
   it('are the ones parse5 finds, with the same attributes and spans, whether or not the HTML is simple', () => {
     const piece = fc.constantFrom('<p>', '</p>', '<picture>', '<PICTURE>', '</picture>', '<div>', '</div>', '<template>', '</template>', '<!-- <img src="/assets/c.png"> -->', '<script>', '</script>', 'text', '<br/>')
-    const img = fc.tuple(fc.constantFrom('img', 'IMG', 'image'), fc.constantFrom(' src="/assets/a.png"', " src='/assets/b&amp;c.png'", ' src=/assets/d.png', ''), fc.constantFrom('', ' width="3"', ' alt=x', ' alt="a" alt="b"'), fc.constantFrom('>', '/>', ' >'))
+    const img = fc.tuple(fc.constantFrom('img', 'IMG', 'image'), fc.constantFrom(' src="/assets/a.png"', " src='/assets/b&amp;c.png'", ' src=/assets/d.png', '\fsrc="/assets/e.png"', '\tsrc =\n"/assets/f.png"', ''), fc.constantFrom('', ' width="3"', ' alt=x', '\falt=x\f', ' alt="a" alt="b"', ' alt=a/'), fc.constantFrom('>', '/>', ' >', '\f>', '\n/>'))
       .map(([name, src, more, end]) => `<${name}${src}${more}${end}`)
     const html = fc.array(fc.oneof(piece, img), { maxLength: 10 }).map((list) => list.join(''))
     const plain = (tags: ReturnType<typeof imgTags>) => tags.map((t) => ({ ...t, attrs: [...t.attrs] }))
