@@ -54,6 +54,15 @@ const SLASH = 0x2f
 const GT = 0x3e
 const EQ = 0x3d
 
+/** Where a tag's or an attribute's name that starts at `i` ends: at a space, '/' or '>' (or '=', for an attribute's). */
+function nameEnd(html: string, i: number, attribute: boolean): number {
+  for (; i < html.length; i++) {
+    const c = html.charCodeAt(i)
+    if (isSpace(c) || c === SLASH || c === GT || (attribute && c === EQ)) break
+  }
+  return i
+}
+
 /** The start tags of `html`, or undefined when it is not simple HTML (see the file comment). */
 export function simpleStartTags(html: string): SimpleTag[] | undefined {
   if (/[\r\0]/.test(html)) return undefined
@@ -94,13 +103,12 @@ function commentEnd(html: string, at: number): number | undefined {
  * tokenizer drops such a tag) or on a repeated attribute.
  */
 function tagEnd(html: string, at: number, tag: SimpleTag | undefined): number | undefined {
-  let i = at
-  for (let c = html.charCodeAt(i); i < html.length && !isSpace(c) && c !== SLASH && c !== GT; c = html.charCodeAt(++i));
+  let i = nameEnd(html, at, false)
   if (tag) tag.name = html.slice(at, i).toLowerCase()
   const names: string[] = []
   for (;;) {
     // Before an attribute's name; a '/' not before '>' is skipped.
-    for (let c = html.charCodeAt(i); i < html.length && (isSpace(c) || c === SLASH); c = html.charCodeAt(++i));
+    while (i < html.length && (isSpace(html.charCodeAt(i)) || html.charCodeAt(i) === SLASH)) i++
     if (i >= html.length) return undefined
     if (html.charCodeAt(i) === GT) return i + 1
     const attr = readAttr(html, i)
@@ -115,8 +123,7 @@ function tagEnd(html: string, at: number, tag: SimpleTag | undefined): number | 
 
 /** One attribute from its name at `at` (§13.2.5.33–39); undefined if the input ends inside it. */
 function readAttr(html: string, at: number): SimpleAttr | undefined {
-  let i = at + 1 // a first '=' belongs to the name
-  for (let c = html.charCodeAt(i); i < html.length && !isSpace(c) && c !== SLASH && c !== GT && c !== EQ; c = html.charCodeAt(++i));
+  const i = nameEnd(html, at + 1, true) // a first '=' belongs to the name
   const name = html.slice(at, i).toLowerCase()
   let j = i
   while (j < html.length && isSpace(html.charCodeAt(j))) j++
@@ -130,6 +137,6 @@ function readAttr(html: string, at: number): SimpleAttr | undefined {
   }
   if (quote === '>') return { name, value: '', start: at, end: j } // missing value: the '>' ends the tag
   let k = j
-  for (let c = html.charCodeAt(k); k < html.length && !isSpace(c) && c !== GT; c = html.charCodeAt(++k));
+  while (k < html.length && !isSpace(html.charCodeAt(k)) && html.charCodeAt(k) !== GT) k++
   return k >= html.length ? undefined : { name, value: html.slice(j, k), start: at, end: k }
 }

@@ -43,9 +43,12 @@ function kindOf(char: string): number {
   return char === "'" || char === '’' ? APOSTROPHE_MARK : OTHER
 }
 
-/** Kinds of the BMP's code units, each worked out once per isolate (0: not yet); astral code points by code point. */
+/**
+ * Kinds of the BMP's code units, each worked out once per isolate (0: not
+ * yet). Astral code points are rare and worked out each time: a table of
+ * them would grow with every query the worker is sent.
+ */
 const BMP_KINDS = new Uint8Array(0x10000)
-const ASTRAL_KINDS = new Map<number, number>()
 
 /** 2 where a surrogate pair starts at `i`, else 1: a lone surrogate is a code point of its own, as a `u` regular expression reads it. */
 function widthAt(text: string, i: number): number {
@@ -58,10 +61,7 @@ function widthAt(text: string, i: number): number {
 function kindAt(text: string, i: number): number {
   const unit = text.charCodeAt(i)
   if (widthAt(text, i) === 1) return BMP_KINDS[unit] || (BMP_KINDS[unit] = kindOf(text[i]!))
-  const cp = text.codePointAt(i)!
-  let kind = ASTRAL_KINDS.get(cp)
-  if (kind === undefined) ASTRAL_KINDS.set(cp, (kind = kindOf(String.fromCodePoint(cp))))
-  return kind
+  return kindOf(text.slice(i, i + 2))
 }
 
 /** Where the run of `kind` that starts at `i` ends. */
